@@ -1,0 +1,59 @@
+package dev.vouch.crypto.internal;
+
+import dev.vouch.problem.ProblemException;
+import dev.vouch.problem.ProblemType;
+import java.security.SecureRandom;
+
+/**
+ * Ed25519 over BouncyCastle's low-level implementation: strict RFC 8032 verification (passes all
+ * Wycheproof cases) and full public-key validation (canonical encoding, not of small order).
+ */
+public final class Ed25519 {
+
+    public static final int KEY_LENGTH = 32;
+    public static final int SIGNATURE_LENGTH = 64;
+
+    private Ed25519() {}
+
+    /** @throws ProblemException {@code INVALID_VERIFICATION_METHOD} for a malformed, non-canonical or small-order key */
+    public static void validatePublicKey(byte[] publicKey) {
+        if (publicKey.length != KEY_LENGTH) {
+            throw new ProblemException(ProblemType.INVALID_VERIFICATION_METHOD,
+                    "Ed25519 public key must be 32 bytes, got " + publicKey.length);
+        }
+        if (!org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyFull(publicKey, 0)) {
+            throw new ProblemException(ProblemType.INVALID_VERIFICATION_METHOD,
+                    "Ed25519 public key is not a canonical point of large order");
+        }
+    }
+
+    /** @throws ProblemException {@code CRYPTOGRAPHIC_SECURITY_ERROR} unless the signature is valid */
+    public static void verify(byte[] publicKey, byte[] message, byte[] signature) {
+        if (signature.length != SIGNATURE_LENGTH
+                || !org.bouncycastle.math.ec.rfc8032.Ed25519.verify(signature, 0, publicKey, 0, message, 0,
+                message.length)) {
+            throw new ProblemException(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, "Ed25519 signature is not valid");
+        }
+    }
+
+    public static byte[] generatePrivateKey(SecureRandom random) {
+        byte[] sk = new byte[KEY_LENGTH];
+        org.bouncycastle.math.ec.rfc8032.Ed25519.generatePrivateKey(random, sk);
+        return sk;
+    }
+
+    public static byte[] publicKey(byte[] privateKey) {
+        if (privateKey.length != KEY_LENGTH) {
+            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "Ed25519 private key must be 32 bytes");
+        }
+        byte[] pk = new byte[KEY_LENGTH];
+        org.bouncycastle.math.ec.rfc8032.Ed25519.generatePublicKey(privateKey, 0, pk, 0);
+        return pk;
+    }
+
+    public static byte[] sign(byte[] privateKey, byte[] publicKey, byte[] message) {
+        byte[] sig = new byte[SIGNATURE_LENGTH];
+        org.bouncycastle.math.ec.rfc8032.Ed25519.sign(privateKey, 0, publicKey, 0, message, 0, message.length, sig, 0);
+        return sig;
+    }
+}
