@@ -1,0 +1,89 @@
+package dev.vouch.did.jwk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vouch.codec.Base64Url;
+import dev.vouch.codec.JsonCodec;
+import dev.vouch.crypto.VerificationKey;
+import dev.vouch.did.Did;
+import dev.vouch.did.DidDocument;
+import dev.vouch.did.DidDocumentBuilder;
+import dev.vouch.did.DidResolver;
+import dev.vouch.did.Relationship;
+import dev.vouch.did.ResolutionResult;
+import dev.vouch.did.VerificationMethod;
+import dev.vouch.problem.ProblemException;
+import dev.vouch.problem.ProblemType;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * did:jwk (https://github.com/quartzjer/did-jwk): the method-specific id is the base64url of a public JWK.
+ * The document has one {@code JsonWebKey} method {@code did#0}; a key marked {@code "use": "sig"} is not
+ * listed for key agreement, and a key marked {@code "use": "enc"} only for key agreement.
+ */
+public final class JwkDidResolver implements DidResolver {
+
+    public static final String METHOD = "jwk";
+
+    private final Clock clock;
+
+    public JwkDidResolver() {
+        this(Clock.systemUTC());
+    }
+
+    public JwkDidResolver(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The did:jwk for a key: base64url of its RFC 7638-ordered public JWK. */
+    public static Did of(VerificationKey key) {
+        ObjectNode jwk = JsonCodec.mapper().createObjectNode();
+        key.toJwk().forEach(jwk::put);
+        return new Did(METHOD, Base64Url.encode(JsonCodec.write(jwk)));
+    }
+
+    @Override
+    public boolean supports(String method) {
+        return METHOD.equals(method);
+    }
+
+    @Override
+    public ResolutionResult resolve(Did did) {
+        return new ResolutionResult(document(did), ResolutionResult.Metadata.local(clock.instant()));
+    }
+
+    /**
+     * @throws ProblemException {@code INVALID_DID} when the id is not base64url of a JSON object, or the JWK
+     *     is not a valid public key of a type Vouch uses (private members are refused)
+     */
+    public static DidDocument document(Did did) {
+        Objects.requireNonNull(did, "did");
+        if (!did.method().equals(METHOD)) {
+            throw new ProblemException(ProblemType.INVALID_DID, did + " is not a did:jwk");
+        }
+        ObjectNode jwk;
+        VerificationKey key;
+        try {
+            jwk = JsonCodec.parseObject(Base64Url.decode(did.methodSpecificId()));
+            key = VerificationKey.fromJwk(jwk);
+        } catch (ProblemException e) {
+            throw new ProblemException(ProblemType.INVALID_DID, "did:jwk: " + e.problem().detail());
+        }
+        JsonNode use = jwk.get("use");
+        List<Relationship> purposes = new ArrayList<>();
+        if (use == null || !use.asText().equals("enc")) {
+            purposes.add(Relationship.ASSERTION_METHOD);
+            purposes.add(Relationship.AUTHENTICATION);
+            purposes.add(Relationship.CAPABILITY_INVOCATION);
+            purposes.add(Relationship.CAPABILITY_DELEGATION);
+        }
+        if (use == null || use.asText().equals("enc")) {
+            purposes.add(Relationship.KEY_AGREEMENT);
+        }
+        VerificationMethod vm = new VerificationMethod(did.withFragment("0"), did, key, VerificationMethod.JSON_WEB_KEY);
+        return DidDocumentBuilder.forDid(did).method(vm, purposes.toArray(Relationship[]::new)).build();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.vouch.did.key;
+
+import dev.vouch.crypto.VerificationKey;
+import dev.vouch.did.Did;
+import dev.vouch.did.DidDocument;
+import dev.vouch.did.DidDocumentBuilder;
+import dev.vouch.did.DidResolver;
+import dev.vouch.did.Relationship;
+import dev.vouch.did.ResolutionResult;
+import dev.vouch.did.VerificationMethod;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * Expands a did:key into its DID document, without I/O: one {@code Multikey} method
+ * {@code did#<multibase>} listed under authentication, assertionMethod, capabilityInvocation and
+ * capabilityDelegation (did:key v0.9 §3.1). No X25519 key-agreement method is derived: Vouch does not
+ * encrypt to agents.
+ */
+public final class KeyDidResolver implements DidResolver {
+
+    private final Clock clock;
+
+    public KeyDidResolver() {
+        this(Clock.systemUTC());
+    }
+
+    public KeyDidResolver(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public boolean supports(String method) {
+        return KeyDids.METHOD.equals(method);
+    }
+
+    @Override
+    public ResolutionResult resolve(Did did) {
+        return new ResolutionResult(document(did), ResolutionResult.Metadata.local(clock.instant()));
+    }
+
+    /** The document a did:key expands to. */
+    public static DidDocument document(Did did) {
+        VerificationKey key = KeyDids.key(did);
+        VerificationMethod vm = new VerificationMethod(did.withFragment(did.methodSpecificId()), did, key,
+                VerificationMethod.MULTIKEY);
+        return DidDocumentBuilder.forDid(did)
+                .method(vm, Relationship.AUTHENTICATION, Relationship.ASSERTION_METHOD,
+                        Relationship.CAPABILITY_INVOCATION, Relationship.CAPABILITY_DELEGATION)
+                .build();
+    }
+}
