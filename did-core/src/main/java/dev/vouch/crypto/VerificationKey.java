@@ -81,7 +81,8 @@ public record VerificationKey(KeyType type, Bytes publicKey) {
      * Reads a public JWK.
      *
      * @throws ProblemException {@code INVALID_VERIFICATION_METHOD} for private members, an unsupported
-     *     {@code kty}/{@code crv}, an {@code alg} that does not fit the key, or a malformed or weak key
+     *     {@code kty}/{@code crv}, an {@code alg} that does not fit the key, a {@code use} or {@code key_ops}
+     *     that forbids verifying, or a malformed or weak key
      */
     public static VerificationKey fromJwk(JsonNode jwk) {
         Objects.requireNonNull(jwk, "jwk");
@@ -99,6 +100,22 @@ public record VerificationKey(KeyType type, Bytes publicKey) {
                 () -> invalid("unsupported JWK key type kty=" + kty + " crv=" + crv));
         if (jwk.has("alg") && !type.acceptedJwsAlgorithms().contains(jwk.get("alg").asText())) {
             throw invalid("JWK alg '" + jwk.get("alg").asText() + "' does not fit a " + crv + " key");
+        }
+        JsonNode use = jwk.get("use");
+        if (use != null && !"sig".equals(use.asText())) {
+            throw invalid("JWK 'use' is " + use + ": the key is not for signatures");
+        }
+        JsonNode ops = jwk.get("key_ops");
+        if (ops != null) {
+            boolean verify = false;
+            if (ops.isArray()) {
+                for (JsonNode op : ops) {
+                    verify |= "verify".equals(op.asText());
+                }
+            }
+            if (!verify) {
+                throw invalid("JWK 'key_ops' " + ops + " does not allow 'verify'");
+            }
         }
         try {
             byte[] x = Base64Url.decode(text(jwk, "x"));

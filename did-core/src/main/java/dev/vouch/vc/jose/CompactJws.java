@@ -74,10 +74,8 @@ public final class CompactJws {
                     "JWS header exceeds " + MAX_HEADER_CHARS + " characters");
         }
         byte[] headerBytes = segment(headerPart, "header");
-        byte[] payload = segment(payloadPart, "payload");
-        byte[] signature = segment(signaturePart, "signature");
-        if (headerBytes.length == 0 || signature.length == 0) {
-            throw new ProblemException(ProblemType.PARSING_ERROR, "JWS header and signature must not be empty");
+        if (headerBytes.length == 0) {
+            throw new ProblemException(ProblemType.PARSING_ERROR, "JWS header must not be empty");
         }
         ObjectNode header;
         try {
@@ -86,6 +84,11 @@ public final class CompactJws {
             throw new ProblemException(e.type(), "JWS header: " + e.problem().detail());
         }
         String alg = checkHeader(header);
+        byte[] payload = segment(payloadPart, "payload");
+        byte[] signature = segment(signaturePart, "signature");
+        if (signature.length == 0) {
+            throw new ProblemException(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, "JWS signature is empty");
+        }
         return new CompactJws(token, header, payload, signature, alg);
     }
 
