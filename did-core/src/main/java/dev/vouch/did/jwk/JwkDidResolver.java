@@ -1,6 +1,5 @@
 package dev.vouch.did.jwk;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vouch.codec.Base64Url;
 import dev.vouch.codec.JsonCodec;
@@ -15,14 +14,13 @@ import dev.vouch.did.VerificationMethod;
 import dev.vouch.problem.ProblemException;
 import dev.vouch.problem.ProblemType;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
  * did:jwk (https://github.com/quartzjer/did-jwk): the method-specific id is the base64url of a public JWK.
- * The document has one {@code JsonWebKey} method {@code did#0}; a key marked {@code "use": "sig"} is not
- * listed for key agreement, and a key marked {@code "use": "enc"} only for key agreement.
+ * The document has one {@code JsonWebKey} method {@code did#0}, listed for every relationship but key
+ * agreement: Vouch keys sign and never encrypt, so a JWK whose {@code use} or {@code key_ops} forbids
+ * signing is refused like any other unusable key.
  */
 public final class JwkDidResolver implements DidResolver {
 
@@ -72,18 +70,8 @@ public final class JwkDidResolver implements DidResolver {
         } catch (ProblemException e) {
             throw new ProblemException(ProblemType.INVALID_DID, "did:jwk: " + e.problem().detail());
         }
-        JsonNode use = jwk.get("use");
-        List<Relationship> purposes = new ArrayList<>();
-        if (use == null || !use.asText().equals("enc")) {
-            purposes.add(Relationship.ASSERTION_METHOD);
-            purposes.add(Relationship.AUTHENTICATION);
-            purposes.add(Relationship.CAPABILITY_INVOCATION);
-            purposes.add(Relationship.CAPABILITY_DELEGATION);
-        }
-        if (use == null || use.asText().equals("enc")) {
-            purposes.add(Relationship.KEY_AGREEMENT);
-        }
         VerificationMethod vm = new VerificationMethod(did.withFragment("0"), did, key, VerificationMethod.JSON_WEB_KEY);
-        return DidDocumentBuilder.forDid(did).method(vm, purposes.toArray(Relationship[]::new)).build();
+        return DidDocumentBuilder.forDid(did).method(vm, Relationship.ASSERTION_METHOD, Relationship.AUTHENTICATION,
+                Relationship.CAPABILITY_INVOCATION, Relationship.CAPABILITY_DELEGATION).build();
     }
 }
