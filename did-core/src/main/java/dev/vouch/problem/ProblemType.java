@@ -60,7 +60,9 @@ public enum ProblemType {
     LIMIT_EXCEEDED(Family.VOUCH, "Limit exceeded", 400),
     UNAUTHORIZED(Family.VOUCH, "Unauthorized", 401),
     FORBIDDEN(Family.VOUCH, "Forbidden", 403),
-    SERVICE_UNAVAILABLE(Family.VOUCH, "Service unavailable", 503);
+    SERVICE_UNAVAILABLE(Family.VOUCH, "Service unavailable", 503),
+    FETCH_REFUSED(Family.VOUCH, "Retrieval refused by policy", 400),
+    FETCH_FAILED(Family.VOUCH, "Retrieval failed", 502);
 
     /** The type-URI namespaces of the specs the constants come from. */
     enum Family {
