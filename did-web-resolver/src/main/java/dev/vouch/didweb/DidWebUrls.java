@@ -126,9 +126,15 @@ public final class DidWebUrls {
                 throw invalid("host label '" + label + "' of " + did + " is not a valid DNS label");
             }
             if (label.startsWith("xn--")) {
+                // IDN.toUnicode hands back its input when decoding fails, so round-trip instead
+                String unicode = IDN.toUnicode(label, IDN.USE_STD3_ASCII_RULES);
+                boolean ok = !unicode.equals(label);
                 try {
-                    IDN.toUnicode(label, IDN.USE_STD3_ASCII_RULES);
+                    ok &= IDN.toASCII(unicode, IDN.USE_STD3_ASCII_RULES).equals(label);
                 } catch (IllegalArgumentException e) {
+                    ok = false;
+                }
+                if (!ok) {
                     throw invalid("host label '" + label + "' of " + did + " is not valid punycode");
                 }
             }
