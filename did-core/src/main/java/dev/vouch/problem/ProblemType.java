@@ -23,6 +23,7 @@ public enum ProblemType {
     PROOF_TRANSFORMATION_ERROR(Family.SECURITY, "Proof transformation error", 400),
     INVALID_DOMAIN_ERROR(Family.SECURITY, "Invalid domain", 400),
     INVALID_CHALLENGE_ERROR(Family.SECURITY, "Invalid challenge", 400),
+    DATA_LOSS_DETECTION_ERROR(Family.SECURITY, "Data loss detected", 400),
 
     // Controlled Identifiers 1.0 §3.4
     INVALID_VERIFICATION_METHOD_URL(Family.SECURITY, "Invalid verification method URL", 400),

@@ -1,0 +1,119 @@
+package dev.vouch.jsonld;
+
+import com.apicatalog.jsonld.JsonLdError;
+import com.apicatalog.jsonld.JsonLdErrorCode;
+import com.apicatalog.jsonld.document.Document;
+import com.apicatalog.jsonld.document.JsonDocument;
+import com.apicatalog.jsonld.loader.DocumentLoader;
+import com.apicatalog.jsonld.loader.DocumentLoaderOptions;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The JSON-LD contexts Vouch processes, shipped in the jar and parsed once. Nothing is ever loaded from
+ * the network or the file system: a document that needs any other context is refused, unless the caller
+ * adds that context's bytes with {@link #with}.
+ *
+ * <p>Immutable and thread-safe; the titanium loader it hands out reads from its map only.
+ */
+public final class BundledContexts {
+
+    public static final String CREDENTIALS_V1 = "https://www.w3.org/2018/credentials/v1";
+    public static final String CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2";
+    public static final String DATA_INTEGRITY_V1 = "https://w3id.org/security/data-integrity/v1";
+    public static final String DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2";
+    public static final String MULTIKEY_V1 = "https://w3id.org/security/multikey/v1";
+    public static final String JWK_V1 = "https://w3id.org/security/jwk/v1";
+    public static final String DID_V1 = "https://www.w3.org/ns/did/v1";
+    public static final String STATUS_V1 = "https://www.w3.org/ns/credentials/status/v1";
+    public static final String VOUCH_V1 = "https://w3id.org/vouch/v1";
+
+    private static final Map<String, String> RESOURCES = Map.of(
+            CREDENTIALS_V1, "credentials-v1.jsonld",
+            CREDENTIALS_V2, "credentials-v2.jsonld",
+            DATA_INTEGRITY_V1, "data-integrity-v1.jsonld",
+            DATA_INTEGRITY_V2, "data-integrity-v2.jsonld",
+            MULTIKEY_V1, "multikey-v1.jsonld",
+            JWK_V1, "jwk-v1.jsonld",
+            DID_V1, "did-v1.jsonld",
+            STATUS_V1, "status-v1.jsonld",
+            VOUCH_V1, "vouch-v1.jsonld");
+
+    private static final BundledContexts DEFAULT = new BundledContexts(load());
+
+    private final Map<String, Document> documents;
+    private final DocumentLoader loader;
+
+    private BundledContexts(Map<String, Document> documents) {
+        this.documents = Collections.unmodifiableMap(documents);
+        this.loader = this::load;
+    }
+
+    /** The contexts Vouch ships. */
+    public static BundledContexts standard() {
+        return DEFAULT;
+    }
+
+    /** These contexts plus one more, given by its URL and exact bytes. */
+    public BundledContexts with(String url, byte[] context) {
+        Objects.requireNonNull(url, "url");
+        Map<String, Document> more = new LinkedHashMap<>(documents);
+        more.put(url, parse(new ByteArrayInputStream(context), url));
+        return new BundledContexts(more);
+    }
+
+    public boolean knows(String url) {
+        return documents.containsKey(url);
+    }
+
+    public Set<String> urls() {
+        return documents.keySet();
+    }
+
+    /** The titanium loader over these contexts. */
+    public DocumentLoader loader() {
+        return loader;
+    }
+
+    private Document load(URI url, DocumentLoaderOptions options) throws JsonLdError {
+        Document d = documents.get(url.toString());
+        if (d == null) {
+            throw new JsonLdError(JsonLdErrorCode.LOADING_DOCUMENT_FAILED,
+                    "context " + url + " is not bundled, and Vouch loads no context from the network");
+        }
+        return d;
+    }
+
+    private static Map<String, Document> load() {
+        Map<String, Document> docs = new LinkedHashMap<>();
+        RESOURCES.forEach((url, file) -> {
+            try (InputStream in = BundledContexts.class.getResourceAsStream("contexts/" + file)) {
+                if (in == null) {
+                    throw new IllegalStateException("missing bundled context " + file);
+                }
+                docs.put(url, parse(in, url));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        return docs;
+    }
+
+    private static Document parse(InputStream in, String url) {
+        try {
+            JsonDocument doc = JsonDocument.of(in);
+            doc.setDocumentUrl(URI.create(url));
+            return doc;
+        } catch (JsonLdError e) {
+            throw new IllegalArgumentException("context " + url + " is not JSON: " + e.getMessage(), e);
+        }
+    }
+}
