@@ -22,4 +22,9 @@ public interface Cryptosuite {
      * @param proofConfig the proof without {@code proofValue}, carrying the document's {@code @context}
      */
     byte[] hashData(ObjectNode unsecuredDocument, ObjectNode proofConfig, BundledContexts contexts);
+
+    /** Whether the finished proof keeps the document's {@code @context} (the JCS suites do; the RDFC ones do not). */
+    default boolean proofKeepsContext() {
+        return false;
+    }
 }

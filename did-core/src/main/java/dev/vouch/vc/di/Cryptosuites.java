@@ -12,14 +12,18 @@ import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Optional;
 
-/** The cryptosuites Vouch creates and verifies: eddsa-rdfc-2022, eddsa-jcs-2022 and ecdsa-rdfc-2019 on P-256. */
+/**
+ * The cryptosuites Vouch creates and verifies: eddsa-rdfc-2022 and eddsa-jcs-2022 on Ed25519, ecdsa-rdfc-2019 and
+ * ecdsa-jcs-2019 on P-256 (P-384 is not a Vouch key type).
+ */
 public final class Cryptosuites {
 
     public static final Cryptosuite EDDSA_RDFC_2022 = new RdfcSuite("eddsa-rdfc-2022", KeyType.ED25519);
     public static final Cryptosuite EDDSA_JCS_2022 = new JcsSuite("eddsa-jcs-2022", KeyType.ED25519);
     public static final Cryptosuite ECDSA_RDFC_2019 = new RdfcSuite("ecdsa-rdfc-2019", KeyType.P256);
+    public static final Cryptosuite ECDSA_JCS_2019 = new JcsSuite("ecdsa-jcs-2019", KeyType.P256);
 
-    private static final List<Cryptosuite> ALL = List.of(EDDSA_RDFC_2022, EDDSA_JCS_2022, ECDSA_RDFC_2019);
+    private static final List<Cryptosuite> ALL = List.of(EDDSA_RDFC_2022, EDDSA_JCS_2022, ECDSA_RDFC_2019, ECDSA_JCS_2019);
 
     private Cryptosuites() {
     }
@@ -62,6 +66,11 @@ public final class Cryptosuites {
         @Override
         public byte[] hashData(ObjectNode unsecuredDocument, ObjectNode proofConfig, BundledContexts contexts) {
             return concat(sha256(Jcs.canonicalize(proofConfig)), sha256(Jcs.canonicalize(unsecuredDocument)));
+        }
+
+        @Override
+        public boolean proofKeepsContext() {
+            return true;
         }
     }
 }

@@ -88,9 +88,12 @@ public final class DataIntegrity {
         proof.put("proofPurpose", options.purpose().property());
         options.challenge().ifPresent(c -> proof.put("challenge", c));
         options.domain().ifPresent(d -> proof.put("domain", d));
-        ObjectNode config = proof.deepCopy();
         if (document.has("@context")) {
-            config.set("@context", document.get("@context").deepCopy());
+            proof.set("@context", document.get("@context").deepCopy());
+        }
+        ObjectNode config = proof.deepCopy();
+        if (!suite.proofKeepsContext()) {
+            proof.remove("@context");
         }
         byte[] signature;
         try {
@@ -141,7 +144,7 @@ public final class DataIntegrity {
         for (int i = 0; i < list.size(); i++) {
             String pointer = "/proof" + (proofs.isArray() ? "/" + i : "");
             try {
-                out.add(verifyOne(unsecured, list.get(i), resolver, expect, contexts));
+                out.add(verifyOne(withPreviousProofs(unsecured, list.get(i), list), list.get(i), resolver, expect, contexts));
             } catch (ProblemException e) {
                 List<Problem> at = new ArrayList<>();
                 for (Problem p : e.problems()) {
@@ -151,6 +154,28 @@ public final class DataIntegrity {
             }
         }
         return out;
+    }
+
+    /**
+     * A chained proof signs the document together with the proofs it names in {@code previousProof}
+     * (Data Integrity §4.3); every one of them must be in the set.
+     */
+    private static ObjectNode withPreviousProofs(ObjectNode unsecured, JsonNode proof, List<JsonNode> all) {
+        JsonNode previous = proof.get("previousProof");
+        if (previous == null) {
+            return unsecured;
+        }
+        List<String> ids = new ArrayList<>();
+        (previous.isArray() ? previous : JsonCodec.mapper().createArrayNode().add(previous)).forEach(p -> ids.add(p.asText()));
+        ArrayNode matching = JsonCodec.mapper().createArrayNode();
+        for (String id : ids) {
+            JsonNode found = all.stream().filter(p -> id.equals(p.path("id").asText(null))).findFirst()
+                    .orElseThrow(() -> invalid("previousProof " + id + " is not in the proof set"));
+            matching.add(found.deepCopy());
+        }
+        ObjectNode doc = unsecured.deepCopy();
+        doc.set("proof", matching.size() == 1 ? matching.get(0) : matching);
+        return doc;
     }
 
     private static VerifiedProof verifyOne(ObjectNode unsecured, JsonNode node, DidResolver resolver, Expectations expect,
@@ -206,7 +231,7 @@ public final class DataIntegrity {
         }
         ObjectNode config = proof.deepCopy();
         config.remove("proofValue");
-        if (docContext != null) {
+        if (docContext != null && !(suite.proofKeepsContext() && proofContext != null)) {
             config.set("@context", docContext.deepCopy());
         }
         byte[] hashData = suite.hashData(unsecured, config, contexts);
