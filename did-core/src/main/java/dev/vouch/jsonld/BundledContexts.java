@@ -47,13 +47,15 @@ public final class BundledContexts {
             STATUS_V1, "status-v1.jsonld",
             VOUCH_V1, "vouch-v1.jsonld");
 
-    private static final BundledContexts DEFAULT = new BundledContexts(load());
+    private static final BundledContexts DEFAULT = new BundledContexts(load(), false);
 
     private final Map<String, Document> documents;
+    private final boolean inlineContexts;
     private final DocumentLoader loader;
 
-    private BundledContexts(Map<String, Document> documents) {
+    private BundledContexts(Map<String, Document> documents, boolean inlineContexts) {
         this.documents = Collections.unmodifiableMap(documents);
+        this.inlineContexts = inlineContexts;
         this.loader = this::load;
     }
 
@@ -67,7 +69,20 @@ public final class BundledContexts {
         Objects.requireNonNull(url, "url");
         Map<String, Document> more = new LinkedHashMap<>(documents);
         more.put(url, parse(new ByteArrayInputStream(context), url));
-        return new BundledContexts(more);
+        return new BundledContexts(more, inlineContexts);
+    }
+
+    /**
+     * These contexts, also accepting inline {@code @context} objects. Off by default: an inline context can
+     * remap terms in ways a reader of the JSON does not see. JSON-LD's own {@code @protected} rules and the
+     * undefined-term checks still apply. The W3C conformance suites post such documents.
+     */
+    public BundledContexts allowingInlineContexts() {
+        return new BundledContexts(documents, true);
+    }
+
+    public boolean allowsInlineContexts() {
+        return inlineContexts;
     }
 
     public boolean knows(String url) {

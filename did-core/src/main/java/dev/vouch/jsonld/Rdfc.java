@@ -137,11 +137,12 @@ public final class Rdfc {
                     int i = 0;
                     for (JsonNode c : entries) {
                         String cp = ctx.isArray() ? p + "/" + i : p;
-                        if (!c.isTextual()) {
+                        if (c.isObject() && contexts.allowsInlineContexts()) {
+                            checkContexts(c, contexts, cp);
+                        } else if (!c.isTextual()) {
                             throw new ProblemException(Problem.at(ProblemType.PROOF_TRANSFORMATION_ERROR, cp,
                                     "inline @context objects are not processed; use a known context URL"));
-                        }
-                        if (!contexts.knows(c.asText())) {
+                        } else if (!contexts.knows(c.asText())) {
                             throw new ProblemException(Problem.at(ProblemType.PROOF_TRANSFORMATION_ERROR, cp,
                                     "@context " + c.asText() + " is not one this processor knows"));
                         }
