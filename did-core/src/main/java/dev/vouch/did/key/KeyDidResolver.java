@@ -19,7 +19,17 @@ import java.util.Objects;
  */
 public final class KeyDidResolver implements DidResolver {
 
+    /** Expanded documents are pure functions of the DID, so they are kept; the map is bounded. */
+    private static final int CACHE_ENTRIES = 4096;
+
     private final Clock clock;
+    private final java.util.Map<Did, DidDocument> cache = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<Did, DidDocument> eldest) {
+                    return size() > CACHE_ENTRIES;
+                }
+            });
 
     public KeyDidResolver() {
         this(Clock.systemUTC());
@@ -36,7 +46,12 @@ public final class KeyDidResolver implements DidResolver {
 
     @Override
     public ResolutionResult resolve(Did did) {
-        return new ResolutionResult(document(did), ResolutionResult.Metadata.local(clock.instant()));
+        DidDocument doc = cache.get(did);
+        if (doc == null) {
+            doc = document(did);
+            cache.put(did, doc);
+        }
+        return new ResolutionResult(doc, ResolutionResult.Metadata.local(clock.instant()));
     }
 
     /** The document a did:key expands to. */
