@@ -22,7 +22,6 @@ import dev.vouch.vc.di.ProofOptions;
 import dev.vouch.vc.jose.VcJose;
 import dev.vouch.vc.status.Bitstring;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,11 +129,5 @@ public final class Fixtures {
         out.set("diCredential", f.diCredential);
         Files.write(dir.resolve("fixtures.json"), JsonCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
         System.out.println("wrote " + dir.resolve("fixtures.json"));
-    }
-
-    static void check(boolean ok) {
-        if (!ok) {
-            throw new UncheckedIOException(new IOException("fixture self-check failed"));
-        }
     }
 }

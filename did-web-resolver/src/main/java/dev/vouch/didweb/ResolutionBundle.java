@@ -58,11 +58,13 @@ public final class ResolutionBundle {
 
     private final Instant created;
     private final Map<String, Item> items;
+    private final String digest;
     private final Optional<String> signature;
 
-    private ResolutionBundle(Instant created, Map<String, Item> items, Optional<String> signature) {
+    private ResolutionBundle(Instant created, Map<String, Item> items, String digest, Optional<String> signature) {
         this.created = created;
         this.items = Map.copyOf(items);
+        this.digest = digest;
         this.signature = signature;
     }
 
@@ -140,7 +142,7 @@ public final class ResolutionBundle {
         }
         Optional<String> signature = root.hasNonNull("signature") ? Optional.of(root.get("signature").asText())
                 : Optional.empty();
-        return new ResolutionBundle(created, items, signature);
+        return new ResolutionBundle(created, items, digest, signature);
     }
 
     public static ResolutionBundle read(Path file) {
@@ -160,7 +162,7 @@ public final class ResolutionBundle {
         String jws = signature.orElseThrow(() -> new ProblemException(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR,
                 "the bundle is not signed"));
         ObjectNode payload = CompactJws.parse(jws).verify(exporter).payloadJson();
-        if (!digest(items.values()).equals(payload.path("digest").asText())
+        if (!digest.equals(payload.path("digest").asText())
                 || !created.toString().equals(payload.path("created").asText())) {
             throw new ProblemException(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, "the bundle signature covers other content");
         }
@@ -202,6 +204,14 @@ public final class ResolutionBundle {
         public Builder document(Did did, byte[] document) {
             Item item = new Item("did", did.toString(), "application/did+json", Bytes.copyFrom(document));
             items.put("did " + did, item);
+            return this;
+        }
+
+        /** Adds every document {@code cache} holds: what this party resolved online, for use offline. */
+        public Builder documents(ResolutionCache cache) {
+            for (ResolutionCache.Entry e : cache.entries()) {
+                document(e.did(), e.document().toByteArray());
+            }
             return this;
         }
 

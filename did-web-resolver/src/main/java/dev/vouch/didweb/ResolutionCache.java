@@ -96,6 +96,11 @@ public final class ResolutionCache {
         return now.isBefore(entry.expires().plus(staleIfError));
     }
 
+    /** A snapshot of every entry, for exporting into a {@link ResolutionBundle}. */
+    public synchronized java.util.List<Entry> entries() {
+        return java.util.List.copyOf(entries.values());
+    }
+
     public synchronized void invalidate(Did did) {
         entries.remove(did);
     }

@@ -196,6 +196,23 @@ class WebDidResolverTest {
     }
 
     @Test
+    void cacheIsBoundedLeastRecentlyUsedFirst() {
+        ResolutionCache cache = new ResolutionCache(2, Duration.ofMinutes(1), Duration.ofHours(1), Duration.ZERO);
+        dev.vouch.crypto.Bytes doc = dev.vouch.crypto.Bytes.copyFrom(new byte[] {1});
+        Did a = Did.parse("did:web:a.example");
+        Did b = Did.parse("did:web:b.example");
+        Did c = Did.parse("did:web:c.example");
+        cache.put(a, doc, java.util.Optional.empty(), clock.instant(), java.util.Optional.empty());
+        cache.put(b, doc, java.util.Optional.empty(), clock.instant(), java.util.Optional.of(Duration.ofDays(30)));
+        cache.get(a);
+        cache.put(c, doc, java.util.Optional.empty(), clock.instant(), java.util.Optional.of(Duration.ZERO));
+        assertEquals(2, cache.size());
+        assertTrue(cache.get(b).isEmpty());
+        assertEquals(clock.instant().plus(Duration.ofMinutes(1)), cache.get(c).orElseThrow().expires()); // clamped up
+        assertEquals(clock.instant().plus(Duration.ofMinutes(1)), cache.get(a).orElseThrow().expires());
+    }
+
+    @Test
     void defaultPolicyRefusesLoopback() {
         WebDidResolver r = WebDidResolver.builder().fetcher(new SafeFetcher(dev.vouch.fetch.FetchPolicy.defaults())).build();
         assertEquals(ProblemType.FETCH_REFUSED, fails(r, root));
@@ -209,8 +226,7 @@ class WebDidResolverTest {
         online.resolve(path);
         Path file = dir.resolve("bundle.json");
         ResolutionBundle.builder(clock.instant())
-                .document(root, document(root).getBytes(StandardCharsets.UTF_8))
-                .document(path, document(path).getBytes(StandardCharsets.UTF_8))
+                .documents(online.cache())
                 .resource(URI.create(server.origin() + "/status/1"), "application/vc+jwt", "eyJ...".getBytes())
                 .signedBy(key, root.withFragment("key-1").toString())
                 .writeTo(file);
