@@ -1,0 +1,119 @@
+package dev.vouch.verifier.status;
+
+import dev.vouch.did.Did;
+import dev.vouch.did.DidResolver;
+import dev.vouch.didweb.ResolutionBundle;
+import dev.vouch.fetch.FetchedResource;
+import dev.vouch.fetch.SafeFetcher;
+import dev.vouch.problem.ProblemException;
+import dev.vouch.problem.ProblemType;
+import dev.vouch.vc.Credential;
+import dev.vouch.vc.jose.JoseOptions;
+import dev.vouch.vc.jose.VcJose;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Status list credentials, fetched through {@link SafeFetcher} (or read from a {@link ResolutionBundle}
+ * offline), verified as vc+jwt by their own issuer, and kept until the earlier of their {@code validUntil}
+ * and the server's {@code Cache-Control}. A list that cannot be fetched is an error unless a stale copy is
+ * within the caller's staleness bound. Thread-safe.
+ */
+public final class StatusListCache {
+
+    public static final int MAX_ENTRIES = 10_000;
+
+    private record Entry(Credential credential, Instant fetched, Instant expires) {
+    }
+
+    private final Optional<SafeFetcher> fetcher;
+    private final Optional<ResolutionBundle> bundle;
+    private final DidResolver resolver;
+    private final Clock clock;
+    private final Map<URI, Entry> entries = new ConcurrentHashMap<>();
+
+    public StatusListCache(Optional<SafeFetcher> fetcher, Optional<ResolutionBundle> bundle, DidResolver resolver, Clock clock) {
+        this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+        this.bundle = Objects.requireNonNull(bundle, "bundle");
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * The verified status list credential at {@code uri}, issued by {@code issuer}.
+     *
+     * @param staleness how long past expiry a cached copy may serve when fetching fails; empty fails closed
+     * @throws ProblemException {@code STATUS_RETRIEVAL_ERROR} when it cannot be had; {@code STATUS_VERIFICATION_ERROR}
+     *     when it does not verify or another party issued it
+     */
+    public Credential get(URI uri, Did issuer, Optional<Duration> staleness) {
+        Instant now = clock.instant();
+        Entry cached = entries.get(uri);
+        if (cached != null && now.isBefore(cached.expires())) {
+            return cached.credential();
+        }
+        try {
+            Entry fresh = load(uri, issuer, now);
+            if (entries.size() >= MAX_ENTRIES) {
+                entries.clear();
+            }
+            entries.put(uri, fresh);
+            return fresh.credential();
+        } catch (ProblemException e) {
+            if (e.type() == ProblemType.STATUS_RETRIEVAL_ERROR && cached != null && staleness.isPresent()
+                    && now.isBefore(cached.expires().plus(staleness.get()))) {
+                return cached.credential();
+            }
+            throw e;
+        }
+    }
+
+    private Entry load(URI uri, Did issuer, Instant now) {
+        String token;
+        Optional<Duration> freshness = Optional.empty();
+        Optional<ResolutionBundle.Item> packed = bundle.flatMap(b -> b.resource(uri));
+        if (packed.isPresent()) {
+            token = new String(packed.get().content().toByteArray(), StandardCharsets.US_ASCII);
+        } else if (fetcher.isPresent()) {
+            FetchedResource r;
+            try {
+                r = fetcher.get().get(uri, Set.of("application/vc+jwt", "application/jwt"));
+            } catch (ProblemException e) {
+                throw new ProblemException(ProblemType.STATUS_RETRIEVAL_ERROR,
+                        "status list " + uri + ": " + e.problem().detail());
+            }
+            if (r.status() != 200) {
+                throw new ProblemException(ProblemType.STATUS_RETRIEVAL_ERROR, "status list " + uri + " answered HTTP " + r.status());
+            }
+            token = new String(r.body().toByteArray(), StandardCharsets.US_ASCII).trim();
+            freshness = r.freshness(now);
+        } else {
+            throw new ProblemException(ProblemType.STATUS_RETRIEVAL_ERROR,
+                    "status list " + uri + " is not in the bundle and this verifier is offline");
+        }
+        Credential list;
+        try {
+            list = VcJose.verifyCredential(token, resolver, new JoseOptions(clock, Duration.ofSeconds(60), false)).credential();
+        } catch (ProblemException e) {
+            throw new ProblemException(ProblemType.STATUS_VERIFICATION_ERROR,
+                    "status list " + uri + " does not verify: " + e.problem().detail());
+        }
+        if (!list.issuer().id().toString().equals(issuer.toString())) {
+            throw new ProblemException(ProblemType.STATUS_VERIFICATION_ERROR,
+                    "status list " + uri + " was issued by " + list.issuer().id() + ", not by the credential's issuer " + issuer);
+        }
+        Instant expires = list.validUntil().orElse(now.plus(Duration.ofMinutes(5)));
+        if (freshness.isPresent() && now.plus(freshness.get()).isBefore(expires)) {
+            expires = now.plus(freshness.get());
+        }
+        return new Entry(list, now, expires);
+    }
+}
