@@ -52,6 +52,20 @@ public final class Bitstring {
         return new Bitstring(new byte[(int) bytes], length, statusSize);
     }
 
+    /** A list over raw bits as stored: {@code raw.length * 8 / statusSize} entries. */
+    public static Bitstring fromBytes(byte[] raw, int statusSize) {
+        long entries = (long) raw.length * 8 / statusSize;
+        if (statusSize < 1 || statusSize > 16 || entries < MIN_ENTRIES || raw.length > MAX_INFLATED_BYTES) {
+            throw new IllegalArgumentException("not a valid status list");
+        }
+        return new Bitstring(raw.clone(), (int) entries, statusSize);
+    }
+
+    /** The raw bits, a copy. */
+    public byte[] toBytes() {
+        return bits.clone();
+    }
+
     public int length() {
         return length;
     }

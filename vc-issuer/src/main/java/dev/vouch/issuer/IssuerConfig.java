@@ -1,0 +1,42 @@
+package dev.vouch.issuer;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How an issuer runs.
+ *
+ * @param dataDir where the SQLite store lives
+ * @param publicUrl the https URL the issuer is reached at; the org's did:web comes from it
+ * @param didMethod {@code web} (default) or {@code key} (tests, air-gapped use)
+ * @param organizationName the name AgentCredentials carry for the organization
+ * @param secret seals the org's private keys at rest
+ * @param credentialValidity how long an AgentCredential is valid
+ * @param adminToken the first admin token; generated and printed once when empty
+ * @param port the port to listen on, 0 for any
+ */
+public record IssuerConfig(Path dataDir, URI publicUrl, String didMethod, String organizationName, char[] secret,
+                           Duration credentialValidity, Optional<String> adminToken, int port) {
+
+    public IssuerConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(publicUrl, "publicUrl");
+        if (!didMethod.equals("web") && !didMethod.equals("key")) {
+            throw new IllegalArgumentException("didMethod is web or key");
+        }
+        Objects.requireNonNull(organizationName, "organizationName");
+        Objects.requireNonNull(secret, "secret");
+        if (credentialValidity.isNegative() || credentialValidity.isZero() || credentialValidity.compareTo(Duration.ofDays(30)) > 0) {
+            throw new IllegalArgumentException("credential validity must be between 1 second and 30 days");
+        }
+        Objects.requireNonNull(adminToken, "adminToken");
+    }
+
+    @Override
+    public String toString() {
+        return "IssuerConfig[" + dataDir + ", " + publicUrl + ", did:" + didMethod + "]";
+    }
+}

@@ -1,0 +1,244 @@
+package dev.vouch.issuer;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vouch.codec.Base64Url;
+import dev.vouch.codec.JsonCodec;
+import dev.vouch.crypto.KeyPair;
+import dev.vouch.crypto.KeySealer;
+import dev.vouch.crypto.KeyType;
+import dev.vouch.did.Did;
+import dev.vouch.did.DidDocumentBuilder;
+import dev.vouch.did.DidUrl;
+import dev.vouch.did.Relationship;
+import dev.vouch.did.VerificationMethod;
+import dev.vouch.did.key.KeyDids;
+import dev.vouch.didweb.DidWebUrls;
+import dev.vouch.issuer.agents.Agent;
+import dev.vouch.issuer.keys.OrgKey;
+import dev.vouch.issuer.status.StatusListRecord;
+import dev.vouch.issuer.store.IssuedCredential;
+import dev.vouch.issuer.store.IssuerStore;
+import dev.vouch.jsonld.BundledContexts;
+import dev.vouch.problem.ProblemException;
+import dev.vouch.problem.ProblemType;
+import dev.vouch.vc.AgentClaims;
+import dev.vouch.vc.di.DataIntegrity;
+import dev.vouch.vc.di.ProofOptions;
+import dev.vouch.vc.jose.VcJose;
+import dev.vouch.vc.status.StatusListCredentials;
+import dev.vouch.vc.status.StatusPurpose;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The organization's issuer: its DID and keys, its agents, the AgentCredentials it issues and their status.
+ * Thread-safe; state lives in the {@link IssuerStore}.
+ */
+public final class IssuerService {
+
+    /** How long a signed status list credential is valid; clients re-fetch well within it. */
+    public static final Duration STATUS_LIST_VALIDITY = Duration.ofMinutes(5);
+
+    private final IssuerStore store;
+    private final IssuerConfig config;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final KeySealer sealer;
+    private final Did did;
+    private final Map<String, KeyPair> signers = new ConcurrentHashMap<>();
+    private final Map<Integer, SignedList> signedLists = new ConcurrentHashMap<>();
+    private volatile Optional<String> firstAdminToken = Optional.empty();
+
+    private record SignedList(long version, Instant validUntil, String token) {
+    }
+
+    public IssuerService(IssuerStore store, IssuerConfig config, Clock clock, SecureRandom random) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+        Optional<String> params = store.meta("sealing");
+        if (params.isEmpty()) {
+            this.sealer = KeySealer.create(config.secret(), random);
+            store.putMeta("sealing", sealer.parameters(), null);
+        } else {
+            this.sealer = KeySealer.open(config.secret(), params.get(), random);
+        }
+        if (store.keys().isEmpty()) {
+            KeyPair key = KeyPair.generate(KeyType.ED25519, random);
+            store.putKey(new OrgKey("key-1", key.publicKey(), sealer.seal(key.unsafePrivateKeyBytes(), "org-key key-1"),
+                    OrgKey.State.ACTIVE, clock.instant(), Optional.empty()), new IssuerStore.Audit("system", "key.create", "key-1", "{}"));
+        }
+        for (OrgKey k : store.keys()) {
+            if (k.state() != OrgKey.State.RETIRED) {
+                // a wrong secret fails here, before anything is served
+                signers.put(k.id(), KeyPair.fromPrivateKey(k.publicKey().type(), sealer.open(k.sealedPrivateKey(), "org-key " + k.id()),
+                        k.publicKey()));
+            }
+        }
+        Optional<String> storedDid = store.meta("did");
+        if (storedDid.isPresent()) {
+            this.did = Did.parse(storedDid.get());
+        } else {
+            this.did = config.didMethod().equals("key") ? KeyDids.of(activeKey().publicKey()) : DidWebUrls.fromUrl(config.publicUrl());
+            store.putMeta("did", did.toString(), new IssuerStore.Audit("system", "org.create", did.toString(), "{}"));
+        }
+        if (store.meta("admin-bootstrapped").isEmpty()) {
+            String token = config.adminToken().orElseGet(() -> {
+                byte[] b = new byte[32];
+                random.nextBytes(b);
+                return "vouch_" + Base64Url.encode(b);
+            });
+            store.putAdminToken("bootstrap", tokenHash(token), "admin", new IssuerStore.Audit("system", "admin.token.create", "bootstrap", "{}"));
+            store.putMeta("admin-bootstrapped", "true", null);
+            if (config.adminToken().isEmpty()) {
+                firstAdminToken = Optional.of(token);
+            }
+        }
+    }
+
+    public Did did() {
+        return did;
+    }
+
+    public IssuerStore store() {
+        return store;
+    }
+
+    /** The admin token generated on first start, to show once; empty otherwise. */
+    public Optional<String> firstAdminToken() {
+        return firstAdminToken;
+    }
+
+    public static String tokenHash(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private OrgKey activeKey() {
+        return store.keys().stream().filter(k -> k.state() == OrgKey.State.ACTIVE).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no active signing key"));
+    }
+
+    /** The JOSE key id of an org key: a JsonWebKey method in a did:web document, the did:key method otherwise. */
+    public DidUrl joseKid(OrgKey key) {
+        return did.method().equals("key") ? KeyDids.methodId(key.publicKey()) : did.withFragment(key.id());
+    }
+
+    private DidUrl multikeyVm(OrgKey key) {
+        return did.method().equals("key") ? KeyDids.methodId(key.publicKey()) : did.withFragment(key.id() + "-multikey");
+    }
+
+    /** The org's DID document (for did:web): each published key as JsonWebKey (for VC-JOSE) and as Multikey (for Data Integrity). */
+    public byte[] didDocument() {
+        DidDocumentBuilder b = DidDocumentBuilder.forDid(did);
+        for (OrgKey k : store.keys()) {
+            if (k.published()) {
+                b.method(new VerificationMethod(did.withFragment(k.id()), did, k.publicKey(), VerificationMethod.JSON_WEB_KEY),
+                        Relationship.ASSERTION_METHOD);
+                b.method(new VerificationMethod(did.withFragment(k.id() + "-multikey"), did, k.publicKey(), VerificationMethod.MULTIKEY),
+                        Relationship.ASSERTION_METHOD);
+            }
+        }
+        return b.toJson();
+    }
+
+    /** Registers or updates an agent. */
+    public Agent putAgent(Agent agent, String actor) {
+        Instant now = clock.instant();
+        Agent stored = store.agent(agent.did()).map(old -> new Agent(agent.did(), agent.name(), agent.operator(), agent.capabilities(),
+                agent.constraints(), agent.delegation(), agent.active(), old.created(), now))
+                .orElse(new Agent(agent.did(), agent.name(), agent.operator(), agent.capabilities(), agent.constraints(),
+                        agent.delegation(), agent.active(), now, now));
+        store.putAgent(stored, new IssuerStore.Audit(actor, "agent.put", agent.did().toString(),
+                JsonCodec.writeString(Map.of("name", agent.name(), "active", agent.active()))));
+        return stored;
+    }
+
+    /** The format an AgentCredential is issued in. */
+    public enum Format { VC_JWT, EDDSA_RDFC_2022 }
+
+    /** An issued credential: the secured form and its record. */
+    public record Issued(IssuedCredential record, String vcJwt, Optional<ObjectNode> dataIntegrity) {
+    }
+
+    /**
+     * Issues an AgentCredential to a registered, active agent.
+     *
+     * @throws ProblemException {@code NOT_FOUND} for an unknown agent; {@code FORBIDDEN} for a deactivated one
+     */
+    public Issued issue(Did agentDid, Format format, String actor) {
+        Agent agent = store.agent(agentDid).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no agent " + agentDid));
+        if (!agent.active()) {
+            throw new ProblemException(ProblemType.FORBIDDEN, "agent " + agentDid + " is deactivated");
+        }
+        OrgKey key = activeKey();
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant until = now.plus(config.credentialValidity());
+        String id = "urn:uuid:" + new UUID(random.nextLong(), random.nextLong());
+        IssuedCredential rec = store.issue(id, agentDid, now, until, key.id(), new IssuerStore.Audit(actor, "credential.issue", id,
+                JsonCodec.writeString(Map.of("agent", agentDid.toString(), "format", format.name(), "validUntil", until.toString()))));
+        ObjectNode vc = agent.claims(did, config.organizationName()).credential(URI.create(id), now, until, List.of(
+                AgentClaims.statusEntry(statusListUrl(rec.revocationList()), StatusPurpose.REVOCATION.value(), rec.revocationIndex()),
+                AgentClaims.statusEntry(statusListUrl(rec.suspensionList()), StatusPurpose.SUSPENSION.value(), rec.suspensionIndex())));
+        KeyPair signer = signers.get(key.id());
+        if (format == Format.EDDSA_RDFC_2022) {
+            ObjectNode di = DataIntegrity.sign(vc, signer, ProofOptions.assertion("eddsa-rdfc-2022", multikeyVm(key), now),
+                    BundledContexts.standard());
+            return new Issued(rec, "", Optional.of(di));
+        }
+        return new Issued(rec, VcJose.secureCredential(vc, signer, joseKid(key), now), Optional.empty());
+    }
+
+    public URI statusListUrl(int listId) {
+        String base = config.publicUrl().toString().replaceAll("/+$", "");
+        return URI.create(base + "/status/" + listId);
+    }
+
+    /** Revokes, suspends or reinstates (clears suspension of) a credential. */
+    public void setStatus(String credentialId, StatusPurpose purpose, boolean set, String actor) {
+        if (purpose != StatusPurpose.REVOCATION && purpose != StatusPurpose.SUSPENSION) {
+            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "only revocation and suspension are set here");
+        }
+        if (purpose == StatusPurpose.REVOCATION && !set) {
+            throw new ProblemException(ProblemType.FORBIDDEN, "a revocation is final");
+        }
+        store.setStatus(credentialId, purpose, set, new IssuerStore.Audit(actor,
+                "credential." + (set ? (purpose == StatusPurpose.REVOCATION ? "revoke" : "suspend") : "reinstate"), credentialId, "{}"));
+    }
+
+    /** The signed status list credential, made again only when the list changed or the last one is near expiry. */
+    public Optional<String> statusListCredential(int listId) {
+        Optional<StatusListRecord> rec = store.statusList(listId);
+        if (rec.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        SignedList cached = signedLists.get(listId);
+        if (cached != null && cached.version() == rec.get().version() && now.plus(STATUS_LIST_VALIDITY.dividedBy(2)).isBefore(cached.validUntil())) {
+            return Optional.of(cached.token());
+        }
+        OrgKey key = activeKey();
+        Instant from = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant until = from.plus(STATUS_LIST_VALIDITY);
+        ObjectNode vc = StatusListCredentials.credential(statusListUrl(listId), did.toString(), rec.get().purpose(), rec.get().bits(), from, until);
+        String token = VcJose.secureCredential(vc, signers.get(key.id()), joseKid(key), from);
+        signedLists.put(listId, new SignedList(rec.get().version(), until, token));
+        return Optional.of(token);
+    }
+}

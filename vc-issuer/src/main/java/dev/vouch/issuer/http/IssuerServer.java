@@ -1,0 +1,375 @@
+package dev.vouch.issuer.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vouch.codec.Base64Url;
+import dev.vouch.codec.JsonCodec;
+import dev.vouch.did.Did;
+import dev.vouch.issuer.IssuerConfig;
+import dev.vouch.issuer.IssuerService;
+import dev.vouch.issuer.agents.Agent;
+import dev.vouch.issuer.audit.AuditEntry;
+import dev.vouch.issuer.audit.AuditLog;
+import dev.vouch.issuer.store.IssuerStore;
+import dev.vouch.issuer.store.SqliteIssuerStore;
+import dev.vouch.problem.Problem;
+import dev.vouch.problem.ProblemException;
+import dev.vouch.problem.ProblemJson;
+import dev.vouch.problem.ProblemType;
+import dev.vouch.vc.AgentClaims;
+import dev.vouch.vc.jose.EnvelopedCredential;
+import dev.vouch.vc.status.StatusPurpose;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * The issuer's HTTP service: the org's DID document, status lists, the admin API for agents, credentials,
+ * status and audit, and the W3C VC-API issue endpoint. Errors are RFC 9457 problem details; bodies are
+ * bounded by the bytes actually read.
+ */
+public final class IssuerServer implements AutoCloseable {
+
+    public static final int MAX_BODY_BYTES = 256 * 1024;
+
+    private final IssuerService service;
+    private final IssuerStore store;
+    private final AdminAuth auth;
+    private final Javalin app;
+    private final AtomicLong issued = new AtomicLong();
+    private final AtomicLong requests = new AtomicLong();
+
+    private IssuerServer(IssuerService service, Optional<SSLContext> tls, int port) {
+        this.service = service;
+        this.store = service.store();
+        this.auth = new AdminAuth(store);
+        this.app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            tls.ifPresent(ctx -> config.jetty.addConnector((server, httpConfig) -> {
+                SslContextFactory.Server ssl = new SslContextFactory.Server();
+                ssl.setSslContext(ctx);
+                httpConfig.addCustomizer(new SecureRequestCustomizer(false));
+                ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                        new HttpConnectionFactory(httpConfig));
+                connector.setHost("127.0.0.1");
+                connector.setPort(port);
+                return connector;
+            }));
+        });
+        app.before(ctx -> requests.incrementAndGet());
+        app.get("/.well-known/did.json", this::didDocument);
+        app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "did", service.did().toString())));
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(
+                "# TYPE vouch_issuer_requests_total counter\nvouch_issuer_requests_total " + requests.get()
+                        + "\n# TYPE vouch_issuer_credentials_issued_total counter\nvouch_issuer_credentials_issued_total " + issued.get() + "\n"));
+        app.get("/status/{id}", this::statusList);
+        app.post("/admin/agents", this::putAgent);
+        app.get("/admin/agents", this::listAgents);
+        app.get("/admin/agents/{did}", this::getAgent);
+        app.post("/admin/agents/{did}/deactivate", this::deactivate);
+        app.post("/admin/agents/{did}/credentials", this::issue);
+        app.post("/admin/credentials/{id}/{action}", this::status);
+        app.get("/admin/audit", this::audit);
+        app.get("/admin/audit/verify", this::verifyAudit);
+        app.post("/admin/tokens", this::createToken);
+        app.post("/credentials/status", this::vcApiStatus);
+        app.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problems()));
+        app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
+            ProblemType type = e.getStatus() == 413 ? ProblemType.INPUT_TOO_LARGE
+                    : e.getStatus() == 404 ? ProblemType.NOT_FOUND : ProblemType.MALFORMED_VALUE_ERROR;
+            problem(ctx, List.of(Problem.of(type, e.getStatus() == 404 ? "no such endpoint: " + ctx.method() + " " + ctx.path()
+                    : "request refused (HTTP " + e.getStatus() + ")")));
+            ctx.status(e.getStatus() >= 500 ? 400 : e.getStatus());
+        });
+        app.exception(Exception.class, (e, ctx) -> problem(ctx, List.of(Problem.of(ProblemType.INTERNAL_ERROR, "the request could not be processed"))));
+    }
+
+    /** Opens the store under {@code config.dataDir()} and serves on 127.0.0.1 (HTTPS when {@code tls} is given). */
+    public static IssuerServer start(IssuerConfig config, Optional<SSLContext> tls, Clock clock) {
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + config.dataDir(), e);
+        }
+        SqliteIssuerStore store = SqliteIssuerStore.open(config.dataDir().resolve("issuer.db"), clock, new SecureRandom());
+        IssuerService service = new IssuerService(store, config, clock, new SecureRandom());
+        IssuerServer s = new IssuerServer(service, tls, config.port());
+        if (tls.isPresent()) {
+            s.app.start();
+        } else {
+            s.app.start("127.0.0.1", config.port());
+        }
+        return s;
+    }
+
+    public IssuerService service() {
+        return service;
+    }
+
+    public int port() {
+        return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+    }
+
+    /** Stops serving, lets requests in flight finish, then closes the store. */
+    @Override
+    public void close() {
+        app.stop();
+        store.close();
+    }
+
+    private void didDocument(Context ctx) {
+        if (!service.did().method().equals("web")) {
+            throw new ProblemException(ProblemType.NOT_FOUND, "this issuer's DID is " + service.did());
+        }
+        ctx.contentType("application/did+json").header("Cache-Control", "max-age=300").result(service.didDocument());
+    }
+
+    private void statusList(Context ctx) {
+        int id;
+        try {
+            id = Integer.parseInt(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new ProblemException(ProblemType.NOT_FOUND, "no status list " + ctx.pathParam("id"));
+        }
+        String token = service.statusListCredential(id).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no status list " + id));
+        ctx.contentType("application/vc+jwt").header("Cache-Control", "max-age=60").result(token);
+    }
+
+    private ObjectNode body(Context ctx) {
+        byte[] bytes;
+        try (InputStream in = ctx.bodyInputStream()) {
+            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException e) {
+            throw new ProblemException(ProblemType.PARSING_ERROR, "could not read the request body");
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new ProblemException(ProblemType.INPUT_TOO_LARGE, "request body exceeds " + MAX_BODY_BYTES + " bytes");
+        }
+        return JsonCodec.parseObject(bytes);
+    }
+
+    private static Did did(String text, String pointer) {
+        return Did.tryParse(text).orElseThrow(() -> new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, pointer,
+                "'" + text + "' is not a DID")));
+    }
+
+    private void putAgent(Context ctx) {
+        String actor = auth.require(ctx, "issue");
+        ObjectNode b = body(ctx);
+        Did d = did(b.path("did").asText(""), "/did");
+        String name = text(b, "name", "/name");
+        JsonNode op = b.path("operator");
+        AgentClaims.Operator operator = new AgentClaims.Operator(text(op, "name", "/operator/name"),
+                op.hasNonNull("email") ? Optional.of(text(op, "email", "/operator/email")) : Optional.empty());
+        Set<String> caps = new LinkedHashSet<>();
+        JsonNode c = b.path("capabilities");
+        if (!c.isMissingNode() && !c.isArray()) {
+            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/capabilities", "capabilities must be an array"));
+        }
+        for (int i = 0; i < c.size(); i++) {
+            if (!c.get(i).isTextual() || !c.get(i).asText().matches("[a-z0-9][a-z0-9:._-]{0,127}")) {
+                throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/capabilities/" + i,
+                        "a capability is lower-case letters, digits and : . _ -"));
+            }
+            caps.add(c.get(i).asText());
+        }
+        AgentClaims.Constraints constraints;
+        AgentClaims.Delegation delegation;
+        try {
+            ObjectNode cons = b.has("constraints") && b.get("constraints").isObject() ? (ObjectNode) b.get("constraints").deepCopy()
+                    : JsonCodec.mapper().createObjectNode();
+            JsonNode max = cons.remove("maxTransactionValue");
+            JsonNode regions = cons.remove("dataRegions");
+            List<String> r = new ArrayList<>();
+            if (regions != null) {
+                regions.forEach(x -> r.add(x.asText()));
+            }
+            constraints = new AgentClaims.Constraints(max == null ? Optional.empty()
+                    : Optional.of(new AgentClaims.Money(max.path("amount").asText(), max.path("currency").asText())), r, cons.toString());
+            JsonNode del = b.path("delegation");
+            delegation = new AgentClaims.Delegation(del.path("allowed").asBoolean(false), del.path("maxDepth").asInt(0));
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, e.getMessage());
+        }
+        java.time.Instant now = java.time.Instant.now();
+        Agent stored = service.putAgent(new Agent(d, name, operator, caps, constraints, delegation, true, now, now), actor);
+        ctx.status(201).contentType("application/json").result(JsonCodec.writeString(agentJson(stored)));
+    }
+
+    private static String text(JsonNode o, String name, String pointer) {
+        JsonNode v = o.get(name);
+        if (v == null || !v.isTextual() || v.asText().isBlank() || v.asText().length() > 256) {
+            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, pointer, name + " must be a non-empty string up to 256 characters"));
+        }
+        return v.asText();
+    }
+
+    private static ObjectNode agentJson(Agent a) {
+        ObjectNode o = a.claims(a.did(), "").subjectJson();
+        o.remove("memberOf");
+        o.put("active", a.active());
+        o.put("created", a.created().toString());
+        o.put("updated", a.updated().toString());
+        return o;
+    }
+
+    private void listAgents(Context ctx) {
+        auth.require(ctx, "issue");
+        String q = Optional.ofNullable(ctx.queryParam("q")).orElse("");
+        if (q.length() > 256) {
+            throw new ProblemException(ProblemType.LIMIT_EXCEEDED, "query too long");
+        }
+        ArrayNode out = JsonCodec.mapper().createArrayNode();
+        store.agents(q, "true".equals(ctx.queryParam("active")), 100).forEach(a -> out.add(agentJson(a)));
+        ctx.contentType("application/json").result(JsonCodec.writeString(Map.of("agents", out)));
+    }
+
+    private void getAgent(Context ctx) {
+        auth.require(ctx, "issue");
+        Did d = did(ctx.pathParam("did"), "/did");
+        Agent a = store.agent(d).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no agent " + d));
+        ctx.contentType("application/json").result(JsonCodec.writeString(agentJson(a)));
+    }
+
+    private void deactivate(Context ctx) {
+        String actor = auth.require(ctx, "admin");
+        Did d = did(ctx.pathParam("did"), "/did");
+        Agent a = store.agent(d).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no agent " + d));
+        service.putAgent(new Agent(a.did(), a.name(), a.operator(), a.capabilities(), a.constraints(), a.delegation(), false,
+                a.created(), a.updated()), actor);
+        ctx.status(204);
+    }
+
+    private void issue(Context ctx) {
+        String actor = auth.require(ctx, "issue");
+        Did d = did(ctx.pathParam("did"), "/did");
+        String formatName = ctx.queryParam("format");
+        IssuerService.Format format = "eddsa-rdfc-2022".equals(formatName) ? IssuerService.Format.EDDSA_RDFC_2022
+                : formatName == null || "vc+jwt".equals(formatName) ? IssuerService.Format.VC_JWT : null;
+        if (format == null) {
+            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "format is vc+jwt or eddsa-rdfc-2022");
+        }
+        IssuerService.Issued result = service.issue(d, format, actor);
+        issued.incrementAndGet();
+        ObjectNode out = JsonCodec.mapper().createObjectNode();
+        out.put("id", result.record().id());
+        if (result.dataIntegrity().isPresent()) {
+            out.set("verifiableCredential", result.dataIntegrity().get());
+        } else {
+            out.set("verifiableCredential", EnvelopedCredential.of(result.vcJwt()));
+            out.put("vcJwt", result.vcJwt());
+        }
+        ctx.status(201).contentType("application/json").result(JsonCodec.writeString(out));
+    }
+
+    private void status(Context ctx) {
+        String action = ctx.pathParam("action");
+        String actor = auth.require(ctx, "revoke");
+        String id = ctx.pathParam("id");
+        switch (action) {
+            case "revoke" -> service.setStatus(id, StatusPurpose.REVOCATION, true, actor);
+            case "suspend" -> service.setStatus(id, StatusPurpose.SUSPENSION, true, actor);
+            case "reinstate" -> service.setStatus(id, StatusPurpose.SUSPENSION, false, actor);
+            default -> throw new ProblemException(ProblemType.NOT_FOUND, "no action " + action);
+        }
+        ctx.status(204);
+    }
+
+    /** VC-API: {@code {"credentialId": …, "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"|"suspended"|"active"}]}}. */
+    private void vcApiStatus(Context ctx) {
+        String actor = auth.require(ctx, "revoke");
+        ObjectNode b = body(ctx);
+        String id = text(b, "credentialId", "/credentialId");
+        JsonNode updates = b.path("credentialStatus");
+        if (!updates.isArray() || updates.isEmpty()) {
+            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credentialStatus", "credentialStatus must list the changes"));
+        }
+        for (int i = 0; i < updates.size(); i++) {
+            String s = updates.get(i).path("status").asText("");
+            switch (s) {
+                case "revoked" -> service.setStatus(id, StatusPurpose.REVOCATION, true, actor);
+                case "suspended" -> service.setStatus(id, StatusPurpose.SUSPENSION, true, actor);
+                case "active" -> service.setStatus(id, StatusPurpose.SUSPENSION, false, actor);
+                default -> throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credentialStatus/" + i + "/status",
+                        "status is revoked, suspended or active"));
+            }
+        }
+        ctx.status(200).contentType("application/json").result("{}");
+    }
+
+    private void audit(Context ctx) {
+        auth.require(ctx, "admin");
+        long after = parseLong(ctx.queryParam("after"), 0);
+        ArrayNode out = JsonCodec.mapper().createArrayNode();
+        for (AuditEntry e : store.audit(after, 1000)) {
+            out.add(e.toJson());
+        }
+        ctx.contentType("application/json").result(JsonCodec.writeString(Map.of("entries", out)));
+    }
+
+    private void verifyAudit(Context ctx) {
+        auth.require(ctx, "admin");
+        List<AuditEntry> all = new ArrayList<>();
+        for (List<AuditEntry> page = store.audit(0, 10_000); !page.isEmpty(); page = store.audit(page.get(page.size() - 1).seq(), 10_000)) {
+            all.addAll(page);
+        }
+        Optional<String> broken = AuditLog.verify(all);
+        ctx.contentType("application/json").result(JsonCodec.writeString(Map.of("intact", broken.isEmpty(), "entries", all.size(),
+                "problem", broken.orElse(""))));
+    }
+
+    private void createToken(Context ctx) {
+        String actor = auth.require(ctx, "admin");
+        ObjectNode b = body(ctx);
+        String name = text(b, "name", "/name");
+        String role = text(b, "role", "/role");
+        if (!AdminAuth.ROLES.contains(role)) {
+            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/role", "role is issue, revoke or admin"));
+        }
+        byte[] raw = new byte[32];
+        new SecureRandom().nextBytes(raw);
+        String token = "vouch_" + Base64Url.encode(raw);
+        store.putAdminToken(name, IssuerService.tokenHash(token), role, new IssuerStore.Audit(actor, "admin.token.create", name,
+                JsonCodec.writeString(Map.of("role", role))));
+        ctx.status(201).contentType("application/json").result(JsonCodec.writeString(Map.of("name", name, "role", role, "token", token)));
+    }
+
+    private static long parseLong(String s, long dflt) {
+        if (s == null) {
+            return dflt;
+        }
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "'" + s + "' is not a number");
+        }
+    }
+
+    private void problem(Context ctx, List<Problem> problems) {
+        ObjectNode o = ProblemJson.of(problems, ctx.path());
+        int status = ProblemJson.status(problems);
+        if (problems.get(0).type() == ProblemType.INVALID_DID_DOCUMENT) {
+            status = 400;
+        }
+        ctx.status(status).contentType(ProblemJson.MEDIA_TYPE).result(JsonCodec.writeString(o));
+    }
+}

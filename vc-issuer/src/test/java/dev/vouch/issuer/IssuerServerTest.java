@@ -1,0 +1,208 @@
+package dev.vouch.issuer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vouch.codec.JsonCodec;
+import dev.vouch.crypto.KeyPair;
+import dev.vouch.crypto.KeyType;
+import dev.vouch.did.Did;
+import dev.vouch.did.DidResolver;
+import dev.vouch.did.DidResolvers;
+import dev.vouch.did.key.KeyDidResolver;
+import dev.vouch.did.key.KeyDids;
+import dev.vouch.didweb.WebDidResolver;
+import dev.vouch.fetch.FetchPolicy;
+import dev.vouch.fetch.SafeFetcher;
+import dev.vouch.fetch.SelfSignedTls;
+import dev.vouch.issuer.audit.AuditLog;
+import dev.vouch.issuer.http.IssuerServer;
+import dev.vouch.issuer.store.SqliteIssuerStore;
+import dev.vouch.problem.ProblemException;
+import dev.vouch.problem.ProblemType;
+import dev.vouch.verifier.TrustPolicy;
+import dev.vouch.verifier.VerificationResult;
+import dev.vouch.verifier.Verifier;
+import dev.vouch.verifier.status.StatusListCache;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.sql.DriverManager;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The issuer over real HTTPS on 127.0.0.1 with a real SQLite file; credentials checked by the real verifier. */
+class IssuerServerTest {
+
+    private static final String ADMIN = "test-admin-token-0123456789";
+    private final SelfSignedTls tls = SelfSignedTls.localhost();
+    private final KeyPair agentKey = KeyPair.generate(KeyType.ED25519, new SecureRandom());
+    private final Did agent = KeyDids.of(agentKey.publicKey());
+    @TempDir
+    Path dir;
+    private IssuerServer server;
+    private HttpClient client;
+    private String base;
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private IssuerConfig config(int port, String secret) {
+        return new IssuerConfig(dir, URI.create("https://localhost:" + port), "web", "ACME Corp", secret.toCharArray(),
+                Duration.ofHours(1), Optional.of(ADMIN), port);
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        int port = freePort();
+        server = IssuerServer.start(config(port, "correct horse"), Optional.of(tls.serverContext()), Clock.systemUTC());
+        base = "https://localhost:" + server.port();
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setCertificateEntry("issuer", tls.certificate());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        client = HttpClient.newBuilder().sslContext(ctx).build();
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String agentJson() {
+        return "{\"did\":\"" + agent + "\",\"name\":\"procurement-agent\",\"operator\":{\"name\":\"Procurement\",\"email\":\"p@acme.example\"},"
+                + "\"capabilities\":[\"supplier:lookup\",\"purchase-order:negotiate\"],"
+                + "\"constraints\":{\"maxTransactionValue\":{\"amount\":\"5000\",\"currency\":\"EUR\"},\"dataRegions\":[\"EU\"]},"
+                + "\"delegation\":{\"allowed\":true,\"maxDepth\":1}}";
+    }
+
+    private Verifier verifier() {
+        SafeFetcher fetcher = new SafeFetcher(FetchPolicy.builder().allowHost("localhost").trustCertificate(tls.certificate()).build());
+        DidResolver resolver = DidResolvers.of(WebDidResolver.builder().fetcher(fetcher).build(), new KeyDidResolver());
+        return Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").build())
+                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC())).build();
+    }
+
+    @Test
+    void registerIssueVerifyRevoke() throws Exception {
+        assertEquals(201, send("POST", "/admin/agents", agentJson(), ADMIN).statusCode());
+        HttpResponse<String> issued = send("POST", "/admin/agents/" + agent + "/credentials", null, ADMIN);
+        assertEquals(201, issued.statusCode(), issued.body());
+        JsonNode body = JsonCodec.parse(issued.body());
+        String vcJwt = body.get("vcJwt").asText();
+        VerificationResult r = verifier().verifyCredential(vcJwt);
+        assertTrue(r.verified(), () -> r.errors().toString());
+        assertEquals(agent, r.agent().orElseThrow().agent());
+        assertTrue(r.agent().get().capabilities().contains("supplier:lookup"));
+
+        HttpResponse<String> di = send("POST", "/admin/agents/" + agent + "/credentials?format=eddsa-rdfc-2022", null, ADMIN);
+        assertEquals(201, di.statusCode(), di.body());
+        VerificationResult rdi = verifier().verifyCredential(JsonCodec.parse(di.body()).get("verifiableCredential").toString());
+        assertTrue(rdi.verified(), () -> rdi.errors().toString());
+
+        String id = body.get("id").asText();
+        assertEquals(204, send("POST", "/admin/credentials/" + id + "/suspend", null, ADMIN).statusCode());
+        assertEquals(ProblemType.CREDENTIAL_SUSPENDED, verifier().verifyCredential(vcJwt).errors().get(0).type());
+        assertEquals(204, send("POST", "/admin/credentials/" + id + "/reinstate", null, ADMIN).statusCode());
+        assertTrue(verifier().verifyCredential(vcJwt).verified());
+        assertEquals(204, send("POST", "/admin/credentials/" + id + "/revoke", null, ADMIN).statusCode());
+        assertEquals(ProblemType.CREDENTIAL_REVOKED, verifier().verifyCredential(vcJwt).errors().get(0).type());
+
+        JsonNode audit = JsonCodec.parse(send("GET", "/admin/audit/verify", null, ADMIN).body());
+        assertTrue(audit.get("intact").asBoolean());
+        assertTrue(audit.get("entries").asInt() >= 7);
+    }
+
+    @Test
+    void deactivatedAgentsGetNoCredentials() throws Exception {
+        send("POST", "/admin/agents", agentJson(), ADMIN);
+        assertEquals(204, send("POST", "/admin/agents/" + agent + "/deactivate", null, ADMIN).statusCode());
+        HttpResponse<String> r = send("POST", "/admin/agents/" + agent + "/credentials", null, ADMIN);
+        assertEquals(403, r.statusCode());
+        assertEquals(404, send("POST", "/admin/agents/did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK/credentials", null, ADMIN)
+                .statusCode());
+    }
+
+    @Test
+    void nothingAdministrativeWithoutTheRightToken() throws Exception {
+        assertEquals(401, send("POST", "/admin/agents", agentJson(), null).statusCode());
+        assertEquals(401, send("POST", "/admin/agents", agentJson(), "wrong").statusCode());
+        assertEquals(401, send("GET", "/admin/audit", null, ADMIN + "x").statusCode());
+        HttpResponse<String> t = send("POST", "/admin/tokens", "{\"name\":\"ci\",\"role\":\"issue\"}", ADMIN);
+        assertEquals(201, t.statusCode(), t.body());
+        String issueToken = JsonCodec.parse(t.body()).get("token").asText();
+        assertEquals(201, send("POST", "/admin/agents", agentJson(), issueToken).statusCode());
+        assertEquals(403, send("POST", "/admin/agents/" + agent + "/deactivate", null, issueToken).statusCode());
+        assertEquals(403, send("GET", "/admin/audit", null, issueToken).statusCode());
+    }
+
+    @Test
+    void badInputIsAProblemNeverA500() throws Exception {
+        for (String body : new String[] {"", "{", "[]", "{\"did\":\"nope\"}", "{\"did\":\"" + agent + "\"}",
+            agentJson().replace("\"supplier:lookup\"", "\"Bad Cap!\""), agentJson().replace("\"5000\"", "\"lots\"")}) {
+            HttpResponse<String> r = send("POST", "/admin/agents", body, ADMIN);
+            assertEquals(400, r.statusCode(), body + " -> " + r.body());
+            JsonNode p = JsonCodec.parse(r.body());
+            assertTrue(p.has("type") && p.has("title") && p.has("detail"));
+        }
+        assertEquals(413, send("POST", "/admin/agents", "{\"x\":\"" + "a".repeat(IssuerServer.MAX_BODY_BYTES) + "\"}", ADMIN).statusCode());
+        assertEquals(404, send("GET", "/status/999", null, null).statusCode());
+        assertEquals(404, send("GET", "/status/abc", null, null).statusCode());
+        assertEquals(404, send("GET", "/nothing", null, null).statusCode());
+        assertEquals(404, send("POST", "/admin/credentials/urn:uuid:none/revoke", null, ADMIN).statusCode());
+        HttpResponse<String> doc = send("GET", "/.well-known/did.json", null, null);
+        assertEquals("application/did+json", doc.headers().firstValue("content-type").orElse(""));
+        assertEquals(200, send("GET", "/healthz", null, null).statusCode());
+    }
+
+    @Test
+    void tamperedAuditIsDetectedAndAWrongSecretRefusesToStart() throws Exception {
+        send("POST", "/admin/agents", agentJson(), ADMIN);
+        send("POST", "/admin/agents/" + agent + "/credentials", null, ADMIN);
+        int port = server.port();
+        server.close();
+        server = null;
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("issuer.db"))) {
+            c.createStatement().executeUpdate("UPDATE audit SET actor = 'someone-else' WHERE seq = 2");
+        }
+        try (SqliteIssuerStore store = SqliteIssuerStore.open(dir.resolve("issuer.db"), Clock.systemUTC(), new SecureRandom())) {
+            assertEquals(Optional.of("entry 2 was altered"), AuditLog.verify(store.audit(0, 10_000)));
+        }
+        ProblemException e = assertThrows(ProblemException.class,
+                () -> IssuerServer.start(config(port, "wrong secret"), Optional.of(tls.serverContext()), Clock.systemUTC()));
+        assertEquals(ProblemType.UNAUTHORIZED, e.type());
+        assertFalse(e.getMessage().contains("correct horse"));
+    }
+}
