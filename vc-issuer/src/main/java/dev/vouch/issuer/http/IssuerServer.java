@@ -54,11 +54,13 @@ public final class IssuerServer implements AutoCloseable {
     private final IssuerStore store;
     private final AdminAuth auth;
     private final Javalin app;
+    private final dev.vouch.issuer.oid4vci.Oid4vciEndpoints oid4vci;
     private final AtomicLong issued = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
 
-    private IssuerServer(IssuerService service, Optional<SSLContext> tls, int port) {
+    private IssuerServer(IssuerService service, Optional<SSLContext> tls, int port, java.net.URI publicUrl, Clock clock) {
         this.service = service;
+        this.oid4vci = new dev.vouch.issuer.oid4vci.Oid4vciEndpoints(service, publicUrl, clock);
         this.store = service.store();
         this.auth = new AdminAuth(store);
         this.app = Javalin.create(config -> {
@@ -92,6 +94,8 @@ public final class IssuerServer implements AutoCloseable {
         app.get("/admin/audit/verify", this::verifyAudit);
         app.post("/admin/tokens", this::createToken);
         app.post("/credentials/status", this::vcApiStatus);
+        app.post("/admin/agents/{did}/offer", this::offer);
+        oid4vci.register(app);
         app.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problems()));
         app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
             ProblemType type = e.getStatus() == 413 ? ProblemType.INPUT_TOO_LARGE
@@ -112,7 +116,7 @@ public final class IssuerServer implements AutoCloseable {
         }
         SqliteIssuerStore store = SqliteIssuerStore.open(config.dataDir().resolve("issuer.db"), clock, new SecureRandom());
         IssuerService service = new IssuerService(store, config, clock, new SecureRandom());
-        IssuerServer s = new IssuerServer(service, tls, config.port());
+        IssuerServer s = new IssuerServer(service, tls, config.port(), config.publicUrl(), clock);
         if (tls.isPresent()) {
             s.app.start();
         } else {
@@ -279,6 +283,17 @@ public final class IssuerServer implements AutoCloseable {
             out.put("vcJwt", result.vcJwt());
         }
         ctx.status(201).contentType("application/json").result(JsonCodec.writeString(out));
+    }
+
+    /** An OpenID4VCI credential offer for a registered agent ({@code ?tx_code=true} adds a one-time code). */
+    private void offer(Context ctx) {
+        auth.require(ctx, "issue");
+        Did d = did(ctx.pathParam("did"), "/did");
+        Agent a = store.agent(d).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no agent " + d));
+        if (!a.active()) {
+            throw new ProblemException(ProblemType.FORBIDDEN, "agent " + d + " is deactivated");
+        }
+        ctx.status(201).contentType("application/json").result(JsonCodec.writeString(oid4vci.offer(d, "true".equals(ctx.queryParam("tx_code")))));
     }
 
     private void status(Context ctx) {

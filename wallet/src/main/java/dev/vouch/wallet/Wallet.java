@@ -1,0 +1,181 @@
+package dev.vouch.wallet;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vouch.crypto.KeyPair;
+import dev.vouch.crypto.KeySealer;
+import dev.vouch.crypto.KeyType;
+import dev.vouch.crypto.Signer;
+import dev.vouch.crypto.VerificationKey;
+import dev.vouch.did.Did;
+import dev.vouch.did.DidUrl;
+import dev.vouch.did.key.KeyDids;
+import dev.vouch.problem.ProblemException;
+import dev.vouch.problem.ProblemType;
+import dev.vouch.vc.jose.VcJose;
+import dev.vouch.verifier.VerificationResult;
+import dev.vouch.verifier.Verifier;
+import dev.vouch.wallet.oid4vci.IssuanceClient;
+import dev.vouch.wallet.present.PresentationRequest;
+import dev.vouch.wallet.store.CredentialQuery;
+import dev.vouch.wallet.store.StoredCredential;
+import dev.vouch.wallet.store.WalletStore;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * An agent's wallet: its key (sealed at rest under a key derived from the secret), its DID (did:key), the
+ * credentials it holds, and the presentations it makes. Credentials are verified on the way in; keys never leave:
+ * signing goes through {@link #signer()}.
+ */
+public final class Wallet implements AutoCloseable {
+
+    /** How long a presentation is valid: long enough to cross the network, short enough not to be worth stealing. */
+    public static final Duration PRESENTATION_LIFETIME = Duration.ofMinutes(2);
+
+    private final WalletStore store;
+    private final KeyPair key;
+    private final Did did;
+    private final Verifier verifier;
+    private final IssuanceClient issuance;
+    private final Clock clock;
+
+    private Wallet(WalletStore store, KeyPair key, Verifier verifier, IssuanceClient issuance, Clock clock) {
+        this.store = store;
+        this.key = key;
+        this.did = KeyDids.of(key.publicKey());
+        this.verifier = verifier;
+        this.issuance = issuance;
+        this.clock = clock;
+    }
+
+    /**
+     * Opens (or creates) the wallet file at {@code path}.
+     *
+     * @param verifier checks every credential before it is stored
+     * @throws ProblemException {@code UNAUTHORIZED} for a wrong secret; the file is not changed
+     */
+    public static Wallet open(Path path, char[] secret, Verifier verifier, IssuanceClient issuance, Clock clock) {
+        Objects.requireNonNull(secret, "secret");
+        WalletStore store = WalletStore.open(path);
+        try {
+            SecureRandom random = new SecureRandom();
+            if (store.meta("sealing").isEmpty()) {
+                KeySealer sealer = KeySealer.create(secret, random);
+                KeyPair fresh = KeyPair.generate(KeyType.ED25519, random);
+                store.initMeta(Map.of("sealing", sealer.parameters(), "key.type", fresh.keyType().name(),
+                        "key.public", fresh.publicKey().toMultibase(),
+                        "key.sealed", sealer.seal(fresh.unsafePrivateKeyBytes(), "wallet-key")));
+                fresh.destroy();
+            }
+            KeySealer sealer = KeySealer.open(secret, store.meta("sealing").orElseThrow(), random);
+            VerificationKey pub = VerificationKey.fromMultibase(store.meta("key.public").orElseThrow());
+            KeyPair key = KeyPair.fromPrivateKey(KeyType.valueOf(store.meta("key.type").orElseThrow()),
+                    sealer.open(store.meta("key.sealed").orElseThrow(), "wallet-key"), pub);
+            return new Wallet(store, key, verifier, issuance, clock);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    public Did did() {
+        return did;
+    }
+
+    /** The wallet's key as a signer; the private key stays inside. */
+    public Signer signer() {
+        return key;
+    }
+
+    public DidUrl keyId() {
+        return KeyDids.methodId(key.publicKey());
+    }
+
+    /**
+     * Verifies a credential issued to this wallet's DID and stores it.
+     *
+     * @throws ProblemException with the verification's problems when it does not verify, or {@code HOLDER_MISMATCH}
+     *     when it names another subject
+     */
+    public StoredCredential store(String vcJwt) {
+        VerificationResult r = verifier.verifyCredential(vcJwt);
+        if (!r.verified()) {
+            throw new ProblemException(r.errors());
+        }
+        var agent = r.agent().orElseThrow(() -> new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "not an AgentCredential"));
+        if (!agent.agent().equals(did)) {
+            throw new ProblemException(ProblemType.HOLDER_MISMATCH, "the credential is for " + agent.agent() + ", not this wallet");
+        }
+        StoredCredential sc = new StoredCredential(agent.credentialId().map(Object::toString).orElse("urn:uuid:" + UUID.randomUUID()),
+                vcJwt, agent.organization().toString(), java.util.Set.of("VerifiableCredential", "AgentCredential"),
+                agent.capabilities(), agent.validUntil(), clock.instant());
+        store.put(sc);
+        return sc;
+    }
+
+    /** Receives a credential through OpenID4VCI from an offer (URL or JSON) and stores it. */
+    public StoredCredential receive(String offer, Optional<String> txCode) {
+        ObjectNode o = IssuanceClient.parseOffer(offer);
+        return store(issuance.receive(o, key, keyId(), txCode));
+    }
+
+    public List<StoredCredential> credentials(CredentialQuery query) {
+        return store.query(query);
+    }
+
+    public boolean delete(String id) {
+        return store.delete(id);
+    }
+
+    /** The credentials that expire within {@code margin}: what to renew. */
+    public List<StoredCredential> expiring(Duration margin) {
+        Instant limit = clock.instant().plus(margin);
+        List<StoredCredential> out = new ArrayList<>();
+        for (StoredCredential c : store.query(CredentialQuery.all())) {
+            if (c.validUntil().isPresent() && c.validUntil().get().isBefore(limit)) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A vp+jwt for {@code request}, carrying only the valid credentials that match it.
+     *
+     * @throws ProblemException {@code MISSING_CAPABILITY} when no held credential matches
+     */
+    public String present(PresentationRequest request) {
+        Instant now = clock.instant();
+        List<String> tokens = new ArrayList<>();
+        for (StoredCredential c : store.query(new CredentialQuery(request.types(), Optional.empty(), request.capabilities(),
+                Optional.of(now)))) {
+            tokens.add(c.token());
+            break; // one credential that satisfies the request is enough; presenting more discloses more
+        }
+        if (tokens.isEmpty()) {
+            throw new ProblemException(ProblemType.MISSING_CAPABILITY, "no valid credential held matches the request");
+        }
+        return VcJose.securePresentation(VcJose.presentationOf(tokens), key, keyId(), request.challenge(), request.domain(),
+                "urn:uuid:" + UUID.randomUUID(), now, now.plus(PRESENTATION_LIFETIME));
+    }
+
+    @Override
+    public void close() {
+        key.destroy();
+        store.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Wallet[" + did + "]";
+    }
+}

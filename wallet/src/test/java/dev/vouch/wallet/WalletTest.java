@@ -1,0 +1,178 @@
+package dev.vouch.wallet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vouch.codec.JsonCodec;
+import dev.vouch.did.DidResolver;
+import dev.vouch.did.DidResolvers;
+import dev.vouch.did.key.KeyDidResolver;
+import dev.vouch.didweb.WebDidResolver;
+import dev.vouch.fetch.FetchPolicy;
+import dev.vouch.fetch.SafeFetcher;
+import dev.vouch.fetch.SelfSignedTls;
+import dev.vouch.issuer.IssuerConfig;
+import dev.vouch.issuer.http.IssuerServer;
+import dev.vouch.problem.ProblemException;
+import dev.vouch.problem.ProblemType;
+import dev.vouch.verifier.PresentationOptions;
+import dev.vouch.verifier.TrustPolicy;
+import dev.vouch.verifier.VerificationResult;
+import dev.vouch.verifier.Verifier;
+import dev.vouch.verifier.status.StatusListCache;
+import dev.vouch.wallet.oid4vci.IssuanceClient;
+import dev.vouch.wallet.present.PresentationRequest;
+import dev.vouch.wallet.store.CredentialQuery;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The wallet against a real vc-issuer started in the test on 127.0.0.1 over HTTPS. */
+class WalletTest {
+
+    private static final String ADMIN = "wallet-test-admin-token";
+    private final SelfSignedTls tls = SelfSignedTls.localhost();
+    @TempDir
+    Path dir;
+    private IssuerServer issuer;
+    private SafeFetcher fetcher;
+    private HttpClient admin;
+    private String base;
+
+    @BeforeEach
+    void start() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        issuer = IssuerServer.start(new IssuerConfig(dir.resolve("issuer"), URI.create("https://localhost:" + port), "web", "ACME",
+                "issuer secret".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), port), Optional.of(tls.serverContext()),
+                Clock.systemUTC());
+        base = "https://localhost:" + issuer.port();
+        fetcher = new SafeFetcher(FetchPolicy.builder().allowHost("localhost").trustCertificate(tls.certificate()).build());
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setCertificateEntry("issuer", tls.certificate());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        admin = HttpClient.newBuilder().sslContext(ctx).build();
+    }
+
+    @AfterEach
+    void stop() {
+        issuer.close();
+    }
+
+    private Verifier verifier() {
+        DidResolver resolver = DidResolvers.of(WebDidResolver.builder().fetcher(fetcher).build(), new KeyDidResolver());
+        return Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").build())
+                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC())).build();
+    }
+
+    private Wallet wallet(String name, String secret) {
+        return Wallet.open(dir.resolve(name + ".wallet"), secret.toCharArray(), verifier(), new IssuanceClient(fetcher, Clock.systemUTC()),
+                Clock.systemUTC());
+    }
+
+    private JsonNode post(String path, String body) throws Exception {
+        HttpResponse<String> r = admin.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + ADMIN)
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(r.statusCode() / 100 == 2, r.body());
+        return r.body().isEmpty() ? null : JsonCodec.parse(r.body());
+    }
+
+    private void register(Wallet w) throws Exception {
+        post("/admin/agents", "{\"did\":\"" + w.did() + "\",\"name\":\"agent\",\"operator\":{\"name\":\"Ops\"},"
+                + "\"capabilities\":[\"supplier:lookup\"]}");
+    }
+
+    @Test
+    void receivesThroughOpenId4VciPresentsAndVerifies() throws Exception {
+        try (Wallet w = wallet("a", "wallet secret")) {
+            register(w);
+            JsonNode offer = post("/admin/agents/" + w.did() + "/offer?tx_code=true", null);
+            ProblemException noCode = assertThrows(ProblemException.class, () -> w.receive(offer.get("offer_url").asText(), Optional.empty()));
+            assertEquals(ProblemType.MALFORMED_VALUE_ERROR, noCode.type());
+            w.receive(offer.get("offer_url").asText(), Optional.of(offer.get("tx_code").asText()));
+            assertEquals(1, w.credentials(CredentialQuery.all()).size());
+            assertEquals(1, w.credentials(new CredentialQuery(Set.of("AgentCredential"), Optional.empty(), Set.of("supplier:lookup"),
+                    Optional.empty())).size());
+            assertEquals(0, w.credentials(new CredentialQuery(Set.of(), Optional.empty(), Set.of("treasury:transfer"), Optional.empty())).size());
+            ProblemException reuse = assertThrows(ProblemException.class,
+                    () -> w.receive(offer.get("offer_url").asText(), Optional.of(offer.get("tx_code").asText())));
+            assertTrue(reuse.getMessage().contains("invalid_grant"), reuse.getMessage());
+
+            String vp = w.present(new PresentationRequest("c-1", "https://verifier.example", Set.of("AgentCredential"), Set.of("supplier:lookup")));
+            VerificationResult r = verifier().verifyPresentation(vp, new PresentationOptions("c-1", "https://verifier.example"));
+            assertTrue(r.verified(), () -> r.errors().toString());
+            assertEquals(w.did(), r.agent().orElseThrow().agent());
+            assertEquals(ProblemType.MISSING_CAPABILITY, assertThrows(ProblemException.class, () -> w.present(new PresentationRequest("c",
+                    "d", Set.of(), Set.of("treasury:transfer")))).type());
+            assertEquals(1, w.expiring(Duration.ofHours(2)).size());
+            assertEquals(0, w.expiring(Duration.ofMinutes(10)).size());
+        }
+    }
+
+    @Test
+    void wrongSecretIsAClearErrorAndLeavesTheFileIntact() throws Exception {
+        String did;
+        try (Wallet w = wallet("b", "right")) {
+            did = w.did().toString();
+        }
+        assertEquals(ProblemType.UNAUTHORIZED, assertThrows(ProblemException.class, () -> wallet("b", "wrong")).type());
+        try (Wallet w = wallet("b", "right")) {
+            assertEquals(did, w.did().toString());
+        }
+    }
+
+    @Test
+    void credentialsForSomeoneElseOrForgedAreRefused() throws Exception {
+        try (Wallet a = wallet("c", "s"); Wallet b = wallet("d", "s")) {
+            register(a);
+            String token = post("/admin/agents/" + a.did() + "/credentials", null).get("vcJwt").asText();
+            assertEquals(ProblemType.HOLDER_MISMATCH, assertThrows(ProblemException.class, () -> b.store(token)).type());
+            String forged = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
+            assertThrows(ProblemException.class, () -> a.store(forged));
+            assertEquals(0, a.credentials(CredentialQuery.all()).size());
+        }
+    }
+
+    @Test
+    void twoWalletHandlesOnOneFileDoNotCorruptIt() throws Exception {
+        try (Wallet w1 = wallet("e", "s"); Wallet w2 = wallet("e", "s")) {
+            assertEquals(w1.did(), w2.did());
+            register(w1);
+            List<String> tokens = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                tokens.add(post("/admin/agents/" + w1.did() + "/credentials", null).get("vcJwt").asText());
+            }
+            Thread t1 = new Thread(() -> tokens.subList(0, 3).forEach(w1::store));
+            Thread t2 = new Thread(() -> tokens.subList(3, 6).forEach(w2::store));
+            t1.start();
+            t2.start();
+            t1.join();
+            t2.join();
+            assertEquals(6, w1.credentials(CredentialQuery.all()).size());
+        }
+    }
+}
