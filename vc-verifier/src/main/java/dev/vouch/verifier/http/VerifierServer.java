@@ -61,7 +61,8 @@ public final class VerifierServer implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final Map<String, AtomicLong> problemCounts = new ConcurrentHashMap<>();
 
-    private VerifierServer(Verifier verifier, String domain, Clock clock, boolean requireIssuedChallenges, Optional<SSLContext> tls) {
+    private VerifierServer(Verifier verifier, String domain, Clock clock, boolean requireIssuedChallenges, Optional<SSLContext> tls,
+                           int port) {
         this.verifier = verifier;
         this.domain = domain;
         this.clock = clock;
@@ -76,7 +77,7 @@ public final class VerifierServer implements AutoCloseable {
                 ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
                         new HttpConnectionFactory(httpConfig));
                 connector.setHost("127.0.0.1");
-                connector.setPort(0);
+                connector.setPort(port);
                 return connector;
             }));
         });
@@ -106,7 +107,7 @@ public final class VerifierServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server on 127.0.0.1: plain HTTP on {@code port}, or HTTPS on an ephemeral port when {@code tls} is given.
+     * Starts a server on 127.0.0.1 on {@code port} (0 for any): plain HTTP, or HTTPS when {@code tls} is given.
      *
      * @param domain the domain presentations must be addressed to
      * @param requireIssuedChallenges whether presentation challenges must come from {@code POST /challenges}
@@ -114,7 +115,7 @@ public final class VerifierServer implements AutoCloseable {
     public static VerifierServer start(Verifier verifier, String domain, int port, Optional<SSLContext> tls, Clock clock,
                                        boolean requireIssuedChallenges) {
         Objects.requireNonNull(verifier, "verifier");
-        VerifierServer s = new VerifierServer(verifier, domain, clock, requireIssuedChallenges, tls);
+        VerifierServer s = new VerifierServer(verifier, domain, clock, requireIssuedChallenges, tls, port);
         if (tls.isPresent()) {
             s.app.start();
         } else {

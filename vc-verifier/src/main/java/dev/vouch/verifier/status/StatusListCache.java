@@ -38,13 +38,24 @@ public final class StatusListCache {
     private final Optional<ResolutionBundle> bundle;
     private final DidResolver resolver;
     private final Clock clock;
+    private final Duration maxAge;
     private final Map<URI, Entry> entries = new ConcurrentHashMap<>();
 
     public StatusListCache(Optional<SafeFetcher> fetcher, Optional<ResolutionBundle> bundle, DidResolver resolver, Clock clock) {
+        this(fetcher, bundle, resolver, clock, Duration.ofDays(1));
+    }
+
+    /**
+     * @param maxAge the longest a list is kept, whatever its validity and cache headers allow; a verifier that must see
+     *     revocations within seconds sets it low
+     */
+    public StatusListCache(Optional<SafeFetcher> fetcher, Optional<ResolutionBundle> bundle, DidResolver resolver, Clock clock,
+                           Duration maxAge) {
         this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
         this.bundle = Objects.requireNonNull(bundle, "bundle");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
     }
 
     /**
@@ -113,6 +124,9 @@ public final class StatusListCache {
         Instant expires = list.validUntil().orElse(now.plus(Duration.ofMinutes(5)));
         if (freshness.isPresent() && now.plus(freshness.get()).isBefore(expires)) {
             expires = now.plus(freshness.get());
+        }
+        if (now.plus(maxAge).isBefore(expires)) {
+            expires = now.plus(maxAge);
         }
         return new Entry(list, now, expires);
     }

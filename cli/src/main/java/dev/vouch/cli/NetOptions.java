@@ -1,0 +1,43 @@
+package dev.vouch.cli;
+
+import dev.vouch.did.DidResolver;
+import dev.vouch.did.DidResolvers;
+import dev.vouch.did.jwk.JwkDidResolver;
+import dev.vouch.did.key.KeyDidResolver;
+import dev.vouch.didweb.ResolutionBundle;
+import dev.vouch.didweb.WebDidResolver;
+import dev.vouch.fetch.FetchPolicy;
+import dev.vouch.fetch.SafeFetcher;
+import dev.vouch.fetch.SelfSignedTls;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** Options every command that fetches shares: which non-public hosts it may reach and which extra certificates it trusts. */
+final class NetOptions {
+
+    @Option(names = "--allow-host", description = "Allow this host even though it resolves to a non-public address (e.g. localhost).")
+    List<String> allowHosts = new ArrayList<>();
+
+    @Option(names = "--trust-cert", description = "Trust this PEM certificate for TLS, in addition to the system's CAs.")
+    Path trustCert;
+
+    SafeFetcher fetcher() throws IOException {
+        FetchPolicy.Builder b = FetchPolicy.builder();
+        allowHosts.forEach(b::allowHost);
+        if (trustCert != null) {
+            b.trustCertificate(SelfSignedTls.readCertificate(Files.readString(trustCert)));
+        }
+        return new SafeFetcher(b.build());
+    }
+
+    DidResolver resolver(SafeFetcher fetcher, Optional<ResolutionBundle> bundle) {
+        WebDidResolver.Builder web = WebDidResolver.builder().fetcher(fetcher);
+        bundle.ifPresent(web::bundle);
+        return DidResolvers.of(web.build(), new KeyDidResolver(), new JwkDidResolver());
+    }
+}

@@ -1,0 +1,110 @@
+package dev.vouch.cli;
+
+import dev.vouch.did.DidResolver;
+import dev.vouch.fetch.SafeFetcher;
+import dev.vouch.verifier.TrustPolicy;
+import dev.vouch.verifier.Verifier;
+import dev.vouch.verifier.status.StatusListCache;
+import dev.vouch.wallet.Wallet;
+import dev.vouch.wallet.oid4vci.IssuanceClient;
+import dev.vouch.wallet.present.PresentationRequest;
+import dev.vouch.wallet.store.CredentialQuery;
+import dev.vouch.wallet.store.StoredCredential;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "wallet", description = "An agent's wallet file. The secret comes from VOUCH_WALLET_SECRET.",
+        subcommands = {WalletCommand.Init.class, WalletCommand.Receive.class, WalletCommand.ListCredentials.class,
+            WalletCommand.Present.class})
+final class WalletCommand {
+
+    static class Base {
+        @Option(names = "--wallet", required = true, description = "The wallet file.")
+        Path file;
+
+        @Mixin
+        NetOptions net;
+
+        Wallet open() throws Exception {
+            String secret = System.getenv("VOUCH_WALLET_SECRET");
+            if (secret == null || secret.isEmpty()) {
+                throw new IllegalArgumentException("set VOUCH_WALLET_SECRET to the wallet's secret");
+            }
+            SafeFetcher fetcher = net.fetcher();
+            DidResolver resolver = net.resolver(fetcher, Optional.empty());
+            Verifier verifier = Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustAnyIssuer().build())
+                    .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC())).build();
+            return Wallet.open(file, secret.toCharArray(), verifier, new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC());
+        }
+    }
+
+    @Command(name = "init", mixinStandardHelpOptions = true, description = "Create the wallet (if needed) and print its DID.")
+    static final class Init extends Base implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            try (Wallet w = open()) {
+                System.out.println(w.did());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "receive", mixinStandardHelpOptions = true, description = "Receive a credential through an OpenID4VCI offer.")
+    static final class Receive extends Base implements Callable<Integer> {
+        @Option(names = "--offer", required = true, description = "The offer: an openid-credential-offer:// URL or its JSON.")
+        String offer;
+
+        @Option(names = "--tx-code", description = "The one-time code, when the offer asks for one.")
+        String txCode;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Wallet w = open()) {
+                StoredCredential c = w.receive(offer, Optional.ofNullable(txCode));
+                System.out.println("stored " + c.id() + " from " + c.issuer() + ", valid until " + c.validUntil().orElse(null));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the credentials held.")
+    static final class ListCredentials extends Base implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            try (Wallet w = open()) {
+                for (StoredCredential c : w.credentials(CredentialQuery.all())) {
+                    System.out.println(c.id() + "  " + c.issuer() + "  " + c.capabilities() + "  until " + c.validUntil().orElse(null));
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "present", mixinStandardHelpOptions = true, description = "Print a vp+jwt for a verifier's challenge and domain.")
+    static final class Present extends Base implements Callable<Integer> {
+        @Option(names = "--challenge", required = true)
+        String challenge;
+
+        @Option(names = "--domain", required = true)
+        String domain;
+
+        @Option(names = "--capability", description = "A capability the verifier needs (repeatable).")
+        List<String> capabilities = List.of();
+
+        @Override
+        public Integer call() throws Exception {
+            try (Wallet w = open()) {
+                System.out.println(w.present(new PresentationRequest(challenge, domain, java.util.Set.of("AgentCredential"),
+                        new HashSet<>(capabilities))));
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.vouch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands as a shell runs them: exit codes and what they print. */
+class VouchTest {
+
+    private record Run(int code, String out) {
+    }
+
+    private static synchronized Run run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            int code = Vouch.run(args);
+            return new Run(code, buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    @Test
+    void demoTellsTheWholeStoryAndExitsZero() {
+        Run r = run("demo");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("verified: procurement-agent"), r.out());
+        assertTrue(r.out().contains("refused: Credential revoked"), r.out());
+        assertTrue(r.out().contains("intact: true"), r.out());
+    }
+
+    @Test
+    void resolveAndVerifyExitCodes(@TempDir Path dir) throws Exception {
+        Run ok = run("resolve", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK");
+        assertEquals(0, ok.code(), ok.out());
+        assertTrue(ok.out().contains("\"didDocument\""));
+        Run bad = run("resolve", "did:key:zzz");
+        assertEquals(1, bad.code());
+        assertTrue(bad.out().contains("INVALID_DID"), bad.out());
+        Path junk = dir.resolve("junk.jwt");
+        Files.writeString(junk, "eyJhbGciOiJub25lIn0.e30.");
+        Run v = run("verify", junk.toString());
+        assertEquals(1, v.code(), v.out());
+        assertTrue(v.out().contains("\"verified\" : false"), v.out());
+    }
+
+    @Test
+    void auditVerifyOnAMissingStoreIsAClearError(@TempDir Path dir) {
+        assertEquals(2, run("audit", "verify", "--data", dir.toString()).code());
+    }
+}
