@@ -30,7 +30,8 @@ final class IssuerCommand {
         @Option(names = "--data", required = true, description = "Directory for the SQLite store and secrets.")
         Path data;
 
-        @Option(names = "--public-url", description = "The https URL the issuer is reached at (default https://localhost:PORT).")
+        @Option(names = "--public-url", description = "The https URL the issuer is reached at (default https://localhost:PORT; "
+                + "serve plain HTTP only behind a TLS proxy).")
         URI publicUrl;
 
         @Option(names = "--did-method", defaultValue = "web", description = "web (default) or key.")
@@ -66,7 +67,7 @@ final class IssuerCommand {
                 }
                 tls = Optional.of(Pem.serverContext(tlsCert, tlsKey));
             }
-            URI url = publicUrl != null ? publicUrl : URI.create((tls.isPresent() ? "https" : "http") + "://localhost:" + port);
+            URI url = publicUrl != null ? publicUrl : URI.create("https://localhost:" + port);
             IssuerConfig config = new IssuerConfig(data, url, didMethod, orgName, secret(data), validity,
                     Optional.ofNullable(System.getenv("VOUCH_ADMIN_TOKEN")), port);
             IssuerServer server = IssuerServer.start(config, tls, Clock.systemUTC());

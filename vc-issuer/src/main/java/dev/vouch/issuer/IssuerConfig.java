@@ -27,6 +27,9 @@ public record IssuerConfig(Path dataDir, URI publicUrl, String didMethod, String
         if (!didMethod.equals("web") && !didMethod.equals("key")) {
             throw new IllegalArgumentException("didMethod is web or key");
         }
+        if (didMethod.equals("web") && !"https".equalsIgnoreCase(publicUrl.getScheme())) {
+            throw new IllegalArgumentException("a did:web issuer needs an https public URL (behind a TLS proxy is fine), not " + publicUrl);
+        }
         Objects.requireNonNull(organizationName, "organizationName");
         Objects.requireNonNull(secret, "secret");
         if (credentialValidity.isNegative() || credentialValidity.isZero() || credentialValidity.compareTo(Duration.ofDays(30)) > 0) {
