@@ -130,9 +130,17 @@ public final class IssuerService {
         }
     }
 
+    /** The signing key; read from the store once, since keys change only through rotation here. */
+    private volatile OrgKey active;
+
     private OrgKey activeKey() {
-        return store.keys().stream().filter(k -> k.state() == OrgKey.State.ACTIVE).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no active signing key"));
+        OrgKey k = active;
+        if (k == null) {
+            k = store.keys().stream().filter(x -> x.state() == OrgKey.State.ACTIVE).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no active signing key"));
+            active = k;
+        }
+        return k;
     }
 
     /** The JOSE key id of an org key: a JsonWebKey method in a did:web document, the did:key method otherwise. */

@@ -43,14 +43,28 @@ public final class SqliteIssuerStore implements IssuerStore {
     public static final int LIST_LENGTH = Bitstring.MIN_ENTRIES;
 
     private final Connection c;
+    /** Reads go through their own connection: in WAL mode they see the last commit without waiting for the writer. */
+    private final Connection reader;
     private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final java.util.concurrent.BlockingQueue<PendingIssue> issueQueue = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean closed;
+
+    /** An issuance waiting for the group commit. */
+    private record PendingIssue(String credentialId, Did agent, Instant issued, Instant validUntil, String keyId, Audit audit,
+                                java.util.concurrent.CompletableFuture<IssuedCredential> result) {
+    }
     private final Clock clock;
     private final SecureRandom random;
     private long auditSeq;
     private String auditHead;
+    /** The open list per purpose, known only inside a transaction holding the lock; cleared when a transaction fails. */
+    private final java.util.Map<StatusPurpose, int[]> openLists = new java.util.EnumMap<>(StatusPurpose.class);
 
-    private SqliteIssuerStore(Connection c, Clock clock, SecureRandom random) throws SQLException {
+    private SqliteIssuerStore(Connection c, Connection reader, Clock clock, SecureRandom random) throws SQLException {
         this.c = c;
+        this.reader = reader;
         this.clock = clock;
         this.random = random;
         try (Statement s = c.createStatement()) {
@@ -69,11 +83,19 @@ public final class SqliteIssuerStore implements IssuerStore {
                 auditHead = AuditEntry.GENESIS;
             }
         }
+        try (Statement s = reader.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 5000");
+        }
+        writer = new Thread(this::writeIssues, "issuer-store-writer");
+        writer.setDaemon(true);
+        writer.start();
     }
 
     public static SqliteIssuerStore open(Path file, Clock clock, SecureRandom random) {
         try {
-            return new SqliteIssuerStore(DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath()), clock, random);
+            String url = "jdbc:sqlite:" + file.toAbsolutePath();
+            Connection writerConnection = DriverManager.getConnection(url);
+            return new SqliteIssuerStore(writerConnection, DriverManager.getConnection(url), clock, random);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the issuer store " + file + ": " + e.getMessage(), e);
         }
@@ -94,19 +116,7 @@ public final class SqliteIssuerStore implements IssuerStore {
             try {
                 T result = work.run();
                 if (audit != null) {
-                    AuditEntry e = AuditEntry.next(seq + 1, clock.instant(), audit.actor(), audit.action(), audit.subject(),
-                            audit.detailsJson(), head);
-                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit VALUES (?,?,?,?,?,?,?,?)")) {
-                        ps.setLong(1, e.seq());
-                        ps.setString(2, e.at().toString());
-                        ps.setString(3, e.actor());
-                        ps.setString(4, e.action());
-                        ps.setString(5, e.subject());
-                        ps.setString(6, e.detailsJson());
-                        ps.setString(7, e.previousHash());
-                        ps.setString(8, e.hash());
-                        ps.executeUpdate();
-                    }
+                    AuditEntry e = appendAudit(seq, head, audit);
                     c.commit();
                     auditSeq = e.seq();
                     auditHead = e.hash();
@@ -116,6 +126,7 @@ public final class SqliteIssuerStore implements IssuerStore {
                 return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
+                openLists.clear();
                 throw e;
             } finally {
                 c.setAutoCommit(true);
@@ -127,21 +138,92 @@ public final class SqliteIssuerStore implements IssuerStore {
         }
     }
 
+    private AuditEntry appendAudit(long seq, String head, Audit audit) throws SQLException {
+        AuditEntry e = AuditEntry.next(seq + 1, clock.instant(), audit.actor(), audit.action(), audit.subject(), audit.detailsJson(), head);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit VALUES (?,?,?,?,?,?,?,?)")) {
+            ps.setLong(1, e.seq());
+            ps.setString(2, e.at().toString());
+            ps.setString(3, e.actor());
+            ps.setString(4, e.action());
+            ps.setString(5, e.subject());
+            ps.setString(6, e.detailsJson());
+            ps.setString(7, e.previousHash());
+            ps.setString(8, e.hash());
+            ps.executeUpdate();
+        }
+        return e;
+    }
+
+    /**
+     * Group commit for issuance: one writer thread takes every waiting issuance (up to 256) into one transaction,
+     * so the cost of a commit is shared. Each caller is answered only after its transaction committed; if the
+     * transaction fails, every issuance in it fails and none of it is stored.
+     */
+    private void writeIssues() {
+        List<PendingIssue> batch = new ArrayList<>();
+        while (!closed) {
+            try {
+                PendingIssue first = issueQueue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.clear();
+                batch.add(first);
+                issueQueue.drainTo(batch, 255);
+            } catch (InterruptedException e) {
+                return;
+            }
+            List<IssuedCredential> done = new ArrayList<>();
+            lock.lock();
+            long seq = auditSeq;
+            String head = auditHead;
+            try {
+                c.setAutoCommit(false);
+                try {
+                    for (PendingIssue p : batch) {
+                        done.add(issueInTx(p));
+                        AuditEntry e = appendAudit(seq, head, p.audit());
+                        seq = e.seq();
+                        head = e.hash();
+                    }
+                    c.commit();
+                    auditSeq = seq;
+                    auditHead = head;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    openLists.clear();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.get(i).result().complete(done.get(i));
+                }
+            } catch (SQLException | RuntimeException e) {
+                for (PendingIssue p : batch) {
+                    p.result().completeExceptionally(e);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
     private <T> T read(Work<T> work) {
-        lock.lock();
+        readLock.lock();
         try {
             return work.run();
         } catch (SQLException e) {
             throw new IllegalStateException("issuer store: " + e.getMessage(), e);
         } finally {
-            lock.unlock();
+            readLock.unlock();
         }
     }
 
     @Override
     public Optional<String> meta(String key) {
         return read(() -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+            try (PreparedStatement ps = reader.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
                 ps.setString(1, key);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
@@ -165,7 +247,7 @@ public final class SqliteIssuerStore implements IssuerStore {
     public List<OrgKey> keys() {
         return read(() -> {
             List<OrgKey> out = new ArrayList<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM org_keys ORDER BY created, id")) {
+            try (Statement s = reader.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM org_keys ORDER BY created, id")) {
                 while (rs.next()) {
                     String retire = rs.getString("retire_after");
                     out.add(new OrgKey(rs.getString("id"), VerificationKey.fromMultibase(rs.getString("public_multibase")),
@@ -195,7 +277,7 @@ public final class SqliteIssuerStore implements IssuerStore {
     @Override
     public Optional<Agent> agent(Did did) {
         return read(() -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM agents WHERE did = ?")) {
+            try (PreparedStatement ps = reader.prepareStatement("SELECT * FROM agents WHERE did = ?")) {
                 ps.setString(1, did.toString());
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(agent(rs)) : Optional.empty();
@@ -208,7 +290,7 @@ public final class SqliteIssuerStore implements IssuerStore {
     public List<Agent> agents(String query, boolean activeOnly, int limit) {
         return read(() -> {
             String like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM agents WHERE (did LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\')"
+            try (PreparedStatement ps = reader.prepareStatement("SELECT * FROM agents WHERE (did LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\')"
                     + (activeOnly ? " AND active = 1" : "") + " ORDER BY created DESC LIMIT ?")) {
                 ps.setString(1, like);
                 ps.setString(2, like);
@@ -270,29 +352,58 @@ public final class SqliteIssuerStore implements IssuerStore {
 
     @Override
     public IssuedCredential issue(String credentialId, Did agent, Instant issued, Instant validUntil, String keyId, Audit audit) {
-        return tx(audit, () -> {
-            int revList = currentList(StatusPurpose.REVOCATION);
-            long revIdx = allocate(revList, credentialId);
-            int susList = currentList(StatusPurpose.SUSPENSION);
-            long susIdx = allocate(susList, credentialId);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO credentials VALUES (?,?,?,?,?,?,?,?,?)")) {
-                ps.setString(1, credentialId);
-                ps.setString(2, agent.toString());
-                ps.setString(3, issued.toString());
-                ps.setString(4, validUntil.toString());
-                ps.setInt(5, revList);
-                ps.setLong(6, revIdx);
-                ps.setInt(7, susList);
-                ps.setLong(8, susIdx);
-                ps.setString(9, keyId);
-                ps.executeUpdate();
-            }
-            return new IssuedCredential(credentialId, agent, issued, validUntil, revList, revIdx, susList, susIdx, keyId);
-        });
+        if (closed) {
+            throw new IllegalStateException("the issuer store is closed");
+        }
+        var result = new java.util.concurrent.CompletableFuture<IssuedCredential>();
+        issueQueue.add(new PendingIssue(credentialId, agent, issued, validUntil, keyId, audit, result));
+        try {
+            return result.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("issuance did not complete", e);
+        }
+    }
+
+    private IssuedCredential issueInTx(PendingIssue p) throws SQLException {
+        int revList = currentList(StatusPurpose.REVOCATION);
+        long revIdx = allocate(revList, p.credentialId());
+        int susList = currentList(StatusPurpose.SUSPENSION);
+        long susIdx = allocate(susList, p.credentialId());
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO credentials VALUES (?,?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, p.credentialId());
+            ps.setString(2, p.agent().toString());
+            ps.setString(3, p.issued().toString());
+            ps.setString(4, p.validUntil().toString());
+            ps.setInt(5, revList);
+            ps.setLong(6, revIdx);
+            ps.setInt(7, susList);
+            ps.setLong(8, susIdx);
+            ps.setString(9, p.keyId());
+            ps.executeUpdate();
+        }
+        return new IssuedCredential(p.credentialId(), p.agent(), p.issued(), p.validUntil(), revList, revIdx, susList, susIdx, p.keyId());
     }
 
     /** The open list for a purpose, creating one when there is none or the last is full. */
     private int currentList(StatusPurpose purpose) throws SQLException {
+        int[] open = openLists.get(purpose);
+        if (open != null && open[1] < LIST_LENGTH) {
+            return open[0];
+        }
+        int id = findOrCreateList(purpose);
+        try (PreparedStatement ps = c.prepareStatement("SELECT allocated FROM status_lists WHERE id = ?")) {
+            ps.setInt(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                openLists.put(purpose, new int[] {id, rs.getInt(1)});
+            }
+        }
+        return id;
+    }
+
+    private int findOrCreateList(StatusPurpose purpose) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT id, allocated, length FROM status_lists WHERE purpose = ? ORDER BY id DESC LIMIT 1")) {
             ps.setString(1, purpose.value());
@@ -329,6 +440,7 @@ public final class SqliteIssuerStore implements IssuerStore {
                         up.setInt(1, listId);
                         up.executeUpdate();
                     }
+                    openLists.values().stream().filter(o -> o[0] == listId).forEach(o -> o[1]++);
                     return idx;
                 }
             }
@@ -352,6 +464,7 @@ public final class SqliteIssuerStore implements IssuerStore {
                     up.setInt(1, listId);
                     up.executeUpdate();
                 }
+                openLists.values().stream().filter(o -> o[0] == listId).forEach(o -> o[1]++);
                 return idx;
             }
         }
@@ -360,7 +473,7 @@ public final class SqliteIssuerStore implements IssuerStore {
     @Override
     public Optional<IssuedCredential> credential(String credentialId) {
         return read(() -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM credentials WHERE id = ?")) {
+            try (PreparedStatement ps = reader.prepareStatement("SELECT * FROM credentials WHERE id = ?")) {
                 ps.setString(1, credentialId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -404,7 +517,7 @@ public final class SqliteIssuerStore implements IssuerStore {
     @Override
     public Optional<StatusListRecord> statusList(int id) {
         return read(() -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM status_lists WHERE id = ?")) {
+            try (PreparedStatement ps = reader.prepareStatement("SELECT * FROM status_lists WHERE id = ?")) {
                 ps.setInt(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -422,7 +535,7 @@ public final class SqliteIssuerStore implements IssuerStore {
     public List<AuditEntry> audit(long afterSeq, int limit) {
         return read(() -> {
             List<AuditEntry> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?")) {
+            try (PreparedStatement ps = reader.prepareStatement("SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?")) {
                 ps.setLong(1, afterSeq);
                 ps.setInt(2, limit);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -453,7 +566,7 @@ public final class SqliteIssuerStore implements IssuerStore {
     public Optional<String> adminRole(String tokenHashHex) {
         List<String[]> all = read(() -> {
             List<String[]> out = new ArrayList<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT token_hash, role FROM admin_tokens")) {
+            try (Statement s = reader.createStatement(); ResultSet rs = s.executeQuery("SELECT token_hash, role FROM admin_tokens")) {
                 while (rs.next()) {
                     out.add(new String[] {rs.getString(1), rs.getString(2)});
                 }
@@ -473,8 +586,16 @@ public final class SqliteIssuerStore implements IssuerStore {
 
     @Override
     public void close() {
+        closed = true;
+        writer.interrupt();
+        try {
+            writer.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         lock.lock();
         try {
+            reader.close();
             c.close();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
