@@ -1,0 +1,105 @@
+// Independent implementations issue credentials that Vouch must verify (and tampered copies it must refuse).
+// Output: ../src/test/resources/vectors/interop/node-issued.json, committed so the Java tests run without Node.
+// Usage: npm ci && node issue.mjs
+import {readFileSync, writeFileSync, mkdirSync} from 'node:fs';
+import * as jose from 'jose';
+import * as vc from '@digitalbazaar/vc';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
+import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+
+const contextDir = new URL('../../did-core/src/main/resources/dev/vouch/jsonld/contexts/', import.meta.url);
+const contexts = Object.fromEntries(Object.entries({
+  'https://www.w3.org/ns/credentials/v2': 'credentials-v2.jsonld',
+  'https://www.w3.org/2018/credentials/v1': 'credentials-v1.jsonld',
+  'https://w3id.org/security/data-integrity/v2': 'data-integrity-v2.jsonld',
+  'https://w3id.org/security/multikey/v1': 'multikey-v1.jsonld',
+  'https://www.w3.org/ns/did/v1': 'did-v1.jsonld',
+  'https://w3id.org/vouch/v1': 'vouch-v1.jsonld'
+}).map(([url, file]) => [url, JSON.parse(readFileSync(new URL(file, contextDir), 'utf8'))]));
+
+// fixed seeds: the same keys on every run
+const issuerKey = await Ed25519Multikey.generate({seed: new Uint8Array(32).fill(7)});
+const agentKey = await Ed25519Multikey.generate({seed: new Uint8Array(32).fill(9)});
+const issuerDid = `did:key:${issuerKey.publicKeyMultibase}`;
+const agentDid = `did:key:${agentKey.publicKeyMultibase}`;
+issuerKey.id = `${issuerDid}#${issuerKey.publicKeyMultibase}`;
+issuerKey.controller = issuerDid;
+
+async function documentLoader(url) {
+  if (contexts[url]) {
+    return {contextUrl: null, documentUrl: url, document: contexts[url]};
+  }
+  if (url.startsWith('did:key:')) {
+    const [did] = url.split('#');
+    const mb = did.substring(8);
+    const vm = {'@context': 'https://w3id.org/security/multikey/v1', id: `${did}#${mb}`, type: 'Multikey', controller: did,
+      publicKeyMultibase: mb};
+    return {contextUrl: null, documentUrl: url, document: url.includes('#') ? vm : {
+      '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'], id: did,
+      verificationMethod: [vm], assertionMethod: [vm.id], authentication: [vm.id]}};
+  }
+  throw new Error(`refusing to load ${url}`);
+}
+
+const now = Math.floor(Date.UTC(2026, 10, 22, 10, 0, 0) / 1000);
+const agentCredential = {
+  '@context': ['https://www.w3.org/ns/credentials/v2', 'https://w3id.org/vouch/v1'],
+  id: 'urn:uuid:0c5b2a4e-5a7e-4d7e-9a59-5d7f3c2d1e01',
+  type: ['VerifiableCredential', 'AgentCredential'],
+  issuer: issuerDid,
+  validFrom: '2026-11-22T10:00:00Z',
+  validUntil: '2036-11-22T10:00:00Z',
+  credentialSubject: {
+    id: agentDid, type: 'Agent', name: 'peer-agent',
+    memberOf: {id: issuerDid, name: 'Peer Org'},
+    operator: {name: 'Peer operators'},
+    capabilities: ['supplier:lookup'],
+    constraints: {dataRegions: ['EU']},
+    delegation: {allowed: false, maxDepth: 0}
+  }
+};
+
+// jose: VC 2.0 vc+jwt, and a VC 1.1 JWT with the vc claim
+const publicJwk = await Ed25519Multikey.toJwk({keyPair: issuerKey});
+const privateKey = await jose.importJWK({...publicJwk, d: Buffer.alloc(32, 7).toString('base64url'), alg: 'EdDSA'}, 'EdDSA');
+const kid = issuerKey.id;
+const vcJwt = await new jose.CompactSign(new TextEncoder().encode(JSON.stringify({...agentCredential, iat: now})))
+  .setProtectedHeader({alg: 'EdDSA', typ: 'vc+jwt', cty: 'vc', kid}).sign(privateKey);
+const vc11 = {
+  '@context': ['https://www.w3.org/2018/credentials/v1'],
+  type: ['VerifiableCredential'],
+  credentialSubject: {name: 'peer-agent'}
+};
+const vc11Jwt = await new jose.SignJWT({vc: vc11}).setProtectedHeader({alg: 'EdDSA', typ: 'JWT', kid})
+  .setIssuer(issuerDid).setSubject(agentDid).setJti('urn:uuid:0c5b2a4e-5a7e-4d7e-9a59-5d7f3c2d1e02')
+  .setNotBefore(now).setExpirationTime(now + 10 * 365 * 24 * 3600).sign(privateKey);
+
+// Digital Bazaar: eddsa-rdfc-2022 Data Integrity
+const suite = new DataIntegrityProof({signer: issuerKey.signer(), cryptosuite: eddsaRdfc2022});
+suite.date = '2026-11-22T10:00:00Z';
+const diCredential = await vc.issue({credential: structuredClone(agentCredential), suite, documentLoader});
+
+function tamperJwt(token) {
+  const [h, p, s] = token.split('.');
+  const payload = JSON.parse(Buffer.from(p, 'base64url'));
+  if (payload.credentialSubject) {
+    payload.credentialSubject.capabilities = ['treasury:transfer'];
+  } else {
+    payload.sub = 'did:example:someone-else';
+  }
+  return `${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${s}`;
+}
+const tamperedDi = structuredClone(diCredential);
+tamperedDi.credentialSubject.capabilities = ['treasury:transfer'];
+
+const out = {
+  generatedBy: {jose: '6.2.17', '@digitalbazaar/vc': '7.3.0', '@digitalbazaar/eddsa-rdfc-2022-cryptosuite': '1.3.0'},
+  issuer: issuerDid, agent: agentDid,
+  valid: {vcJwt, vc11Jwt, diCredential},
+  tampered: {vcJwt: tamperJwt(vcJwt), vc11Jwt: tamperJwt(vc11Jwt), diCredential: tamperedDi}
+};
+const dir = new URL('../src/test/resources/vectors/interop/', import.meta.url);
+mkdirSync(dir, {recursive: true});
+writeFileSync(new URL('node-issued.json', dir), JSON.stringify(out, null, 2) + '\n');
+console.log(`wrote node-issued.json: issuer ${issuerDid}`);
