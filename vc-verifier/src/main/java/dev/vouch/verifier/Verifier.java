@@ -169,6 +169,69 @@ public final class Verifier {
         }
     }
 
+    /** The agent-card extension that carries the agent's AgentCredential. */
+    public static final String CARD_CREDENTIAL_EXTENSION = "https://w3id.org/vouch/a2a/agent-credential/v1";
+
+    /**
+     * Verifies a signed A2A agent card and the AgentCredential it carries: the card's JWS (detached, over the RFC 8785
+     * form without {@code signatures}) by a key the agent's DID lists for authentication; the credential as
+     * {@link #verifyCredential} does; that the credential's subject is the DID that signed the card; and, for a did:web
+     * issuer, that the card's {@code provider.url} is on the issuer's host.
+     */
+    public VerificationResult verifyAgentCard(String cardJson) {
+        Set<Check> checked = EnumSet.noneOf(Check.class);
+        try {
+            checkSize(cardJson);
+            ObjectNode card = JsonCodec.parseObject(cardJson.getBytes(StandardCharsets.UTF_8));
+            com.fasterxml.jackson.databind.JsonNode sigs = card.remove("signatures");
+            if (sigs == null || !sigs.isArray() || sigs.isEmpty() || sigs.size() > 4) {
+                throw new ProblemException(ProblemType.PROOF_VERIFICATION_ERROR, "the agent card carries no signature (or more than 4)");
+            }
+            com.fasterxml.jackson.databind.JsonNode sig = sigs.get(0);
+            String token = sig.path("protected").asText("") + "." + dev.vouch.codec.Base64Url.encode(dev.vouch.vc.di.Jcs.canonicalize(card))
+                    + "." + sig.path("signature").asText("");
+            dev.vouch.vc.jose.CompactJws jws = dev.vouch.vc.jose.CompactJws.parse(token);
+            dev.vouch.did.DidUrl kid = jws.kid().flatMap(dev.vouch.did.DidUrl::tryParse).orElseThrow(() -> new ProblemException(
+                    ProblemType.INVALID_VERIFICATION_METHOD_URL, "the card's signature has no DID URL kid"));
+            VerificationMethod vm = resolver.resolve(kid.did()).document().authorize(kid, dev.vouch.did.Relationship.AUTHENTICATION);
+            jws.verify(vm.key());
+            checked.add(Check.DATA_MODEL);
+            checked.add(Check.PROOF);
+            com.fasterxml.jackson.databind.JsonNode credential = null;
+            for (com.fasterxml.jackson.databind.JsonNode ext : card.path("capabilities").path("extensions")) {
+                if (CARD_CREDENTIAL_EXTENSION.equals(ext.path("uri").asText())) {
+                    credential = ext.path("params").path("credential");
+                }
+            }
+            if (credential == null || credential.isMissingNode()) {
+                throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "the card carries no AgentCredential");
+            }
+            Secured s = credential.isObject() && "EnvelopedVerifiableCredential".equals(credential.path("type").asText())
+                    ? jwt(EnvelopedCredential.token(credential.path("id").asText()))
+                    : credential.isObject() ? dataIntegrity((ObjectNode) credential) : jwt(credential.asText());
+            boolean bound = s.credential().subjects().stream().anyMatch(sub -> sub.id().map(kid.did().toString()::equals).orElse(false));
+            if (!bound) {
+                throw new ProblemException(ProblemType.HOLDER_MISMATCH, "the card was signed by " + kid.did() + ", not by the credential's subject");
+            }
+            String issuer = s.credential().issuer().id().toString();
+            if (issuer.startsWith("did:web:")) {
+                String issuerHost = issuer.substring(8).split(":", 2)[0].replaceFirst("(?i)%3a.*$", "").toLowerCase(java.util.Locale.ROOT);
+                String providerHost = java.net.URI.create(card.path("provider").path("url").asText("about:blank")).getHost();
+                if (providerHost == null || !providerHost.equalsIgnoreCase(issuerHost)) {
+                    throw new ProblemException(ProblemType.UNTRUSTED_ISSUER,
+                            "the card's provider " + providerHost + " is not the issuer's host " + issuerHost);
+                }
+            }
+            checked.add(Check.HOLDER_BINDING);
+            Optional<AgentIdentity> agent = accept(s, checked);
+            return VerificationResult.verified(agent, List.of(), checked);
+        } catch (ProblemException e) {
+            return VerificationResult.failed(e.problems(), List.of(), checked);
+        } catch (RuntimeException e) {
+            return VerificationResult.failed(List.of(Problem.of(ProblemType.MALFORMED_VALUE_ERROR, "not a valid agent card")), List.of(), checked);
+        }
+    }
+
     private Secured secured(String input, Set<Check> checked) {
         checkSize(input);
         Secured s = looksLikeJwt(input) ? jwt(input.trim()) : dataIntegrity(JsonCodec.parseObject(input.getBytes(StandardCharsets.UTF_8)));

@@ -168,6 +168,18 @@ public final class Wallet implements AutoCloseable {
                 "urn:uuid:" + UUID.randomUUID(), now, now.plus(PRESENTATION_LIFETIME));
     }
 
+    /**
+     * A signed A2A agent card for this agent, carrying its newest valid AgentCredential.
+     *
+     * @throws ProblemException {@code MISSING_CAPABILITY} when the wallet holds no valid credential
+     */
+    public ObjectNode agentCard(dev.vouch.wallet.card.AgentCard card) {
+        StoredCredential c = store.query(new CredentialQuery(java.util.Set.of("AgentCredential"), Optional.empty(), java.util.Set.of(),
+                Optional.of(clock.instant()))).stream().findFirst().orElseThrow(() -> new ProblemException(ProblemType.MISSING_CAPABILITY,
+                "the wallet holds no valid AgentCredential to put on the card"));
+        return card.sign(c.token(), key, keyId());
+    }
+
     @Override
     public void close() {
         key.destroy();

@@ -134,6 +134,33 @@ class WalletTest {
     }
 
     @Test
+    void signedAgentCardVerifiesWithItsCredentialAndTamperingFails() throws Exception {
+        try (Wallet w = wallet("card", "s")) {
+            register(w);
+            w.store(post("/admin/agents/" + w.did() + "/credentials", null).get("vcJwt").asText());
+            dev.vouch.wallet.card.AgentCard card = new dev.vouch.wallet.card.AgentCard("procurement-agent", "Negotiates purchase orders",
+                    "1.0.0", "ACME", URI.create("https://localhost/"), URI.create("https://agents.localhost/a2a"),
+                    List.of(new dev.vouch.wallet.card.AgentCard.Skill("negotiate", "Negotiate", "Negotiates a purchase order",
+                            List.of("procurement"))));
+            var signed = w.agentCard(card);
+            VerificationResult r = verifier().verifyAgentCard(signed.toString());
+            assertTrue(r.verified(), () -> r.errors().toString());
+            assertEquals(w.did(), r.agent().orElseThrow().agent());
+            var tampered = signed.deepCopy();
+            tampered.put("description", "Transfers treasury funds");
+            assertEquals(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, verifier().verifyAgentCard(tampered.toString()).errors().get(0).type());
+            var elsewhere = new dev.vouch.wallet.card.AgentCard("x", "y", "1", "Evil", URI.create("https://evil.example/"),
+                    URI.create("https://evil.example/a2a"), card.skills());
+            assertEquals(ProblemType.UNTRUSTED_ISSUER, verifier().verifyAgentCard(w.agentCard(elsewhere).toString()).errors().get(0).type());
+            try (Wallet other = wallet("card2", "s")) {
+                // another agent cannot put this agent's credential on its own card
+                var stolen = card.sign(w.credentials(CredentialQuery.all()).get(0).token(), other.signer(), other.keyId());
+                assertEquals(ProblemType.HOLDER_MISMATCH, verifier().verifyAgentCard(stolen.toString()).errors().get(0).type());
+            }
+        }
+    }
+
+    @Test
     void wrongSecretIsAClearErrorAndLeavesTheFileIntact() throws Exception {
         String did;
         try (Wallet w = wallet("b", "right")) {
