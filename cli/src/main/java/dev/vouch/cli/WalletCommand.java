@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "wallet", description = "An agent's wallet file. The secret comes from VOUCH_WALLET_SECRET.",
         subcommands = {WalletCommand.Init.class, WalletCommand.Receive.class, WalletCommand.ListCredentials.class,
-            WalletCommand.Present.class})
+            WalletCommand.Present.class, WalletCommand.Card.class})
 final class WalletCommand {
 
     static class Base {
@@ -82,6 +82,43 @@ final class WalletCommand {
                 for (StoredCredential c : w.credentials(CredentialQuery.all())) {
                     System.out.println(c.id() + "  " + c.issuer() + "  " + c.capabilities() + "  until " + c.validUntil().orElse(null));
                 }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "card", mixinStandardHelpOptions = true,
+            description = "Print a signed A2A agent card carrying the wallet's AgentCredential.")
+    static final class Card extends Base implements Callable<Integer> {
+        @Option(names = "--name", required = true)
+        String name;
+
+        @Option(names = "--description", required = true)
+        String description;
+
+        @Option(names = "--organization", required = true, description = "The provider organization's name.")
+        String organization;
+
+        @Option(names = "--organization-url", required = true, description = "The provider's URL, on the issuer's host.")
+        java.net.URI organizationUrl;
+
+        @Option(names = "--endpoint", required = true, description = "The agent's A2A endpoint URL.")
+        java.net.URI endpoint;
+
+        @Option(names = "--skill", required = true, description = "A skill as id:description (repeatable).")
+        List<String> skills;
+
+        @Override
+        public Integer call() throws Exception {
+            List<dev.vouch.wallet.card.AgentCard.Skill> list = new java.util.ArrayList<>();
+            for (String s : skills) {
+                String[] p = s.split(":", 2);
+                list.add(new dev.vouch.wallet.card.AgentCard.Skill(p[0], p[0], p.length > 1 ? p[1] : p[0], List.of()));
+            }
+            try (Wallet w = open()) {
+                var card = w.agentCard(new dev.vouch.wallet.card.AgentCard(name, description, "1.0.0", organization, organizationUrl,
+                        endpoint, list));
+                System.out.println(dev.vouch.codec.JsonCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(card));
             }
             return 0;
         }

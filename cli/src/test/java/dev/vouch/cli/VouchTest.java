@@ -54,6 +54,17 @@ class VouchTest {
     }
 
     @Test
+    void everyDocumentedCommandHasHelp() {
+        for (String[] cmd : new String[][] {{"issuer", "serve", "--help"}, {"verifier", "serve", "--help"}, {"resolve", "--help"},
+            {"verify", "--help"}, {"wallet", "init", "--help"}, {"wallet", "receive", "--help"}, {"wallet", "list", "--help"},
+            {"wallet", "present", "--help"}, {"wallet", "card", "--help"}, {"audit", "verify", "--help"}, {"demo", "--help"}}) {
+            Run r = run(cmd);
+            assertEquals(0, r.code(), String.join(" ", cmd));
+            assertTrue(r.out().contains("Usage"), r.out());
+        }
+    }
+
+    @Test
     void auditVerifyOnAMissingStoreIsAClearError(@TempDir Path dir) {
         assertEquals(2, run("audit", "verify", "--data", dir.toString()).code());
     }

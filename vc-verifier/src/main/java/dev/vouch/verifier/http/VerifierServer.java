@@ -85,6 +85,7 @@ public final class VerifierServer implements AutoCloseable {
         app.post("/presentations/verify", this::verifyPresentation);
         app.post("/presentations/verify-batch", this::verifyBatch);
         app.post("/challenges", this::challenge);
+        app.post("/agent-cards/verify", this::verifyAgentCard);
         app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
         app.get("/metrics", this::metrics);
         app.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problems(), false));
@@ -158,6 +159,15 @@ public final class VerifierServer implements AutoCloseable {
         respond(ctx, verifier.verifyCredential(secured(vc, "data:application/vc+jwt,", "EnvelopedVerifiableCredential")));
     }
 
+    private void verifyAgentCard(Context ctx) {
+        ObjectNode body = body(ctx);
+        JsonNode card = body.get("agentCard");
+        if (card == null || !card.isObject()) {
+            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/agentCard", "agentCard must be the signed card"));
+        }
+        respond(ctx, verifier.verifyAgentCard(card.toString()));
+    }
+
     private void verifyPresentation(Context ctx) {
         respond(ctx, presentation(body(ctx), ""));
     }
@@ -202,7 +212,9 @@ public final class VerifierServer implements AutoCloseable {
                 }
                 VerificationResult r = presentation((ObjectNode) item, "/items/" + i);
                 count(r);
-                results.add(r.toJson());
+                ObjectNode json = r.toJson();
+                noteMissingPolicy(json);
+                results.add(json);
             } catch (ProblemException e) {
                 ObjectNode o = ProblemJson.of(e.problems(), null);
                 o.put("verified", false);
@@ -243,9 +255,18 @@ public final class VerifierServer implements AutoCloseable {
     private void respond(Context ctx, VerificationResult r) {
         count(r);
         if (r.verified()) {
-            ctx.status(200).contentType("application/json").result(JsonCodec.writeString(r.toJson()));
+            ObjectNode body = r.toJson();
+            noteMissingPolicy(body);
+            ctx.status(200).contentType("application/json").result(JsonCodec.writeString(body));
         } else {
             problem(ctx, r.errors(), true);
+        }
+    }
+
+    /** Says so in every result when the verifier trusts any issuer, so no caller mistakes "verified" for "trusted". */
+    private void noteMissingPolicy(ObjectNode body) {
+        if (verifier.policy().trustAnyIssuer()) {
+            body.put("trustPolicy", "none: proofs, holder binding, dates and status were checked, but any issuer is accepted");
         }
     }
 
@@ -259,6 +280,7 @@ public final class VerifierServer implements AutoCloseable {
     private void problem(Context ctx, List<Problem> problems, boolean verification) {
         ObjectNode o = ProblemJson.of(problems, ctx.path());
         o.put("verified", false);
+        noteMissingPolicy(o);
         int status = ProblemJson.status(problems);
         if (verification) {
             status = 422;
