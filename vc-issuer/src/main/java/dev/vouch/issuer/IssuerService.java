@@ -213,6 +213,71 @@ public final class IssuerService {
         return new Issued(rec, VcJose.secureCredential(vc, signer, joseKid(key), now), Optional.empty());
     }
 
+    /**
+     * Issues a caller-supplied credential (W3C VC-API {@code /credentials/issue}): the issuer becomes this org,
+     * an id and {@code validFrom} are added when missing, and, when {@code withStatus}, revocation and suspension
+     * entries. VC 1.1 input is secured with eddsa-rdfc-2022 only.
+     *
+     * @throws ProblemException {@code MALFORMED_VALUE_ERROR} (with a pointer) for a credential that breaks the data
+     *     model or names another issuer
+     */
+    public ObjectNode issueDocument(ObjectNode input, Format format, boolean withStatus, String actor) {
+        ObjectNode vc = input.deepCopy();
+        dev.vouch.vc.Credential.Version version = "https://www.w3.org/2018/credentials/v1".equals(
+                vc.path("@context").path(0).asText()) ? dev.vouch.vc.Credential.Version.V1_1 : dev.vouch.vc.Credential.Version.V2_0;
+        com.fasterxml.jackson.databind.JsonNode issuer = vc.get("issuer");
+        String issuerId = issuer == null ? null : issuer.isObject() ? issuer.path("id").asText(null) : issuer.asText(null);
+        if (issuerId != null && !issuerId.equals(did.toString())) {
+            throw new ProblemException(dev.vouch.problem.Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credential/issuer",
+                    "this service issues as " + did + ", not " + issuerId));
+        }
+        if (issuer == null) {
+            vc.put("issuer", did.toString());
+        } else if (issuer.isObject()) {
+            ((ObjectNode) issuer).put("id", did.toString());
+        }
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        if (!vc.has("id")) {
+            vc.put("id", "urn:uuid:" + new UUID(random.nextLong(), random.nextLong()));
+        }
+        if (version == dev.vouch.vc.Credential.Version.V2_0 && !vc.has("validFrom")) {
+            vc.put("validFrom", now.toString());
+        }
+        if (version == dev.vouch.vc.Credential.Version.V1_1 && !vc.has("issuanceDate")) {
+            vc.put("issuanceDate", now.toString());
+        }
+        dev.vouch.vc.Credential parsed = dev.vouch.vc.Credential.of(vc);
+        OrgKey key = activeKey();
+        if (withStatus) {
+            Did subject = parsed.subjects().get(0).id().flatMap(Did::tryParse).orElse(did);
+            IssuedCredential rec = store.issue(parsed.id().orElseThrow().toString(), subject, now,
+                    parsed.validUntil().orElse(now.plus(Duration.ofDays(3650))), key.id(),
+                    new IssuerStore.Audit(actor, "credential.issue", parsed.id().orElseThrow().toString(), "{\"via\":\"vc-api\"}"));
+            com.fasterxml.jackson.databind.node.ArrayNode st = vc.putArray("credentialStatus");
+            st.add(AgentClaims.statusEntry(statusListUrl(rec.revocationList()), StatusPurpose.REVOCATION.value(), rec.revocationIndex()));
+            st.add(AgentClaims.statusEntry(statusListUrl(rec.suspensionList()), StatusPurpose.SUSPENSION.value(), rec.suspensionIndex()));
+        }
+        KeyPair signer = signers.get(key.id());
+        if (format == Format.EDDSA_RDFC_2022 || version == dev.vouch.vc.Credential.Version.V1_1) {
+            if (version == dev.vouch.vc.Credential.Version.V1_1) {
+                // the VC 1.1 context does not define the proof's terms; Data Integrity §2.1 adds its own context
+                if (vc.path("@context").isTextual()) {
+                    vc.putArray("@context").add(dev.vouch.vc.Credential.Version.V1_1 == version ? "https://www.w3.org/2018/credentials/v1" : "");
+                }
+                com.fasterxml.jackson.databind.node.ArrayNode ctx = vc.withArray("@context");
+                boolean present = false;
+                for (com.fasterxml.jackson.databind.JsonNode c : ctx) {
+                    present |= BundledContexts.DATA_INTEGRITY_V2.equals(c.asText());
+                }
+                if (!present) {
+                    ctx.add(BundledContexts.DATA_INTEGRITY_V2);
+                }
+            }
+            return DataIntegrity.sign(vc, signer, ProofOptions.assertion("eddsa-rdfc-2022", multikeyVm(key), now), BundledContexts.standard());
+        }
+        return dev.vouch.vc.jose.EnvelopedCredential.of(VcJose.secureCredential(vc, signer, joseKid(key), now));
+    }
+
     public URI statusListUrl(int listId) {
         String base = config.publicUrl().toString().replaceAll("/+$", "");
         return URI.create(base + "/status/" + listId);

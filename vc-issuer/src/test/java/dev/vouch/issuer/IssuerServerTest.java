@@ -146,6 +146,28 @@ class IssuerServerTest {
     }
 
     @Test
+    void vcApiIssuesVc2AndVc11InputWithStatusWhenAsked() throws Exception {
+        String vc2 = "{\"credential\":{\"@context\":[\"https://www.w3.org/ns/credentials/v2\"],\"type\":[\"VerifiableCredential\"],"
+                + "\"credentialSubject\":{\"id\":\"" + agent + "\",\"name\":\"x\"}},\"options\":{\"credentialStatus\":{\"type\":"
+                + "\"BitstringStatusListEntry\"}}}";
+        HttpResponse<String> r = send("POST", "/credentials/issue", vc2, ADMIN);
+        assertEquals(201, r.statusCode(), r.body());
+        JsonNode env = JsonCodec.parse(r.body()).get("verifiableCredential");
+        assertEquals("EnvelopedVerifiableCredential", env.get("type").asText());
+        VerificationResult v = verifier().verifyCredential(env.get("id").asText().substring("data:application/vc+jwt,".length()));
+        assertTrue(v.verified(), () -> v.errors().toString());
+        String vc11 = "{\"credential\":{\"@context\":[\"https://www.w3.org/2018/credentials/v1\"],\"type\":[\"VerifiableCredential\"],"
+                + "\"credentialSubject\":{\"id\":\"" + agent + "\"}}}";
+        HttpResponse<String> r11 = send("POST", "/credentials/issue", vc11, ADMIN);
+        assertEquals(201, r11.statusCode(), r11.body());
+        assertEquals("eddsa-rdfc-2022", JsonCodec.parse(r11.body()).get("verifiableCredential").get("proof").get("cryptosuite").asText());
+        HttpResponse<String> bad = send("POST", "/credentials/issue", "{\"credential\":{\"@context\":[\"https://www.w3.org/ns/credentials/v2\"],"
+                + "\"type\":[\"VerifiableCredential\"],\"issuer\":\"did:web:someone.else\",\"credentialSubject\":{\"id\":\"did:ex:1\"}}}", ADMIN);
+        assertEquals(400, bad.statusCode(), bad.body());
+        assertEquals(401, send("POST", "/credentials/issue", vc2, null).statusCode());
+    }
+
+    @Test
     void deactivatedAgentsGetNoCredentials() throws Exception {
         send("POST", "/admin/agents", agentJson(), ADMIN);
         assertEquals(204, send("POST", "/admin/agents/" + agent + "/deactivate", null, ADMIN).statusCode());

@@ -22,6 +22,21 @@ public final class StatusListCredentials {
     private StatusListCredentials() {
     }
 
+    private record Encoded(int statusSize, String encodedList) {
+    }
+
+    /**
+     * Decoded lists, by their encoded form: a verifier checks many credentials against the same few lists, and
+     * decoding (inflating 16 KiB or more) would otherwise dominate the status check. Bounded; thread-safe.
+     */
+    private static final java.util.Map<Encoded, Bitstring> DECODED = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<Encoded, Bitstring> eldest) {
+                    return size() > 64;
+                }
+            });
+
     /** The outcome of checking one entry: the value at its index and what it means. */
     public record Status(StatusPurpose purpose, int value) {
         /** Whether the status is set: revoked, suspended, or for a message, any non-zero value. */
@@ -92,7 +107,12 @@ public final class StatusListCredentials {
         if (encoded == null || !encoded.isTextual()) {
             throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "the status list has no encodedList");
         }
-        Bitstring list = Bitstring.decode(encoded.asText(), entry.statusSize());
+        Encoded key = new Encoded(entry.statusSize(), encoded.asText());
+        Bitstring list = DECODED.get(key);
+        if (list == null) {
+            list = Bitstring.decode(key.encodedList(), key.statusSize());
+            DECODED.put(key, list);
+        }
         int value = list.get(entry.statusListIndex().orElseThrow());
         StatusPurpose p = StatusPurpose.fromValue(purpose).orElse(StatusPurpose.MESSAGE);
         return new Status(p, value);

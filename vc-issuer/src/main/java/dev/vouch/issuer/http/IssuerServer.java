@@ -94,6 +94,7 @@ public final class IssuerServer implements AutoCloseable {
         app.get("/admin/audit/verify", this::verifyAudit);
         app.post("/admin/tokens", this::createToken);
         app.post("/credentials/status", this::vcApiStatus);
+        app.post("/credentials/issue", this::vcApiIssue);
         app.post("/admin/agents/{did}/offer", this::offer);
         oid4vci.register(app);
         app.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problems()));
@@ -307,6 +308,30 @@ public final class IssuerServer implements AutoCloseable {
             default -> throw new ProblemException(ProblemType.NOT_FOUND, "no action " + action);
         }
         ctx.status(204);
+    }
+
+    /**
+     * VC-API issue: {@code {"credential": {…}, "options": {"format": "vc+jwt" | "eddsa-rdfc-2022", "credentialStatus":
+     * {"type": "BitstringStatusListEntry"}}}} answers 201 {@code {"verifiableCredential": …}}.
+     */
+    private void vcApiIssue(Context ctx) {
+        String actor = auth.require(ctx, "issue");
+        ObjectNode b = body(ctx);
+        JsonNode credential = b.get("credential");
+        if (credential == null || !credential.isObject()) {
+            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credential", "credential must be an object"));
+        }
+        JsonNode options = b.path("options");
+        String format = options.path("format").asText("vc+jwt");
+        if (!format.equals("vc+jwt") && !format.equals("eddsa-rdfc-2022")) {
+            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options/format", "format is vc+jwt or eddsa-rdfc-2022"));
+        }
+        ObjectNode vc = service.issueDocument((ObjectNode) credential, format.equals("vc+jwt") ? IssuerService.Format.VC_JWT
+                : IssuerService.Format.EDDSA_RDFC_2022, options.has("credentialStatus"), actor);
+        issued.incrementAndGet();
+        ObjectNode out = JsonCodec.mapper().createObjectNode();
+        out.set("verifiableCredential", vc);
+        ctx.status(201).contentType("application/json").result(JsonCodec.writeString(out));
     }
 
     /** VC-API: {@code {"credentialId": …, "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"|"suspended"|"active"}]}}. */
