@@ -167,6 +167,10 @@ public final class VcJose {
                     && Instant.ofEpochSecond(payload.get("exp").asLong()).isAfter(credential.validUntil().get().plus(options.skew()))) {
                 throw malformed("/exp", "exp is after validUntil: the signature would outlive the credential");
             }
+            if (payload.has("nbf") && credential.validFrom().isPresent()
+                    && Instant.ofEpochSecond(payload.get("nbf").asLong()).isBefore(credential.validFrom().get().minus(options.skew()))) {
+                throw malformed("/nbf", "nbf is before validFrom: the signature would be valid before the credential");
+            }
         }
         return new VerifiedCredential(credential, vm, vc11 ? Format.VC11_JWT : Format.VC_JWT, token);
     }

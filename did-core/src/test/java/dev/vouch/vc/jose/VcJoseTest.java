@@ -145,6 +145,13 @@ class VcJoseTest {
         outlives.put("exp", Instant.parse("2026-11-23T00:00:00Z").getEpochSecond());
         String t3 = CompactJws.sign(orgKey, JsonHeaderFor.vc(kid), JsonCodec.write(outlives));
         assertEquals(ProblemType.MALFORMED_VALUE_ERROR, fails(() -> VcJose.verifyCredential(t3, resolver, options)));
+        ObjectNode early = credential();
+        early.put("validFrom", NOW.minusSeconds(60).toString());
+        early.put("nbf", NOW.minusSeconds(7200).getEpochSecond());
+        String t5 = CompactJws.sign(orgKey, JsonHeaderFor.vc(kid), JsonCodec.write(early));
+        ProblemException e5 = assertThrows(ProblemException.class, () -> VcJose.verifyCredential(t5, resolver, options));
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, e5.type());
+        assertEquals(Optional.of("/nbf"), e5.problem().pointer());
         ObjectNode wrongIss = credential();
         wrongIss.put("iss", "did:web:evil.example");
         String t4 = CompactJws.sign(orgKey, JsonHeaderFor.vc(kid), JsonCodec.write(wrongIss));
