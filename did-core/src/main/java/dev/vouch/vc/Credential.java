@@ -184,10 +184,44 @@ public final class Credential {
             if (size > 1 && !s.has("statusMessage")) {
                 throw DataModel.malformed(p + "/statusMessage", "statusSize above 1 requires statusMessage");
             }
+            if (s.has("statusMessage")) {
+                checkStatusMessages(s.get("statusMessage"), size, p + "/statusMessage");
+            }
             out.add(new StatusEntry(sid, type, Optional.of(purpose.asText()), Optional.of(Long.parseLong(index.asText())),
                     Optional.of(list), size));
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * Bitstring Status List §2.1: statusMessage lists one {status, message} per possible value, so its length is
+     * 2^statusSize and each status is a distinct hex value that fits in statusSize bits.
+     */
+    private static void checkStatusMessages(JsonNode messages, int size, String pointer) {
+        if (!messages.isArray()) {
+            throw DataModel.malformed(pointer, "statusMessage must be an array");
+        }
+        long expected = 1L << size;
+        if (messages.size() != expected) {
+            throw DataModel.malformed(pointer, "statusMessage must list " + expected + " entries for statusSize " + size
+                    + ", not " + messages.size());
+        }
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode m = messages.get(i);
+            String at = pointer + "/" + i;
+            if (!m.isObject() || !m.path("message").isTextual()) {
+                throw DataModel.malformed(at, "a statusMessage entry is an object with a message string");
+            }
+            String status = m.path("status").asText("");
+            if (!m.path("status").isTextual() || !status.matches("0x[0-9a-fA-F]{1,4}")) {
+                throw DataModel.malformed(at + "/status", "status must be a hexadecimal string such as \"0x1\"");
+            }
+            long value = Long.parseLong(status.substring(2), 16);
+            if (value >= expected || !seen.add(value)) {
+                throw DataModel.malformed(at + "/status", "status " + status + " is out of range or repeated");
+            }
+        }
     }
 
     public Version version() {

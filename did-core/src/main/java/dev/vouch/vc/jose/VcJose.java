@@ -145,6 +145,8 @@ public final class VcJose {
             throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "JWS typ must be vc+jwt, not '" + typ + "'");
         } else if (payload.has("vp")) {
             throw malformed("/vp", "a vc+jwt must not carry a 'vp' claim");
+        } else {
+            requireCty(jws, "vc");
         }
         DidUrl kid = kid(jws);
         VerificationMethod vm = authorize(resolver, kid, Relationship.ASSERTION_METHOD);
@@ -164,6 +166,10 @@ public final class VcJose {
             if (payload.has("exp") && credential.validUntil().isPresent()
                     && Instant.ofEpochSecond(payload.get("exp").asLong()).isAfter(credential.validUntil().get().plus(options.skew()))) {
                 throw malformed("/exp", "exp is after validUntil: the signature would outlive the credential");
+            }
+            if (payload.has("nbf") && credential.validFrom().isPresent()
+                    && Instant.ofEpochSecond(payload.get("nbf").asLong()).isBefore(credential.validFrom().get().minus(options.skew()))) {
+                throw malformed("/nbf", "nbf is before validFrom: the signature would be valid before the credential");
             }
         }
         return new VerifiedCredential(credential, vm, vc11 ? Format.VC11_JWT : Format.VC_JWT, token);
@@ -191,6 +197,8 @@ public final class VcJose {
             }
         } else if (!typ.equals(VP_JWT) && !typ.equals("application/" + VP_JWT)) {
             throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "JWS typ must be vp+jwt, not '" + typ + "'");
+        } else {
+            requireCty(jws, "vp");
         }
         DidUrl kid = kid(jws);
         VerificationMethod vm = authorize(resolver, kid, Relationship.AUTHENTICATION);
@@ -283,6 +291,15 @@ public final class VcJose {
             }
         }
         return false;
+    }
+
+    /** cty is optional in VC-JOSE-COSE, but when present it must name the payload's media type. */
+    private static void requireCty(CompactJws jws, String expected) {
+        Optional<String> cty = jws.cty();
+        if (cty.isPresent() && !cty.get().equals(expected) && !cty.get().equals("application/" + expected)) {
+            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR,
+                    "JWS cty must be " + expected + ", not '" + cty.get() + "'");
+        }
     }
 
     private static DidUrl kid(CompactJws jws) {

@@ -145,6 +145,13 @@ class VcJoseTest {
         outlives.put("exp", Instant.parse("2026-11-23T00:00:00Z").getEpochSecond());
         String t3 = CompactJws.sign(orgKey, JsonHeaderFor.vc(kid), JsonCodec.write(outlives));
         assertEquals(ProblemType.MALFORMED_VALUE_ERROR, fails(() -> VcJose.verifyCredential(t3, resolver, options)));
+        ObjectNode early = credential();
+        early.put("validFrom", NOW.minusSeconds(60).toString());
+        early.put("nbf", NOW.minusSeconds(7200).getEpochSecond());
+        String t5 = CompactJws.sign(orgKey, JsonHeaderFor.vc(kid), JsonCodec.write(early));
+        ProblemException e5 = assertThrows(ProblemException.class, () -> VcJose.verifyCredential(t5, resolver, options));
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, e5.type());
+        assertEquals(Optional.of("/nbf"), e5.problem().pointer());
         ObjectNode wrongIss = credential();
         wrongIss.put("iss", "did:web:evil.example");
         String t4 = CompactJws.sign(orgKey, JsonHeaderFor.vc(kid), JsonCodec.write(wrongIss));
@@ -214,6 +221,50 @@ class VcJoseTest {
         assertEquals(Optional.of(agent.toString()), v.credential().subjects().get(0).id());
         JoseOptions strict = new JoseOptions(options.clock(), options.skew(), false);
         assertEquals(ProblemType.MALFORMED_VALUE_ERROR, fails(() -> VcJose.verifyCredential(jwt, resolver, strict)));
+    }
+
+    @Test
+    void ctyWhenPresentMustNameThePayload() {
+        String ok = CompactJws.sign(orgKey, JwsHeader.of(kid.toString(), "vc+jwt", "vc"), JsonCodec.write(credential()));
+        assertEquals(VcJose.Format.VC_JWT, VcJose.verifyCredential(ok, resolver, options).format());
+        String bad = CompactJws.sign(orgKey, JwsHeader.of(kid.toString(), "vc+jwt", "vp"), JsonCodec.write(credential()));
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, fails(() -> VcJose.verifyCredential(bad, resolver, options)));
+        ObjectNode payload = VcJose.presentationOf(List.of(issue()));
+        payload.put("nonce", "n").put("aud", "aud").put("exp", NOW.plusSeconds(60).getEpochSecond());
+        String holderKid = KeyDids.methodId(agentKey.publicKey()).toString();
+        String badVp = CompactJws.sign(agentKey, JwsHeader.of(holderKid, "vp+jwt", "bad+cty"), JsonCodec.write(payload));
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, fails(() -> VcJose.verifyPresentation(badVp, resolver, options, "n", "aud")));
+        String vcTyp = CompactJws.sign(agentKey, JwsHeader.of(holderKid, "vc+jwt"), JsonCodec.write(payload));
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, fails(() -> VcJose.verifyPresentation(vcTyp, resolver, options, "n", "aud")));
+    }
+
+    @Test
+    void envelopedCredentialTamperedOrMislabelledFails() {
+        String token = issue();
+        String[] parts = token.split("\\.");
+        ObjectNode inner = JsonCodec.parseObject(Base64Url.decode(parts[1]));
+        ((ObjectNode) inner.get("credentialSubject")).put("id", "did:web:someone-else.example");
+        String tampered = parts[0] + "." + Base64Url.encode(JsonCodec.write(inner)) + "." + parts[2];
+        String vp = present(List.of(tampered), "n", "aud");
+        ProblemException e = assertThrows(ProblemException.class, () -> VcJose.verifyPresentation(vp, resolver, options, "n", "aud"));
+        assertEquals(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, e.type());
+        assertEquals(Optional.of("/verifiableCredential/0"), e.problem().pointer());
+
+        ObjectNode doc = VcJose.presentationOf(List.of(token));
+        ((ObjectNode) doc.get("verifiableCredential").get(0)).put("id", "data:application/vc+sd-jwt," + token);
+        doc.put("nonce", "n").put("aud", "aud").put("exp", NOW.plusSeconds(60).getEpochSecond());
+        String mislabelled = CompactJws.sign(agentKey, JwsHeader.of(KeyDids.methodId(agentKey.publicKey()).toString(), "vp+jwt"),
+                JsonCodec.write(doc));
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR,
+                fails(() -> VcJose.verifyPresentation(mislabelled, resolver, options, "n", "aud")));
+
+        String vpOk = present(List.of(token), "n", "aud");
+        String[] vparts = vpOk.split("\\.");
+        ObjectNode vpPayload = JsonCodec.parseObject(Base64Url.decode(vparts[1]));
+        vpPayload.put("exp", NOW.plusSeconds(86_400).getEpochSecond());
+        String vpTampered = vparts[0] + "." + Base64Url.encode(JsonCodec.write(vpPayload)) + "." + vparts[2];
+        assertEquals(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR,
+                fails(() -> VcJose.verifyPresentation(vpTampered, resolver, options, "n", "aud")));
     }
 
     /** Headers for hand-built tokens. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vouch.codec.Base64Url;
 import dev.vouch.problem.ProblemException;
 import dev.vouch.problem.ProblemType;
@@ -74,6 +75,57 @@ class BitstringTest {
                 () -> StatusListCredentials.check(entry(URI.create("https://acme.example/status/9"), "revocation", 42), listVc)).type());
         assertEquals(ProblemType.RANGE_ERROR, assertThrows(ProblemException.class,
                 () -> StatusListCredentials.check(entry(listId, "revocation", Bitstring.MIN_ENTRIES + 5L), listVc)).type());
+    }
+
+    @Test
+    void multiBitEntriesAndMalformedListCredentials() {
+        URI listId = URI.create("https://acme.example/status/2");
+        Bitstring list = Bitstring.create(Bitstring.MIN_ENTRIES, 2).with(9, 3);
+        ObjectNode json = StatusListCredentials.credential(listId, "did:web:acme.example", StatusPurpose.MESSAGE, list,
+                Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-02T00:00:00Z"));
+        Credential listVc = Credential.of(json);
+        StatusEntry message = new StatusEntry(Optional.empty(), StatusEntry.BITSTRING_TYPE, Optional.of("message"), Optional.of(9L),
+                Optional.of(listId), 2);
+        StatusListCredentials.Status status = StatusListCredentials.check(message, listVc);
+        assertEquals(StatusPurpose.MESSAGE, status.purpose());
+        assertEquals(3, status.value());
+        // Read with the wrong statusSize, the same bytes hold twice as many entries: index 9 is another value.
+        StatusEntry oneBit = new StatusEntry(Optional.empty(), StatusEntry.BITSTRING_TYPE, Optional.of("message"), Optional.of(9L),
+                Optional.of(listId), 1);
+        assertEquals(0, StatusListCredentials.check(oneBit, listVc).value());
+
+        StatusEntry other = new StatusEntry(Optional.empty(), "StatusList2021Entry", Optional.empty(), Optional.empty(),
+                Optional.empty(), 1);
+        assertEquals(ProblemType.STATUS_VERIFICATION_ERROR,
+                assertThrows(ProblemException.class, () -> StatusListCredentials.check(other, listVc)).type());
+        ObjectNode notAList = json.deepCopy();
+        notAList.putArray("type").add("VerifiableCredential");
+        assertEquals(ProblemType.STATUS_VERIFICATION_ERROR,
+                assertThrows(ProblemException.class, () -> StatusListCredentials.check(message, Credential.of(notAList))).type());
+        ObjectNode wrongSubject = json.deepCopy();
+        ((ObjectNode) wrongSubject.get("credentialSubject")).put("type", "StatusList2021");
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR,
+                assertThrows(ProblemException.class, () -> StatusListCredentials.check(message, Credential.of(wrongSubject))).type());
+        ObjectNode noList = json.deepCopy();
+        ((ObjectNode) noList.get("credentialSubject")).remove("encodedList");
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR,
+                assertThrows(ProblemException.class, () -> StatusListCredentials.check(message, Credential.of(noList))).type());
+        ObjectNode shortList = json.deepCopy();
+        ((ObjectNode) shortList.get("credentialSubject")).put("encodedList", Bitstring.create(Bitstring.MIN_ENTRIES, 1).encode());
+        assertEquals(ProblemType.STATUS_LIST_LENGTH_ERROR,
+                assertThrows(ProblemException.class, () -> StatusListCredentials.check(message, Credential.of(shortList))).type(),
+                "131,072 one-bit entries are only 65,536 two-bit entries");
+    }
+
+    @Test
+    void sizesAndIndexesOutsideTheListAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> Bitstring.create(Bitstring.MIN_ENTRIES - 1, 1));
+        Bitstring list = Bitstring.create(Bitstring.MIN_ENTRIES, 1);
+        assertEquals(ProblemType.RANGE_ERROR, assertThrows(ProblemException.class, () -> list.get(-1)).type());
+        assertEquals(ProblemType.RANGE_ERROR, assertThrows(ProblemException.class, () -> list.get(Bitstring.MIN_ENTRIES)).type());
+        assertThrows(IllegalArgumentException.class, () -> list.with(1, 2));
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR,
+                assertThrows(ProblemException.class, () -> Bitstring.decode(list.encode(), 0)).type());
     }
 
     private static StatusEntry entry(URI list, String purpose, long index) {
