@@ -143,6 +143,72 @@ public final class IssuerService {
         return k;
     }
 
+    /**
+     * Stage 1 of a rotation: a new key is made and published in the DID document, but does not sign yet, so
+     * verifiers' cached documents learn it before any credential needs it.
+     */
+    public synchronized OrgKey addKey(String actor) {
+        List<OrgKey> keys = store.keys();
+        int n = keys.size() + 1;
+        while (true) {
+            String candidate = "key-" + n;
+            if (keys.stream().noneMatch(k -> k.id().equals(candidate))) {
+                break;
+            }
+            n++;
+        }
+        String id = "key-" + n;
+        KeyPair key = KeyPair.generate(KeyType.ED25519, random);
+        OrgKey k = new OrgKey(id, key.publicKey(), sealer.seal(key.unsafePrivateKeyBytes(), "org-key " + id), OrgKey.State.PUBLISHED,
+                clock.instant(), Optional.empty());
+        store.putKey(k, new IssuerStore.Audit(actor, "key.publish", id, "{}"));
+        signers.put(id, key);
+        return k;
+    }
+
+    /**
+     * Stage 2: {@code id} signs from now on; the previous signing key stays published until every credential it
+     * signed has expired (one credential validity from now), then {@link #retireExpiredKeys} drops it.
+     *
+     * @throws ProblemException {@code NOT_FOUND} for an unknown key; {@code FORBIDDEN} unless the key is published
+     */
+    public synchronized void activateKey(String id, String actor) {
+        OrgKey next = store.keys().stream().filter(k -> k.id().equals(id)).findFirst()
+                .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no key " + id));
+        if (next.state() != OrgKey.State.PUBLISHED) {
+            throw new ProblemException(ProblemType.FORBIDDEN, "only a published key can start signing; " + id + " is " + next.state());
+        }
+        if (did.method().equals("key")) {
+            throw new ProblemException(ProblemType.FORBIDDEN, "a did:key issuer cannot rotate: its DID is its key");
+        }
+        OrgKey old = activeKey();
+        store.putKey(new OrgKey(old.id(), old.publicKey(), old.sealedPrivateKey(), OrgKey.State.DEPRECATED, old.created(),
+                Optional.of(clock.instant().plus(config.credentialValidity()))), new IssuerStore.Audit(actor, "key.deprecate", old.id(), "{}"));
+        store.putKey(new OrgKey(next.id(), next.publicKey(), next.sealedPrivateKey(), OrgKey.State.ACTIVE, next.created(), Optional.empty()),
+                new IssuerStore.Audit(actor, "key.activate", next.id(), "{}"));
+        active = null;
+        signedLists.clear();
+    }
+
+    /** Stage 3: deprecated keys whose credentials have all expired leave the DID document. */
+    public synchronized List<String> retireExpiredKeys(String actor) {
+        List<String> retired = new java.util.ArrayList<>();
+        Instant now = clock.instant();
+        for (OrgKey k : store.keys()) {
+            if (k.state() == OrgKey.State.DEPRECATED && k.retireAfter().map(now::isAfter).orElse(false)) {
+                store.putKey(new OrgKey(k.id(), k.publicKey(), k.sealedPrivateKey(), OrgKey.State.RETIRED, k.created(), k.retireAfter()),
+                        new IssuerStore.Audit(actor, "key.retire", k.id(), "{}"));
+                signers.remove(k.id());
+                retired.add(k.id());
+            }
+        }
+        return retired;
+    }
+
+    public List<OrgKey> keys() {
+        return store.keys();
+    }
+
     /** The JOSE key id of an org key: a JsonWebKey method in a did:web document, the did:key method otherwise. */
     public DidUrl joseKid(OrgKey key) {
         return did.method().equals("key") ? KeyDids.methodId(key.publicKey()) : did.withFragment(key.id());

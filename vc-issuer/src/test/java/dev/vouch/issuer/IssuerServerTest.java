@@ -168,6 +168,30 @@ class IssuerServerTest {
     }
 
     @Test
+    void keyRotationIsStagedAndOldCredentialsKeepVerifying() throws Exception {
+        send("POST", "/admin/agents", agentJson(), ADMIN);
+        String before = JsonCodec.parse(send("POST", "/admin/agents/" + agent + "/credentials", null, ADMIN).body()).get("vcJwt").asText();
+        HttpResponse<String> added = send("POST", "/admin/keys", null, ADMIN);
+        assertEquals(201, added.statusCode(), added.body());
+        String newKey = JsonCodec.parse(added.body()).get("id").asText();
+        String doc = send("GET", "/.well-known/did.json", null, null).body();
+        assertTrue(doc.contains("#" + newKey + "\""), doc);
+        // published, not signing yet
+        String stillOld = JsonCodec.parse(send("POST", "/admin/agents/" + agent + "/credentials", null, ADMIN).body()).get("vcJwt").asText();
+        assertTrue(JsonCodec.parse(java.util.Base64.getUrlDecoder().decode(stillOld.split("\\.")[0])).get("kid").asText().endsWith("#key-1"));
+        assertEquals(204, send("POST", "/admin/keys/" + newKey + "/activate", null, ADMIN).statusCode());
+        String after = JsonCodec.parse(send("POST", "/admin/agents/" + agent + "/credentials", null, ADMIN).body()).get("vcJwt").asText();
+        assertTrue(JsonCodec.parse(java.util.Base64.getUrlDecoder().decode(after.split("\\.")[0])).get("kid").asText().endsWith("#" + newKey));
+        Verifier v = verifier();
+        assertTrue(v.verifyCredential(before).verified(), "credentials signed by the deprecated key still verify");
+        assertTrue(v.verifyCredential(after).verified());
+        assertEquals(403, send("POST", "/admin/keys/" + newKey + "/activate", null, ADMIN).statusCode());
+        JsonNode keys = JsonCodec.parse(send("GET", "/admin/keys", null, ADMIN).body()).get("keys");
+        assertEquals("DEPRECATED", keys.get(0).get("state").asText());
+        assertEquals(0, JsonCodec.parse(send("POST", "/admin/keys/retire-expired", null, ADMIN).body()).get("retired").size());
+    }
+
+    @Test
     void deactivatedAgentsGetNoCredentials() throws Exception {
         send("POST", "/admin/agents", agentJson(), ADMIN);
         assertEquals(204, send("POST", "/admin/agents/" + agent + "/deactivate", null, ADMIN).statusCode());

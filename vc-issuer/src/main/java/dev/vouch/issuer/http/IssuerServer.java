@@ -93,6 +93,20 @@ public final class IssuerServer implements AutoCloseable {
         app.get("/admin/audit", this::audit);
         app.get("/admin/audit/verify", this::verifyAudit);
         app.post("/admin/tokens", this::createToken);
+        app.get("/admin/keys", this::listKeys);
+        app.post("/admin/keys", ctx -> {
+            String actor = auth.require(ctx, "admin");
+            var k = service.addKey(actor);
+            ctx.status(201).contentType("application/json").result(JsonCodec.writeString(Map.of("id", k.id(), "state", k.state().name())));
+        });
+        app.post("/admin/keys/{id}/activate", ctx -> {
+            service.activateKey(ctx.pathParam("id"), auth.require(ctx, "admin"));
+            ctx.status(204);
+        });
+        app.post("/admin/keys/retire-expired", ctx -> {
+            var retired = service.retireExpiredKeys(auth.require(ctx, "admin"));
+            ctx.contentType("application/json").result(JsonCodec.writeString(Map.of("retired", retired)));
+        });
         app.post("/credentials/status", this::vcApiStatus);
         app.post("/credentials/issue", this::vcApiIssue);
         app.post("/admin/agents/{did}/offer", this::offer);
@@ -375,6 +389,17 @@ public final class IssuerServer implements AutoCloseable {
         Optional<String> broken = AuditLog.verify(all);
         ctx.contentType("application/json").result(JsonCodec.writeString(Map.of("intact", broken.isEmpty(), "entries", all.size(),
                 "problem", broken.orElse(""))));
+    }
+
+    private void listKeys(Context ctx) {
+        auth.require(ctx, "admin");
+        ArrayNode out = JsonCodec.mapper().createArrayNode();
+        for (var k : service.keys()) {
+            ObjectNode o = out.addObject().put("id", k.id()).put("state", k.state().name()).put("publicKeyMultibase", k.publicKey().toMultibase())
+                    .put("created", k.created().toString());
+            k.retireAfter().ifPresent(r -> o.put("retireAfter", r.toString()));
+        }
+        ctx.contentType("application/json").result(JsonCodec.writeString(Map.of("keys", out)));
     }
 
     private void createToken(Context ctx) {
