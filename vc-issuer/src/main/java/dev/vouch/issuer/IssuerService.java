@@ -344,6 +344,17 @@ public final class IssuerService {
         return dev.vouch.vc.jose.EnvelopedCredential.of(VcJose.secureCredential(vc, signer, joseKid(key), now));
     }
 
+    /** Whether a credential this issuer recorded is neither revoked nor suspended. */
+    public boolean active(String credentialId) {
+        Optional<IssuedCredential> c = store.credential(credentialId);
+        if (c.isEmpty()) {
+            return false;
+        }
+        int rev = store.statusList(c.get().revocationList()).orElseThrow().bits().get(c.get().revocationIndex());
+        int sus = store.statusList(c.get().suspensionList()).orElseThrow().bits().get(c.get().suspensionIndex());
+        return rev == 0 && sus == 0;
+    }
+
     public URI statusListUrl(int listId) {
         String base = config.publicUrl().toString().replaceAll("/+$", "");
         return URI.create(base + "/status/" + listId);

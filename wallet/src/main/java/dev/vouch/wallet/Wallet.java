@@ -42,13 +42,13 @@ public final class Wallet implements AutoCloseable {
     public static final Duration PRESENTATION_LIFETIME = Duration.ofMinutes(2);
 
     private final WalletStore store;
-    private final KeyPair key;
+    private final Signer key;
     private final Did did;
     private final Verifier verifier;
     private final IssuanceClient issuance;
     private final Clock clock;
 
-    private Wallet(WalletStore store, KeyPair key, Verifier verifier, IssuanceClient issuance, Clock clock) {
+    private Wallet(WalletStore store, Signer key, Verifier verifier, IssuanceClient issuance, Clock clock) {
         this.store = store;
         this.key = key;
         this.did = KeyDids.of(key.publicKey());
@@ -81,6 +81,28 @@ public final class Wallet implements AutoCloseable {
             KeyPair key = KeyPair.fromPrivateKey(KeyType.valueOf(store.meta("key.type").orElseThrow()),
                     sealer.open(store.meta("key.sealed").orElseThrow(), "wallet-key"), pub);
             return new Wallet(store, key, verifier, issuance, clock);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens (or creates) a wallet whose key lives elsewhere — an HSM, a KMS, an OS keystore — behind {@code keyProvider}.
+     * The file records the public key and refuses a provider with another one.
+     *
+     * @throws ProblemException {@code UNAUTHORIZED} when the provider's key is not the wallet's
+     */
+    public static Wallet open(Path path, Signer keyProvider, Verifier verifier, IssuanceClient issuance, Clock clock) {
+        Objects.requireNonNull(keyProvider, "keyProvider");
+        WalletStore store = WalletStore.open(path);
+        try {
+            store.initMeta(Map.of("key.type", keyProvider.keyType().name(), "key.public", keyProvider.publicKey().toMultibase(),
+                    "key.external", "true"));
+            if (!keyProvider.publicKey().toMultibase().equals(store.meta("key.public").orElseThrow())) {
+                throw new ProblemException(ProblemType.UNAUTHORIZED, "the key provider's key is not this wallet's key");
+            }
+            return new Wallet(store, keyProvider, verifier, issuance, clock);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -149,6 +171,54 @@ public final class Wallet implements AutoCloseable {
     }
 
     /**
+     * Renews every credential that expires within {@code margin}, through its issuer's OpenID4VCI renewal: the new
+     * credential is verified and stored first, and only then is the old one deleted, so a failure keeps the old one.
+     *
+     * @return the credentials stored
+     */
+    public List<StoredCredential> renew(Duration margin) {
+        List<StoredCredential> renewed = new ArrayList<>();
+        for (StoredCredential old : expiring(margin)) {
+            if (!old.validAt(clock.instant())) {
+                continue; // already expired: the issuer needs a new offer from an administrator
+            }
+            String issuerUrl = issuerUrl(old.issuer());
+            ObjectNode offer = issuance.renewalOffer(issuerUrl, old.token(), key, keyId());
+            StoredCredential fresh = store(issuance.receive(offer, key, keyId(), Optional.empty()));
+            if (!fresh.id().equals(old.id())) {
+                store.delete(old.id());
+            }
+            renewed.add(fresh);
+        }
+        return renewed;
+    }
+
+    /** The https URL of a did:web issuer: where its OpenID4VCI metadata lives. */
+    private static String issuerUrl(String issuerDid) {
+        if (!issuerDid.startsWith("did:web:")) {
+            throw new ProblemException(ProblemType.METHOD_NOT_SUPPORTED, "renewal finds issuers by did:web, not " + issuerDid);
+        }
+        String url = dev.vouch.didweb.DidWebUrls.toUrl(Did.parse(issuerDid)).toString();
+        return url.replaceFirst("/\\.well-known/did\\.json$", "").replaceFirst("/did\\.json$", "");
+    }
+
+    /**
+     * A Data Integrity presentation for {@code request}: the matching credential enveloped, and an eddsa-rdfc-2022
+     * authentication proof bound to the challenge and domain.
+     */
+    public ObjectNode presentDataIntegrity(PresentationRequest request) {
+        Instant now = clock.instant();
+        StoredCredential c = store.query(new CredentialQuery(request.types(), Optional.empty(), request.capabilities(), Optional.of(now)))
+                .stream().findFirst().orElseThrow(() -> new ProblemException(ProblemType.MISSING_CAPABILITY,
+                        "no valid credential held matches the request"));
+        ObjectNode vp = VcJose.presentationOf(List.of(c.token()));
+        vp.put("holder", did.toString());
+        return dev.vouch.vc.di.DataIntegrity.sign(vp, key, dev.vouch.vc.di.ProofOptions.authentication(
+                key.keyType() == KeyType.ED25519 ? "eddsa-rdfc-2022" : "ecdsa-rdfc-2019", keyId(), now, now.plus(PRESENTATION_LIFETIME),
+                request.challenge(), request.domain()), dev.vouch.jsonld.BundledContexts.standard());
+    }
+
+    /**
      * A vp+jwt for {@code request}, carrying only the valid credentials that match it.
      *
      * @throws ProblemException {@code MISSING_CAPABILITY} when no held credential matches
@@ -182,7 +252,9 @@ public final class Wallet implements AutoCloseable {
 
     @Override
     public void close() {
-        key.destroy();
+        if (key instanceof KeyPair pair) {
+            pair.destroy();
+        }
         store.close();
     }
 

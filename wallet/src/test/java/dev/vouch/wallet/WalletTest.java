@@ -161,6 +161,40 @@ class WalletTest {
     }
 
     @Test
+    void renewsBeforeExpiryKeepingTheOldUntilTheNewIsStored() throws Exception {
+        try (Wallet w = wallet("renew", "s")) {
+            register(w);
+            String old = w.store(post("/admin/agents/" + w.did() + "/credentials", null).get("vcJwt").asText()).id();
+            assertEquals(0, w.renew(Duration.ofMinutes(10)).size()); // not due yet
+            List<dev.vouch.wallet.store.StoredCredential> renewed = w.renew(Duration.ofHours(2));
+            assertEquals(1, renewed.size());
+            List<dev.vouch.wallet.store.StoredCredential> held = w.credentials(CredentialQuery.all());
+            assertEquals(1, held.size());
+            assertTrue(!held.get(0).id().equals(old), "a new credential replaced the old one");
+            post("/admin/credentials/" + held.get(0).id() + "/revoke", null);
+            ProblemException e = assertThrows(ProblemException.class, () -> w.renew(Duration.ofHours(2)));
+            assertTrue(e.getMessage().contains("credential_request_denied"), e.getMessage());
+            assertEquals(1, w.credentials(CredentialQuery.all()).size(), "a failed renewal keeps what the wallet held");
+        }
+    }
+
+    @Test
+    void keysCanComeFromAnExternalProvider() throws Exception {
+        dev.vouch.crypto.KeyPair hsm = dev.vouch.crypto.KeyPair.generate(dev.vouch.crypto.KeyType.ED25519, new java.security.SecureRandom());
+        Path file = dir.resolve("external.wallet");
+        try (Wallet w = Wallet.open(file, hsm, verifier(), new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC())) {
+            register(w);
+            w.store(post("/admin/agents/" + w.did() + "/credentials", null).get("vcJwt").asText());
+            var vp = w.presentDataIntegrity(new PresentationRequest("c-di", "https://verifier.example", Set.of("AgentCredential"), Set.of()));
+            VerificationResult r = verifier().verifyPresentation(vp.toString(), new PresentationOptions("c-di", "https://verifier.example"));
+            assertTrue(r.verified(), () -> r.errors().toString());
+        }
+        dev.vouch.crypto.KeyPair other = dev.vouch.crypto.KeyPair.generate(dev.vouch.crypto.KeyType.ED25519, new java.security.SecureRandom());
+        assertEquals(ProblemType.UNAUTHORIZED, assertThrows(ProblemException.class, () -> Wallet.open(file, other, verifier(),
+                new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC())).type());
+    }
+
+    @Test
     void wrongSecretIsAClearErrorAndLeavesTheFileIntact() throws Exception {
         String did;
         try (Wallet w = wallet("b", "right")) {

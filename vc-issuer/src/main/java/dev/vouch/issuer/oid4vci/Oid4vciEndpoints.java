@@ -74,6 +74,74 @@ public final class Oid4vciEndpoints {
         app.post("/oid4vci/token", this::token);
         app.post("/oid4vci/nonce", this::nonce);
         app.post("/oid4vci/credential", this::credential);
+        app.post("/oid4vci/renew", this::renew);
+    }
+
+    /**
+     * Renewal without an administrator: a registered, active agent presents its current, unrevoked AgentCredential in a
+     * vp+jwt addressed to this issuer and bound to a fresh {@code c_nonce}, and gets a new pre-authorized offer.
+     */
+    private void renew(Context ctx) {
+        ObjectNode body;
+        try {
+            body = JsonCodec.parseObject(ctx.bodyInputStream().readNBytes(64 * 1024));
+        } catch (ProblemException | java.io.IOException e) {
+            oauthError(ctx, 400, "invalid_request", "the request is not a JSON object");
+            return;
+        }
+        String vp = body.path("presentation").asText("");
+        String nonce;
+        try {
+            ObjectNode payload = CompactJws.parse(vp).payloadJson();
+            nonce = payload.path("nonce").asText("");
+        } catch (ProblemException e) {
+            oauthError(ctx, 400, "invalid_request", "presentation: " + e.problem().detail());
+            return;
+        }
+        Instant nonceExpires = nonces.remove(nonce);
+        if (nonceExpires == null || nonceExpires.isBefore(clock.instant())) {
+            oauthError(ctx, 400, "invalid_nonce", "the presentation's nonce is unknown, used or expired");
+            return;
+        }
+        dev.vouch.vc.jose.VcJose.VerifiedPresentation verified;
+        try {
+            dev.vouch.did.DidResolver self = new dev.vouch.did.DidResolver() {
+                @Override
+                public boolean supports(String method) {
+                    return method.equals(service.did().method());
+                }
+
+                @Override
+                public dev.vouch.did.ResolutionResult resolve(Did d) {
+                    if (!d.equals(service.did())) {
+                        throw new ProblemException(dev.vouch.problem.ProblemType.NOT_FOUND, d + " is not this issuer");
+                    }
+                    return new dev.vouch.did.ResolutionResult(service.did().method().equals("key")
+                            ? KeyDidResolver.document(d) : dev.vouch.did.DidDocument.parse(service.didDocument(), d),
+                            dev.vouch.did.ResolutionResult.Metadata.local(clock.instant()));
+                }
+            };
+            verified = dev.vouch.vc.jose.VcJose.verifyPresentation(vp, DidResolvers.of(self, keyDids, new JwkDidResolver()),
+                    new dev.vouch.vc.jose.JoseOptions(clock, java.time.Duration.ofSeconds(60), false), nonce, issuerId.toString());
+        } catch (ProblemException e) {
+            oauthError(ctx, 400, "invalid_proof", e.problem().detail());
+            return;
+        }
+        Did holder = verified.holder();
+        boolean current = false;
+        for (dev.vouch.vc.jose.VcJose.VerifiedCredential c : verified.credentials()) {
+            boolean ours = c.credential().issuer().id().toString().equals(service.did().toString());
+            boolean forHolder = c.credential().subjects().stream().anyMatch(sub -> sub.id().map(holder.toString()::equals).orElse(false));
+            boolean valid = c.credential().validUntil().map(u -> u.isAfter(clock.instant())).orElse(false);
+            boolean live = c.credential().id().map(id -> service.active(id.toString())).orElse(false);
+            current |= ours && forHolder && valid && live;
+        }
+        Optional<Agent> agent = service.store().agent(holder);
+        if (!current || agent.isEmpty() || !agent.get().active()) {
+            oauthError(ctx, 400, "credential_request_denied", "renewal needs a current, unrevoked credential of a registered, active agent");
+            return;
+        }
+        ctx.contentType("application/json").result(JsonCodec.writeString(offer(holder, false)));
     }
 
     /** A credential offer for a registered agent, with a numeric tx_code when {@code withTxCode}. */

@@ -99,6 +99,25 @@ public final class IssuanceClient {
         return cred.asText();
     }
 
+    /**
+     * Asks the issuer for a renewal offer, proving the current credential with a vp+jwt bound to a fresh nonce and
+     * addressed to the issuer.
+     */
+    public ObjectNode renewalOffer(String issuer, String currentVcJwt, Signer signer, DidUrl kid) {
+        ObjectNode meta = json(fetcher.get(URI.create(issuer + "/.well-known/openid-credential-issuer"), JSON), "issuer metadata");
+        ObjectNode nonce = json(fetcher.postJson(URI.create(meta.path("nonce_endpoint").asText()), new byte[0], JSON, Map.of()), "nonce");
+        java.time.Instant now = clock.instant();
+        String vp = dev.vouch.vc.jose.VcJose.securePresentation(dev.vouch.vc.jose.VcJose.presentationOf(java.util.List.of(currentVcJwt)),
+                signer, kid, nonce.path("c_nonce").asText(), issuer, "urn:uuid:" + java.util.UUID.randomUUID(), now, now.plusSeconds(60));
+        ObjectNode req = JsonCodec.mapper().createObjectNode().put("presentation", vp);
+        ObjectNode out = json(fetcher.postJson(URI.create(issuer + "/oid4vci/renew"), JsonCodec.write(req), JSON, Map.of()), "renewal");
+        JsonNode offer = out.get("credential_offer");
+        if (offer == null || !offer.isObject()) {
+            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "the issuer returned no renewal offer");
+        }
+        return (ObjectNode) offer;
+    }
+
     private static ObjectNode json(FetchedResource r, String what) {
         ObjectNode o = JsonCodec.parseObject(r.body().toByteArray());
         if (r.status() / 100 != 2) {
