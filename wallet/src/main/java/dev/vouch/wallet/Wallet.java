@@ -64,13 +64,21 @@ public final class Wallet implements AutoCloseable {
      * @throws ProblemException {@code UNAUTHORIZED} for a wrong secret; the file is not changed
      */
     public static Wallet open(Path path, char[] secret, Verifier verifier, IssuanceClient issuance, Clock clock) {
+        return open(path, secret, KeyType.ED25519, verifier, issuance, clock);
+    }
+
+    /**
+     * As {@link #open(Path, char[], Verifier, IssuanceClient, Clock)}, creating the wallet's key of {@code keyType}
+     * (Ed25519 by default; P-256 for deployments that require NIST curves). An existing wallet keeps its key.
+     */
+    public static Wallet open(Path path, char[] secret, KeyType keyType, Verifier verifier, IssuanceClient issuance, Clock clock) {
         Objects.requireNonNull(secret, "secret");
         WalletStore store = WalletStore.open(path);
         try {
             SecureRandom random = new SecureRandom();
             if (store.meta("sealing").isEmpty()) {
                 KeySealer sealer = KeySealer.create(secret, random);
-                KeyPair fresh = KeyPair.generate(KeyType.ED25519, random);
+                KeyPair fresh = KeyPair.generate(keyType, random);
                 store.initMeta(Map.of("sealing", sealer.parameters(), "key.type", fresh.keyType().name(),
                         "key.public", fresh.publicKey().toMultibase(),
                         "key.sealed", sealer.seal(fresh.unsafePrivateKeyBytes(), "wallet-key")));
@@ -113,9 +121,41 @@ public final class Wallet implements AutoCloseable {
         return did;
     }
 
-    /** The wallet's key as a signer; the private key stays inside. */
+    /** The wallet's key as a signer; the private key stays inside (the returned object exposes nothing else). */
     public Signer signer() {
-        return key;
+        Signer inner = key;
+        return new Signer() {
+            @Override
+            public KeyType keyType() {
+                return inner.keyType();
+            }
+
+            @Override
+            public VerificationKey publicKey() {
+                return inner.publicKey();
+            }
+
+            @Override
+            public byte[] sign(byte[] message) {
+                return inner.sign(message);
+            }
+        };
+    }
+
+    /** Verifies a held credential now: signature, dates, status and the wallet's policy. */
+    public VerificationResult check(StoredCredential credential) {
+        return verifier.verifyCredential(credential.token());
+    }
+
+    /** The held credentials matching {@code query} that verify now, status included (each is checked with its issuer's lists). */
+    public List<StoredCredential> activeCredentials(CredentialQuery query) {
+        List<StoredCredential> out = new ArrayList<>();
+        for (StoredCredential c : store.query(query)) {
+            if (check(c).verified()) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     public DidUrl keyId() {

@@ -179,6 +179,27 @@ class WalletTest {
     }
 
     @Test
+    void p256WalletsAndStatusAwareQueries() throws Exception {
+        DidResolver resolver = DidResolvers.of(WebDidResolver.builder().fetcher(fetcher).build(), new KeyDidResolver());
+        Verifier uncached = Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").build())
+                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC(), Duration.ZERO)).build();
+        try (Wallet w = Wallet.open(dir.resolve("p256.wallet"), "s".toCharArray(), dev.vouch.crypto.KeyType.P256, uncached,
+                new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC())) {
+            assertTrue(w.did().toString().startsWith("did:key:zDn"), w.did().toString());
+            register(w);
+            String id = w.store(post("/admin/agents/" + w.did() + "/credentials", null).get("vcJwt").asText()).id();
+            assertEquals(1, w.activeCredentials(CredentialQuery.all()).size());
+            post("/admin/credentials/" + id + "/suspend", null);
+            assertEquals(0, w.activeCredentials(CredentialQuery.all()).size());
+            assertEquals(1, w.credentials(CredentialQuery.all()).size());
+            assertTrue(!(w.signer() instanceof dev.vouch.crypto.KeyPair), "the private key does not leave through signer()");
+            String vp = w.present(new PresentationRequest("c", "d", Set.of(), Set.of()));
+            assertEquals(ProblemType.CREDENTIAL_SUSPENDED, verifier().verifyPresentation(vp, new PresentationOptions("c", "d"))
+                    .errors().get(0).type());
+        }
+    }
+
+    @Test
     void keysCanComeFromAnExternalProvider() throws Exception {
         dev.vouch.crypto.KeyPair hsm = dev.vouch.crypto.KeyPair.generate(dev.vouch.crypto.KeyType.ED25519, new java.security.SecureRandom());
         Path file = dir.resolve("external.wallet");
