@@ -69,6 +69,11 @@ public final class VerifierServer implements AutoCloseable {
         this.requireIssuedChallenges = requireIssuedChallenges;
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
+            // no reserved threads: their spin-waiting costs a core on a small machine under load
+            org.eclipse.jetty.util.thread.QueuedThreadPool pool = new org.eclipse.jetty.util.thread.QueuedThreadPool(200, 8, 60_000);
+            pool.setReservedThreads(0);
+            pool.setName("vouch-verifier-http");
+            config.jetty.threadPool = pool;
             config.http.maxRequestSize = MAX_BODY_BYTES;
             tls.ifPresent(ctx -> config.jetty.addConnector((server, httpConfig) -> {
                 SslContextFactory.Server ssl = new SslContextFactory.Server();
