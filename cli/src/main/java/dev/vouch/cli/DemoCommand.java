@@ -26,7 +26,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
@@ -34,8 +33,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine.Command;
 
 /**
@@ -71,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
                 "ACME Corp", "demo secret: use VOUCH_SECRET in production".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), issuerPort),
                 Optional.of(tls.serverContext()), Clock.systemUTC());
         issuerBase = "https://localhost:" + issuer.port();
-        http = HttpClient.newBuilder().sslContext(trusting(tls)).build();
+        http = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
         say("the organization is " + issuer.service().did());
         say("its DID document is served at " + issuerBase + "/.well-known/did.json, over HTTPS with a certificate made just now");
 
@@ -190,16 +187,5 @@ final class DemoCommand implements Callable<Integer> {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
-    }
-
-    private static SSLContext trusting(SelfSignedTls tls) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setCertificateEntry("issuer", tls.certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
     }
 }

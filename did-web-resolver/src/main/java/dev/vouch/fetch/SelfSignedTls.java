@@ -94,6 +94,23 @@ public final class SelfSignedTls {
         }
     }
 
+    /** A client-side TLS context that trusts this certificate (and nothing else), for callers of the server. */
+    public SSLContext clientContext() {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setCertificateEntry("server", certificate);
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot build a client TLS context", e);
+        }
+    }
+
     /** The certificate as PEM, for a peer's trust store. */
     public String certificatePem() {
         return pem(certificate);

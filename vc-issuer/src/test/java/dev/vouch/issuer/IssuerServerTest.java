@@ -33,14 +33,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,14 +72,7 @@ class IssuerServerTest {
         int port = freePort();
         server = IssuerServer.start(config(port, "correct horse"), Optional.of(tls.serverContext()), Clock.systemUTC());
         base = "https://localhost:" + server.port();
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setCertificateEntry("issuer", tls.certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        client = HttpClient.newBuilder().sslContext(ctx).build();
+        client = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
     }
 
     @AfterEach

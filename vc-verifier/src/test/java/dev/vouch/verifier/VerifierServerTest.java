@@ -25,15 +25,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,14 +55,7 @@ class VerifierServerTest {
         Verifier verifier = Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustIssuer(org).build())
                 .statusLists(new StatusListCache(Optional.empty(), Optional.empty(), resolver, Clock.systemUTC())).build();
         server = VerifierServer.start(verifier, DOMAIN, 0, Optional.of(tls.serverContext()), Clock.systemUTC(), true);
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setCertificateEntry("server", tls.certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        client = HttpClient.newBuilder().sslContext(ctx).build();
+        client = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
     }
 
     @AfterEach
