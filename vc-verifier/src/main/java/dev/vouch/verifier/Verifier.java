@@ -53,7 +53,7 @@ public final class Verifier {
     private final BundledContexts contexts;
 
     private Verifier(Builder b) {
-        this.resolver = Objects.requireNonNull(b.resolver, "resolver");
+        this.resolver = capped(Objects.requireNonNull(b.resolver, "resolver"));
         this.statusLists = Objects.requireNonNull(b.statusLists, "statusLists");
         this.policy = Objects.requireNonNull(b.policy, "trustPolicy");
         this.clock = b.clock;
@@ -63,6 +63,29 @@ public final class Verifier {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** did:web resolutions one verification may make (SECURITY-NOTES): a presentation cannot make us crawl the web. */
+    public static final int MAX_RESOLUTIONS = 10;
+
+    private static final ThreadLocal<int[]> RESOLUTIONS = ThreadLocal.withInitial(() -> new int[1]);
+
+    private static DidResolver capped(DidResolver inner) {
+        return new DidResolver() {
+            @Override
+            public boolean supports(String method) {
+                return inner.supports(method);
+            }
+
+            @Override
+            public dev.vouch.did.ResolutionResult resolve(Did did) {
+                if (did.method().equals("web") && ++RESOLUTIONS.get()[0] > MAX_RESOLUTIONS) {
+                    throw new ProblemException(ProblemType.LIMIT_EXCEEDED,
+                            "more than " + MAX_RESOLUTIONS + " did:web resolutions for one verification");
+                }
+                return inner.resolve(did);
+            }
+        };
     }
 
     public TrustPolicy policy() {
@@ -75,6 +98,7 @@ public final class Verifier {
 
     /** Verifies a credential: a vc+jwt (or VC 1.1 JWT) as text, or a Data Integrity document as JSON. */
     public VerificationResult verifyCredential(String input) {
+        RESOLUTIONS.get()[0] = 0;
         Set<Check> checked = EnumSet.noneOf(Check.class);
         try {
             Secured s = secured(input, checked);
@@ -92,6 +116,7 @@ public final class Verifier {
      * every credential in it. The identity returned is that of the first AgentCredential.
      */
     public VerificationResult verifyPresentation(String input, PresentationOptions options) {
+        RESOLUTIONS.get()[0] = 0;
         Objects.requireNonNull(options, "options");
         Set<Check> checked = EnumSet.noneOf(Check.class);
         try {
@@ -179,6 +204,7 @@ public final class Verifier {
      * issuer, that the card's {@code provider.url} is on the issuer's host.
      */
     public VerificationResult verifyAgentCard(String cardJson) {
+        RESOLUTIONS.get()[0] = 0;
         Set<Check> checked = EnumSet.noneOf(Check.class);
         try {
             checkSize(cardJson);
