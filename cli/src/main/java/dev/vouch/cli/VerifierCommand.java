@@ -27,7 +27,7 @@ final class VerifierCommand {
         @Option(names = "--port", required = true, description = "Port to listen on.")
         int port;
 
-        @Option(names = "--policy", description = "Trust policy (JSON).")
+        @Option(names = "--policy", description = "Trust policy (JSON, or YAML when the name ends in .yaml/.yml).")
         Path policy;
 
         @Option(names = "--domain", description = "The domain presentations must be addressed to (default: this server's URL).")
@@ -43,7 +43,7 @@ final class VerifierCommand {
         public Integer call() throws Exception {
             TrustPolicy trust;
             if (policy != null) {
-                trust = TrustPolicy.fromJson(Files.readAllBytes(policy));
+                trust = TrustPolicy.fromFile(policy);
             } else {
                 trust = TrustPolicy.builder().trustAnyIssuer().build();
                 System.err.println("warning: no --policy given: credentials from any issuer are accepted; no trust policy is applied");

@@ -33,7 +33,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--domain", description = "The domain a presentation must be addressed to.")
     String domain;
 
-    @Option(names = "--policy", description = "Trust policy (JSON); without it any issuer is accepted.")
+    @Option(names = "--policy", description = "Trust policy (JSON or YAML); without it any issuer is accepted.")
     Path policy;
 
     @Mixin
@@ -42,7 +42,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         byte[] input = file.equals("-") ? System.in.readNBytes(Verifier.MAX_INPUT + 1) : Files.readAllBytes(Path.of(file));
-        TrustPolicy trust = policy != null ? TrustPolicy.fromJson(Files.readAllBytes(policy)) : TrustPolicy.builder().trustAnyIssuer().build();
+        TrustPolicy trust = policy != null ? TrustPolicy.fromFile(policy) : TrustPolicy.builder().trustAnyIssuer().build();
         SafeFetcher fetcher = net.fetcher();
         DidResolver resolver = net.resolver(fetcher, Optional.empty());
         Verifier verifier = Verifier.builder().resolver(resolver).trustPolicy(trust)

@@ -129,6 +129,33 @@ public record TrustPolicy(Set<Did> trustedIssuers, Set<String> trustedWebDomains
         }
     }
 
+    /**
+     * Reads a policy file: YAML when it ends in {@code .yaml} or {@code .yml}, JSON otherwise; the same members either
+     * way. YAML is read without anchors/aliases expansion beyond a small bound and converted to JSON first.
+     */
+    public static TrustPolicy fromFile(java.nio.file.Path file) throws java.io.IOException {
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        if (bytes.length > 256 * 1024) {
+            throw new ProblemException(ProblemType.INPUT_TOO_LARGE, "policy file larger than 256 KiB");
+        }
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+            org.yaml.snakeyaml.LoaderOptions limits = new org.yaml.snakeyaml.LoaderOptions();
+            limits.setMaxAliasesForCollections(10);
+            limits.setNestingDepthLimit(20);
+            com.fasterxml.jackson.dataformat.yaml.YAMLMapper yaml = com.fasterxml.jackson.dataformat.yaml.YAMLMapper.builder(
+                    com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder().loaderOptions(limits).build()).build();
+            JsonNode tree;
+            try {
+                tree = yaml.readTree(bytes);
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
+                throw bad("", "the policy is not valid YAML");
+            }
+            return fromJson(JsonCodec.write(tree));
+        }
+        return fromJson(bytes);
+    }
+
     private static Set<String> strings(ObjectNode o, String name) {
         Set<String> out = new LinkedHashSet<>();
         JsonNode v = o.get(name);

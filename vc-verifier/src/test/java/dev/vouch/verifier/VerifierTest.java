@@ -280,6 +280,19 @@ class VerifierTest {
     }
 
     @Test
+    void yamlPoliciesReadTheSameMembers(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path yaml = dir.resolve("policy.yaml");
+        java.nio.file.Files.writeString(yaml, "trustedWebDomains: [localhost]\nrequiredCapabilities:\n  - supplier:lookup\nmaxClockSkew: PT30S\n");
+        TrustPolicy p = TrustPolicy.fromFile(yaml);
+        assertTrue(p.trusts(org));
+        assertEquals(Set.of("supplier:lookup"), p.requiredCapabilities());
+        java.nio.file.Files.writeString(yaml, "trustedIsuers: []\n");
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, assertThrows(ProblemException.class, () -> TrustPolicy.fromFile(yaml)).type());
+        java.nio.file.Files.writeString(yaml, "a: &a [x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n");
+        assertThrows(ProblemException.class, () -> TrustPolicy.fromFile(yaml));
+    }
+
+    @Test
     void replayGuardIsBounded() {
         ReplayGuard g = new ReplayGuard(2, clock);
         g.check("h", "n1", Optional.empty(), now.plusSeconds(60));
