@@ -1,0 +1,104 @@
+package dev.vouch.benchmarks.load;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vouch.benchmarks.Fixtures;
+import dev.vouch.codec.JsonCodec;
+import dev.vouch.did.key.KeyDids;
+import dev.vouch.didweb.ResolutionBundle;
+import dev.vouch.vc.jose.VcJose;
+import dev.vouch.vc.status.Bitstring;
+import dev.vouch.vc.status.StatusListCredentials;
+import dev.vouch.vc.status.StatusPurpose;
+import dev.vouch.verifier.TrustPolicy;
+import dev.vouch.verifier.Verifier;
+import dev.vouch.verifier.http.VerifierServer;
+import dev.vouch.verifier.status.StatusListCache;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The verifier endpoint under load: {@code prepare DIR N} writes N distinct presentations (each with its own nonce)
+ * and the status lists; {@code serve PORT DIR} runs the VC-API endpoint on them; {@code load URL DIR CONNECTIONS SECONDS}
+ * posts each presentation once. The Node peer ({@code benchmarks/node/verifier-peer.mjs}) serves the same requests.
+ */
+public final class VerifierLoad {
+
+    private VerifierLoad() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Fixtures f = new Fixtures();
+        switch (args[0]) {
+            case "prepare" -> prepare(f, Path.of(args[1]), Integer.parseInt(args[2]));
+            case "serve" -> serve(f, Integer.parseInt(args[1]), Path.of(args[2]));
+            case "load" -> load(args[1], Path.of(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            default -> throw new IllegalArgumentException("prepare | serve | load");
+        }
+    }
+
+    static final URI REVOCATION = URI.create("https://acme.example/status/1");
+    static final URI SUSPENSION = URI.create("https://acme.example/status/2");
+
+    private static void prepare(Fixtures f, Path dir, int n) throws Exception {
+        Files.createDirectories(dir);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            String vp = VcJose.securePresentation(VcJose.presentationOf(List.of(f.vcJwt)), f.agentKey, KeyDids.methodId(f.agentKey.publicKey()),
+                    "n-" + i, Fixtures.AUDIENCE, "urn:uuid:vp-" + i, Fixtures.NOW, Fixtures.NOW.plusSeconds(3600));
+            sb.append("n-").append(i).append('\t').append(vp).append('\n');
+        }
+        Files.writeString(dir.resolve("presentations.tsv"), sb);
+        Bitstring empty = Bitstring.create(Bitstring.MIN_ENTRIES, 1);
+        ObjectNode lists = JsonCodec.mapper().createObjectNode();
+        lists.put(REVOCATION.toString(), statusList(f, REVOCATION, StatusPurpose.REVOCATION, empty));
+        lists.put(SUSPENSION.toString(), statusList(f, SUSPENSION, StatusPurpose.SUSPENSION, empty));
+        Files.write(dir.resolve("status-lists.json"), JsonCodec.write(lists));
+        Fixtures.main(new String[] {dir.toString()});
+    }
+
+    private static String statusList(Fixtures f, URI id, StatusPurpose purpose, Bitstring list) {
+        return VcJose.secureCredential(StatusListCredentials.credential(id, f.org.toString(), purpose, list, Fixtures.NOW.minusSeconds(60),
+                Fixtures.NOW.plusSeconds(86_400)), f.orgKey, f.orgKid, Fixtures.NOW);
+    }
+
+    private static void serve(Fixtures f, int port, Path dir) throws Exception {
+        var lists = JsonCodec.parseObject(Files.readAllBytes(dir.resolve("status-lists.json")));
+        ResolutionBundle bundle = ResolutionBundle.builder(Fixtures.NOW)
+                .resource(REVOCATION, "application/vc+jwt", lists.get(REVOCATION.toString()).asText().getBytes(StandardCharsets.US_ASCII))
+                .resource(SUSPENSION, "application/vc+jwt", lists.get(SUSPENSION.toString()).asText().getBytes(StandardCharsets.US_ASCII))
+                .build();
+        Clock clock = Clock.fixed(Fixtures.NOW, ZoneOffset.UTC);
+        Verifier verifier = Verifier.builder().resolver(f.resolver).clock(clock)
+                .statusLists(new StatusListCache(Optional.empty(), Optional.of(bundle), f.resolver, clock))
+                .trustPolicy(TrustPolicy.builder().trustIssuer(f.org).requireCapabilities("supplier:lookup").build()).build();
+        VerifierServer server = VerifierServer.start(verifier, Fixtures.AUDIENCE, port, Optional.empty(), clock, false);
+        System.out.println("verifier on " + server.port());
+        Thread.currentThread().join();
+    }
+
+    private static void load(String base, Path dir, int connections, int seconds) throws Exception {
+        List<String[]> items = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("presentations.tsv"))) {
+            items.add(line.split("\t", 2));
+        }
+        URI uri = URI.create(base + "/presentations/verify");
+        int perWorker = items.size() / connections;
+        HttpLoad.Result r = HttpLoad.run(connections, Duration.ofSeconds(5), Duration.ofSeconds(seconds), i -> {
+            int worker = i / 10_000_000;
+            String[] it = items.get(worker * perWorker + (i % 10_000_000) % perWorker);
+            String body = "{\"verifiablePresentation\":\"" + it[1] + "\",\"options\":{\"challenge\":\"" + it[0] + "\",\"domain\":\""
+                    + Fixtures.AUDIENCE + "\"}}";
+            return HttpRequest.newBuilder(uri).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        }, 200);
+        System.out.println(base + ": " + r);
+    }
+}
