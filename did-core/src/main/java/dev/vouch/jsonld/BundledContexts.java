@@ -2,10 +2,16 @@ package dev.vouch.jsonld;
 
 import com.apicatalog.jsonld.JsonLdError;
 import com.apicatalog.jsonld.JsonLdErrorCode;
+import com.apicatalog.jsonld.JsonLdOptions;
+import com.apicatalog.jsonld.context.ActiveContext;
 import com.apicatalog.jsonld.document.Document;
 import com.apicatalog.jsonld.document.JsonDocument;
 import com.apicatalog.jsonld.loader.DocumentLoader;
 import com.apicatalog.jsonld.loader.DocumentLoaderOptions;
+import com.apicatalog.jsonld.processor.ProcessingRuntime;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,16 +19,21 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The JSON-LD contexts Vouch processes, shipped in the jar and parsed once. Nothing is ever loaded from
  * the network or the file system: a document that needs any other context is refused, unless the caller
  * adds that context's bytes with {@link #with}.
  *
- * <p>Immutable and thread-safe; the titanium loader it hands out reads from its map only.
+ * <p>Immutable and thread-safe; the titanium loader it hands out reads from its map only. Processing a context
+ * (turning the VC v2 context into term definitions) is most of what a JSON-LD expansion costs, so each
+ * {@code @context} made only of bundled URLs is processed once per instance and the result shared: titanium
+ * copies an active context before changing it, and a shared one is only read.
  */
 public final class BundledContexts {
 
@@ -49,14 +60,23 @@ public final class BundledContexts {
 
     private static final BundledContexts DEFAULT = new BundledContexts(load(), false);
 
+    /** Distinct {@code @context} lists kept processed; they are made of bundled URLs only, so few ever occur. */
+    private static final int PROCESSED_LIMIT = 64;
+
     private final Map<String, Document> documents;
     private final boolean inlineContexts;
     private final DocumentLoader loader;
+    private final JsonLdOptions options;
+    private final Map<String, ActiveContext> processed = new ConcurrentHashMap<>();
 
     private BundledContexts(Map<String, Document> documents, boolean inlineContexts) {
         this.documents = Collections.unmodifiableMap(documents);
         this.inlineContexts = inlineContexts;
         this.loader = this::load;
+        this.options = new JsonLdOptions(loader);
+        options.setUndefinedTermsPolicy(JsonLdOptions.ProcessingPolicy.Fail);
+        // titanium's context cache is an unsynchronized LRU map; the processed contexts below replace it
+        options.setContextCache(null);
     }
 
     /** The contexts Vouch ships. */
@@ -96,6 +116,47 @@ public final class BundledContexts {
     /** The titanium loader over these contexts. */
     public DocumentLoader loader() {
         return loader;
+    }
+
+    /** The options every expansion over these contexts uses: undefined terms fail, no titanium-side caches. */
+    JsonLdOptions options() {
+        return options;
+    }
+
+    /**
+     * The active context a top-level {@code @context} value yields, processed once when it lists bundled URLs
+     * only. {@code context} may be null (no {@code @context}).
+     */
+    ActiveContext activeContext(JsonValue context) throws JsonLdError {
+        ActiveContext initial = new ActiveContext(null, null, ProcessingRuntime.of(options));
+        if (context == null) {
+            return initial;
+        }
+        String key = cacheKey(context);
+        if (key == null) {
+            return initial.newContext().create(context, null);
+        }
+        ActiveContext cached = processed.get(key);
+        if (cached == null) {
+            cached = initial.newContext().create(context, null);
+            if (processed.size() < PROCESSED_LIMIT) {
+                processed.putIfAbsent(key, cached);
+            }
+        }
+        return cached;
+    }
+
+    /** A key for a context made of bundled URLs only, or null. */
+    private String cacheKey(JsonValue context) {
+        StringBuilder key = new StringBuilder();
+        Iterable<JsonValue> entries = context instanceof JsonArray a ? a : List.of(context);
+        for (JsonValue v : entries) {
+            if (!(v instanceof JsonString s) || !documents.containsKey(s.getString())) {
+                return null;
+            }
+            key.append(s.getString()).append(' ');
+        }
+        return key.toString();
     }
 
     private Document load(URI url, DocumentLoaderOptions options) throws JsonLdError {

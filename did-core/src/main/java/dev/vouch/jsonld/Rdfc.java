@@ -1,9 +1,10 @@
 package dev.vouch.jsonld;
 
-import com.apicatalog.jsonld.JsonLd;
 import com.apicatalog.jsonld.JsonLdError;
-import com.apicatalog.jsonld.JsonLdOptions;
+import com.apicatalog.jsonld.context.ActiveContext;
 import com.apicatalog.jsonld.document.JsonDocument;
+import com.apicatalog.jsonld.expansion.Expansion;
+import com.apicatalog.jsonld.processor.ToRdfProcessor;
 import com.apicatalog.rdf.api.RdfConsumerException;
 import com.apicatalog.rdf.canon.RdfCanon;
 import com.apicatalog.rdf.canon.RdfCanonTicker;
@@ -19,7 +20,9 @@ import dev.vouch.problem.ProblemType;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.io.ByteArrayInputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -45,6 +48,9 @@ public final class Rdfc {
     /** Steps canonicalization may take: seven times what the hardest legitimate W3C case needs. */
     public static final int DEFAULT_BUDGET = 100_000;
 
+    /** Looked up once: {@code jakarta.json.Json}'s factory methods search the class path on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     private Rdfc() {
     }
 
@@ -59,12 +65,9 @@ public final class Rdfc {
         Objects.requireNonNull(document, "document");
         Objects.requireNonNull(contexts, "contexts");
         checkContexts(document, contexts, "");
-        JsonLdOptions options = new JsonLdOptions(contexts.loader());
-        options.setUndefinedTermsPolicy(JsonLdOptions.ProcessingPolicy.Fail);
         JsonArray expanded;
         try {
-            JsonDocument doc = JsonDocument.of(new ByteArrayInputStream(JsonCodec.write(document)));
-            expanded = JsonLd.expand(doc).options(options).get();
+            expanded = expand(document, contexts);
         } catch (JsonLdError e) {
             String msg = String.valueOf(e.getMessage());
             ProblemType type = msg.toLowerCase().contains("undefined") || msg.toLowerCase().contains("term")
@@ -72,8 +75,29 @@ public final class Rdfc {
             throw new ProblemException(type, "JSON-LD expansion failed: " + msg);
         }
         checkExpanded(expanded);
-        return canonical(consumer -> JsonLd.toRdf(JsonDocument.of(expanded)).options(options).provide(consumer),
+        return canonical(consumer -> ToRdfProcessor.toRdf(consumer, expanded, contexts.options()),
                 DEFAULT_BUDGET, "SHA-256", new RdfCanon[1]);
+    }
+
+    /**
+     * JSON-LD expansion (steps 5 to 8 of the API's expand), starting from the processed top-level context the
+     * {@link BundledContexts} keep instead of processing it again; the result is the same.
+     */
+    private static JsonArray expand(ObjectNode document, BundledContexts contexts) throws JsonLdError {
+        JsonStructure json = JsonDocument.of(new ByteArrayInputStream(JsonCodec.write(document)))
+                .getJsonContent().orElseThrow();
+        JsonObject object = json.asJsonObject();
+        ActiveContext active = contexts.activeContext(object.get("@context"));
+        JsonObject body = object.containsKey("@context")
+                ? JSON.createObjectBuilder(object).remove("@context").build() : object;
+        JsonValue expanded = Expansion.with(active, body, null, null).ordered(false).compute();
+        if (expanded instanceof JsonObject o && o.size() == 1 && o.containsKey("@graph")) {
+            expanded = o.get("@graph");
+        }
+        if (expanded == null || expanded.getValueType() == JsonValue.ValueType.NULL) {
+            return JsonValue.EMPTY_JSON_ARRAY;
+        }
+        return expanded instanceof JsonArray a ? a : JSON.createArrayBuilder().add(expanded).build();
     }
 
     /** A canonical dataset and the canonical label issued for each input blank node. */
@@ -199,7 +223,25 @@ public final class Rdfc {
             return true;
         }
         int colon = iri.indexOf(':');
-        return colon > 0 && iri.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*") && iri.chars().noneMatch(c -> c <= ' ');
+        if (colon <= 0 || !isAlpha(iri.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < colon; i++) {
+            char c = iri.charAt(i);
+            if (!isAlpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '.' && c != '-') {
+                return false;
+            }
+        }
+        for (int i = colon + 1; i < iri.length(); i++) {
+            if (iri.charAt(i) <= ' ') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAlpha(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
     }
 
     private static ProblemException loss(String detail) {
