@@ -21,9 +21,14 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class DataIntegrityTest {
@@ -71,6 +76,29 @@ class DataIntegrityTest {
         ObjectNode signed = DataIntegrity.sign(doc, p256, ProofOptions.assertion("ecdsa-rdfc-2019", KeyDids.methodId(p256.publicKey()), NOW),
                 CONTEXTS);
         assertEquals(1, DataIntegrity.verify(signed, resolver, DataIntegrity.Expectations.assertion(CLOCK), CONTEXTS).size());
+    }
+
+    @Test
+    void sharedProcessedContextsGiveTheSameCanonicalFormUnderConcurrency() throws Exception {
+        ObjectNode signed = sign(credential(), "eddsa-rdfc-2022");
+        String fresh = Rdfc.canonicalize(credential(), BundledContexts.standard().with("https://example.org/unused/v1",
+                "{\"@context\":{}}".getBytes(StandardCharsets.UTF_8)));
+        ObjectNode other = credential();
+        other.putArray("type").add("VerifiableCredential").add("BitstringStatusListCredential");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                ObjectNode doc = i % 2 == 0 ? credential() : other;
+                results.add(pool.submit(() -> Rdfc.canonicalize(doc, CONTEXTS)));
+            }
+            for (int i = 0; i < results.size(); i += 2) {
+                assertEquals(fresh, results.get(i).get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        DataIntegrity.verify(signed, resolver, DataIntegrity.Expectations.assertion(CLOCK), CONTEXTS);
     }
 
     @Test
