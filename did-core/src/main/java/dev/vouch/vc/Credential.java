@@ -89,7 +89,7 @@ public final class Credential {
      *     {@code MALFORMED_VALUE_ERROR} (with a JSON pointer) or {@code RANGE_ERROR} for a data-model violation
      */
     public static Credential parse(byte[] json) {
-        return of(JsonCodec.parseObject(Objects.requireNonNull(json, "json")));
+        return new Credential(JsonCodec.parseObject(Objects.requireNonNull(json, "json")), "");
     }
 
     /** Checks a credential already parsed as JSON; the tree is copied. */

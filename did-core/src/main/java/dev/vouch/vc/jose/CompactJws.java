@@ -8,7 +8,6 @@ import dev.vouch.crypto.Signer;
 import dev.vouch.crypto.VerificationKey;
 import dev.vouch.problem.ProblemException;
 import dev.vouch.problem.ProblemType;
-import dev.vouch.vc.jose.internal.NimbusVerification;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,7 +17,7 @@ import java.util.Set;
  * A JWS in compact serialization whose structure has been checked but whose signature has not.
  *
  * <p>Parsing is strict before any cryptography runs: exactly three segments of canonical unpadded
- * base64url (nimbus alone accepts {@code ==}, {@code !!} or a newline inside the signature), a header
+ * base64url (nimbus-jose-jwt accepts {@code ==}, {@code !!} or a newline inside the signature), a header
  * that is one JSON object without duplicate members, no {@code alg: none}, no key material or key
  * locations in the header, no {@code crit} entry we do not process and no unencoded payload. The
  * algorithm is then checked against the key the caller resolved, never taken on the token's word.
@@ -28,19 +27,22 @@ public final class CompactJws {
     /** Largest token accepted, in characters. */
     public static final int MAX_TOKEN_CHARS = 1_000_000;
 
-    /** Largest encoded protected header, in characters (nimbus's own cap). */
+    /** Largest encoded protected header, in characters (the cap nimbus-jose-jwt also holds). */
     public static final int MAX_HEADER_CHARS = 20_000;
 
     private static final Set<String> KEY_BEARING_MEMBERS = Set.of("jwk", "jku", "x5u", "x5c");
 
     private final String token;
+    private final int signingInputLength;
     private final ObjectNode header;
     private final byte[] payload;
     private final byte[] signature;
     private final String alg;
 
-    private CompactJws(String token, ObjectNode header, byte[] payload, byte[] signature, String alg) {
+    private CompactJws(String token, int signingInputLength, ObjectNode header, byte[] payload, byte[] signature,
+                       String alg) {
         this.token = token;
+        this.signingInputLength = signingInputLength;
         this.header = header;
         this.payload = payload;
         this.signature = signature;
@@ -89,7 +91,7 @@ public final class CompactJws {
         if (signature.length == 0) {
             throw new ProblemException(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, "JWS signature is empty");
         }
-        return new CompactJws(token, header, payload, signature, alg);
+        return new CompactJws(token, second, header, payload, signature, alg);
     }
 
     private static byte[] segment(String part, String name) {
@@ -149,7 +151,13 @@ public final class CompactJws {
             throw new ProblemException(ProblemType.ALGORITHM_NOT_ALLOWED,
                     "JWS algorithm '" + alg + "' is not allowed for a " + key.type() + " key");
         }
-        NimbusVerification.verify(token, key);
+        byte[] signingInput = new byte[signingInputLength];
+        token.getBytes(0, signingInputLength, signingInput, 0); // checked base64url and '.': ASCII
+        try {
+            key.verifier().verify(signingInput, signature);
+        } catch (ProblemException e) {
+            throw new ProblemException(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, "JWS signature does not verify");
+        }
         return this;
     }
 

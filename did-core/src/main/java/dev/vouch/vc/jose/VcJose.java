@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * VC-JOSE-COSE: credentials as {@code application/vc+jwt} and presentations as {@code application/vp+jwt},
@@ -35,6 +36,9 @@ public final class VcJose {
 
     public static final String VC_JWT = "vc+jwt";
     public static final String VP_JWT = "vp+jwt";
+
+    /** Registered JWT claims a VC 2.0 token may carry beside the credential's own members. */
+    private static final Set<String> JWT_CLAIMS = Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "nonce", "cnf");
 
     private VcJose() {
     }
@@ -356,11 +360,14 @@ public final class VcJose {
         }
     }
 
+    /** The payload without its JWT claims; shares the members' trees with the payload (the data model copies them). */
     private static ObjectNode stripJwtClaims(ObjectNode payload) {
-        ObjectNode doc = payload.deepCopy();
-        for (String claim : new String[] {"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "nonce", "cnf"}) {
-            doc.remove(claim);
-        }
+        ObjectNode doc = JsonCodec.mapper().createObjectNode();
+        payload.fields().forEachRemaining(e -> {
+            if (!JWT_CLAIMS.contains(e.getKey())) {
+                doc.set(e.getKey(), e.getValue());
+            }
+        });
         return doc;
     }
 
