@@ -32,6 +32,24 @@ class CodecTest {
     }
 
     @Test
+    void base64UrlAgreesWithTheJdkOnEveryLengthAndRefusesEveryStrayCharacter() {
+        java.util.Random random = new java.util.Random(42);
+        for (int length = 0; length < 200; length++) {
+            byte[] data = new byte[length];
+            random.nextBytes(data);
+            String encoded = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(data);
+            assertArrayEquals(data, Base64Url.decode(encoded), encoded);
+            if (!encoded.isEmpty()) {
+                for (char stray : new char[] {'=', '+', '/', ' ', '.', '\u00e9', '\u0100'}) {
+                    int at = random.nextInt(encoded.length());
+                    String bad = encoded.substring(0, at) + stray + encoded.substring(at + 1);
+                    assertFalse(Base64Url.isStrict(bad), bad);
+                }
+            }
+        }
+    }
+
+    @Test
     void base58AndMultibase() {
         byte[] data = "hello world".getBytes(StandardCharsets.UTF_8);
         assertEquals("StV1DL6CwTryKyV", Base58Btc.encode(data));
