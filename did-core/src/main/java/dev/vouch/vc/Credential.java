@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A verifiable credential's document, parsed once and checked against the data model of its version
@@ -19,6 +20,9 @@ import java.util.Optional;
  * gives the document back as received. Proofs are not checked here.
  */
 public final class Credential {
+
+    private static final Pattern STATUS_INDEX = Pattern.compile("0|[1-9][0-9]{0,17}");
+    private static final Pattern STATUS_VALUE = Pattern.compile("0x[0-9a-fA-F]{1,4}");
 
     /** The data-model version, from the first {@code @context} entry. */
     public enum Version { V1_1, V2_0 }
@@ -138,7 +142,7 @@ public final class Credential {
             if (s.has("id")) {
                 sid = Optional.of(DataModel.url(s.get("id"), p + "/id", "credentialSubject id").toString());
             }
-            out.add(new CredentialSubject(sid, s.toString()));
+            out.add(CredentialSubject.sharing(sid, (ObjectNode) s));
         }
         return List.copyOf(out);
     }
@@ -169,7 +173,7 @@ public final class Credential {
                 throw DataModel.malformed(p + "/statusPurpose", "statusPurpose must be a string");
             }
             JsonNode index = s.get("statusListIndex");
-            if (index == null || !index.isTextual() || !index.asText().matches("0|[1-9][0-9]{0,17}")) {
+            if (index == null || !index.isTextual() || !STATUS_INDEX.matcher(index.asText()).matches()) {
                 throw DataModel.malformed(p + "/statusListIndex", "statusListIndex must be a non-negative integer as a string");
             }
             URI list = DataModel.url(s.get("statusListCredential"), p + "/statusListCredential", "statusListCredential");
@@ -214,7 +218,7 @@ public final class Credential {
                 throw DataModel.malformed(at, "a statusMessage entry is an object with a message string");
             }
             String status = m.path("status").asText("");
-            if (!m.path("status").isTextual() || !status.matches("0x[0-9a-fA-F]{1,4}")) {
+            if (!m.path("status").isTextual() || !STATUS_VALUE.matcher(status).matches()) {
                 throw DataModel.malformed(at + "/status", "status must be a hexadecimal string such as \"0x1\"");
             }
             long value = Long.parseLong(status.substring(2), 16);

@@ -37,23 +37,36 @@ final class DataModel {
     }
 
     /** An absolute URL (or URN, DID): a scheme, no whitespace, RFC 3986 syntax. */
+    private static final Pattern ZONE_OFFSET = Pattern.compile("[+-][0-9]{2}:[0-9]{2}$");
+
     static boolean isUrl(String s) {
-        if (s.isEmpty() || s.chars().anyMatch(c -> c <= ' ')) {
-            return false;
+        return parseUrl(s) != null;
+    }
+
+    /** The absolute URL {@code s} is, or null. */
+    private static URI parseUrl(String s) {
+        if (s.isEmpty()) {
+            return null;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) <= ' ') {
+                return null;
+            }
         }
         try {
             URI u = new URI(s);
-            return u.isAbsolute();
+            return u.isAbsolute() ? u : null;
         } catch (URISyntaxException e) {
-            return false;
+            return null;
         }
     }
 
     static URI url(JsonNode node, String pointer, String what) {
-        if (node == null || !node.isTextual() || !isUrl(node.asText())) {
+        URI url = node == null || !node.isTextual() ? null : parseUrl(node.asText());
+        if (url == null) {
             throw malformed(pointer, what + " must be a URL");
         }
-        return URI.create(node.asText());
+        return url;
     }
 
     static Optional<URI> optionalUrl(JsonNode parent, String name, String pointer) {
@@ -109,7 +122,7 @@ final class DataModel {
             throw malformed(p, name + " '" + s + "' is not an XSD " + (zoneRequired ? "dateTimeStamp (time zone required)" : "dateTime"));
         }
         try {
-            boolean hasZone = s.endsWith("Z") || s.matches(".*[+-][0-9]{2}:[0-9]{2}$");
+            boolean hasZone = s.endsWith("Z") || ZONE_OFFSET.matcher(s).find();
             return Optional.of(OffsetDateTime.parse(hasZone ? s : s + "Z").toInstant());
         } catch (DateTimeParseException e) {
             throw malformed(p, name + " '" + s + "' is not a valid date and time");
