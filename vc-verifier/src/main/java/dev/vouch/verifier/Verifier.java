@@ -364,7 +364,9 @@ public final class Verifier {
 
     private static boolean looksLikeJwt(String input) {
         String t = input.trim();
-        return !t.startsWith("{") && t.chars().filter(ch -> ch == '.').count() == 2;
+        int first = t.indexOf('.');
+        int second = first < 0 ? -1 : t.indexOf('.', first + 1);
+        return !t.startsWith("{") && second > 0 && t.indexOf('.', second + 1) < 0;
     }
 
     /** Single-use. */
