@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # AgentCredential issuances per second over HTTP: the issuer (vouch.jar, SQLite in a temp dir) in one JVM,
-# the load generator in another, on this machine. Build first:
-#   mvn -q -B -DskipTests install && mvn -q -B -Pbenchmarks -pl benchmarks -am -DskipTests package
+# the load generator (wrk, in C, so that it takes as little of the 2 cores as it can) beside it. Build first:
+#   mvn -q -B -DskipTests install
+# Needs wrk (Debian: apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+command -v wrk > /dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
 PORT=${PORT:-18443}
 CONNECTIONS=${CONNECTIONS:-16}
+THREADS=${THREADS:-2}
 SECONDS_=${SECONDS_:-20}
 DATA=$(mktemp -d)
 export VOUCH_ADMIN_TOKEN=load-test-admin-token
@@ -17,5 +20,8 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null 
 AGENT=did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK
 curl -sf -H "Authorization: Bearer $VOUCH_ADMIN_TOKEN" -d "{\"did\":\"$AGENT\",\"name\":\"load-agent\",\"operator\":{\"name\":\"ops\"},\"capabilities\":[\"supplier:lookup\"]}" \
   "http://127.0.0.1:$PORT/admin/agents" > /dev/null
-java -cp benchmarks/target/benchmarks.jar dev.vouch.benchmarks.load.HttpLoad issue "http://127.0.0.1:$PORT" "$VOUCH_ADMIN_TOKEN" "$AGENT" "$CONNECTIONS" "$SECONDS_"
+URL="http://127.0.0.1:$PORT/admin/agents/$AGENT/credentials"
+TOKEN=$VOUCH_ADMIN_TOKEN wrk -s benchmarks/load/issue.lua -t"$THREADS" -c"$CONNECTIONS" -d5s "$URL" > /dev/null # warm-up
+echo "AgentCredential issuance, $CONNECTIONS connections, ${SECONDS_} s: $(TOKEN=$VOUCH_ADMIN_TOKEN wrk -s benchmarks/load/issue.lua \
+  -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_}s" "$URL" | awk '/Requests\/sec/ {rps=$2} /^requests/ {line=$0} END {print rps " issuances/s; " line}')"
 echo "issuer RSS: $(ps -o rss= -p $ISSUER | awk '{printf "%.0f MB", $1/1024}')"

@@ -26,9 +26,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The verifier endpoint under load: {@code prepare DIR N} writes N distinct presentations (each with its own nonce)
- * and the status lists; {@code serve PORT DIR} runs the VC-API endpoint on them; {@code load URL DIR CONNECTIONS SECONDS}
- * posts each presentation once. The Node peer ({@code benchmarks/node/verifier-peer.mjs}) serves the same requests.
+ * The verifier endpoint under load: {@code prepare DIR N} writes N distinct presentations (each with its own nonce) as
+ * request bodies, one per line, and the status lists; {@code serve PORT DIR} runs the VC-API endpoint on them. wrk
+ * ({@code benchmarks/load/verifier-load.sh}) posts each body once, to this endpoint and to the Node peer
+ * ({@code benchmarks/node/verifier-peer.mjs}).
  */
 public final class VerifierLoad {
 
@@ -40,8 +41,7 @@ public final class VerifierLoad {
         switch (args[0]) {
             case "prepare" -> prepare(f, Path.of(args[1]), Integer.parseInt(args[2]));
             case "serve" -> serve(f, Integer.parseInt(args[1]), Path.of(args[2]));
-            case "load" -> load(args[1], Path.of(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
-            default -> throw new IllegalArgumentException("prepare | serve | load");
+            default -> throw new IllegalArgumentException("prepare | serve");
         }
     }
 
@@ -50,13 +50,13 @@ public final class VerifierLoad {
 
     private static void prepare(Fixtures f, Path dir, int n) throws Exception {
         Files.createDirectories(dir);
-        StringBuilder sb = new StringBuilder();
+        StringBuilder bodies = new StringBuilder();
         for (int i = 0; i < n; i++) {
             String vp = VcJose.securePresentation(VcJose.presentationOf(List.of(f.vcJwt)), f.agentKey, KeyDids.methodId(f.agentKey.publicKey()),
                     "n-" + i, Fixtures.AUDIENCE, "urn:uuid:vp-" + i, Fixtures.NOW, Fixtures.NOW.plusSeconds(3600));
-            sb.append("n-").append(i).append('\t').append(vp).append('\n');
+            bodies.append(body("n-" + i, vp)).append('\n');
         }
-        Files.writeString(dir.resolve("presentations.tsv"), sb);
+        Files.writeString(dir.resolve("bodies.txt"), bodies);
         Bitstring empty = Bitstring.create(Bitstring.MIN_ENTRIES, 1);
         ObjectNode lists = JsonCodec.mapper().createObjectNode();
         lists.put(REVOCATION.toString(), statusList(f, REVOCATION, StatusPurpose.REVOCATION, empty));
@@ -85,20 +85,8 @@ public final class VerifierLoad {
         Thread.currentThread().join();
     }
 
-    private static void load(String base, Path dir, int connections, int seconds) throws Exception {
-        List<String[]> items = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve("presentations.tsv"))) {
-            items.add(line.split("\t", 2));
-        }
-        URI uri = URI.create(base + "/presentations/verify");
-        int perWorker = items.size() / connections;
-        HttpLoad.Result r = HttpLoad.run(connections, Duration.ofSeconds(5), Duration.ofSeconds(seconds), i -> {
-            int worker = i / 10_000_000;
-            String[] it = items.get(worker * perWorker + (i % 10_000_000) % perWorker);
-            String body = "{\"verifiablePresentation\":\"" + it[1] + "\",\"options\":{\"challenge\":\"" + it[0] + "\",\"domain\":\""
-                    + Fixtures.AUDIENCE + "\"}}";
-            return HttpRequest.newBuilder(uri).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        }, 200);
-        System.out.println(base + ": " + r);
+    private static String body(String challenge, String vp) {
+        return "{\"verifiablePresentation\":\"" + vp + "\",\"options\":{\"challenge\":\"" + challenge + "\",\"domain\":\""
+                + Fixtures.AUDIENCE + "\"}}";
     }
 }
