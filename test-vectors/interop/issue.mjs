@@ -1,7 +1,7 @@
 // Independent implementations issue credentials that Vouch must verify (and tampered copies it must refuse).
 // Output: ../src/test/resources/vectors/interop/node-issued.json, committed so the Java tests run without Node.
 // Usage: npm ci && node issue.mjs
-import {readFileSync, writeFileSync, mkdirSync} from 'node:fs';
+import {writeFileSync, mkdirSync} from 'node:fs';
 import * as jose from 'jose';
 import * as vc from '@digitalbazaar/vc';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
@@ -10,16 +10,7 @@ import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-crypt
 import * as bsl from '@digitalbazaar/vc-bitstring-status-list';
 import {createVerifiableCredentialJwt, createVerifiablePresentationJwt} from 'did-jwt-vc';
 import {EdDSASigner} from 'did-jwt';
-
-const contextDir = new URL('../../did-core/src/main/resources/dev/vouch/jsonld/contexts/', import.meta.url);
-const contexts = Object.fromEntries(Object.entries({
-  'https://www.w3.org/ns/credentials/v2': 'credentials-v2.jsonld',
-  'https://www.w3.org/2018/credentials/v1': 'credentials-v1.jsonld',
-  'https://w3id.org/security/data-integrity/v2': 'data-integrity-v2.jsonld',
-  'https://w3id.org/security/multikey/v1': 'multikey-v1.jsonld',
-  'https://www.w3.org/ns/did/v1': 'did-v1.jsonld',
-  'https://w3id.org/vouch/v1': 'vouch-v1.jsonld'
-}).map(([url, file]) => [url, JSON.parse(readFileSync(new URL(file, contextDir), 'utf8'))]));
+import {documentLoaderWith} from './loader.mjs';
 
 // fixed seeds: the same keys on every run
 const issuerKey = await Ed25519Multikey.generate({seed: new Uint8Array(32).fill(7)});
@@ -31,21 +22,7 @@ issuerKey.controller = issuerDid;
 agentKey.id = `${agentDid}#${agentKey.publicKeyMultibase}`;
 agentKey.controller = agentDid;
 
-async function documentLoader(url) {
-  if (contexts[url]) {
-    return {contextUrl: null, documentUrl: url, document: contexts[url]};
-  }
-  if (url.startsWith('did:key:')) {
-    const [did] = url.split('#');
-    const mb = did.substring(8);
-    const vm = {'@context': 'https://w3id.org/security/multikey/v1', id: `${did}#${mb}`, type: 'Multikey', controller: did,
-      publicKeyMultibase: mb};
-    return {contextUrl: null, documentUrl: url, document: url.includes('#') ? vm : {
-      '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'], id: did,
-      verificationMethod: [vm], assertionMethod: [vm.id], authentication: [vm.id]}};
-  }
-  throw new Error(`refusing to load ${url}`);
-}
+const documentLoader = documentLoaderWith();
 
 const now = Math.floor(Date.UTC(2026, 10, 22, 10, 0, 0) / 1000);
 const agentCredential = {
