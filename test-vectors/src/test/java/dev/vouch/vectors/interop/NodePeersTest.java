@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
  * problem: panva's jose (vc+jwt, VC 1.1 JWT, a status list as vc+jwt), did-jwt-vc (VC 1.1 JWT and VP JWT),
  * Digital Bazaar's vc with eddsa-rdfc-2022 (credential, presentation) and vc-bitstring-status-list (a signed
  * revocation list, and credentials pointing into it). The file is written by {@code test-vectors/interop/issue.mjs}
- * and committed, so this runs without Node; {@code mvn -Pinterop verify} regenerates it first. The other direction
- * is {@code VouchIssuedTest} with {@code verify.mjs}.
+ * and committed, so this runs without Node; {@code mvn -B -Pinterop -pl test-vectors -am verify} regenerates it
+ * first. The other direction is {@link VouchIssuedTest} with {@code verify.mjs}.
  */
 class NodePeersTest {
 
