@@ -118,6 +118,9 @@ async function joseVpJwt(token) {
 await check('jose vc+jwt AgentCredential', 'verifies', async () => `issuer ${(await joseVcJwt(valid.vcJwt)).issuer}`);
 await check('jose vc+jwt AgentCredential (tampered)', 'fails', () => joseVcJwt(tampered.vcJwt), BAD_JWS);
 await check('jose vp+jwt (nonce, aud, enveloped vc+jwt)', 'verifies', () => joseVpJwt(valid.vpJwt));
+await check('jose vp+jwt (for another audience)', 'fails',
+  () => jose.jwtVerify(valid.vpJwt, async h => (await didKeyJwk(h.kid)).key, {currentDate: now, audience: 'https://other.example'}),
+  /unexpected "aud" claim value/);
 await check('jose vp+jwt (tampered)', 'fails', () => joseVpJwt(tampered.vpJwt), BAD_JWS);
 await check('jose vc+jwt BitstringStatusListCredential', 'verifies', async () => (await joseVcJwt(valid.statusListJwt)).id);
 await check('jose vc+jwt BitstringStatusListCredential (tampered)', 'fails',
