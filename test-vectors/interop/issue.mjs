@@ -1,22 +1,16 @@
 // Independent implementations issue credentials that Vouch must verify (and tampered copies it must refuse).
 // Output: ../src/test/resources/vectors/interop/node-issued.json, committed so the Java tests run without Node.
 // Usage: npm ci && node issue.mjs
-import {readFileSync, writeFileSync, mkdirSync} from 'node:fs';
+import {writeFileSync, mkdirSync} from 'node:fs';
 import * as jose from 'jose';
 import * as vc from '@digitalbazaar/vc';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
-
-const contextDir = new URL('../../did-core/src/main/resources/dev/vouch/jsonld/contexts/', import.meta.url);
-const contexts = Object.fromEntries(Object.entries({
-  'https://www.w3.org/ns/credentials/v2': 'credentials-v2.jsonld',
-  'https://www.w3.org/2018/credentials/v1': 'credentials-v1.jsonld',
-  'https://w3id.org/security/data-integrity/v2': 'data-integrity-v2.jsonld',
-  'https://w3id.org/security/multikey/v1': 'multikey-v1.jsonld',
-  'https://www.w3.org/ns/did/v1': 'did-v1.jsonld',
-  'https://w3id.org/vouch/v1': 'vouch-v1.jsonld'
-}).map(([url, file]) => [url, JSON.parse(readFileSync(new URL(file, contextDir), 'utf8'))]));
+import * as bsl from '@digitalbazaar/vc-bitstring-status-list';
+import {createVerifiableCredentialJwt, createVerifiablePresentationJwt} from 'did-jwt-vc';
+import {EdDSASigner} from 'did-jwt';
+import {documentLoaderWith} from './loader.mjs';
 
 // fixed seeds: the same keys on every run
 const issuerKey = await Ed25519Multikey.generate({seed: new Uint8Array(32).fill(7)});
@@ -25,22 +19,10 @@ const issuerDid = `did:key:${issuerKey.publicKeyMultibase}`;
 const agentDid = `did:key:${agentKey.publicKeyMultibase}`;
 issuerKey.id = `${issuerDid}#${issuerKey.publicKeyMultibase}`;
 issuerKey.controller = issuerDid;
+agentKey.id = `${agentDid}#${agentKey.publicKeyMultibase}`;
+agentKey.controller = agentDid;
 
-async function documentLoader(url) {
-  if (contexts[url]) {
-    return {contextUrl: null, documentUrl: url, document: contexts[url]};
-  }
-  if (url.startsWith('did:key:')) {
-    const [did] = url.split('#');
-    const mb = did.substring(8);
-    const vm = {'@context': 'https://w3id.org/security/multikey/v1', id: `${did}#${mb}`, type: 'Multikey', controller: did,
-      publicKeyMultibase: mb};
-    return {contextUrl: null, documentUrl: url, document: url.includes('#') ? vm : {
-      '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'], id: did,
-      verificationMethod: [vm], assertionMethod: [vm.id], authentication: [vm.id]}};
-  }
-  throw new Error(`refusing to load ${url}`);
-}
+const documentLoader = documentLoaderWith();
 
 const now = Math.floor(Date.UTC(2026, 10, 22, 10, 0, 0) / 1000);
 const agentCredential = {
@@ -80,11 +62,68 @@ const suite = new DataIntegrityProof({signer: issuerKey.signer(), cryptosuite: e
 suite.date = '2026-11-22T10:00:00Z';
 const diCredential = await vc.issue({credential: structuredClone(agentCredential), suite, documentLoader});
 
+// did-jwt-vc: a VC 1.1 JWT and a VP JWT bound to a challenge (nonce) and domain (aud). did-jwt puts no kid in the
+// header unless told; Vouch finds the key from kid only, so kid is set here.
+const challenge = 'c-0d2f5b9e';
+const domain = 'https://verifier.example';
+const didJwtVc = await createVerifiableCredentialJwt({
+  sub: agentDid, jti: 'urn:uuid:0c5b2a4e-5a7e-4d7e-9a59-5d7f3c2d1e03', nbf: now, exp: now + 10 * 365 * 24 * 3600,
+  vc: {'@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'],
+    credentialSubject: {name: 'peer-agent'}}
+}, {did: issuerDid, signer: EdDSASigner(new Uint8Array(32).fill(7)), alg: 'EdDSA'}, {header: {kid}});
+const didJwtVp = await createVerifiablePresentationJwt({
+  nbf: now, exp: now + 2 * 24 * 3600, jti: 'urn:uuid:0c5b2a4e-5a7e-4d7e-9a59-5d7f3c2d1e04',
+  vp: {'@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'],
+    verifiableCredential: [didJwtVc]}
+}, {did: agentDid, signer: EdDSASigner(new Uint8Array(32).fill(9)), alg: 'EdDSA'},
+{challenge, domain, header: {kid: agentKey.id}});
+
+// did-jwt-vc's default header has no kid; Vouch takes the key from kid only, so this one is refused (a known limit)
+const didJwtVcNoKid = await createVerifiableCredentialJwt({
+  sub: agentDid, jti: 'urn:uuid:0c5b2a4e-5a7e-4d7e-9a59-5d7f3c2d1e08', nbf: now, exp: now + 10 * 365 * 24 * 3600,
+  vc: {'@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'],
+    credentialSubject: {name: 'peer-agent'}}
+}, {did: issuerDid, signer: EdDSASigner(new Uint8Array(32).fill(7)), alg: 'EdDSA'});
+
+// Digital Bazaar: a presentation of the eddsa-rdfc-2022 credential, signed by the agent for a challenge and domain
+const agentSuite = new DataIntegrityProof({signer: agentKey.signer(), cryptosuite: eddsaRdfc2022});
+agentSuite.date = '2026-11-22T10:00:00Z';
+const diPresentation = await vc.signPresentation({
+  presentation: vc.createPresentation({verifiableCredential: [diCredential], holder: agentDid,
+    id: 'urn:uuid:0c5b2a4e-5a7e-4d7e-9a59-5d7f3c2d1e05'}),
+  suite: agentSuite, challenge, domain, documentLoader
+});
+
+// @digitalbazaar/vc-bitstring-status-list: a revocation list with bits set, signed with eddsa-rdfc-2022; the same
+// list as a jose vc+jwt (the form Vouch's verifier fetches); and two credentials pointing into it
+const statusListUrl = 'https://peer.example/status/1';
+const setBits = [7, 42, 131071];
+const list = await bsl.createList({length: 131072});
+setBits.forEach(i => list.setStatus(i, true));
+const unsignedList = {
+  ...await bsl.createCredential({id: statusListUrl, list, statusPurpose: 'revocation'}),
+  issuer: issuerDid, validFrom: '2026-11-22T10:00:00Z', validUntil: '2036-11-22T10:00:00Z'
+};
+const statusList = await vc.issue({credential: structuredClone(unsignedList), suite, documentLoader});
+const statusListJwt = await new jose.CompactSign(new TextEncoder().encode(JSON.stringify({...unsignedList, iat: now})))
+  .setProtectedHeader({alg: 'EdDSA', typ: 'vc+jwt', cty: 'vc', kid}).sign(privateKey);
+function withStatus(index, id) {
+  const credential = structuredClone(agentCredential);
+  credential.id = id;
+  credential.credentialStatus = {id: `${statusListUrl}#${index}`, type: 'BitstringStatusListEntry',
+    statusPurpose: 'revocation', statusListIndex: String(index), statusListCredential: statusListUrl};
+  return vc.issue({credential, suite, documentLoader});
+}
+const revokedCredential = await withStatus(42, 'urn:uuid:0c5b2a4e-5a7e-4d7e-9a59-5d7f3c2d1e06');
+const activeCredential = await withStatus(43, 'urn:uuid:0c5b2a4e-5a7e-4d7e-9a59-5d7f3c2d1e07');
+
 function tamperJwt(token) {
   const [h, p, s] = token.split('.');
   const payload = JSON.parse(Buffer.from(p, 'base64url'));
   if (payload.credentialSubject) {
     payload.credentialSubject.capabilities = ['treasury:transfer'];
+  } else if (payload.vp) {
+    payload.vp.type = ['VerifiablePresentation', 'Tampered'];
   } else {
     payload.sub = 'did:example:someone-else';
   }
@@ -92,12 +131,22 @@ function tamperJwt(token) {
 }
 const tamperedDi = structuredClone(diCredential);
 tamperedDi.credentialSubject.capabilities = ['treasury:transfer'];
+const tamperedPresentation = structuredClone(diPresentation);
+tamperedPresentation.verifiableCredential[0].credentialSubject.capabilities = ['treasury:transfer'];
+const clearedList = await bsl.createList({length: 131072});
+const tamperedStatusList = structuredClone(statusList);
+tamperedStatusList.credentialSubject.encodedList = await clearedList.encode();
 
 const out = {
-  generatedBy: {jose: '6.2.17', '@digitalbazaar/vc': '7.3.0', '@digitalbazaar/eddsa-rdfc-2022-cryptosuite': '1.3.0'},
-  issuer: issuerDid, agent: agentDid,
-  valid: {vcJwt, vc11Jwt, diCredential},
-  tampered: {vcJwt: tamperJwt(vcJwt), vc11Jwt: tamperJwt(vc11Jwt), diCredential: tamperedDi}
+  generatedBy: {jose: '6.2.17', '@digitalbazaar/vc': '7.3.0', '@digitalbazaar/eddsa-rdfc-2022-cryptosuite': '1.3.0',
+    '@digitalbazaar/vc-bitstring-status-list': '2.0.1', 'did-jwt-vc': '4.0.16', 'did-jwt': '8.0.9'},
+  issuer: issuerDid, agent: agentDid, challenge, domain, statusListUrl, setBits,
+  valid: {vcJwt, vc11Jwt, diCredential, didJwtVc, didJwtVp, diPresentation, statusList, statusListJwt,
+    revokedCredential, activeCredential},
+  tampered: {vcJwt: tamperJwt(vcJwt), vc11Jwt: tamperJwt(vc11Jwt), diCredential: tamperedDi,
+    didJwtVc: tamperJwt(didJwtVc), didJwtVp: tamperJwt(didJwtVp), diPresentation: tamperedPresentation,
+    statusList: tamperedStatusList},
+  limits: {didJwtVcNoKid}
 };
 const dir = new URL('../src/test/resources/vectors/interop/', import.meta.url);
 mkdirSync(dir, {recursive: true});
