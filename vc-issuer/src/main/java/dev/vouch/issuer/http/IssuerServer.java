@@ -101,7 +101,11 @@ public final class IssuerServer implements AutoCloseable {
         app.get("/admin/keys", this::listKeys);
         app.post("/admin/keys", ctx -> {
             String actor = auth.require(ctx, "admin");
-            var k = service.addKey(actor);
+            String type = Optional.ofNullable(ctx.queryParam("type")).orElse("Ed25519");
+            if (!type.equals("Ed25519") && !type.equals("P-256")) {
+                throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "type is Ed25519 or P-256");
+            }
+            var k = service.addKey(type.equals("P-256") ? dev.vouch.crypto.KeyType.P256 : dev.vouch.crypto.KeyType.ED25519, actor);
             ctx.status(201).contentType("application/json").result(JsonCodec.writeString(Map.of("id", k.id(), "state", k.state().name())));
         });
         app.post("/admin/keys/{id}/activate", ctx -> {
@@ -239,6 +243,17 @@ public final class IssuerServer implements AutoCloseable {
         ctx.status(201).contentType("application/json").result(JsonCodec.writeString(agentJson(stored)));
     }
 
+    private static Optional<String> optionalText(JsonNode o, String name) {
+        JsonNode v = o.get(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!v.isTextual()) {
+            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options/" + name, name + " must be a string"));
+        }
+        return Optional.of(v.asText());
+    }
+
     private static String text(JsonNode o, String name, String pointer) {
         JsonNode v = o.get(name);
         if (v == null || !v.isTextual() || v.asText().isBlank() || v.asText().length() > 256) {
@@ -286,12 +301,8 @@ public final class IssuerServer implements AutoCloseable {
     private void issue(Context ctx) {
         String actor = auth.require(ctx, "issue");
         Did d = did(ctx.pathParam("did"), "/did");
-        String formatName = ctx.queryParam("format");
-        IssuerService.Format format = "eddsa-rdfc-2022".equals(formatName) ? IssuerService.Format.EDDSA_RDFC_2022
-                : formatName == null || "vc+jwt".equals(formatName) ? IssuerService.Format.VC_JWT : null;
-        if (format == null) {
-            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "format is vc+jwt or eddsa-rdfc-2022");
-        }
+        IssuerService.Format format = IssuerService.Format.select(Optional.ofNullable(ctx.queryParam("format")),
+                Optional.ofNullable(ctx.queryParam("alg")));
         IssuerService.Issued result = service.issue(d, format, actor);
         issued.incrementAndGet();
         ObjectNode out = JsonCodec.mapper().createObjectNode();
@@ -330,7 +341,8 @@ public final class IssuerServer implements AutoCloseable {
     }
 
     /**
-     * VC-API issue: {@code {"credential": {…}, "options": {"format": "vc+jwt" | "eddsa-rdfc-2022", "credentialStatus":
+     * VC-API issue: {@code {"credential": {…}, "options": {"format": "vc+jwt" | "eddsa-rdfc-2022" | "ecdsa-rdfc-2019",
+     * "alg": "EdDSA" | "ES256", "credentialStatus":
      * {"type": "BitstringStatusListEntry"}}}} answers 201 {@code {"verifiableCredential": …}}.
      */
     private void vcApiIssue(Context ctx) {
@@ -341,12 +353,13 @@ public final class IssuerServer implements AutoCloseable {
             throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credential", "credential must be an object"));
         }
         JsonNode options = b.path("options");
-        String format = options.path("format").asText("vc+jwt");
-        if (!format.equals("vc+jwt") && !format.equals("eddsa-rdfc-2022")) {
-            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options/format", "format is vc+jwt or eddsa-rdfc-2022"));
+        IssuerService.Format format;
+        try {
+            format = IssuerService.Format.select(optionalText(options, "format"), optionalText(options, "alg"));
+        } catch (ProblemException e) {
+            throw new ProblemException(Problem.at(e.type(), "/options" + e.problem().pointer().orElse(""), e.problem().detail()));
         }
-        ObjectNode vc = service.issueDocument((ObjectNode) credential, format.equals("vc+jwt") ? IssuerService.Format.VC_JWT
-                : IssuerService.Format.EDDSA_RDFC_2022, options.has("credentialStatus"), actor);
+        ObjectNode vc = service.issueDocument((ObjectNode) credential, format, options.has("credentialStatus"), actor);
         issued.incrementAndGet();
         ObjectNode out = JsonCodec.mapper().createObjectNode();
         out.set("verifiableCredential", vc);
@@ -400,7 +413,8 @@ public final class IssuerServer implements AutoCloseable {
         auth.require(ctx, "admin");
         ArrayNode out = JsonCodec.mapper().createArrayNode();
         for (var k : service.keys()) {
-            ObjectNode o = out.addObject().put("id", k.id()).put("state", k.state().name()).put("publicKeyMultibase", k.publicKey().toMultibase())
+            ObjectNode o = out.addObject().put("id", k.id()).put("type", k.publicKey().type() == dev.vouch.crypto.KeyType.P256 ? "P-256" : "Ed25519")
+                    .put("state", k.state().name()).put("publicKeyMultibase", k.publicKey().toMultibase())
                     .put("created", k.created().toString());
             k.retireAfter().ifPresent(r -> o.put("retireAfter", r.toString()));
         }
