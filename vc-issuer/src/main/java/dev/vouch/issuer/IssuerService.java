@@ -62,6 +62,7 @@ public final class IssuerService {
     private final Map<String, KeyPair> signers = new ConcurrentHashMap<>();
     private final Map<Integer, SignedList> signedLists = new ConcurrentHashMap<>();
     private volatile Optional<String> firstAdminToken = Optional.empty();
+    private final IssuerMetrics metrics = new IssuerMetrics();
 
     private record SignedList(long version, Instant validUntil, String token) {
     }
@@ -124,6 +125,23 @@ public final class IssuerService {
         return store;
     }
 
+    public IssuerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Runs one issuance, counting it and its latency, or its failure. */
+    private <T> T measured(Format format, java.util.function.Supplier<T> issuance) {
+        long start = System.nanoTime();
+        try {
+            T out = issuance.get();
+            metrics.issued(format, System.nanoTime() - start);
+            return out;
+        } catch (RuntimeException e) {
+            metrics.issueFailed();
+            throw e;
+        }
+    }
+
     /** The admin token generated on first start, to show once; empty otherwise. */
     public Optional<String> firstAdminToken() {
         return firstAdminToken;
@@ -176,7 +194,8 @@ public final class IssuerService {
                 Optional.empty());
         store.putKey(k, new IssuerStore.Audit(actor, action, id, JsonCodec.writeString(Map.of("type", type.name(), "state", state.name()))));
         signers.put(id, key);
-        log.info("org key {} created ({}, {})", id, type, state);
+        log.atInfo().setMessage("org key created").addKeyValue("event", action).addKeyValue("keyId", id)
+                .addKeyValue("keyType", type.name()).addKeyValue("state", state.name()).log();
         return k;
     }
 
@@ -220,7 +239,8 @@ public final class IssuerService {
                 new IssuerStore.Audit(actor, "key.activate", next.id(), "{}"));
         active.clear();
         signedLists.clear();
-        log.info("org key {} signs from now on; {} deprecated until {}", id, old.id(), clock.instant().plus(config.credentialValidity()));
+        log.atInfo().setMessage("org key rotated").addKeyValue("event", "key.activate").addKeyValue("keyId", id)
+                .addKeyValue("deprecated", old.id()).addKeyValue("retireAfter", clock.instant().plus(config.credentialValidity()).toString()).log();
     }
 
     /** Stage 3: deprecated keys whose credentials have all expired leave the DID document. */
@@ -233,7 +253,7 @@ public final class IssuerService {
                         new IssuerStore.Audit(actor, "key.retire", k.id(), "{}"));
                 signers.remove(k.id());
                 retired.add(k.id());
-                log.info("org key {} retired", k.id());
+                log.atInfo().setMessage("org key retired").addKeyValue("event", "key.retire").addKeyValue("keyId", k.id()).log();
             }
         }
         return retired;
@@ -350,6 +370,10 @@ public final class IssuerService {
      * @throws ProblemException {@code NOT_FOUND} for an unknown agent; {@code FORBIDDEN} for a deactivated one
      */
     public Issued issue(Did agentDid, Format format, String actor) {
+        return measured(format, () -> issueAgentCredential(agentDid, format, actor));
+    }
+
+    private Issued issueAgentCredential(Did agentDid, Format format, String actor) {
         Agent agent = store.agent(agentDid).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no agent " + agentDid));
         if (!agent.active()) {
             throw new ProblemException(ProblemType.FORBIDDEN, "agent " + agentDid + " is deactivated");
@@ -381,6 +405,10 @@ public final class IssuerService {
      *     model or names another issuer
      */
     public ObjectNode issueDocument(ObjectNode input, Format format, boolean withStatus, String actor) {
+        return measured(format, () -> secureDocument(input, format, withStatus, actor));
+    }
+
+    private ObjectNode secureDocument(ObjectNode input, Format format, boolean withStatus, String actor) {
         ObjectNode vc = input.deepCopy();
         dev.vouch.vc.Credential.Version version = "https://www.w3.org/2018/credentials/v1".equals(
                 vc.path("@context").path(0).asText()) ? dev.vouch.vc.Credential.Version.V1_1 : dev.vouch.vc.Credential.Version.V2_0;
@@ -461,8 +489,9 @@ public final class IssuerService {
         if (purpose == StatusPurpose.REVOCATION && !set) {
             throw new ProblemException(ProblemType.FORBIDDEN, "a revocation is final");
         }
-        store.setStatus(credentialId, purpose, set, new IssuerStore.Audit(actor,
-                "credential." + (set ? (purpose == StatusPurpose.REVOCATION ? "revoke" : "suspend") : "reinstate"), credentialId, "{}"));
+        String action = set ? (purpose == StatusPurpose.REVOCATION ? "revoke" : "suspend") : "reinstate";
+        store.setStatus(credentialId, purpose, set, new IssuerStore.Audit(actor, "credential." + action, credentialId, "{}"));
+        metrics.statusChanged(action);
     }
 
     /** The signed status list credential, made again only when the list changed or the last one is near expiry. */

@@ -133,6 +133,21 @@ class IssuerServerTest {
         JsonNode audit = JsonCodec.parse(send("GET", "/admin/audit/verify", null, ADMIN).body());
         assertTrue(audit.get("intact").asBoolean());
         assertTrue(audit.get("entries").asInt() >= 7);
+
+        HttpResponse<String> m = send("GET", "/metrics", null, null);
+        assertEquals(200, m.statusCode());
+        assertTrue(m.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"));
+        String metrics = m.body();
+        assertTrue(metrics.contains("vouch_issuer_credentials_issued_total{format=\"vc_jwt\"} 1\n"), metrics);
+        assertTrue(metrics.contains("vouch_issuer_credentials_issued_total{format=\"eddsa_rdfc_2022\"} 1\n"), metrics);
+        assertTrue(metrics.contains("vouch_issuer_issuance_duration_seconds_count 2\n"), metrics);
+        assertTrue(metrics.contains("vouch_issuer_issuance_duration_seconds_bucket{le=\"+Inf\"} 2\n"), metrics);
+        assertTrue(metrics.contains("vouch_issuer_status_changes_total{action=\"revoke\"} 1\n"), metrics);
+        assertTrue(metrics.contains("vouch_issuer_status_changes_total{action=\"suspend\"} 1\n"), metrics);
+        assertTrue(metrics.matches("(?s).*vouch_issuer_http_responses_total\\{code=\"2xx\"\\} [1-9].*"), metrics);
+        for (String line : metrics.split("\n")) {
+            assertTrue(line.startsWith("#") || line.matches("[a-z_]+(\\{[a-z]+=\"[^\"]*\"\\})? [0-9.E+-]+"), line);
+        }
     }
 
     @Test
