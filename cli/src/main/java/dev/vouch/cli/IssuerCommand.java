@@ -3,13 +3,15 @@ package dev.vouch.cli;
 import dev.vouch.codec.Base64Url;
 import dev.vouch.fetch.SelfSignedTls;
 import dev.vouch.issuer.IssuerConfig;
+import dev.vouch.issuer.IssuerConfigLoader;
+import dev.vouch.issuer.IssuerConfigLoader.Setting;
 import dev.vouch.issuer.http.IssuerServer;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -21,65 +23,85 @@ import picocli.CommandLine.Option;
 final class IssuerCommand {
 
     @Command(name = "serve", mixinStandardHelpOptions = true, description = {
-        "Serve the issuer on 127.0.0.1. The key-sealing secret comes from VOUCH_SECRET, or from DIR/secret (created on first start).",
-        "The first admin token comes from VOUCH_ADMIN_TOKEN, or is printed once on first start."})
+        "Serve the issuer on 127.0.0.1. Settings come from flags, then VOUCH_ISSUER_<SETTING> variables, then --config, "
+            + "then defaults.",
+        "The key-sealing secret comes from VOUCH_SECRET, or from DIR/secret (created on first start).",
+        "The first admin token comes from VOUCH_ADMIN_TOKEN, or is printed once on first start. Neither goes in a config file."})
     static final class Serve implements Callable<Integer> {
-        @Option(names = "--port", required = true, description = "Port to listen on.")
-        int port;
+        @Option(names = "--config", description = "Settings file, YAML (.yaml, .yml) or JSON; keys as in the README.")
+        Path configFile;
 
-        @Option(names = "--data", required = true, description = "Directory for the SQLite store and secrets.")
-        Path data;
+        @Option(names = "--port", description = "Port to listen on (default 8443).")
+        String port;
+
+        @Option(names = "--data", description = "Directory for the SQLite store and secrets (required).")
+        String data;
 
         @Option(names = "--public-url", description = "The https URL the issuer is reached at (default https://localhost:PORT; "
                 + "serve plain HTTP only behind a TLS proxy).")
-        URI publicUrl;
+        String publicUrl;
 
-        @Option(names = "--did-method", defaultValue = "web", description = "web (default) or key.")
+        @Option(names = "--did-method", description = "web (default) or key.")
         String didMethod;
 
-        @Option(names = "--org-name", defaultValue = "Vouch Organization", description = "The organization's display name.")
+        @Option(names = "--org-name", description = "The organization's display name (default Vouch Organization).")
         String orgName;
 
-        @Option(names = "--validity", defaultValue = "PT1H", description = "AgentCredential validity, ISO 8601 (default PT1H).")
-        Duration validity;
+        @Option(names = "--validity", description = "AgentCredential validity, ISO 8601 (default PT1H).")
+        String validity;
+
+        @Option(names = "--p256", description = "Also keep a P-256 assertion key (ES256, ecdsa-rdfc-2019); did:web only.")
+        Boolean p256;
 
         @Option(names = "--tls-self-signed", description = "Serve HTTPS with a certificate made on the spot (written to DIR/tls-cert.pem).")
-        boolean selfSigned;
+        Boolean selfSigned;
 
         @Option(names = "--tls-cert", description = "PEM certificate to serve HTTPS with (with --tls-key).")
-        Path tlsCert;
+        String tlsCert;
 
         @Option(names = "--tls-key", description = "PEM PKCS#8 private key for --tls-cert.")
-        Path tlsKey;
+        String tlsKey;
 
         @Override
         public Integer call() throws Exception {
+            Map<Setting, String> flags = new EnumMap<>(Setting.class);
+            put(flags, Setting.PORT, port);
+            put(flags, Setting.DATA, data);
+            put(flags, Setting.PUBLIC_URL, publicUrl);
+            put(flags, Setting.DID_METHOD, didMethod);
+            put(flags, Setting.ORGANIZATION_NAME, orgName);
+            put(flags, Setting.VALIDITY, validity);
+            put(flags, Setting.P256, p256);
+            put(flags, Setting.TLS_SELF_SIGNED, selfSigned);
+            put(flags, Setting.TLS_CERT, tlsCert);
+            put(flags, Setting.TLS_KEY, tlsKey);
+            IssuerConfigLoader.Settings settings = IssuerConfigLoader.load(Optional.ofNullable(configFile), System.getenv(), flags);
             Optional<SSLContext> tls = Optional.empty();
-            if (selfSigned) {
+            if (settings.tlsSelfSigned()) {
                 SelfSignedTls cert = SelfSignedTls.localhost();
-                Files.createDirectories(data);
-                Files.writeString(data.resolve("tls-cert.pem"), cert.certificatePem());
+                Files.createDirectories(settings.data());
+                Files.writeString(settings.data().resolve("tls-cert.pem"), cert.certificatePem());
                 tls = Optional.of(cert.serverContext());
-            } else if (tlsCert != null || tlsKey != null) {
-                if (tlsCert == null || tlsKey == null) {
-                    System.err.println("error: --tls-cert and --tls-key go together");
-                    return 2;
-                }
-                tls = Optional.of(Pem.serverContext(tlsCert, tlsKey));
+            } else if (settings.tlsCert().isPresent()) {
+                tls = Optional.of(Pem.serverContext(settings.tlsCert().get(), settings.tlsKey().orElseThrow()));
             }
-            URI url = publicUrl != null ? publicUrl : URI.create("https://localhost:" + port);
-            IssuerConfig config = new IssuerConfig(data, url, didMethod, orgName, secret(data), validity,
-                    Optional.ofNullable(System.getenv("VOUCH_ADMIN_TOKEN")), port);
+            IssuerConfig config = settings.config(secret(settings.data()), Optional.ofNullable(System.getenv("VOUCH_ADMIN_TOKEN")));
             IssuerServer server = IssuerServer.start(config, tls, Clock.systemUTC());
             server.service().firstAdminToken().ifPresent(t -> System.out.println("admin token (shown once, keep it): " + t));
-            System.out.println("issuer " + server.service().did() + " serving " + url + " on 127.0.0.1:" + server.port());
+            System.out.println("issuer " + server.service().did() + " serving " + config.publicUrl() + " on 127.0.0.1:" + server.port());
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();
                 stopped.countDown();
-            }));
+            }, "vouch-issuer-shutdown"));
             stopped.await();
             return 0;
+        }
+
+        private static void put(Map<Setting, String> flags, Setting s, Object value) {
+            if (value != null) {
+                flags.put(s, value.toString());
+            }
         }
 
         private static char[] secret(Path data) throws java.io.IOException {

@@ -65,6 +65,25 @@ class VouchTest {
     }
 
     @Test
+    void issuerServe_badConfigFile_exitsOneNamingTheKey(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("issuer.yaml");
+        Files.writeString(config, "data: " + dir.resolve("d") + "\nadminToken: do-not-echo\n");
+        java.io.PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Vouch.run("issuer", "serve", "--config", config.toString());
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(1, code);
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("'adminToken' does not belong in a config file"), text);
+        assertTrue(!text.contains("do-not-echo"), text);
+    }
+
+    @Test
     void auditVerifyOnAMissingStoreIsAClearError(@TempDir Path dir) {
         assertEquals(2, run("audit", "verify", "--data", dir.toString()).code());
     }

@@ -17,9 +17,17 @@ import java.util.Optional;
  * @param credentialValidity how long an AgentCredential is valid
  * @param adminToken the first admin token; generated and printed once when empty
  * @param port the port to listen on, 0 for any
+ * @param p256 whether the org also has a P-256 (ES256, ecdsa-rdfc-2019) assertion key, for verifiers that cannot
+ *     check Ed25519; needs did:web, since a did:key DID is one key
  */
 public record IssuerConfig(Path dataDir, URI publicUrl, String didMethod, String organizationName, char[] secret,
-                           Duration credentialValidity, Optional<String> adminToken, int port) {
+                           Duration credentialValidity, Optional<String> adminToken, int port, boolean p256) {
+
+    /** An issuer with the Ed25519 key only. */
+    public IssuerConfig(Path dataDir, URI publicUrl, String didMethod, String organizationName, char[] secret,
+                        Duration credentialValidity, Optional<String> adminToken, int port) {
+        this(dataDir, publicUrl, didMethod, organizationName, secret, credentialValidity, adminToken, port, false);
+    }
 
     public IssuerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -36,10 +44,16 @@ public record IssuerConfig(Path dataDir, URI publicUrl, String didMethod, String
             throw new IllegalArgumentException("credential validity must be between 1 second and 30 days");
         }
         Objects.requireNonNull(adminToken, "adminToken");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be from 0 to 65535");
+        }
+        if (p256 && didMethod.equals("key")) {
+            throw new IllegalArgumentException("a P-256 key needs did:web: a did:key DID is its one key");
+        }
     }
 
     @Override
     public String toString() {
-        return "IssuerConfig[" + dataDir + ", " + publicUrl + ", did:" + didMethod + "]";
+        return "IssuerConfig[" + dataDir + ", " + publicUrl + ", did:" + didMethod + (p256 ? ", p256" : "") + "]";
     }
 }

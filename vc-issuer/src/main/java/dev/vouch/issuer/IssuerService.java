@@ -48,6 +48,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class IssuerService {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(IssuerService.class);
+
     /** How long a signed status list credential is valid; clients re-fetch well within it. */
     public static final Duration STATUS_LIST_VALIDITY = Duration.ofMinutes(5);
 
@@ -60,6 +62,7 @@ public final class IssuerService {
     private final Map<String, KeyPair> signers = new ConcurrentHashMap<>();
     private final Map<Integer, SignedList> signedLists = new ConcurrentHashMap<>();
     private volatile Optional<String> firstAdminToken = Optional.empty();
+    private final IssuerMetrics metrics = new IssuerMetrics();
 
     private record SignedList(long version, Instant validUntil, String token) {
     }
@@ -76,10 +79,8 @@ public final class IssuerService {
         } else {
             this.sealer = KeySealer.open(config.secret(), params.get(), random);
         }
-        if (store.keys().isEmpty()) {
-            KeyPair key = KeyPair.generate(KeyType.ED25519, random);
-            store.putKey(new OrgKey("key-1", key.publicKey(), sealer.seal(key.unsafePrivateKeyBytes(), "org-key key-1"),
-                    OrgKey.State.ACTIVE, clock.instant(), Optional.empty()), new IssuerStore.Audit("system", "key.create", "key-1", "{}"));
+        if (store.keys().stream().noneMatch(k -> k.publicKey().type() == KeyType.ED25519)) {
+            createKey(KeyType.ED25519, OrgKey.State.ACTIVE, "system", "key.create");
         }
         for (OrgKey k : store.keys()) {
             if (k.state() != OrgKey.State.RETIRED) {
@@ -94,6 +95,13 @@ public final class IssuerService {
         } else {
             this.did = config.didMethod().equals("key") ? KeyDids.of(activeKey().publicKey()) : DidWebUrls.fromUrl(config.publicUrl());
             store.putMeta("did", did.toString(), new IssuerStore.Audit("system", "org.create", did.toString(), "{}"));
+        }
+        if (config.p256() && store.keys().stream().noneMatch(k -> k.publicKey().type() == KeyType.P256 && k.published())) {
+            if (!did.method().equals("web")) {
+                throw new IllegalArgumentException("a P-256 key needs did:web; this store's DID is " + did);
+            }
+            // made on the first start that asks for one; it signs only what a request selects ES256 or ecdsa-rdfc-2019 for
+            createKey(KeyType.P256, OrgKey.State.ACTIVE, "system", "key.create");
         }
         if (store.meta("admin-bootstrapped").isEmpty()) {
             String token = config.adminToken().orElseGet(() -> {
@@ -117,6 +125,23 @@ public final class IssuerService {
         return store;
     }
 
+    public IssuerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Runs one issuance, counting it and its latency, or its failure. */
+    private <T> T measured(Format format, java.util.function.Supplier<T> issuance) {
+        long start = System.nanoTime();
+        try {
+            T out = issuance.get();
+            metrics.issued(format, System.nanoTime() - start);
+            return out;
+        } catch (RuntimeException e) {
+            metrics.issueFailed();
+            throw e;
+        }
+    }
+
     /** The admin token generated on first start, to show once; empty otherwise. */
     public Optional<String> firstAdminToken() {
         return firstAdminToken;
@@ -130,40 +155,66 @@ public final class IssuerService {
         }
     }
 
-    /** The signing key; read from the store once, since keys change only through rotation here. */
-    private volatile OrgKey active;
+    /** The signing key of each type; read from the store once, since keys change only through rotation here. */
+    private final Map<KeyType, OrgKey> active = new ConcurrentHashMap<>();
 
     private OrgKey activeKey() {
-        OrgKey k = active;
-        if (k == null) {
-            k = store.keys().stream().filter(x -> x.state() == OrgKey.State.ACTIVE).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no active signing key"));
-            active = k;
-        }
-        return k;
+        return activeKey(KeyType.ED25519).orElseThrow(() -> new IllegalStateException("no active Ed25519 signing key"));
     }
 
-    /**
-     * Stage 1 of a rotation: a new key is made and published in the DID document, but does not sign yet, so
-     * verifiers' cached documents learn it before any credential needs it.
-     */
-    public synchronized OrgKey addKey(String actor) {
+    private Optional<OrgKey> activeKey(KeyType type) {
+        OrgKey k = active.get(type);
+        if (k == null) {
+            k = store.keys().stream().filter(x -> x.state() == OrgKey.State.ACTIVE && x.publicKey().type() == type).findFirst().orElse(null);
+            if (k != null) {
+                active.put(type, k);
+            }
+        }
+        return Optional.ofNullable(k);
+    }
+
+    /** Key ids are {@code key-N} for Ed25519 and {@code p256-N} for P-256, never reused, so a kid names one key for good. */
+    private static String idPrefix(KeyType type) {
+        return type == KeyType.ED25519 ? "key-" : "p256-";
+    }
+
+    private OrgKey createKey(KeyType type, OrgKey.State state, String actor, String action) {
         List<OrgKey> keys = store.keys();
-        int n = keys.size() + 1;
+        int n = 1;
         while (true) {
-            String candidate = "key-" + n;
+            String candidate = idPrefix(type) + n;
             if (keys.stream().noneMatch(k -> k.id().equals(candidate))) {
                 break;
             }
             n++;
         }
-        String id = "key-" + n;
-        KeyPair key = KeyPair.generate(KeyType.ED25519, random);
-        OrgKey k = new OrgKey(id, key.publicKey(), sealer.seal(key.unsafePrivateKeyBytes(), "org-key " + id), OrgKey.State.PUBLISHED,
-                clock.instant(), Optional.empty());
-        store.putKey(k, new IssuerStore.Audit(actor, "key.publish", id, "{}"));
+        String id = idPrefix(type) + n;
+        KeyPair key = KeyPair.generate(type, random);
+        OrgKey k = new OrgKey(id, key.publicKey(), sealer.seal(key.unsafePrivateKeyBytes(), "org-key " + id), state, clock.instant(),
+                Optional.empty());
+        store.putKey(k, new IssuerStore.Audit(actor, action, id, JsonCodec.writeString(Map.of("type", type.name(), "state", state.name()))));
         signers.put(id, key);
+        log.atInfo().setMessage("org key created").addKeyValue("event", action).addKeyValue("keyId", id)
+                .addKeyValue("keyType", type.name()).addKeyValue("state", state.name()).log();
         return k;
+    }
+
+    /**
+     * Stage 1 of a rotation: a new key of {@code type} is made and published in the DID document, but does not sign
+     * yet, so verifiers' cached documents learn it before any credential needs it.
+     *
+     * @throws ProblemException {@code FORBIDDEN} for a did:key issuer, whose DID is its one key, or a P-256 key
+     *     on an issuer without one
+     */
+    public synchronized OrgKey addKey(KeyType type, String actor) {
+        Objects.requireNonNull(type, "type");
+        if (did.method().equals("key")) {
+            throw new ProblemException(ProblemType.FORBIDDEN, "a did:key issuer cannot rotate: its DID is its key");
+        }
+        if (type == KeyType.P256 && activeKey(KeyType.P256).isEmpty()) {
+            throw new ProblemException(ProblemType.FORBIDDEN, "this issuer has no P-256 key to rotate; start it with p256: true");
+        }
+        return createKey(type, OrgKey.State.PUBLISHED, actor, "key.publish");
     }
 
     /**
@@ -181,13 +232,15 @@ public final class IssuerService {
         if (did.method().equals("key")) {
             throw new ProblemException(ProblemType.FORBIDDEN, "a did:key issuer cannot rotate: its DID is its key");
         }
-        OrgKey old = activeKey();
+        OrgKey old = activeKey(next.publicKey().type()).orElseThrow(() -> new IllegalStateException("no active key of " + next.publicKey().type()));
         store.putKey(new OrgKey(old.id(), old.publicKey(), old.sealedPrivateKey(), OrgKey.State.DEPRECATED, old.created(),
                 Optional.of(clock.instant().plus(config.credentialValidity()))), new IssuerStore.Audit(actor, "key.deprecate", old.id(), "{}"));
         store.putKey(new OrgKey(next.id(), next.publicKey(), next.sealedPrivateKey(), OrgKey.State.ACTIVE, next.created(), Optional.empty()),
                 new IssuerStore.Audit(actor, "key.activate", next.id(), "{}"));
-        active = null;
+        active.clear();
         signedLists.clear();
+        log.atInfo().setMessage("org key rotated").addKeyValue("event", "key.activate").addKeyValue("keyId", id)
+                .addKeyValue("deprecated", old.id()).addKeyValue("retireAfter", clock.instant().plus(config.credentialValidity()).toString()).log();
     }
 
     /** Stage 3: deprecated keys whose credentials have all expired leave the DID document. */
@@ -200,6 +253,7 @@ public final class IssuerService {
                         new IssuerStore.Audit(actor, "key.retire", k.id(), "{}"));
                 signers.remove(k.id());
                 retired.add(k.id());
+                log.atInfo().setMessage("org key retired").addKeyValue("event", "key.retire").addKeyValue("keyId", k.id()).log();
             }
         }
         return retired;
@@ -244,8 +298,67 @@ public final class IssuerService {
         return stored;
     }
 
-    /** The format an AgentCredential is issued in. */
-    public enum Format { VC_JWT, EDDSA_RDFC_2022 }
+    /** How a credential is secured, and so which org key signs it. */
+    public enum Format {
+        /** vc+jwt with the Ed25519 key ({@code EdDSA}), the default. */
+        VC_JWT(KeyType.ED25519, "eddsa-rdfc-2022"),
+        /** vc+jwt with the P-256 key ({@code ES256}). */
+        VC_JWT_ES256(KeyType.P256, "ecdsa-rdfc-2019"),
+        EDDSA_RDFC_2022(KeyType.ED25519, "eddsa-rdfc-2022"),
+        ECDSA_RDFC_2019(KeyType.P256, "ecdsa-rdfc-2019");
+
+        private final KeyType keyType;
+        /** The Data Integrity suite for this key type, used too when VC 1.1 input cannot be a vc+jwt. */
+        private final String cryptosuite;
+
+        Format(KeyType keyType, String cryptosuite) {
+            this.keyType = keyType;
+            this.cryptosuite = cryptosuite;
+        }
+
+        public KeyType keyType() {
+            return keyType;
+        }
+
+        boolean dataIntegrity() {
+            return this == EDDSA_RDFC_2022 || this == ECDSA_RDFC_2019;
+        }
+
+        /**
+         * The format a request names: {@code format} is {@code vc+jwt} (default), {@code eddsa-rdfc-2022} or
+         * {@code ecdsa-rdfc-2019}; {@code alg} ({@code EdDSA} default, or {@code ES256}) picks the key of a vc+jwt
+         * and, when given with a Data Integrity format, must match its suite.
+         *
+         * @throws ProblemException {@code MALFORMED_VALUE_ERROR} for an unknown format or a mismatched alg
+         */
+        public static Format select(Optional<String> format, Optional<String> alg) {
+            String f = format.orElse("vc+jwt");
+            Optional<KeyType> key = alg.map(a -> switch (a) {
+                case "EdDSA", "Ed25519" -> KeyType.ED25519;
+                case "ES256" -> KeyType.P256;
+                default -> throw new ProblemException(dev.vouch.problem.Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/alg",
+                        "alg is EdDSA or ES256"));
+            });
+            Format out = switch (f) {
+                case "vc+jwt" -> key.orElse(KeyType.ED25519) == KeyType.P256 ? VC_JWT_ES256 : VC_JWT;
+                case "eddsa-rdfc-2022" -> EDDSA_RDFC_2022;
+                case "ecdsa-rdfc-2019" -> ECDSA_RDFC_2019;
+                default -> throw new ProblemException(dev.vouch.problem.Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/format",
+                        "format is vc+jwt, eddsa-rdfc-2022 or ecdsa-rdfc-2019"));
+            };
+            if (key.isPresent() && key.get() != out.keyType) {
+                throw new ProblemException(dev.vouch.problem.Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/alg",
+                        f + " does not sign with " + alg.get()));
+            }
+            return out;
+        }
+    }
+
+    /** The active key for a format. */
+    private OrgKey signingKey(Format format) {
+        return activeKey(format.keyType()).orElseThrow(() -> new ProblemException(ProblemType.ALGORITHM_NOT_ALLOWED,
+                "this issuer has no " + format.keyType() + " key; start it with p256: true to issue ES256 and ecdsa-rdfc-2019"));
+    }
 
     /** An issued credential: the secured form and its record. */
     public record Issued(IssuedCredential record, String vcJwt, Optional<ObjectNode> dataIntegrity) {
@@ -257,11 +370,15 @@ public final class IssuerService {
      * @throws ProblemException {@code NOT_FOUND} for an unknown agent; {@code FORBIDDEN} for a deactivated one
      */
     public Issued issue(Did agentDid, Format format, String actor) {
+        return measured(format, () -> issueAgentCredential(agentDid, format, actor));
+    }
+
+    private Issued issueAgentCredential(Did agentDid, Format format, String actor) {
         Agent agent = store.agent(agentDid).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no agent " + agentDid));
         if (!agent.active()) {
             throw new ProblemException(ProblemType.FORBIDDEN, "agent " + agentDid + " is deactivated");
         }
-        OrgKey key = activeKey();
+        OrgKey key = signingKey(format);
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Instant until = now.plus(config.credentialValidity());
         String id = "urn:uuid:" + new UUID(random.nextLong(), random.nextLong());
@@ -271,8 +388,8 @@ public final class IssuerService {
                 AgentClaims.statusEntry(statusListUrl(rec.revocationList()), StatusPurpose.REVOCATION.value(), rec.revocationIndex()),
                 AgentClaims.statusEntry(statusListUrl(rec.suspensionList()), StatusPurpose.SUSPENSION.value(), rec.suspensionIndex())));
         KeyPair signer = signers.get(key.id());
-        if (format == Format.EDDSA_RDFC_2022) {
-            ObjectNode di = DataIntegrity.sign(vc, signer, ProofOptions.assertion("eddsa-rdfc-2022", multikeyVm(key), now),
+        if (format.dataIntegrity()) {
+            ObjectNode di = DataIntegrity.sign(vc, signer, ProofOptions.assertion(format.cryptosuite, multikeyVm(key), now),
                     BundledContexts.standard());
             return new Issued(rec, "", Optional.of(di));
         }
@@ -288,6 +405,10 @@ public final class IssuerService {
      *     model or names another issuer
      */
     public ObjectNode issueDocument(ObjectNode input, Format format, boolean withStatus, String actor) {
+        return measured(format, () -> secureDocument(input, format, withStatus, actor));
+    }
+
+    private ObjectNode secureDocument(ObjectNode input, Format format, boolean withStatus, String actor) {
         ObjectNode vc = input.deepCopy();
         dev.vouch.vc.Credential.Version version = "https://www.w3.org/2018/credentials/v1".equals(
                 vc.path("@context").path(0).asText()) ? dev.vouch.vc.Credential.Version.V1_1 : dev.vouch.vc.Credential.Version.V2_0;
@@ -313,7 +434,7 @@ public final class IssuerService {
             vc.put("issuanceDate", now.toString());
         }
         dev.vouch.vc.Credential parsed = dev.vouch.vc.Credential.of(vc);
-        OrgKey key = activeKey();
+        OrgKey key = signingKey(format);
         if (withStatus) {
             Did subject = parsed.subjects().get(0).id().flatMap(Did::tryParse).orElse(did);
             IssuedCredential rec = store.issue(parsed.id().orElseThrow().toString(), subject, now,
@@ -324,7 +445,7 @@ public final class IssuerService {
             st.add(AgentClaims.statusEntry(statusListUrl(rec.suspensionList()), StatusPurpose.SUSPENSION.value(), rec.suspensionIndex()));
         }
         KeyPair signer = signers.get(key.id());
-        if (format == Format.EDDSA_RDFC_2022 || version == dev.vouch.vc.Credential.Version.V1_1) {
+        if (format.dataIntegrity() || version == dev.vouch.vc.Credential.Version.V1_1) {
             if (version == dev.vouch.vc.Credential.Version.V1_1) {
                 // the VC 1.1 context does not define the proof's terms; Data Integrity §2.1 adds its own context
                 if (vc.path("@context").isTextual()) {
@@ -339,7 +460,7 @@ public final class IssuerService {
                     ctx.add(BundledContexts.DATA_INTEGRITY_V2);
                 }
             }
-            return DataIntegrity.sign(vc, signer, ProofOptions.assertion("eddsa-rdfc-2022", multikeyVm(key), now), BundledContexts.standard());
+            return DataIntegrity.sign(vc, signer, ProofOptions.assertion(format.cryptosuite, multikeyVm(key), now), BundledContexts.standard());
         }
         return dev.vouch.vc.jose.EnvelopedCredential.of(VcJose.secureCredential(vc, signer, joseKid(key), now));
     }
@@ -368,8 +489,9 @@ public final class IssuerService {
         if (purpose == StatusPurpose.REVOCATION && !set) {
             throw new ProblemException(ProblemType.FORBIDDEN, "a revocation is final");
         }
-        store.setStatus(credentialId, purpose, set, new IssuerStore.Audit(actor,
-                "credential." + (set ? (purpose == StatusPurpose.REVOCATION ? "revoke" : "suspend") : "reinstate"), credentialId, "{}"));
+        String action = set ? (purpose == StatusPurpose.REVOCATION ? "revoke" : "suspend") : "reinstate";
+        store.setStatus(credentialId, purpose, set, new IssuerStore.Audit(actor, "credential." + action, credentialId, "{}"));
+        metrics.statusChanged(action);
     }
 
     /** The signed status list credential, made again only when the list changed or the last one is near expiry. */

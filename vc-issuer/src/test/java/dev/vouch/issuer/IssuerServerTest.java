@@ -133,6 +133,21 @@ class IssuerServerTest {
         JsonNode audit = JsonCodec.parse(send("GET", "/admin/audit/verify", null, ADMIN).body());
         assertTrue(audit.get("intact").asBoolean());
         assertTrue(audit.get("entries").asInt() >= 7);
+
+        HttpResponse<String> m = send("GET", "/metrics", null, null);
+        assertEquals(200, m.statusCode());
+        assertTrue(m.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"));
+        String metrics = m.body();
+        assertTrue(metrics.contains("vouch_issuer_credentials_issued_total{format=\"vc_jwt\"} 1\n"), metrics);
+        assertTrue(metrics.contains("vouch_issuer_credentials_issued_total{format=\"eddsa_rdfc_2022\"} 1\n"), metrics);
+        assertTrue(metrics.contains("vouch_issuer_issuance_duration_seconds_count 2\n"), metrics);
+        assertTrue(metrics.contains("vouch_issuer_issuance_duration_seconds_bucket{le=\"+Inf\"} 2\n"), metrics);
+        assertTrue(metrics.contains("vouch_issuer_status_changes_total{action=\"revoke\"} 1\n"), metrics);
+        assertTrue(metrics.contains("vouch_issuer_status_changes_total{action=\"suspend\"} 1\n"), metrics);
+        assertTrue(metrics.matches("(?s).*vouch_issuer_http_responses_total\\{code=\"2xx\"\\} [1-9].*"), metrics);
+        for (String line : metrics.split("\n")) {
+            assertTrue(line.startsWith("#") || line.matches("[a-z_]+(\\{[a-z]+=\"[^\"]*\"\\})? [0-9.E+-]+"), line);
+        }
     }
 
     @Test
@@ -179,6 +194,104 @@ class IssuerServerTest {
         JsonNode keys = JsonCodec.parse(send("GET", "/admin/keys", null, ADMIN).body()).get("keys");
         assertEquals("DEPRECATED", keys.get(0).get("state").asText());
         assertEquals(0, JsonCodec.parse(send("POST", "/admin/keys/retire-expired", null, ADMIN).body()).get("retired").size());
+    }
+
+    private static String header(String jwt, String member) {
+        return JsonCodec.parse(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[0])).get(member).asText();
+    }
+
+    @Test
+    void p256Key_publishedBothWaysSelectableRotatableAndVerifiable() throws Exception {
+        int port = server.port();
+        server.close();
+        IssuerConfig p256 = new IssuerConfig(dir, URI.create("https://localhost:" + port), "web", "ACME Corp", "correct horse".toCharArray(),
+                Duration.ofHours(1), Optional.of(ADMIN), port, true);
+        server = IssuerServer.start(p256, Optional.of(tls.serverContext()), Clock.systemUTC());
+        JsonNode doc = JsonCodec.parse(send("GET", "/.well-known/did.json", null, null).body());
+        String did = doc.get("id").asText();
+        boolean jwk = false;
+        boolean multikey = false;
+        for (JsonNode vm : doc.get("verificationMethod")) {
+            if (vm.get("id").asText().equals(did + "#p256-1")) {
+                jwk = vm.get("type").asText().equals("JsonWebKey") && vm.get("publicKeyJwk").get("crv").asText().equals("P-256")
+                        && !vm.get("publicKeyJwk").has("d");
+            }
+            if (vm.get("id").asText().equals(did + "#p256-1-multikey")) {
+                multikey = vm.get("type").asText().equals("Multikey") && vm.get("publicKeyMultibase").asText().startsWith("zDn");
+            }
+        }
+        assertTrue(jwk && multikey, doc.toString());
+        assertTrue(JsonCodec.writeString(doc.get("assertionMethod")).contains("#p256-1"), doc.toString());
+
+        assertEquals(201, send("POST", "/admin/agents", agentJson(), ADMIN).statusCode());
+        HttpResponse<String> es = send("POST", "/admin/agents/" + agent + "/credentials?alg=ES256", null, ADMIN);
+        assertEquals(201, es.statusCode(), es.body());
+        String es256 = JsonCodec.parse(es.body()).get("vcJwt").asText();
+        assertEquals("ES256", header(es256, "alg"));
+        assertEquals(did + "#p256-1", header(es256, "kid"));
+        VerificationResult r = verifier().verifyCredential(es256);
+        assertTrue(r.verified(), () -> r.errors().toString());
+        String eddsa = JsonCodec.parse(send("POST", "/admin/agents/" + agent + "/credentials", null, ADMIN).body()).get("vcJwt").asText();
+        assertEquals("EdDSA", header(eddsa, "alg"), "Ed25519 stays the default");
+
+        HttpResponse<String> di = send("POST", "/admin/agents/" + agent + "/credentials?format=ecdsa-rdfc-2019", null, ADMIN);
+        assertEquals(201, di.statusCode(), di.body());
+        JsonNode diVc = JsonCodec.parse(di.body()).get("verifiableCredential");
+        assertEquals("ecdsa-rdfc-2019", diVc.get("proof").get("cryptosuite").asText());
+        assertEquals(did + "#p256-1-multikey", diVc.get("proof").get("verificationMethod").asText());
+        VerificationResult rdi = verifier().verifyCredential(diVc.toString());
+        assertTrue(rdi.verified(), () -> rdi.errors().toString());
+
+        String vcApi = "{\"credential\":{\"@context\":[\"https://www.w3.org/ns/credentials/v2\"],\"type\":[\"VerifiableCredential\"],"
+                + "\"credentialSubject\":{\"id\":\"" + agent + "\"}},\"options\":{\"alg\":\"ES256\"}}";
+        HttpResponse<String> api = send("POST", "/credentials/issue", vcApi, ADMIN);
+        assertEquals(201, api.statusCode(), api.body());
+        String apiJwt = JsonCodec.parse(api.body()).get("verifiableCredential").get("id").asText().substring("data:application/vc+jwt,".length());
+        assertEquals("ES256", header(apiJwt, "alg"));
+        VerificationResult rapi = verifier().verifyCredential(apiJwt);
+        assertTrue(rapi.verified(), () -> rapi.errors().toString());
+        HttpResponse<String> mismatch = send("POST", "/credentials/issue", vcApi.replace("\"alg\":\"ES256\"",
+                "\"alg\":\"ES256\",\"format\":\"eddsa-rdfc-2022\""), ADMIN);
+        assertEquals(400, mismatch.statusCode(), mismatch.body());
+        assertEquals("/options/alg", JsonCodec.parse(mismatch.body()).get("pointer").asText(), mismatch.body());
+
+        // rotation of the P-256 key follows the same three stages, and the Ed25519 key is untouched
+        HttpResponse<String> added = send("POST", "/admin/keys?type=P-256", null, ADMIN);
+        assertEquals(201, added.statusCode(), added.body());
+        assertEquals("p256-2", JsonCodec.parse(added.body()).get("id").asText());
+        assertEquals(204, send("POST", "/admin/keys/p256-2/activate", null, ADMIN).statusCode());
+        String rotated = JsonCodec.parse(send("POST", "/admin/agents/" + agent + "/credentials?alg=ES256", null, ADMIN).body()).get("vcJwt").asText();
+        assertEquals(did + "#p256-2", header(rotated, "kid"));
+        assertTrue(verifier().verifyCredential(rotated).verified());
+        assertTrue(verifier().verifyCredential(es256).verified(), "the deprecated P-256 key stays published");
+        String stillEd = JsonCodec.parse(send("POST", "/admin/agents/" + agent + "/credentials", null, ADMIN).body()).get("vcJwt").asText();
+        assertEquals(did + "#key-1", header(stillEd, "kid"));
+
+        // the keys come back, sealed, on a restart, with the same kids
+        server.close();
+        server = IssuerServer.start(p256, Optional.of(tls.serverContext()), Clock.systemUTC());
+        String again = JsonCodec.parse(send("POST", "/admin/agents/" + agent + "/credentials?alg=ES256", null, ADMIN).body()).get("vcJwt").asText();
+        assertEquals(did + "#p256-2", header(again, "kid"));
+        assertTrue(verifier().verifyCredential(again).verified());
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("issuer.db"));
+             var rs = c.createStatement().executeQuery("SELECT sealed_private FROM org_keys WHERE id = 'p256-1'")) {
+            assertTrue(rs.next());
+            assertFalse(rs.getString(1).isEmpty());
+        }
+        JsonNode keys = JsonCodec.parse(send("GET", "/admin/keys", null, ADMIN).body()).get("keys");
+        assertEquals(3, keys.size(), keys.toString());
+    }
+
+    @Test
+    void es256WithoutAP256Key_isAProblem() throws Exception {
+        send("POST", "/admin/agents", agentJson(), ADMIN);
+        HttpResponse<String> r = send("POST", "/admin/agents/" + agent + "/credentials?alg=ES256", null, ADMIN);
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(JsonCodec.parse(r.body()).get("type").asText().endsWith("ALGORITHM_NOT_ALLOWED"), r.body());
+        assertEquals(400, send("POST", "/admin/agents/" + agent + "/credentials?alg=RS256", null, ADMIN).statusCode());
+        assertEquals(400, send("POST", "/admin/agents/" + agent + "/credentials?format=ecdsa-sd-2023", null, ADMIN).statusCode());
+        assertEquals(403, send("POST", "/admin/keys?type=P-256", null, ADMIN).statusCode());
+        assertEquals(400, send("POST", "/admin/keys?type=RSA", null, ADMIN).statusCode());
     }
 
     @Test

@@ -48,14 +48,19 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  */
 public final class IssuerServer implements AutoCloseable {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(IssuerServer.class);
+    /** Request ids a client may pass in {@code X-Request-Id}; anything else is replaced, so logs hold no client junk. */
+    private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
     public static final int MAX_BODY_BYTES = 256 * 1024;
+    /** How long a stop waits for requests in flight. */
+    public static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(10);
 
     private final IssuerService service;
     private final IssuerStore store;
     private final AdminAuth auth;
     private final Javalin app;
     private final dev.vouch.issuer.oid4vci.Oid4vciEndpoints oid4vci;
-    private final AtomicLong issued = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
 
     private IssuerServer(IssuerService service, Optional<SSLContext> tls, int port, java.net.URI publicUrl, Clock clock) {
@@ -71,6 +76,10 @@ public final class IssuerServer implements AutoCloseable {
             pool.setName("vouch-issuer-http");
             config.jetty.threadPool = pool;
             config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.requestLogger.http(this::logRequest);
+            // on stop, Jetty closes the listener, lets requests in flight finish (Javalin's StatisticsHandler tracks
+            // them) for up to this long, then closes connections
+            config.jetty.modifyServer(server -> server.setStopTimeout(SHUTDOWN_GRACE.toMillis()));
             tls.ifPresent(ctx -> config.jetty.addConnector((server, httpConfig) -> {
                 SslContextFactory.Server ssl = new SslContextFactory.Server();
                 ssl.setSslContext(ctx);
@@ -82,12 +91,21 @@ public final class IssuerServer implements AutoCloseable {
                 return connector;
             }));
         });
-        app.before(ctx -> requests.incrementAndGet());
+        app.before(ctx -> {
+            requests.incrementAndGet();
+            String given = ctx.header("X-Request-Id");
+            String id = given != null && REQUEST_ID.matcher(given).matches() ? given
+                    : Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+            ctx.attribute("requestId", id);
+            ctx.attribute("startNanos", System.nanoTime());
+            ctx.header("X-Request-Id", id);
+            org.slf4j.MDC.put("requestId", id);
+        });
         app.get("/.well-known/did.json", this::didDocument);
         app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "did", service.did().toString())));
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(
-                "# TYPE vouch_issuer_requests_total counter\nvouch_issuer_requests_total " + requests.get()
-                        + "\n# TYPE vouch_issuer_credentials_issued_total counter\nvouch_issuer_credentials_issued_total " + issued.get() + "\n"));
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(
+                "# HELP vouch_issuer_requests_total HTTP requests received.\n# TYPE vouch_issuer_requests_total counter\n"
+                        + "vouch_issuer_requests_total " + requests.get() + "\n" + service.metrics().render()));
         app.get("/status/{id}", this::statusList);
         app.post("/admin/agents", this::putAgent);
         app.get("/admin/agents", this::listAgents);
@@ -101,7 +119,11 @@ public final class IssuerServer implements AutoCloseable {
         app.get("/admin/keys", this::listKeys);
         app.post("/admin/keys", ctx -> {
             String actor = auth.require(ctx, "admin");
-            var k = service.addKey(actor);
+            String type = Optional.ofNullable(ctx.queryParam("type")).orElse("Ed25519");
+            if (!type.equals("Ed25519") && !type.equals("P-256")) {
+                throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "type is Ed25519 or P-256");
+            }
+            var k = service.addKey(type.equals("P-256") ? dev.vouch.crypto.KeyType.P256 : dev.vouch.crypto.KeyType.ED25519, actor);
             ctx.status(201).contentType("application/json").result(JsonCodec.writeString(Map.of("id", k.id(), "state", k.state().name())));
         });
         app.post("/admin/keys/{id}/activate", ctx -> {
@@ -124,7 +146,13 @@ public final class IssuerServer implements AutoCloseable {
                     : "request refused (HTTP " + e.getStatus() + ")")));
             ctx.status(e.getStatus() >= 500 ? 400 : e.getStatus());
         });
-        app.exception(Exception.class, (e, ctx) -> problem(ctx, List.of(Problem.of(ProblemType.INTERNAL_ERROR, "the request could not be processed"))));
+        app.exception(Exception.class, (e, ctx) -> {
+            String incident = Optional.ofNullable(ctx.<String>attribute("requestId")).orElse("unknown");
+            log.atError().setMessage("request failed").addKeyValue("incident", incident).addKeyValue("path", ctx.path()).setCause(e).log();
+            ObjectNode o = ProblemJson.of(List.of(Problem.of(ProblemType.INTERNAL_ERROR, "the request could not be processed")), ctx.path());
+            o.put("instance", "urn:vouch:incident:" + incident);
+            ctx.status(500).contentType(ProblemJson.MEDIA_TYPE).result(JsonCodec.writeString(o));
+        });
     }
 
     /** Opens the store under {@code config.dataDir()} and serves on 127.0.0.1 (HTTPS when {@code tls} is given). */
@@ -142,7 +170,33 @@ public final class IssuerServer implements AutoCloseable {
         } else {
             s.app.start("127.0.0.1", config.port());
         }
+        log.atInfo().setMessage("issuer started").addKeyValue("event", "start").addKeyValue("did", service.did().toString())
+                .addKeyValue("publicUrl", config.publicUrl().toString()).addKeyValue("port", s.port()).addKeyValue("tls", tls.isPresent())
+                .addKeyValue("keys", service.keys().stream().filter(k -> k.published()).map(k -> k.id()).toList().toString()).log();
         return s;
+    }
+
+    /**
+     * One access line per request: method, path, route, status, milliseconds and request id. Never headers, query
+     * strings or bodies, so no token, code or credential reaches the log.
+     */
+    private void logRequest(Context ctx, Float ms) {
+        service.metrics().response(ctx.statusCode());
+        Long start = ctx.attribute("startNanos");
+        double millis = start == null ? ms : (System.nanoTime() - start) / 1_000_000.0;
+        log.atInfo().setMessage("request").addKeyValue("method", ctx.method().name()).addKeyValue("path", ctx.path())
+                .addKeyValue("route", route(ctx)).addKeyValue("status", ctx.statusCode())
+                .addKeyValue("durationMs", Math.round(millis * 100) / 100.0)
+                .addKeyValue("requestId", Optional.ofNullable(ctx.<String>attribute("requestId")).orElse("")).log();
+        org.slf4j.MDC.remove("requestId");
+    }
+
+    private static String route(Context ctx) {
+        try {
+            return ctx.endpointHandlerPath();
+        } catch (RuntimeException e) {
+            return ""; // no endpoint matched (404)
+        }
     }
 
     public IssuerService service() {
@@ -153,11 +207,17 @@ public final class IssuerServer implements AutoCloseable {
         return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
     }
 
-    /** Stops serving, lets requests in flight finish, then closes the store. */
+    /**
+     * Stops accepting, lets requests in flight finish (up to {@link #SHUTDOWN_GRACE}), then closes the store, which
+     * commits every issuance already queued. Every request answered 2xx is therefore in the store.
+     */
     @Override
     public void close() {
+        log.atInfo().setMessage("issuer stopping").addKeyValue("event", "shutdown").log();
         app.stop();
         store.close();
+        log.atInfo().setMessage("issuer stopped").addKeyValue("event", "stopped").addKeyValue("requests", requests.get())
+                .log();
     }
 
     private void didDocument(Context ctx) {
@@ -239,6 +299,17 @@ public final class IssuerServer implements AutoCloseable {
         ctx.status(201).contentType("application/json").result(JsonCodec.writeString(agentJson(stored)));
     }
 
+    private static Optional<String> optionalText(JsonNode o, String name) {
+        JsonNode v = o.get(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!v.isTextual()) {
+            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options/" + name, name + " must be a string"));
+        }
+        return Optional.of(v.asText());
+    }
+
     private static String text(JsonNode o, String name, String pointer) {
         JsonNode v = o.get(name);
         if (v == null || !v.isTextual() || v.asText().isBlank() || v.asText().length() > 256) {
@@ -286,14 +357,9 @@ public final class IssuerServer implements AutoCloseable {
     private void issue(Context ctx) {
         String actor = auth.require(ctx, "issue");
         Did d = did(ctx.pathParam("did"), "/did");
-        String formatName = ctx.queryParam("format");
-        IssuerService.Format format = "eddsa-rdfc-2022".equals(formatName) ? IssuerService.Format.EDDSA_RDFC_2022
-                : formatName == null || "vc+jwt".equals(formatName) ? IssuerService.Format.VC_JWT : null;
-        if (format == null) {
-            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "format is vc+jwt or eddsa-rdfc-2022");
-        }
+        IssuerService.Format format = IssuerService.Format.select(Optional.ofNullable(ctx.queryParam("format")),
+                Optional.ofNullable(ctx.queryParam("alg")));
         IssuerService.Issued result = service.issue(d, format, actor);
-        issued.incrementAndGet();
         ObjectNode out = JsonCodec.mapper().createObjectNode();
         out.put("id", result.record().id());
         if (result.dataIntegrity().isPresent()) {
@@ -330,7 +396,8 @@ public final class IssuerServer implements AutoCloseable {
     }
 
     /**
-     * VC-API issue: {@code {"credential": {…}, "options": {"format": "vc+jwt" | "eddsa-rdfc-2022", "credentialStatus":
+     * VC-API issue: {@code {"credential": {…}, "options": {"format": "vc+jwt" | "eddsa-rdfc-2022" | "ecdsa-rdfc-2019",
+     * "alg": "EdDSA" | "ES256", "credentialStatus":
      * {"type": "BitstringStatusListEntry"}}}} answers 201 {@code {"verifiableCredential": …}}.
      */
     private void vcApiIssue(Context ctx) {
@@ -341,13 +408,13 @@ public final class IssuerServer implements AutoCloseable {
             throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credential", "credential must be an object"));
         }
         JsonNode options = b.path("options");
-        String format = options.path("format").asText("vc+jwt");
-        if (!format.equals("vc+jwt") && !format.equals("eddsa-rdfc-2022")) {
-            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options/format", "format is vc+jwt or eddsa-rdfc-2022"));
+        IssuerService.Format format;
+        try {
+            format = IssuerService.Format.select(optionalText(options, "format"), optionalText(options, "alg"));
+        } catch (ProblemException e) {
+            throw new ProblemException(Problem.at(e.type(), "/options" + e.problem().pointer().orElse(""), e.problem().detail()));
         }
-        ObjectNode vc = service.issueDocument((ObjectNode) credential, format.equals("vc+jwt") ? IssuerService.Format.VC_JWT
-                : IssuerService.Format.EDDSA_RDFC_2022, options.has("credentialStatus"), actor);
-        issued.incrementAndGet();
+        ObjectNode vc = service.issueDocument((ObjectNode) credential, format, options.has("credentialStatus"), actor);
         ObjectNode out = JsonCodec.mapper().createObjectNode();
         out.set("verifiableCredential", vc);
         ctx.status(201).contentType("application/json").result(JsonCodec.writeString(out));
@@ -400,7 +467,8 @@ public final class IssuerServer implements AutoCloseable {
         auth.require(ctx, "admin");
         ArrayNode out = JsonCodec.mapper().createArrayNode();
         for (var k : service.keys()) {
-            ObjectNode o = out.addObject().put("id", k.id()).put("state", k.state().name()).put("publicKeyMultibase", k.publicKey().toMultibase())
+            ObjectNode o = out.addObject().put("id", k.id()).put("type", k.publicKey().type() == dev.vouch.crypto.KeyType.P256 ? "P-256" : "Ed25519")
+                    .put("state", k.state().name()).put("publicKeyMultibase", k.publicKey().toMultibase())
                     .put("created", k.created().toString());
             k.retireAfter().ifPresent(r -> o.put("retireAfter", r.toString()));
         }

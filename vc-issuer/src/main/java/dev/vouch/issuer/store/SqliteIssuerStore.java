@@ -161,7 +161,8 @@ public final class SqliteIssuerStore implements IssuerStore {
      */
     private void writeIssues() {
         List<PendingIssue> batch = new ArrayList<>();
-        while (!closed) {
+        // on close, the queue is drained before the thread ends: nothing accepted is dropped
+        while (!closed || !issueQueue.isEmpty()) {
             try {
                 PendingIssue first = issueQueue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
                 if (first == null) {
@@ -171,6 +172,9 @@ public final class SqliteIssuerStore implements IssuerStore {
                 batch.add(first);
                 issueQueue.drainTo(batch, 255);
             } catch (InterruptedException e) {
+                if (closed) {
+                    continue; // drain what is left
+                }
                 return;
             }
             List<IssuedCredential> done = new ArrayList<>();
@@ -352,11 +356,14 @@ public final class SqliteIssuerStore implements IssuerStore {
 
     @Override
     public IssuedCredential issue(String credentialId, Did agent, Instant issued, Instant validUntil, String keyId, Audit audit) {
-        if (closed) {
-            throw new IllegalStateException("the issuer store is closed");
-        }
         var result = new java.util.concurrent.CompletableFuture<IssuedCredential>();
-        issueQueue.add(new PendingIssue(credentialId, agent, issued, validUntil, keyId, audit, result));
+        synchronized (issueQueue) {
+            // checked and queued under one lock with close(), so nothing is queued after the writer's last drain
+            if (closed) {
+                throw new ProblemException(ProblemType.SERVICE_UNAVAILABLE, "the issuer is shutting down");
+            }
+            issueQueue.add(new PendingIssue(credentialId, agent, issued, validUntil, keyId, audit, result));
+        }
         try {
             return result.get(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
@@ -586,10 +593,14 @@ public final class SqliteIssuerStore implements IssuerStore {
 
     @Override
     public void close() {
-        closed = true;
-        writer.interrupt();
+        synchronized (issueQueue) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
         try {
-            writer.join(5000);
+            writer.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
