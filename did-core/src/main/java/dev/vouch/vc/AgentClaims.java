@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.Set;
 
 /**
@@ -56,8 +57,11 @@ public record AgentClaims(Did agent, String name, Did organization, String organ
 
     /** An amount in a currency, as decimal text so nothing is lost to floating point. */
     public record Money(String amount, String currency) {
+        private static final Pattern AMOUNT = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,6})?");
+        private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+
         public Money {
-            if (!amount.matches("[0-9]{1,15}(\\.[0-9]{1,6})?") || !currency.matches("[A-Z]{3}")) {
+            if (!AMOUNT.matcher(amount).matches() || !CURRENCY.matcher(currency).matches()) {
                 throw new IllegalArgumentException("money is a decimal amount and an ISO 4217 code");
             }
         }

@@ -6,9 +6,11 @@ import dev.vouch.problem.ProblemException;
 import dev.vouch.problem.ProblemType;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -122,11 +124,24 @@ final class DataModel {
             throw malformed(p, name + " '" + s + "' is not an XSD " + (zoneRequired ? "dateTimeStamp (time zone required)" : "dateTime"));
         }
         try {
+            if (s.length() == 20 && s.charAt(19) == 'Z' && s.charAt(0) != '-') { // yyyy-MM-ddTHH:mm:ssZ, most dates
+                return Optional.of(LocalDateTime.of(digits(s, 0, 4), digits(s, 5, 2), digits(s, 8, 2), digits(s, 11, 2),
+                        digits(s, 14, 2), digits(s, 17, 2)).toInstant(ZoneOffset.UTC));
+            }
             boolean hasZone = s.endsWith("Z") || ZONE_OFFSET.matcher(s).find();
             return Optional.of(OffsetDateTime.parse(hasZone ? s : s + "Z").toInstant());
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeException e) {
             throw malformed(p, name + " '" + s + "' is not a valid date and time");
         }
+    }
+
+    /** The decimal number of {@code length} ASCII digits at {@code from} (the pattern has checked they are digits). */
+    private static int digits(String s, int from, int length) {
+        int v = 0;
+        for (int i = from; i < from + length; i++) {
+            v = v * 10 + (s.charAt(i) - '0');
+        }
+        return v;
     }
 
     /** {@code name}/{@code description}: a string, a language value object, or an array of them. */

@@ -18,6 +18,7 @@ import dev.vouch.vc.di.DataIntegrity;
 import dev.vouch.vc.jose.EnvelopedCredential;
 import dev.vouch.vc.jose.JoseOptions;
 import dev.vouch.vc.jose.VcJose;
+import dev.vouch.vc.jose.VerifiedTokens;
 import dev.vouch.vc.status.StatusListCredentials;
 import dev.vouch.verifier.replay.ReplayGuard;
 import dev.vouch.verifier.status.StatusListCache;
@@ -51,6 +52,7 @@ public final class Verifier {
     private final ReplayGuard replayGuard;
     private final Clock clock;
     private final BundledContexts contexts;
+    private final VerifiedTokens verifiedTokens;
 
     private Verifier(Builder b) {
         this.resolver = capped(Objects.requireNonNull(b.resolver, "resolver"));
@@ -59,7 +61,11 @@ public final class Verifier {
         this.clock = b.clock;
         this.replayGuard = b.replayGuard != null ? b.replayGuard : ReplayGuard.inMemory(b.clock);
         this.contexts = b.contexts;
+        this.verifiedTokens = VerifiedTokens.bounded(b.verifiedTokens);
     }
+
+    /** Credential tokens kept once verified, by default: a few MB at most. */
+    public static final int DEFAULT_VERIFIED_TOKENS = 1024;
 
     public static Builder builder() {
         return new Builder();
@@ -352,7 +358,7 @@ public final class Verifier {
     }
 
     private JoseOptions joseOptions() {
-        return new JoseOptions(clock, policy.maxClockSkew(), policy.formats().contains(TrustPolicy.Format.VC11_JWT));
+        return new JoseOptions(clock, policy.maxClockSkew(), policy.formats().contains(TrustPolicy.Format.VC11_JWT), verifiedTokens);
     }
 
     private static void checkSize(String input) {
@@ -377,6 +383,7 @@ public final class Verifier {
         private ReplayGuard replayGuard;
         private Clock clock = Clock.systemUTC();
         private BundledContexts contexts = BundledContexts.standard();
+        private int verifiedTokens = DEFAULT_VERIFIED_TOKENS;
 
         private Builder() {
         }
@@ -408,6 +415,16 @@ public final class Verifier {
 
         public Builder contexts(BundledContexts contexts) {
             this.contexts = Objects.requireNonNull(contexts, "contexts");
+            return this;
+        }
+
+        /**
+         * How many credential tokens to keep once verified, so that one presented again in a new presentation is
+         * checked only in what can change (see {@link VerifiedTokens}); 0 checks every token in full.
+         */
+        public Builder verifiedTokens(int capacity) {
+            VerifiedTokens.bounded(capacity); // validates
+            this.verifiedTokens = capacity;
             return this;
         }
 

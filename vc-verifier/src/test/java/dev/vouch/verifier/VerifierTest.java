@@ -177,6 +177,13 @@ class VerifierTest {
         KeyPair thief = KeyPair.generate(KeyType.ED25519, RANDOM);
         assertEquals(ProblemType.HOLDER_MISMATCH, firstError(verifier(trustOrg()).verifyPresentation(present(thief, vcJwt(), "c-1"),
                 new PresentationOptions("c-1", DOMAIN))));
+        // nor once the verifier has verified it for its holder and kept the token
+        Verifier v = verifier(trustOrg());
+        String vc = vcJwt();
+        assertTrue(v.verifyPresentation(present(agentKey, vc, "c-2"), new PresentationOptions("c-2", DOMAIN)).verified());
+        assertEquals(ProblemType.HOLDER_MISMATCH, firstError(v.verifyPresentation(present(thief, vc, "c-3"),
+                new PresentationOptions("c-3", DOMAIN))));
+        assertTrue(v.verifyPresentation(present(agentKey, vc, "c-4"), new PresentationOptions("c-4", DOMAIN)).verified());
     }
 
     @Test

@@ -134,7 +134,13 @@ public final class VcJose {
     public static VerifiedCredential verifyCredential(String token, DidResolver resolver, JoseOptions options) {
         Objects.requireNonNull(resolver, "resolver");
         Objects.requireNonNull(options, "options");
-        CompactJws jws = CompactJws.parse(Objects.requireNonNull(token, "token"));
+        VerifiedTokens.Entry known = options.verifiedTokens().get(Objects.requireNonNull(token, "token"));
+        if (known != null && (known.verified().format() == Format.VC_JWT || options.acceptVc11())
+                && authorize(resolver, known.kid(), Relationship.ASSERTION_METHOD).equals(known.verified().method())) {
+            checkTimes(known.iat(), known.nbf(), known.exp(), options);
+            return known.verified();
+        }
+        CompactJws jws = CompactJws.parse(token);
         ObjectNode payload = jws.payloadJson();
         boolean vc11 = payload.has("vc");
         String typ = jws.typ().orElse("");
@@ -176,7 +182,10 @@ public final class VcJose {
                 throw malformed("/nbf", "nbf is before validFrom: the signature would be valid before the credential");
             }
         }
-        return new VerifiedCredential(credential, vm, vc11 ? Format.VC11_JWT : Format.VC_JWT, token);
+        VerifiedCredential verified = new VerifiedCredential(credential, vm, vc11 ? Format.VC11_JWT : Format.VC_JWT, token);
+        options.verifiedTokens().put(token, new VerifiedTokens.Entry(verified, kid, time(payload, "iat"), time(payload, "nbf"),
+                time(payload, "exp")));
+        return verified;
     }
 
     /**
@@ -324,10 +333,11 @@ public final class VcJose {
 
     /** iat, nbf and exp, when present: integral seconds in a sane range, and consistent with now. */
     private static void checkTimes(ObjectNode payload, JoseOptions options) {
+        checkTimes(time(payload, "iat"), time(payload, "nbf"), time(payload, "exp"), options);
+    }
+
+    private static void checkTimes(Optional<Instant> iat, Optional<Instant> nbf, Optional<Instant> exp, JoseOptions options) {
         Instant now = options.clock().instant();
-        Optional<Instant> iat = time(payload, "iat");
-        Optional<Instant> nbf = time(payload, "nbf");
-        Optional<Instant> exp = time(payload, "exp");
         if (exp.isPresent() && now.minus(options.skew()).isAfter(exp.get())) {
             throw new ProblemException(ProblemType.CREDENTIAL_EXPIRED, "the token expired at " + exp.get());
         }

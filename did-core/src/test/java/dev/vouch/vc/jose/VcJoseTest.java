@@ -1,6 +1,7 @@
 package dev.vouch.vc.jose;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -92,6 +93,44 @@ class VcJoseTest {
         assertEquals(VcJose.Format.VC_JWT, v.format());
         assertEquals(kid, v.method().id());
         assertEquals(agent, AgentClaims.from(v.credential()).agent());
+    }
+
+    @Test
+    void verifiedTokensAreReusedOnlyWhileTheKeyAndTheTimesHold() {
+        VerifiedTokens tokens = VerifiedTokens.bounded(8);
+        JoseOptions cached = new JoseOptions(options.clock(), options.skew(), true, tokens);
+        String token = issue();
+        VcJose.VerifiedCredential first = VcJose.verifyCredential(token, resolver, cached);
+        assertSame(first, VcJose.verifyCredential(token, resolver, cached));
+        assertEquals(1, tokens.size());
+        // times are checked on every use
+        JoseOptions later = new JoseOptions(Clock.fixed(Instant.parse("2026-11-22T11:02:00Z"), ZoneOffset.UTC), Duration.ofSeconds(60),
+                true, tokens);
+        assertEquals(ProblemType.CREDENTIAL_EXPIRED, fails(() -> VcJose.verifyCredential(token, resolver, later)));
+        // the key must still be the issuer's: after a rotation that drops it, the token is checked in full and fails
+        KeyPair newKey = KeyPair.generate(KeyType.ED25519, RANDOM);
+        DidDocument rotated = DidDocumentBuilder.forDid(org)
+                .method(new VerificationMethod(kid, org, newKey.publicKey(), VerificationMethod.JSON_WEB_KEY), Relationship.ASSERTION_METHOD)
+                .build();
+        DidResolver afterRotation = DidResolvers.of(new DidResolver() {
+            @Override
+            public boolean supports(String method) {
+                return method.equals("web");
+            }
+
+            @Override
+            public ResolutionResult resolve(Did did) {
+                return new ResolutionResult(rotated, ResolutionResult.Metadata.local(NOW));
+            }
+        }, new KeyDidResolver());
+        assertEquals(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, fails(() -> VcJose.verifyCredential(token, afterRotation, cached)));
+        assertEquals(first.credential().json(), VcJose.verifyCredential(token, resolver, cached).credential().json());
+        // failures are not kept
+        String forged = CompactJws.sign(KeyPair.generate(KeyType.ED25519, RANDOM), JwsHeader.of(kid.toString(), "vc+jwt"),
+                JsonCodec.write(credential()));
+        assertEquals(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, fails(() -> VcJose.verifyCredential(forged, resolver, cached)));
+        assertEquals(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, fails(() -> VcJose.verifyCredential(forged, resolver, cached)));
+        assertEquals(1, tokens.size());
     }
 
     @Test
@@ -221,6 +260,11 @@ class VcJoseTest {
         assertEquals(Optional.of(agent.toString()), v.credential().subjects().get(0).id());
         JoseOptions strict = new JoseOptions(options.clock(), options.skew(), false);
         assertEquals(ProblemType.MALFORMED_VALUE_ERROR, fails(() -> VcJose.verifyCredential(jwt, resolver, strict)));
+        // kept once verified where VC 1.1 is accepted, still refused where it is not
+        VerifiedTokens tokens = VerifiedTokens.bounded(8);
+        VcJose.verifyCredential(jwt, resolver, new JoseOptions(options.clock(), options.skew(), true, tokens));
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, fails(() -> VcJose.verifyCredential(jwt, resolver,
+                new JoseOptions(options.clock(), options.skew(), false, tokens))));
     }
 
     @Test
