@@ -31,6 +31,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * The inputs every benchmark uses, made from fixed keys so that Java and the Node peers measure the same
@@ -129,5 +130,12 @@ public final class Fixtures {
         out.set("diCredential", f.diCredential);
         Files.write(dir.resolve("fixtures.json"), JsonCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
         System.out.println("wrote " + dir.resolve("fixtures.json"));
+    }
+
+    /** BouncyCastle's own Ed25519 verification of a 32-byte key and a message: the baseline every ratio is taken against. */
+    static void bouncyCastleVerify(byte[] publicKey, byte[] message, byte[] signature) {
+        if (!Ed25519.verify(signature, 0, publicKey, 0, message, 0, message.length)) {
+            throw new IllegalStateException("raw verification failed");
+        }
     }
 }
