@@ -64,6 +64,12 @@ public final class IssuerService {
     private record SignedList(long version, Instant validUntil, String token) {
     }
 
+    /** Held only here, and copied on the way out: the node is mutable. */
+    private record SignedDocument(long version, Instant validUntil, ObjectNode document) {
+    }
+
+    private final Map<Integer, SignedDocument> signedDocuments = new ConcurrentHashMap<>();
+
     public IssuerService(IssuerStore store, IssuerConfig config, Clock clock, SecureRandom random) {
         this.store = Objects.requireNonNull(store, "store");
         this.config = Objects.requireNonNull(config, "config");
@@ -188,6 +194,7 @@ public final class IssuerService {
                 new IssuerStore.Audit(actor, "key.activate", next.id(), "{}"));
         active = null;
         signedLists.clear();
+        signedDocuments.clear();
     }
 
     /** Stage 3: deprecated keys whose credentials have all expired leave the DID document. */
@@ -245,7 +252,7 @@ public final class IssuerService {
     }
 
     /** The format an AgentCredential is issued in. */
-    public enum Format { VC_JWT, EDDSA_RDFC_2022 }
+    public enum Format { VC_JWT, EDDSA_RDFC_2022, EDDSA_JCS_2022 }
 
     /** An issued credential: the secured form and its record. */
     public record Issued(IssuedCredential record, String vcJwt, Optional<ObjectNode> dataIntegrity) {
@@ -281,16 +288,23 @@ public final class IssuerService {
 
     /**
      * Issues a caller-supplied credential (W3C VC-API {@code /credentials/issue}): the issuer becomes this org,
-     * an id and {@code validFrom} are added when missing, and, when {@code withStatus}, revocation and suspension
-     * entries. VC 1.1 input is secured with eddsa-rdfc-2022 only.
+     * an id and {@code validFrom} (VC 1.1: {@code issuanceDate}) are added when missing, and one status entry per
+     * purpose in {@code statuses} (an object for one, an array for two). VC 1.1 input is secured with
+     * eddsa-rdfc-2022 unless eddsa-jcs-2022 is asked for. Whatever the format, the document must pass the data
+     * model and safe JSON-LD processing over {@code contexts} first, so nothing is signed that a verifier would
+     * read differently.
      *
      * @throws ProblemException {@code MALFORMED_VALUE_ERROR} (with a pointer) for a credential that breaks the data
-     *     model or names another issuer
+     *     model or names another issuer; {@code DATA_LOSS_DETECTION_ERROR}, {@code PROOF_TRANSFORMATION_ERROR} for one
+     *     that JSON-LD processing would change or cannot process
      */
-    public ObjectNode issueDocument(ObjectNode input, Format format, boolean withStatus, String actor) {
+    public ObjectNode issueDocument(ObjectNode input, Format format, java.util.Set<StatusPurpose> statuses, String actor,
+                                    BundledContexts contexts) {
         ObjectNode vc = input.deepCopy();
-        dev.vouch.vc.Credential.Version version = "https://www.w3.org/2018/credentials/v1".equals(
-                vc.path("@context").path(0).asText()) ? dev.vouch.vc.Credential.Version.V1_1 : dev.vouch.vc.Credential.Version.V2_0;
+        com.fasterxml.jackson.databind.JsonNode context = vc.path("@context");
+        dev.vouch.vc.Credential.Version version = BundledContexts.CREDENTIALS_V1.equals(
+                context.isArray() ? context.path(0).asText() : context.asText()) ? dev.vouch.vc.Credential.Version.V1_1
+                : dev.vouch.vc.Credential.Version.V2_0;
         com.fasterxml.jackson.databind.JsonNode issuer = vc.get("issuer");
         String issuerId = issuer == null ? null : issuer.isObject() ? issuer.path("id").asText(null) : issuer.asText(null);
         if (issuerId != null && !issuerId.equals(did.toString())) {
@@ -312,36 +326,60 @@ public final class IssuerService {
         if (version == dev.vouch.vc.Credential.Version.V1_1 && !vc.has("issuanceDate")) {
             vc.put("issuanceDate", now.toString());
         }
+        if (version == dev.vouch.vc.Credential.Version.V1_1 && format == Format.VC_JWT) {
+            format = Format.EDDSA_RDFC_2022;
+        }
+        if (version == dev.vouch.vc.Credential.Version.V1_1) {
+            // the VC 1.1 context does not define the proof's terms; Data Integrity §2.1 adds its own context
+            if (!context.isArray()) {
+                vc.putArray("@context").add(BundledContexts.CREDENTIALS_V1);
+            }
+            com.fasterxml.jackson.databind.node.ArrayNode ctx = (com.fasterxml.jackson.databind.node.ArrayNode) vc.get("@context");
+            boolean present = false;
+            for (com.fasterxml.jackson.databind.JsonNode c : ctx) {
+                present |= BundledContexts.DATA_INTEGRITY_V2.equals(c.asText());
+            }
+            if (!present) {
+                ctx.add(BundledContexts.DATA_INTEGRITY_V2);
+            }
+        }
         dev.vouch.vc.Credential parsed = dev.vouch.vc.Credential.of(vc);
         OrgKey key = activeKey();
-        if (withStatus) {
+        if (!statuses.isEmpty()) {
+            if (store.credential(parsed.id().orElseThrow().toString()).isPresent()) {
+                // the id names the credential in status updates, so it must name one
+                throw new ProblemException(dev.vouch.problem.Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credential/id",
+                        "a credential with id " + parsed.id().get() + " was already issued"));
+            }
             Did subject = parsed.subjects().get(0).id().flatMap(Did::tryParse).orElse(did);
             IssuedCredential rec = store.issue(parsed.id().orElseThrow().toString(), subject, now,
                     parsed.validUntil().orElse(now.plus(Duration.ofDays(3650))), key.id(),
                     new IssuerStore.Audit(actor, "credential.issue", parsed.id().orElseThrow().toString(), "{\"via\":\"vc-api\"}"));
-            com.fasterxml.jackson.databind.node.ArrayNode st = vc.putArray("credentialStatus");
-            st.add(AgentClaims.statusEntry(statusListUrl(rec.revocationList()), StatusPurpose.REVOCATION.value(), rec.revocationIndex()));
-            st.add(AgentClaims.statusEntry(statusListUrl(rec.suspensionList()), StatusPurpose.SUSPENSION.value(), rec.suspensionIndex()));
-        }
-        KeyPair signer = signers.get(key.id());
-        if (format == Format.EDDSA_RDFC_2022 || version == dev.vouch.vc.Credential.Version.V1_1) {
-            if (version == dev.vouch.vc.Credential.Version.V1_1) {
-                // the VC 1.1 context does not define the proof's terms; Data Integrity §2.1 adds its own context
-                if (vc.path("@context").isTextual()) {
-                    vc.putArray("@context").add(dev.vouch.vc.Credential.Version.V1_1 == version ? "https://www.w3.org/2018/credentials/v1" : "");
-                }
-                com.fasterxml.jackson.databind.node.ArrayNode ctx = vc.withArray("@context");
-                boolean present = false;
-                for (com.fasterxml.jackson.databind.JsonNode c : ctx) {
-                    present |= BundledContexts.DATA_INTEGRITY_V2.equals(c.asText());
-                }
-                if (!present) {
-                    ctx.add(BundledContexts.DATA_INTEGRITY_V2);
-                }
+            List<ObjectNode> entries = new java.util.ArrayList<>();
+            if (statuses.contains(StatusPurpose.REVOCATION)) {
+                entries.add(AgentClaims.statusEntry(statusListUrl(rec.revocationList()), StatusPurpose.REVOCATION.value(),
+                        rec.revocationIndex()));
             }
-            return DataIntegrity.sign(vc, signer, ProofOptions.assertion("eddsa-rdfc-2022", multikeyVm(key), now), BundledContexts.standard());
+            if (statuses.contains(StatusPurpose.SUSPENSION)) {
+                entries.add(AgentClaims.statusEntry(statusListUrl(rec.suspensionList()), StatusPurpose.SUSPENSION.value(),
+                        rec.suspensionIndex()));
+            }
+            if (entries.size() == 1) {
+                vc.set("credentialStatus", entries.get(0));
+            } else {
+                vc.putArray("credentialStatus").addAll(entries);
+            }
+            parsed = dev.vouch.vc.Credential.of(vc);
         }
-        return dev.vouch.vc.jose.EnvelopedCredential.of(VcJose.secureCredential(vc, signer, joseKid(key), now));
+        ObjectNode unsecured = vc.deepCopy();
+        unsecured.remove("proof");
+        dev.vouch.jsonld.Rdfc.canonicalize(unsecured, contexts);
+        KeyPair signer = signers.get(key.id());
+        return switch (format) {
+            case EDDSA_RDFC_2022 -> DataIntegrity.sign(vc, signer, ProofOptions.assertion("eddsa-rdfc-2022", multikeyVm(key), now), contexts);
+            case EDDSA_JCS_2022 -> DataIntegrity.sign(vc, signer, ProofOptions.assertion("eddsa-jcs-2022", multikeyVm(key), now), contexts);
+            case VC_JWT -> dev.vouch.vc.jose.EnvelopedCredential.of(VcJose.secureCredential(vc, signer, joseKid(key), now));
+        };
     }
 
     /** Whether a credential this issuer recorded is neither revoked nor suspended. */
@@ -370,6 +408,31 @@ public final class IssuerService {
         }
         store.setStatus(credentialId, purpose, set, new IssuerStore.Audit(actor,
                 "credential." + (set ? (purpose == StatusPurpose.REVOCATION ? "revoke" : "suspend") : "reinstate"), credentialId, "{}"));
+    }
+
+    /**
+     * The status list credential as a JSON document with an eddsa-rdfc-2022 proof, for clients that ask for JSON
+     * (the W3C status list suite dereferences lists as JSON-LD). Made again, like the vc+jwt form, only when the list
+     * changed or the last one is near expiry.
+     */
+    public Optional<ObjectNode> statusListDocument(int listId) {
+        Optional<StatusListRecord> rec = store.statusList(listId);
+        if (rec.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        SignedDocument cached = signedDocuments.get(listId);
+        if (cached != null && cached.version() == rec.get().version() && now.plus(STATUS_LIST_VALIDITY.dividedBy(2)).isBefore(cached.validUntil())) {
+            return Optional.of(cached.document().deepCopy());
+        }
+        OrgKey key = activeKey();
+        Instant from = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant until = from.plus(STATUS_LIST_VALIDITY);
+        ObjectNode vc = StatusListCredentials.credential(statusListUrl(listId), did.toString(), rec.get().purpose(), rec.get().bits(), from, until);
+        ObjectNode signed = DataIntegrity.sign(vc, signers.get(key.id()), ProofOptions.assertion("eddsa-rdfc-2022", multikeyVm(key), from),
+                BundledContexts.standard());
+        signedDocuments.put(listId, new SignedDocument(rec.get().version(), until, signed));
+        return Optional.of(signed.deepCopy());
     }
 
     /** The signed status list credential, made again only when the list changed or the last one is near expiry. */

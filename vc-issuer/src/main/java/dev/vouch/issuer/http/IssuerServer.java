@@ -13,6 +13,7 @@ import dev.vouch.issuer.audit.AuditEntry;
 import dev.vouch.issuer.audit.AuditLog;
 import dev.vouch.issuer.store.IssuerStore;
 import dev.vouch.issuer.store.SqliteIssuerStore;
+import dev.vouch.jsonld.BundledContexts;
 import dev.vouch.problem.Problem;
 import dev.vouch.problem.ProblemException;
 import dev.vouch.problem.ProblemJson;
@@ -50,6 +51,21 @@ public final class IssuerServer implements AutoCloseable {
 
     public static final int MAX_BODY_BYTES = 256 * 1024;
 
+    /** Who may call the W3C VC-API endpoints {@code /credentials/issue} and {@code /credentials/status}. */
+    public enum VcApiAccess {
+        /** Holders of an admin token with the issue (or revoke) role, as for the admin API. */
+        TOKEN,
+        /**
+         * Anyone who reaches the server, with inline JSON-LD contexts and the W3C examples context accepted in
+         * credentials: what the W3C conformance suites need, since they post without credentials and with such
+         * documents. For local conformance runs only; the server listens on 127.0.0.1.
+         */
+        OPEN_FOR_LOCAL_CONFORMANCE_RUNS
+    }
+
+    /** The W3C examples context, {@code https://www.w3.org/ns/credentials/examples/v2}, as w3c/vc-data-model publishes it. */
+    private static final String EXAMPLES_CONTEXT = "https://www.w3.org/ns/credentials/examples/v2";
+
     private final IssuerService service;
     private final IssuerStore store;
     private final AdminAuth auth;
@@ -57,9 +73,15 @@ public final class IssuerServer implements AutoCloseable {
     private final dev.vouch.issuer.oid4vci.Oid4vciEndpoints oid4vci;
     private final AtomicLong issued = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
+    private final VcApiAccess vcApiAccess;
+    private final BundledContexts vcApiContexts;
 
-    private IssuerServer(IssuerService service, Optional<SSLContext> tls, int port, java.net.URI publicUrl, Clock clock) {
+    private IssuerServer(IssuerService service, Optional<SSLContext> tls, int port, java.net.URI publicUrl, Clock clock,
+                         VcApiAccess vcApiAccess) {
         this.service = service;
+        this.vcApiAccess = vcApiAccess;
+        this.vcApiContexts = vcApiAccess == VcApiAccess.TOKEN ? BundledContexts.standard()
+                : BundledContexts.standard().with(EXAMPLES_CONTEXT, examplesContext()).allowingInlineContexts();
         this.oid4vci = new dev.vouch.issuer.oid4vci.Oid4vciEndpoints(service, publicUrl, clock);
         this.store = service.store();
         this.auth = new AdminAuth(store);
@@ -127,8 +149,17 @@ public final class IssuerServer implements AutoCloseable {
         app.exception(Exception.class, (e, ctx) -> problem(ctx, List.of(Problem.of(ProblemType.INTERNAL_ERROR, "the request could not be processed"))));
     }
 
-    /** Opens the store under {@code config.dataDir()} and serves on 127.0.0.1 (HTTPS when {@code tls} is given). */
+    /**
+     * Opens the store under {@code config.dataDir()} and serves on 127.0.0.1 (HTTPS when {@code tls} is given); the
+     * VC-API endpoints need a token.
+     */
     public static IssuerServer start(IssuerConfig config, Optional<SSLContext> tls, Clock clock) {
+        return start(config, tls, clock, VcApiAccess.TOKEN);
+    }
+
+    /** As {@link #start(IssuerConfig, Optional, Clock)}, with the VC-API endpoints open as {@code vcApiAccess} says. */
+    public static IssuerServer start(IssuerConfig config, Optional<SSLContext> tls, Clock clock, VcApiAccess vcApiAccess) {
+        java.util.Objects.requireNonNull(vcApiAccess, "vcApiAccess");
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
@@ -136,7 +167,7 @@ public final class IssuerServer implements AutoCloseable {
         }
         SqliteIssuerStore store = SqliteIssuerStore.open(config.dataDir().resolve("issuer.db"), clock, new SecureRandom());
         IssuerService service = new IssuerService(store, config, clock, new SecureRandom());
-        IssuerServer s = new IssuerServer(service, tls, config.port(), config.publicUrl(), clock);
+        IssuerServer s = new IssuerServer(service, tls, config.port(), config.publicUrl(), clock, vcApiAccess);
         if (tls.isPresent()) {
             s.app.start();
         } else {
@@ -174,8 +205,37 @@ public final class IssuerServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new ProblemException(ProblemType.NOT_FOUND, "no status list " + ctx.pathParam("id"));
         }
+        String accept = Optional.ofNullable(ctx.header("Accept")).orElse("").toLowerCase(java.util.Locale.ROOT);
+        if (!accept.contains("jwt") && (accept.contains("json") || accept.contains("application/vc"))) {
+            // a client that asks only for JSON (as the W3C status list suite does) gets the Data Integrity form
+            ObjectNode doc = service.statusListDocument(id).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no status list " + id));
+            String type = accept.contains("application/vc+ld+json") ? "application/vc+ld+json"
+                    : accept.contains("application/ld+json") ? "application/ld+json"
+                    : accept.contains("application/json") ? "application/json" : "application/vc";
+            ctx.contentType(type).header("Cache-Control", "max-age=60").header("Vary", "Accept").result(JsonCodec.writeString(doc));
+            return;
+        }
         String token = service.statusListCredential(id).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no status list " + id));
-        ctx.contentType("application/vc+jwt").header("Cache-Control", "max-age=60").result(token);
+        ctx.contentType("application/vc+jwt").header("Cache-Control", "max-age=60").header("Vary", "Accept").result(token);
+    }
+
+    private static byte[] examplesContext() {
+        try (InputStream in = IssuerServer.class.getResourceAsStream("credentials-examples-v2.jsonld")) {
+            if (in == null) {
+                throw new IllegalStateException("missing credentials-examples-v2.jsonld");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The audit actor of a VC-API call: the token's holder, or, on an open conformance server, "vc-api". */
+    private String vcApiActor(Context ctx, String role) {
+        if (vcApiAccess == VcApiAccess.OPEN_FOR_LOCAL_CONFORMANCE_RUNS && ctx.header("Authorization") == null) {
+            return "vc-api";
+        }
+        return auth.require(ctx, role);
     }
 
     private ObjectNode body(Context ctx) {
@@ -330,37 +390,151 @@ public final class IssuerServer implements AutoCloseable {
     }
 
     /**
-     * VC-API issue: {@code {"credential": {…}, "options": {"format": "vc+jwt" | "eddsa-rdfc-2022", "credentialStatus":
-     * {"type": "BitstringStatusListEntry"}}}} answers 201 {@code {"verifiableCredential": …}}.
+     * VC-API issue: {@code {"credential": {…}, "options": {…}}} answers 201 {@code {"verifiableCredential": …}}. The
+     * options select the securing mechanism — {@code "cryptosuite": "eddsa-rdfc-2022" | "eddsa-jcs-2022"} (or
+     * {@code "type": "DataIntegrityProof"}) for an embedded proof, {@code "format": "vc+jwt"} (the default for VC 2.0
+     * input) for an enveloped one — and, with {@code "credentialStatus": {"type": "BitstringStatusListEntry",
+     * "statusPurpose": "revocation" | "suspension"}}, add a status entry (both purposes when none is named). Other
+     * options are accepted and ignored, as the suites send their own.
      */
     private void vcApiIssue(Context ctx) {
-        String actor = auth.require(ctx, "issue");
+        String actor = vcApiActor(ctx, "issue");
         ObjectNode b = body(ctx);
         JsonNode credential = b.get("credential");
         if (credential == null || !credential.isObject()) {
             throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credential", "credential must be an object"));
         }
         JsonNode options = b.path("options");
-        String format = options.path("format").asText("vc+jwt");
-        if (!format.equals("vc+jwt") && !format.equals("eddsa-rdfc-2022")) {
-            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options/format", "format is vc+jwt or eddsa-rdfc-2022"));
+        if (!options.isMissingNode() && !options.isNull() && !options.isObject()) {
+            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options", "options must be an object"));
         }
-        ObjectNode vc = service.issueDocument((ObjectNode) credential, format.equals("vc+jwt") ? IssuerService.Format.VC_JWT
-                : IssuerService.Format.EDDSA_RDFC_2022, options.has("credentialStatus"), actor);
+        ObjectNode vc = service.issueDocument((ObjectNode) credential, format(options), statuses(options.path("credentialStatus")),
+                actor, vcApiContexts);
         issued.incrementAndGet();
         ObjectNode out = JsonCodec.mapper().createObjectNode();
         out.set("verifiableCredential", vc);
         ctx.status(201).contentType("application/json").result(JsonCodec.writeString(out));
     }
 
-    /** VC-API: {@code {"credentialId": …, "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"|"suspended"|"active"}]}}. */
+    private static IssuerService.Format format(JsonNode options) {
+        Optional<String> cryptosuite = optionText(options, "cryptosuite");
+        if (cryptosuite.isPresent()) {
+            switch (cryptosuite.get()) {
+                case "eddsa-rdfc-2022":
+                    return IssuerService.Format.EDDSA_RDFC_2022;
+                case "eddsa-jcs-2022":
+                    return IssuerService.Format.EDDSA_JCS_2022;
+                default:
+                    throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options/cryptosuite",
+                            "this issuer signs with an Ed25519 key: eddsa-rdfc-2022 or eddsa-jcs-2022, not " + cryptosuite.get()));
+            }
+        }
+        Optional<String> type = optionText(options, "type");
+        if (type.isPresent()) {
+            if (!type.get().equals("DataIntegrityProof")) {
+                throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options/type", "the proof type is DataIntegrityProof"));
+            }
+            return IssuerService.Format.EDDSA_RDFC_2022;
+        }
+        String format = optionText(options, "format").orElse("vc+jwt");
+        switch (format) {
+            case "vc+jwt":
+                return IssuerService.Format.VC_JWT;
+            case "eddsa-rdfc-2022":
+                return IssuerService.Format.EDDSA_RDFC_2022;
+            case "eddsa-jcs-2022":
+                return IssuerService.Format.EDDSA_JCS_2022;
+            default:
+                throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options/format",
+                        "format is vc+jwt, eddsa-rdfc-2022 or eddsa-jcs-2022"));
+        }
+    }
+
+    private static Optional<String> optionText(JsonNode options, String name) {
+        JsonNode v = options.get(name);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        if (!v.isTextual()) {
+            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options/" + name, name + " must be a string"));
+        }
+        return Optional.of(v.asText());
+    }
+
+    /** The purposes {@code options.credentialStatus} asks for: an object or an array of them. */
+    private static Set<StatusPurpose> statuses(JsonNode requested) {
+        if (requested.isMissingNode() || requested.isNull()) {
+            return Set.of();
+        }
+        List<JsonNode> items = new ArrayList<>();
+        if (requested.isArray()) {
+            requested.forEach(items::add);
+        } else {
+            items.add(requested);
+        }
+        Set<StatusPurpose> out = java.util.EnumSet.noneOf(StatusPurpose.class);
+        for (int i = 0; i < items.size(); i++) {
+            String pointer = "/options/credentialStatus" + (requested.isArray() ? "/" + i : "");
+            JsonNode item = items.get(i);
+            if (!item.isObject() || !"BitstringStatusListEntry".equals(item.path("type").asText())) {
+                throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, pointer + "/type",
+                        "this issuer adds status entries of type BitstringStatusListEntry"));
+            }
+            Optional<StatusPurpose> purpose = purpose(item.get("statusPurpose"), pointer + "/statusPurpose");
+            if (purpose.isPresent()) {
+                out.add(purpose.get());
+            } else {
+                out.add(StatusPurpose.REVOCATION);
+                out.add(StatusPurpose.SUSPENSION);
+            }
+        }
+        return out;
+    }
+
+    private static Optional<StatusPurpose> purpose(JsonNode v, String pointer) {
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        switch (v.asText()) {
+            case "revocation":
+                return Optional.of(StatusPurpose.REVOCATION);
+            case "suspension":
+                return Optional.of(StatusPurpose.SUSPENSION);
+            default:
+                throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, pointer, "statusPurpose is revocation or suspension"));
+        }
+    }
+
+    /**
+     * VC-API status update, in the shape of the VC-API specification — {@code {"credentialId": …, "credentialStatus":
+     * {"type": "BitstringStatusListEntry", "statusPurpose": "revocation" | "suspension"}, "status": true | false}} (status
+     * defaults to true) — or as a list of changes, {@code "credentialStatus": [{"status": "revoked" | "suspended" |
+     * "active"}]}. A revocation is final. Answers 200.
+     */
     private void vcApiStatus(Context ctx) {
-        String actor = auth.require(ctx, "revoke");
+        String actor = vcApiActor(ctx, "revoke");
         ObjectNode b = body(ctx);
         String id = text(b, "credentialId", "/credentialId");
         JsonNode updates = b.path("credentialStatus");
-        if (!updates.isArray() || updates.isEmpty()) {
-            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credentialStatus", "credentialStatus must list the changes"));
+        if (updates.isObject()) {
+            if (updates.has("type") && !"BitstringStatusListEntry".equals(updates.path("type").asText())) {
+                throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credentialStatus/type",
+                        "this issuer keeps BitstringStatusListEntry statuses"));
+            }
+            StatusPurpose purpose = purpose(updates.get("statusPurpose"), "/credentialStatus/statusPurpose").orElseThrow(() ->
+                    new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credentialStatus/statusPurpose",
+                            "statusPurpose is revocation or suspension")));
+            JsonNode status = b.get("status");
+            if (status != null && !status.isBoolean()) {
+                throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/status", "status is true or false"));
+            }
+            service.setStatus(id, purpose, status == null || status.asBoolean(), actor);
+            ctx.status(200).contentType("application/json").result("{}");
+            return;
+        }
+        if (!updates.isArray() || updates.isEmpty() || updates.size() > 2) {
+            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credentialStatus",
+                    "credentialStatus is the entry to update, or a list of one or two changes"));
         }
         for (int i = 0; i < updates.size(); i++) {
             String s = updates.get(i).path("status").asText("");
