@@ -52,6 +52,11 @@ final class IssuerCommand {
         @Option(names = "--tls-key", description = "PEM PKCS#8 private key for --tls-cert.")
         Path tlsKey;
 
+        @Option(names = "--vc-api-open-for-conformance", description = {
+            "For local runs of the W3C conformance suites only: /credentials/issue and /credentials/status take requests "
+                + "without a token, and credentials may use inline JSON-LD contexts and the W3C examples context."})
+        boolean vcApiOpen;
+
         @Override
         public Integer call() throws Exception {
             Optional<SSLContext> tls = Optional.empty();
@@ -70,7 +75,12 @@ final class IssuerCommand {
             URI url = publicUrl != null ? publicUrl : URI.create("https://localhost:" + port);
             IssuerConfig config = new IssuerConfig(data, url, didMethod, orgName, secret(data), validity,
                     Optional.ofNullable(System.getenv("VOUCH_ADMIN_TOKEN")), port);
-            IssuerServer server = IssuerServer.start(config, tls, Clock.systemUTC());
+            IssuerServer server = IssuerServer.start(config, tls, Clock.systemUTC(),
+                    vcApiOpen ? IssuerServer.VcApiAccess.OPEN_FOR_LOCAL_CONFORMANCE_RUNS : IssuerServer.VcApiAccess.TOKEN);
+            if (vcApiOpen) {
+                System.err.println("warning: --vc-api-open-for-conformance: anyone who reaches this server can issue and revoke "
+                        + "credentials through the VC-API; use it only for local conformance runs");
+            }
             server.service().firstAdminToken().ifPresent(t -> System.out.println("admin token (shown once, keep it): " + t));
             System.out.println("issuer " + server.service().did() + " serving " + url + " on 127.0.0.1:" + server.port());
             CountDownLatch stopped = new CountDownLatch(1);
