@@ -306,7 +306,13 @@ public final class IssuerService {
                 context.isArray() ? context.path(0).asText() : context.asText()) ? dev.vouch.vc.Credential.Version.V1_1
                 : dev.vouch.vc.Credential.Version.V2_0;
         com.fasterxml.jackson.databind.JsonNode issuer = vc.get("issuer");
-        String issuerId = issuer == null ? null : issuer.isObject() ? issuer.path("id").asText(null) : issuer.asText(null);
+        com.fasterxml.jackson.databind.JsonNode idNode = issuer != null && issuer.isObject() ? issuer.get("id") : issuer;
+        if (idNode != null && !idNode.isTextual()) {
+            // VC DM 2.0 §4.7: the issuer is a URL or an object whose id is one; a null is not "absent"
+            throw new ProblemException(dev.vouch.problem.Problem.at(ProblemType.MALFORMED_VALUE_ERROR,
+                    "/credential/issuer" + (issuer.isObject() ? "/id" : ""), "the issuer is a URL, or an object whose id is one"));
+        }
+        String issuerId = idNode == null ? null : idNode.asText();
         if (issuerId != null && !issuerId.equals(did.toString())) {
             throw new ProblemException(dev.vouch.problem.Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credential/issuer",
                     "this service issues as " + did + ", not " + issuerId));
