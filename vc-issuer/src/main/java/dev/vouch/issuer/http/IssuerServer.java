@@ -13,7 +13,6 @@ import dev.vouch.issuer.audit.AuditEntry;
 import dev.vouch.issuer.audit.AuditLog;
 import dev.vouch.issuer.store.IssuerStore;
 import dev.vouch.issuer.store.SqliteIssuerStore;
-import dev.vouch.jsonld.BundledContexts;
 import dev.vouch.problem.Problem;
 import dev.vouch.problem.ProblemException;
 import dev.vouch.problem.ProblemJson;
@@ -63,8 +62,6 @@ public final class IssuerServer implements AutoCloseable {
         OPEN_FOR_LOCAL_CONFORMANCE_RUNS
     }
 
-    /** The W3C examples context, {@code https://www.w3.org/ns/credentials/examples/v2}, as w3c/vc-data-model publishes it. */
-    private static final String EXAMPLES_CONTEXT = "https://www.w3.org/ns/credentials/examples/v2";
 
     private final IssuerService service;
     private final IssuerStore store;
@@ -73,15 +70,10 @@ public final class IssuerServer implements AutoCloseable {
     private final dev.vouch.issuer.oid4vci.Oid4vciEndpoints oid4vci;
     private final AtomicLong issued = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
-    private final VcApiAccess vcApiAccess;
-    private final BundledContexts vcApiContexts;
 
     private IssuerServer(IssuerService service, Optional<SSLContext> tls, int port, java.net.URI publicUrl, Clock clock,
                          VcApiAccess vcApiAccess) {
         this.service = service;
-        this.vcApiAccess = vcApiAccess;
-        this.vcApiContexts = vcApiAccess == VcApiAccess.TOKEN ? BundledContexts.standard()
-                : BundledContexts.standard().with(EXAMPLES_CONTEXT, examplesContext()).allowingInlineContexts();
         this.oid4vci = new dev.vouch.issuer.oid4vci.Oid4vciEndpoints(service, publicUrl, clock);
         this.store = service.store();
         this.auth = new AdminAuth(store);
@@ -134,8 +126,7 @@ public final class IssuerServer implements AutoCloseable {
             var retired = service.retireExpiredKeys(auth.require(ctx, "admin"));
             ctx.contentType("application/json").result(JsonCodec.writeString(Map.of("retired", retired)));
         });
-        app.post("/credentials/status", this::vcApiStatus);
-        app.post("/credentials/issue", this::vcApiIssue);
+        new VcApiEndpoints(service, auth, vcApiAccess, issued).register(app);
         app.post("/admin/agents/{did}/offer", this::offer);
         oid4vci.register(app);
         app.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problems()));
@@ -219,26 +210,8 @@ public final class IssuerServer implements AutoCloseable {
         ctx.contentType("application/vc+jwt").header("Cache-Control", "max-age=60").header("Vary", "Accept").result(token);
     }
 
-    private static byte[] examplesContext() {
-        try (InputStream in = IssuerServer.class.getResourceAsStream("credentials-examples-v2.jsonld")) {
-            if (in == null) {
-                throw new IllegalStateException("missing credentials-examples-v2.jsonld");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** The audit actor of a VC-API call: the token's holder, or, on an open conformance server, "vc-api". */
-    private String vcApiActor(Context ctx, String role) {
-        if (vcApiAccess == VcApiAccess.OPEN_FOR_LOCAL_CONFORMANCE_RUNS && ctx.header("Authorization") == null) {
-            return "vc-api";
-        }
-        return auth.require(ctx, role);
-    }
-
-    private ObjectNode body(Context ctx) {
+    /** The request body as a JSON object, bounded by the bytes actually read. */
+    static ObjectNode body(Context ctx) {
         byte[] bytes;
         try (InputStream in = ctx.bodyInputStream()) {
             bytes = in.readNBytes(MAX_BODY_BYTES + 1);
@@ -299,7 +272,7 @@ public final class IssuerServer implements AutoCloseable {
         ctx.status(201).contentType("application/json").result(JsonCodec.writeString(agentJson(stored)));
     }
 
-    private static String text(JsonNode o, String name, String pointer) {
+    static String text(JsonNode o, String name, String pointer) {
         JsonNode v = o.get(name);
         if (v == null || !v.isTextual() || v.asText().isBlank() || v.asText().length() > 256) {
             throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, pointer, name + " must be a non-empty string up to 256 characters"));
@@ -387,166 +360,6 @@ public final class IssuerServer implements AutoCloseable {
             default -> throw new ProblemException(ProblemType.NOT_FOUND, "no action " + action);
         }
         ctx.status(204);
-    }
-
-    /**
-     * VC-API issue: {@code {"credential": {…}, "options": {…}}} answers 201 {@code {"verifiableCredential": …}}. The
-     * options select the securing mechanism — {@code "cryptosuite": "eddsa-rdfc-2022" | "eddsa-jcs-2022"} (or
-     * {@code "type": "DataIntegrityProof"}) for an embedded proof, {@code "format": "vc+jwt"} (the default for VC 2.0
-     * input) for an enveloped one — and, with {@code "credentialStatus": {"type": "BitstringStatusListEntry",
-     * "statusPurpose": "revocation" | "suspension"}}, add a status entry (both purposes when none is named). Other
-     * options are accepted and ignored, as the suites send their own.
-     */
-    private void vcApiIssue(Context ctx) {
-        String actor = vcApiActor(ctx, "issue");
-        ObjectNode b = body(ctx);
-        JsonNode credential = b.get("credential");
-        if (credential == null || !credential.isObject()) {
-            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credential", "credential must be an object"));
-        }
-        JsonNode options = b.path("options");
-        if (!options.isMissingNode() && !options.isNull() && !options.isObject()) {
-            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options", "options must be an object"));
-        }
-        ObjectNode vc = service.issueDocument((ObjectNode) credential, format(options), statuses(options.path("credentialStatus")),
-                actor, vcApiContexts);
-        issued.incrementAndGet();
-        ObjectNode out = JsonCodec.mapper().createObjectNode();
-        out.set("verifiableCredential", vc);
-        ctx.status(201).contentType("application/json").result(JsonCodec.writeString(out));
-    }
-
-    private static IssuerService.Format format(JsonNode options) {
-        Optional<String> cryptosuite = optionText(options, "cryptosuite");
-        if (cryptosuite.isPresent()) {
-            switch (cryptosuite.get()) {
-                case "eddsa-rdfc-2022":
-                    return IssuerService.Format.EDDSA_RDFC_2022;
-                case "eddsa-jcs-2022":
-                    return IssuerService.Format.EDDSA_JCS_2022;
-                default:
-                    throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options/cryptosuite",
-                            "this issuer signs with an Ed25519 key: eddsa-rdfc-2022 or eddsa-jcs-2022, not " + cryptosuite.get()));
-            }
-        }
-        Optional<String> type = optionText(options, "type");
-        if (type.isPresent()) {
-            if (!type.get().equals("DataIntegrityProof")) {
-                throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options/type", "the proof type is DataIntegrityProof"));
-            }
-            return IssuerService.Format.EDDSA_RDFC_2022;
-        }
-        String format = optionText(options, "format").orElse("vc+jwt");
-        switch (format) {
-            case "vc+jwt":
-                return IssuerService.Format.VC_JWT;
-            case "eddsa-rdfc-2022":
-                return IssuerService.Format.EDDSA_RDFC_2022;
-            case "eddsa-jcs-2022":
-                return IssuerService.Format.EDDSA_JCS_2022;
-            default:
-                throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options/format",
-                        "format is vc+jwt, eddsa-rdfc-2022 or eddsa-jcs-2022"));
-        }
-    }
-
-    private static Optional<String> optionText(JsonNode options, String name) {
-        JsonNode v = options.get(name);
-        if (v == null || v.isNull()) {
-            return Optional.empty();
-        }
-        if (!v.isTextual()) {
-            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options/" + name, name + " must be a string"));
-        }
-        return Optional.of(v.asText());
-    }
-
-    /** The purposes {@code options.credentialStatus} asks for: an object or an array of them. */
-    private static Set<StatusPurpose> statuses(JsonNode requested) {
-        if (requested.isMissingNode() || requested.isNull()) {
-            return Set.of();
-        }
-        List<JsonNode> items = new ArrayList<>();
-        if (requested.isArray()) {
-            requested.forEach(items::add);
-        } else {
-            items.add(requested);
-        }
-        Set<StatusPurpose> out = java.util.EnumSet.noneOf(StatusPurpose.class);
-        for (int i = 0; i < items.size(); i++) {
-            String pointer = "/options/credentialStatus" + (requested.isArray() ? "/" + i : "");
-            JsonNode item = items.get(i);
-            if (!item.isObject() || !"BitstringStatusListEntry".equals(item.path("type").asText())) {
-                throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, pointer + "/type",
-                        "this issuer adds status entries of type BitstringStatusListEntry"));
-            }
-            Optional<StatusPurpose> purpose = purpose(item.get("statusPurpose"), pointer + "/statusPurpose");
-            if (purpose.isPresent()) {
-                out.add(purpose.get());
-            } else {
-                out.add(StatusPurpose.REVOCATION);
-                out.add(StatusPurpose.SUSPENSION);
-            }
-        }
-        return out;
-    }
-
-    private static Optional<StatusPurpose> purpose(JsonNode v, String pointer) {
-        if (v == null || v.isNull()) {
-            return Optional.empty();
-        }
-        switch (v.asText()) {
-            case "revocation":
-                return Optional.of(StatusPurpose.REVOCATION);
-            case "suspension":
-                return Optional.of(StatusPurpose.SUSPENSION);
-            default:
-                throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, pointer, "statusPurpose is revocation or suspension"));
-        }
-    }
-
-    /**
-     * VC-API status update, in the shape of the VC-API specification — {@code {"credentialId": …, "credentialStatus":
-     * {"type": "BitstringStatusListEntry", "statusPurpose": "revocation" | "suspension"}, "status": true | false}} (status
-     * defaults to true) — or as a list of changes, {@code "credentialStatus": [{"status": "revoked" | "suspended" |
-     * "active"}]}. A revocation is final. Answers 200.
-     */
-    private void vcApiStatus(Context ctx) {
-        String actor = vcApiActor(ctx, "revoke");
-        ObjectNode b = body(ctx);
-        String id = text(b, "credentialId", "/credentialId");
-        JsonNode updates = b.path("credentialStatus");
-        if (updates.isObject()) {
-            if (updates.has("type") && !"BitstringStatusListEntry".equals(updates.path("type").asText())) {
-                throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credentialStatus/type",
-                        "this issuer keeps BitstringStatusListEntry statuses"));
-            }
-            StatusPurpose purpose = purpose(updates.get("statusPurpose"), "/credentialStatus/statusPurpose").orElseThrow(() ->
-                    new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credentialStatus/statusPurpose",
-                            "statusPurpose is revocation or suspension")));
-            JsonNode status = b.get("status");
-            if (status != null && !status.isBoolean()) {
-                throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/status", "status is true or false"));
-            }
-            service.setStatus(id, purpose, status == null || status.asBoolean(), actor);
-            ctx.status(200).contentType("application/json").result("{}");
-            return;
-        }
-        if (!updates.isArray() || updates.isEmpty() || updates.size() > 2) {
-            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credentialStatus",
-                    "credentialStatus is the entry to update, or a list of one or two changes"));
-        }
-        for (int i = 0; i < updates.size(); i++) {
-            String s = updates.get(i).path("status").asText("");
-            switch (s) {
-                case "revoked" -> service.setStatus(id, StatusPurpose.REVOCATION, true, actor);
-                case "suspended" -> service.setStatus(id, StatusPurpose.SUSPENSION, true, actor);
-                case "active" -> service.setStatus(id, StatusPurpose.SUSPENSION, false, actor);
-                default -> throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credentialStatus/" + i + "/status",
-                        "status is revoked, suspended or active"));
-            }
-        }
-        ctx.status(200).contentType("application/json").result("{}");
     }
 
     private void audit(Context ctx) {
