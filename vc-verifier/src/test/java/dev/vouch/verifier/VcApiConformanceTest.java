@@ -241,6 +241,32 @@ class VcApiConformanceTest {
         assertVerified(verify(sign(validVc(), "eddsa-jcs-2022"), null));
     }
 
+    // ---- vc-di-ecdsa-test-suite, verifier side (the issuer signs with Ed25519 only, so its issuer cases do not apply)
+
+    private ObjectNode signP256(String cryptosuite) {
+        KeyPair p256 = KeyPair.generate(KeyType.P256, RANDOM);
+        ObjectNode vc = validVc();
+        vc.put("issuer", KeyDids.of(p256.publicKey()).toString());
+        return DataIntegrity.sign(vc, p256, ProofOptions.assertion(cryptosuite, KeyDids.methodId(p256.publicKey()), now),
+                BundledContexts.standard());
+    }
+
+    @Test
+    void mustVerifyAValidVcWithAnEcdsaRdfc2019OrEcdsaJcs2019Proof_P256() throws Exception {
+        assertVerified(verify(signP256("ecdsa-rdfc-2019"), null));
+        assertVerified(verify(signP256("ecdsa-jcs-2019"), null));
+    }
+
+    @Test
+    void ecdsaProofWithAlteredClaimOrAnotherSuitesName_errorMustBeRaised() throws Exception {
+        ObjectNode altered = signP256("ecdsa-rdfc-2019");
+        ((ObjectNode) altered.get("credentialSubject")).put("name", "AnotherClaim");
+        assertRefused(verify(altered, null), "#PROOF_VERIFICATION_ERROR");
+        ObjectNode relabelled = signP256("ecdsa-rdfc-2019");
+        proof(relabelled).put("cryptosuite", "eddsa-rdfc-2022");
+        assertRefused(verify(relabelled, null), "#PROOF_VERIFICATION_ERROR");
+    }
+
     // ---- data-integrity-test-suite-assertion suites/verify.js
 
     @Test

@@ -169,9 +169,12 @@ class VcApiDataModelSuiteTest {
     @MethodSource("failingPresentationInputs")
     void failingPresentationInput_isRefusedByTheVerifier(String name) throws Exception {
         JsonNode vp = Vectors.json(DIR + name);
+        // with a challenge this verifier issued, so the refusal is for the presentation, not for a missing challenge
+        String challenge = JsonCodec.parse(post(verifier.port(), "/challenges", "{}").body()).get("challenge").asText();
         HttpResponse<String> r = post(verifier.port(), "/presentations/verify", "{\"verifiablePresentation\":" + vp
-                + ",\"options\":{\"checks\":[]}}");
+                + ",\"options\":{\"checks\":[],\"challenge\":\"" + challenge + "\",\"domain\":\"https://verifier.example\"}}");
         assertEquals(400, r.statusCode(), name + ": " + r.body());
         assertEquals("application/problem+json", r.headers().firstValue("content-type").orElse(""), name);
+        assertTrue(!JsonCodec.parse(r.body()).get("type").asText().endsWith("#INVALID_CHALLENGE_ERROR"), name + ": " + r.body());
     }
 }
