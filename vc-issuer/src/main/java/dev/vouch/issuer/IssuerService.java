@@ -271,7 +271,7 @@ public final class IssuerService {
         OrgKey key = activeKey();
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Instant until = now.plus(config.credentialValidity());
-        String id = "urn:uuid:" + new UUID(random.nextLong(), random.nextLong());
+        String id = "urn:uuid:" + randomUuid();
         IssuedCredential rec = store.issue(id, agentDid, now, until, key.id(), new IssuerStore.Audit(actor, "credential.issue", id,
                 JsonCodec.writeString(Map.of("agent", agentDid.toString(), "format", format.name(), "validUntil", until.toString()))));
         ObjectNode vc = agent.claims(did, config.organizationName()).credential(URI.create(id), now, until, List.of(
@@ -324,7 +324,7 @@ public final class IssuerService {
         }
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         if (!vc.has("id")) {
-            vc.put("id", "urn:uuid:" + new UUID(random.nextLong(), random.nextLong()));
+            vc.put("id", "urn:uuid:" + randomUuid());
         }
         if (version == dev.vouch.vc.Credential.Version.V2_0 && !vc.has("validFrom")) {
             vc.put("validFrom", now.toString());
@@ -386,6 +386,13 @@ public final class IssuerService {
             case EDDSA_JCS_2022 -> DataIntegrity.sign(vc, signer, ProofOptions.assertion("eddsa-jcs-2022", multikeyVm(key), now), contexts);
             case VC_JWT -> dev.vouch.vc.jose.EnvelopedCredential.of(VcJose.secureCredential(vc, signer, joseKid(key), now));
         };
+    }
+
+    /** An RFC 9562 version 4 UUID from this service's {@code SecureRandom}: random bits with the version and variant set. */
+    private UUID randomUuid() {
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(msb, lsb);
     }
 
     /** Whether a credential this issuer recorded is neither revoked nor suspended. */

@@ -228,6 +228,10 @@ class VcApiConformanceTest {
         for (String p : new String[] {"@context", "type", "issuer", "credentialSubject"}) {
             assertTrue(payload.has(p), p);
         }
+        // an id the issuer adds is a URL: an RFC 9562 version 4 UUID URN
+        java.util.UUID id = java.util.UUID.fromString(payload.get("id").asText().substring("urn:uuid:".length()));
+        assertEquals(4, id.version());
+        assertEquals(2, id.variant());
         assertEquals(V2, payload.get("@context").get(0).asText());
         assertVerifies(vc);
     }
