@@ -166,6 +166,22 @@ class VcApiP256Test {
     }
 
     @Test
+    void adminApi_takesTheSameFormatNames_includingTheJcsSuites() throws Exception {
+        start(true);
+        assertEquals(201, send("POST", "/admin/agents", "{\"did\":\"" + SUBJECT + "\",\"name\":\"a\",\"operator\":{\"name\":\"o\"}}")
+                .statusCode());
+        for (String format : new String[] {"eddsa-jcs-2022", "ecdsa-jcs-2019"}) {
+            HttpResponse<String> r = send("POST", "/admin/agents/" + SUBJECT + "/credentials?format=" + format, null);
+            assertEquals(201, r.statusCode(), r.body());
+            JsonNode vc = JsonCodec.parse(r.body()).get("verifiableCredential");
+            assertEquals(format, vc.get("proof").get("cryptosuite").asText());
+            assertVerifies(vc.toString());
+        }
+        HttpResponse<String> mismatch = send("POST", "/admin/agents/" + SUBJECT + "/credentials?format=eddsa-jcs-2022&alg=ES256", null);
+        assertEquals(400, mismatch.statusCode(), mismatch.body());
+    }
+
+    @Test
     void withoutAP256Key_p256FormatsAreAProblemAtTheOption() throws Exception {
         start(false);
         String[][] cases = {
