@@ -50,7 +50,7 @@ final class IssuerCommand {
         @Option(names = "--validity", description = "AgentCredential validity, ISO 8601 (default PT1H).")
         String validity;
 
-        @Option(names = "--p256", description = "Also keep a P-256 assertion key (ES256, ecdsa-rdfc-2019); did:web only.")
+        @Option(names = "--p256", description = "Also keep a P-256 assertion key (ES256, ecdsa-rdfc-2019, ecdsa-jcs-2019); did:web only.")
         Boolean p256;
 
         @Option(names = "--tls-self-signed", description = "Serve HTTPS with a certificate made on the spot (written to DIR/tls-cert.pem).")
@@ -61,6 +61,11 @@ final class IssuerCommand {
 
         @Option(names = "--tls-key", description = "PEM PKCS#8 private key for --tls-cert.")
         String tlsKey;
+
+        @Option(names = "--vc-api-open-for-conformance", description = {
+            "For local runs of the W3C conformance suites only: /credentials/issue and /credentials/status take requests "
+                + "without a token, and credentials may use inline JSON-LD contexts and the W3C examples context."})
+        boolean vcApiOpen;
 
         @Override
         public Integer call() throws Exception {
@@ -86,7 +91,15 @@ final class IssuerCommand {
                 tls = Optional.of(Pem.serverContext(settings.tlsCert().get(), settings.tlsKey().orElseThrow()));
             }
             IssuerConfig config = settings.config(secret(settings.data()), Optional.ofNullable(System.getenv("VOUCH_ADMIN_TOKEN")));
-            IssuerServer server = IssuerServer.start(config, tls, Clock.systemUTC());
+            IssuerServer server = IssuerServer.start(config, tls, Clock.systemUTC(),
+                    vcApiOpen ? IssuerServer.VcApiAccess.OPEN_FOR_LOCAL_CONFORMANCE_RUNS : IssuerServer.VcApiAccess.TOKEN);
+            if (vcApiOpen) {
+                // a log line like every other on standard error, so JSON log collectors see it too
+                org.slf4j.LoggerFactory.getLogger(IssuerCommand.class).atWarn()
+                        .setMessage("VC-API open for local conformance runs: anyone who reaches this server can issue and revoke "
+                                + "credentials through /credentials/issue and /credentials/status")
+                        .addKeyValue("event", "vc-api-open").log();
+            }
             server.service().firstAdminToken().ifPresent(t -> System.out.println("admin token (shown once, keep it): " + t));
             System.out.println("issuer " + server.service().did() + " serving " + config.publicUrl() + " on 127.0.0.1:" + server.port());
             CountDownLatch stopped = new CountDownLatch(1);

@@ -172,6 +172,39 @@ class IssuerServeProcessTest {
     }
 
     @Test
+    void serve_vcApiOpenForConformance_issuesWithoutATokenAndSaysSoInTheJsonLog() throws Exception {
+        int port = freePort();
+        Files.writeString(dir.resolve("issuer.yaml"), "data: open\ndidMethod: key\npublicUrl: http://localhost:%d\n".formatted(port));
+        Process p = serve(Map.of("VOUCH_ISSUER_PORT", Integer.toString(port), "VOUCH_SECRET", SECRET, "VOUCH_ADMIN_TOKEN", ADMIN),
+                "--config", dir.resolve("issuer.yaml").toString(), "--vc-api-open-for-conformance");
+        String base = "http://127.0.0.1:" + port;
+        String request = "{\"credential\":{\"@context\":[\"https://www.w3.org/ns/credentials/v2\"],\"type\":[\"VerifiableCredential\"],"
+                + "\"credentialSubject\":{\"id\":\"did:example:subject\"}},\"options\":{\"cryptosuite\":\"eddsa-jcs-2022\"}}";
+        try {
+            HttpResponse<String> issued = send("POST", base + "/credentials/issue", request, null, Map.of("Content-Type", "application/json"));
+            assertEquals(201, issued.statusCode(), issued.body());
+            assertEquals("eddsa-jcs-2022", JsonCodec.parse(issued.body()).at("/verifiableCredential/proof/cryptosuite").asText());
+            assertEquals(401, send("POST", base + "/admin/agents", "{}", null, Map.of()).statusCode(), "only the VC-API is open");
+            assertTrue(send("GET", base + "/metrics", null, null, Map.of()).body()
+                    .contains("vouch_issuer_credentials_issued_total{format=\"eddsa_jcs_2022\"} 1\n"));
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        }
+        List<JsonNode> warnings = new ArrayList<>();
+        for (String line : Files.readString(dir.resolve("err.txt")).split("\n")) {
+            if (!line.isBlank()) {
+                JsonNode l = JsonCodec.parse(line); // the warning is a JSON line like every other
+                if ("vc-api-open".equals(fields(l).get("event"))) {
+                    warnings.add(l);
+                }
+            }
+        }
+        assertEquals(1, warnings.size());
+        assertEquals("WARN", warnings.get(0).get("level").asText());
+    }
+
+    @Test
     void serve_sigtermUnderIssuanceLoad_everyAnsweredIssuanceIsStoredAndTheAuditChainVerifies() throws Exception {
         int port = freePort();
         Process p = serve(Map.of("VOUCH_SECRET", SECRET, "VOUCH_ADMIN_TOKEN", ADMIN, "VOUCH_ISSUER_DID_METHOD", "key"),

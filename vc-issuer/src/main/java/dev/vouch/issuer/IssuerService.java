@@ -67,6 +67,12 @@ public final class IssuerService {
     private record SignedList(long version, Instant validUntil, String token) {
     }
 
+    /** Held only here, and copied on the way out: the node is mutable. */
+    private record SignedDocument(long version, Instant validUntil, ObjectNode document) {
+    }
+
+    private final Map<Integer, SignedDocument> signedDocuments = new ConcurrentHashMap<>();
+
     public IssuerService(IssuerStore store, IssuerConfig config, Clock clock, SecureRandom random) {
         this.store = Objects.requireNonNull(store, "store");
         this.config = Objects.requireNonNull(config, "config");
@@ -239,6 +245,7 @@ public final class IssuerService {
                 new IssuerStore.Audit(actor, "key.activate", next.id(), "{}"));
         active.clear();
         signedLists.clear();
+        signedDocuments.clear();
         log.atInfo().setMessage("org key rotated").addKeyValue("event", "key.activate").addKeyValue("keyId", id)
                 .addKeyValue("deprecated", old.id()).addKeyValue("retireAfter", clock.instant().plus(config.credentialValidity()).toString()).log();
     }
@@ -301,19 +308,23 @@ public final class IssuerService {
     /** How a credential is secured, and so which org key signs it. */
     public enum Format {
         /** vc+jwt with the Ed25519 key ({@code EdDSA}), the default. */
-        VC_JWT(KeyType.ED25519, "eddsa-rdfc-2022"),
+        VC_JWT(KeyType.ED25519, "eddsa-rdfc-2022", "vc+jwt"),
         /** vc+jwt with the P-256 key ({@code ES256}). */
-        VC_JWT_ES256(KeyType.P256, "ecdsa-rdfc-2019"),
-        EDDSA_RDFC_2022(KeyType.ED25519, "eddsa-rdfc-2022"),
-        ECDSA_RDFC_2019(KeyType.P256, "ecdsa-rdfc-2019");
+        VC_JWT_ES256(KeyType.P256, "ecdsa-rdfc-2019", "vc+jwt"),
+        EDDSA_RDFC_2022(KeyType.ED25519, "eddsa-rdfc-2022", "eddsa-rdfc-2022"),
+        EDDSA_JCS_2022(KeyType.ED25519, "eddsa-jcs-2022", "eddsa-jcs-2022"),
+        ECDSA_RDFC_2019(KeyType.P256, "ecdsa-rdfc-2019", "ecdsa-rdfc-2019"),
+        ECDSA_JCS_2019(KeyType.P256, "ecdsa-jcs-2019", "ecdsa-jcs-2019");
 
         private final KeyType keyType;
-        /** The Data Integrity suite for this key type, used too when VC 1.1 input cannot be a vc+jwt. */
+        /** The Data Integrity suite: this format's own, or for a vc+jwt the one used when VC 1.1 input cannot be a vc+jwt. */
         private final String cryptosuite;
+        private final String formatName;
 
-        Format(KeyType keyType, String cryptosuite) {
+        Format(KeyType keyType, String cryptosuite, String formatName) {
             this.keyType = keyType;
             this.cryptosuite = cryptosuite;
+            this.formatName = formatName;
         }
 
         public KeyType keyType() {
@@ -321,15 +332,22 @@ public final class IssuerService {
         }
 
         boolean dataIntegrity() {
-            return this == EDDSA_RDFC_2022 || this == ECDSA_RDFC_2019;
+            return !formatName.equals("vc+jwt");
+        }
+
+        /** VC 1.1 has no vc+jwt form in VC-JOSE-COSE, so a vc+jwt request for it is secured with the key's RDFC suite. */
+        Format forVc11() {
+            return dataIntegrity() ? this : keyType == KeyType.P256 ? ECDSA_RDFC_2019 : EDDSA_RDFC_2022;
         }
 
         /**
-         * The format a request names: {@code format} is {@code vc+jwt} (default), {@code eddsa-rdfc-2022} or
-         * {@code ecdsa-rdfc-2019}; {@code alg} ({@code EdDSA} default, or {@code ES256}) picks the key of a vc+jwt
-         * and, when given with a Data Integrity format, must match its suite.
+         * The format a request names: {@code format} is {@code vc+jwt} (default) or a cryptosuite,
+         * {@code eddsa-rdfc-2022}, {@code eddsa-jcs-2022}, {@code ecdsa-rdfc-2019} or {@code ecdsa-jcs-2019};
+         * {@code alg} ({@code EdDSA} default, or {@code ES256}) picks the key of a vc+jwt and, when given with a
+         * cryptosuite, must match it.
          *
-         * @throws ProblemException {@code MALFORMED_VALUE_ERROR} for an unknown format or a mismatched alg
+         * @throws ProblemException {@code MALFORMED_VALUE_ERROR} at {@code /format} or {@code /alg} for an unknown
+         *     format or a mismatched alg
          */
         public static Format select(Optional<String> format, Optional<String> alg) {
             String f = format.orElse("vc+jwt");
@@ -339,13 +357,14 @@ public final class IssuerService {
                 default -> throw new ProblemException(dev.vouch.problem.Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/alg",
                         "alg is EdDSA or ES256"));
             });
-            Format out = switch (f) {
-                case "vc+jwt" -> key.orElse(KeyType.ED25519) == KeyType.P256 ? VC_JWT_ES256 : VC_JWT;
-                case "eddsa-rdfc-2022" -> EDDSA_RDFC_2022;
-                case "ecdsa-rdfc-2019" -> ECDSA_RDFC_2019;
-                default -> throw new ProblemException(dev.vouch.problem.Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/format",
-                        "format is vc+jwt, eddsa-rdfc-2022 or ecdsa-rdfc-2019"));
-            };
+            Format out;
+            if (f.equals("vc+jwt")) {
+                out = key.orElse(KeyType.ED25519) == KeyType.P256 ? VC_JWT_ES256 : VC_JWT;
+            } else {
+                out = java.util.Arrays.stream(values()).filter(x -> x.dataIntegrity() && x.formatName.equals(f)).findFirst()
+                        .orElseThrow(() -> new ProblemException(dev.vouch.problem.Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/format",
+                                "format is vc+jwt, eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019 or ecdsa-jcs-2019")));
+            }
             if (key.isPresent() && key.get() != out.keyType) {
                 throw new ProblemException(dev.vouch.problem.Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/alg",
                         f + " does not sign with " + alg.get()));
@@ -354,10 +373,15 @@ public final class IssuerService {
         }
     }
 
+    /** Whether this issuer has an active key for {@code format} (a P-256 key only with {@code p256: true}). */
+    public boolean canSign(Format format) {
+        return activeKey(format.keyType()).isPresent();
+    }
+
     /** The active key for a format. */
     private OrgKey signingKey(Format format) {
         return activeKey(format.keyType()).orElseThrow(() -> new ProblemException(ProblemType.ALGORITHM_NOT_ALLOWED,
-                "this issuer has no " + format.keyType() + " key; start it with p256: true to issue ES256 and ecdsa-rdfc-2019"));
+                "this issuer has no " + format.keyType() + " key; start it with p256: true to issue ES256, ecdsa-rdfc-2019 and ecdsa-jcs-2019"));
     }
 
     /** An issued credential: the secured form and its record. */
@@ -381,7 +405,7 @@ public final class IssuerService {
         OrgKey key = signingKey(format);
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Instant until = now.plus(config.credentialValidity());
-        String id = "urn:uuid:" + new UUID(random.nextLong(), random.nextLong());
+        String id = "urn:uuid:" + randomUuid();
         IssuedCredential rec = store.issue(id, agentDid, now, until, key.id(), new IssuerStore.Audit(actor, "credential.issue", id,
                 JsonCodec.writeString(Map.of("agent", agentDid.toString(), "format", format.name(), "validUntil", until.toString()))));
         ObjectNode vc = agent.claims(did, config.organizationName()).credential(URI.create(id), now, until, List.of(
@@ -398,22 +422,41 @@ public final class IssuerService {
 
     /**
      * Issues a caller-supplied credential (W3C VC-API {@code /credentials/issue}): the issuer becomes this org,
-     * an id and {@code validFrom} are added when missing, and, when {@code withStatus}, revocation and suspension
-     * entries. VC 1.1 input is secured with eddsa-rdfc-2022 only.
+     * an id and {@code validFrom} (VC 1.1: {@code issuanceDate}) are added when missing, and one status entry per
+     * purpose in {@code statuses} (an object for one, an array for two). VC 1.1 input asked for as a vc+jwt gets
+     * the RDFC suite of the same key instead ({@link Format#forVc11}), and is counted as such. Whatever the format, the document must pass the data
+     * model and safe JSON-LD processing over {@code contexts} first, so nothing is signed that a verifier would
+     * read differently.
      *
      * @throws ProblemException {@code MALFORMED_VALUE_ERROR} (with a pointer) for a credential that breaks the data
-     *     model or names another issuer
+     *     model or names another issuer; {@code DATA_LOSS_DETECTION_ERROR}, {@code PROOF_TRANSFORMATION_ERROR} for one
+     *     that JSON-LD processing would change or cannot process
      */
-    public ObjectNode issueDocument(ObjectNode input, Format format, boolean withStatus, String actor) {
-        return measured(format, () -> secureDocument(input, format, withStatus, actor));
+    public ObjectNode issueDocument(ObjectNode input, Format format, java.util.Set<StatusPurpose> statuses, String actor,
+                                    BundledContexts contexts) {
+        Format secured = version(input) == dev.vouch.vc.Credential.Version.V1_1 ? format.forVc11() : format;
+        return measured(secured, () -> secureDocument(input, secured, statuses, actor, contexts));
     }
 
-    private ObjectNode secureDocument(ObjectNode input, Format format, boolean withStatus, String actor) {
+    private static dev.vouch.vc.Credential.Version version(ObjectNode vc) {
+        com.fasterxml.jackson.databind.JsonNode context = vc.path("@context");
+        return BundledContexts.CREDENTIALS_V1.equals(context.isArray() ? context.path(0).asText() : context.asText())
+                ? dev.vouch.vc.Credential.Version.V1_1 : dev.vouch.vc.Credential.Version.V2_0;
+    }
+
+    private ObjectNode secureDocument(ObjectNode input, Format format, java.util.Set<StatusPurpose> statuses, String actor,
+                                      BundledContexts contexts) {
         ObjectNode vc = input.deepCopy();
-        dev.vouch.vc.Credential.Version version = "https://www.w3.org/2018/credentials/v1".equals(
-                vc.path("@context").path(0).asText()) ? dev.vouch.vc.Credential.Version.V1_1 : dev.vouch.vc.Credential.Version.V2_0;
+        com.fasterxml.jackson.databind.JsonNode context = vc.path("@context");
+        dev.vouch.vc.Credential.Version version = version(vc);
         com.fasterxml.jackson.databind.JsonNode issuer = vc.get("issuer");
-        String issuerId = issuer == null ? null : issuer.isObject() ? issuer.path("id").asText(null) : issuer.asText(null);
+        com.fasterxml.jackson.databind.JsonNode idNode = issuer != null && issuer.isObject() ? issuer.get("id") : issuer;
+        if (idNode != null && !idNode.isTextual()) {
+            // VC DM 2.0 §4.7: the issuer is a URL or an object whose id is one; a null is not "absent"
+            throw new ProblemException(dev.vouch.problem.Problem.at(ProblemType.MALFORMED_VALUE_ERROR,
+                    "/credential/issuer" + (issuer.isObject() ? "/id" : ""), "the issuer is a URL, or an object whose id is one"));
+        }
+        String issuerId = idNode == null ? null : idNode.asText();
         if (issuerId != null && !issuerId.equals(did.toString())) {
             throw new ProblemException(dev.vouch.problem.Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credential/issuer",
                     "this service issues as " + did + ", not " + issuerId));
@@ -425,7 +468,7 @@ public final class IssuerService {
         }
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         if (!vc.has("id")) {
-            vc.put("id", "urn:uuid:" + new UUID(random.nextLong(), random.nextLong()));
+            vc.put("id", "urn:uuid:" + randomUuid());
         }
         if (version == dev.vouch.vc.Credential.Version.V2_0 && !vc.has("validFrom")) {
             vc.put("validFrom", now.toString());
@@ -433,36 +476,63 @@ public final class IssuerService {
         if (version == dev.vouch.vc.Credential.Version.V1_1 && !vc.has("issuanceDate")) {
             vc.put("issuanceDate", now.toString());
         }
+        if (version == dev.vouch.vc.Credential.Version.V1_1) {
+            // the VC 1.1 context does not define the proof's terms; Data Integrity §2.1 adds its own context
+            if (!context.isArray()) {
+                vc.putArray("@context").add(BundledContexts.CREDENTIALS_V1);
+            }
+            com.fasterxml.jackson.databind.node.ArrayNode ctx = (com.fasterxml.jackson.databind.node.ArrayNode) vc.get("@context");
+            boolean present = false;
+            for (com.fasterxml.jackson.databind.JsonNode c : ctx) {
+                present |= BundledContexts.DATA_INTEGRITY_V2.equals(c.asText());
+            }
+            if (!present) {
+                ctx.add(BundledContexts.DATA_INTEGRITY_V2);
+            }
+        }
         dev.vouch.vc.Credential parsed = dev.vouch.vc.Credential.of(vc);
         OrgKey key = signingKey(format);
-        if (withStatus) {
+        if (!statuses.isEmpty()) {
+            if (store.credential(parsed.id().orElseThrow().toString()).isPresent()) {
+                // the id names the credential in status updates, so it must name one
+                throw new ProblemException(dev.vouch.problem.Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credential/id",
+                        "a credential with id " + parsed.id().get() + " was already issued"));
+            }
             Did subject = parsed.subjects().get(0).id().flatMap(Did::tryParse).orElse(did);
             IssuedCredential rec = store.issue(parsed.id().orElseThrow().toString(), subject, now,
                     parsed.validUntil().orElse(now.plus(Duration.ofDays(3650))), key.id(),
                     new IssuerStore.Audit(actor, "credential.issue", parsed.id().orElseThrow().toString(), "{\"via\":\"vc-api\"}"));
-            com.fasterxml.jackson.databind.node.ArrayNode st = vc.putArray("credentialStatus");
-            st.add(AgentClaims.statusEntry(statusListUrl(rec.revocationList()), StatusPurpose.REVOCATION.value(), rec.revocationIndex()));
-            st.add(AgentClaims.statusEntry(statusListUrl(rec.suspensionList()), StatusPurpose.SUSPENSION.value(), rec.suspensionIndex()));
-        }
-        KeyPair signer = signers.get(key.id());
-        if (format.dataIntegrity() || version == dev.vouch.vc.Credential.Version.V1_1) {
-            if (version == dev.vouch.vc.Credential.Version.V1_1) {
-                // the VC 1.1 context does not define the proof's terms; Data Integrity §2.1 adds its own context
-                if (vc.path("@context").isTextual()) {
-                    vc.putArray("@context").add(dev.vouch.vc.Credential.Version.V1_1 == version ? "https://www.w3.org/2018/credentials/v1" : "");
-                }
-                com.fasterxml.jackson.databind.node.ArrayNode ctx = vc.withArray("@context");
-                boolean present = false;
-                for (com.fasterxml.jackson.databind.JsonNode c : ctx) {
-                    present |= BundledContexts.DATA_INTEGRITY_V2.equals(c.asText());
-                }
-                if (!present) {
-                    ctx.add(BundledContexts.DATA_INTEGRITY_V2);
-                }
+            List<ObjectNode> entries = new java.util.ArrayList<>();
+            if (statuses.contains(StatusPurpose.REVOCATION)) {
+                entries.add(AgentClaims.statusEntry(statusListUrl(rec.revocationList()), StatusPurpose.REVOCATION.value(),
+                        rec.revocationIndex()));
             }
-            return DataIntegrity.sign(vc, signer, ProofOptions.assertion(format.cryptosuite, multikeyVm(key), now), BundledContexts.standard());
+            if (statuses.contains(StatusPurpose.SUSPENSION)) {
+                entries.add(AgentClaims.statusEntry(statusListUrl(rec.suspensionList()), StatusPurpose.SUSPENSION.value(),
+                        rec.suspensionIndex()));
+            }
+            if (entries.size() == 1) {
+                vc.set("credentialStatus", entries.get(0));
+            } else {
+                vc.putArray("credentialStatus").addAll(entries);
+            }
+            parsed = dev.vouch.vc.Credential.of(vc);
+        }
+        ObjectNode unsecured = vc.deepCopy();
+        unsecured.remove("proof");
+        dev.vouch.jsonld.Rdfc.canonicalize(unsecured, contexts);
+        KeyPair signer = signers.get(key.id());
+        if (format.dataIntegrity()) {
+            return DataIntegrity.sign(vc, signer, ProofOptions.assertion(format.cryptosuite, multikeyVm(key), now), contexts);
         }
         return dev.vouch.vc.jose.EnvelopedCredential.of(VcJose.secureCredential(vc, signer, joseKid(key), now));
+    }
+
+    /** An RFC 9562 version 4 UUID from this service's {@code SecureRandom}: random bits with the version and variant set. */
+    private UUID randomUuid() {
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(msb, lsb);
     }
 
     /** Whether a credential this issuer recorded is neither revoked nor suspended. */
@@ -492,6 +562,31 @@ public final class IssuerService {
         String action = set ? (purpose == StatusPurpose.REVOCATION ? "revoke" : "suspend") : "reinstate";
         store.setStatus(credentialId, purpose, set, new IssuerStore.Audit(actor, "credential." + action, credentialId, "{}"));
         metrics.statusChanged(action);
+    }
+
+    /**
+     * The status list credential as a JSON document with an eddsa-rdfc-2022 proof, for clients that ask for JSON
+     * (the W3C status list suite dereferences lists as JSON-LD). Made again, like the vc+jwt form, only when the list
+     * changed or the last one is near expiry.
+     */
+    public Optional<ObjectNode> statusListDocument(int listId) {
+        Optional<StatusListRecord> rec = store.statusList(listId);
+        if (rec.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        SignedDocument cached = signedDocuments.get(listId);
+        if (cached != null && cached.version() == rec.get().version() && now.plus(STATUS_LIST_VALIDITY.dividedBy(2)).isBefore(cached.validUntil())) {
+            return Optional.of(cached.document().deepCopy());
+        }
+        OrgKey key = activeKey();
+        Instant from = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant until = from.plus(STATUS_LIST_VALIDITY);
+        ObjectNode vc = StatusListCredentials.credential(statusListUrl(listId), did.toString(), rec.get().purpose(), rec.get().bits(), from, until);
+        ObjectNode signed = DataIntegrity.sign(vc, signers.get(key.id()), ProofOptions.assertion("eddsa-rdfc-2022", multikeyVm(key), from),
+                BundledContexts.standard());
+        signedDocuments.put(listId, new SignedDocument(rec.get().version(), until, signed));
+        return Optional.of(signed.deepCopy());
     }
 
     /** The signed status list credential, made again only when the list changed or the last one is near expiry. */

@@ -104,10 +104,19 @@ public final class Verifier {
 
     /** Verifies a credential: a vc+jwt (or VC 1.1 JWT) as text, or a Data Integrity document as JSON. */
     public VerificationResult verifyCredential(String input) {
+        return verifyCredential(input, VerifyOptions.defaults());
+    }
+
+    /**
+     * Verifies a credential as {@link #verifyCredential(String)} does, with the proof purpose, challenge and domain
+     * the caller expects of a Data Integrity proof.
+     */
+    public VerificationResult verifyCredential(String input, VerifyOptions options) {
+        Objects.requireNonNull(options, "options");
         RESOLUTIONS.get()[0] = 0;
         Set<Check> checked = EnumSet.noneOf(Check.class);
         try {
-            Secured s = secured(input, checked);
+            Secured s = secured(input, options, checked);
             Optional<AgentIdentity> agent = accept(s, checked);
             return VerificationResult.verified(agent, List.of(), checked);
         } catch (ProblemException e) {
@@ -264,9 +273,19 @@ public final class Verifier {
         }
     }
 
-    private Secured secured(String input, Set<Check> checked) {
+    private Secured secured(String input, VerifyOptions options, Set<Check> checked) {
         checkSize(input);
-        Secured s = looksLikeJwt(input) ? jwt(input.trim()) : dataIntegrity(JsonCodec.parseObject(input.getBytes(StandardCharsets.UTF_8)));
+        Secured s;
+        if (looksLikeJwt(input)) {
+            if (!options.isDefault()) {
+                // a vc+jwt is its issuer's assertion; it has no proof purpose, challenge or domain to match
+                throw new ProblemException(ProblemType.PROOF_VERIFICATION_ERROR,
+                        "a JWT credential is an assertion; it cannot meet the expected proof purpose, challenge or domain");
+            }
+            s = jwt(input.trim());
+        } else {
+            s = dataIntegrity(JsonCodec.parseObject(input.getBytes(StandardCharsets.UTF_8)), options);
+        }
         checked.add(Check.DATA_MODEL);
         checked.add(Check.PROOF);
         return s;
@@ -279,9 +298,13 @@ public final class Verifier {
     }
 
     private Secured dataIntegrity(ObjectNode json) {
+        return dataIntegrity(json, VerifyOptions.defaults());
+    }
+
+    private Secured dataIntegrity(ObjectNode json, VerifyOptions options) {
         Credential credential = Credential.of(json);
         List<DataIntegrity.VerifiedProof> proofs = DataIntegrity.verify(json, resolver,
-                new DataIntegrity.Expectations(dev.vouch.did.Relationship.ASSERTION_METHOD, Optional.empty(), Optional.empty(), clock,
+                new DataIntegrity.Expectations(options.proofPurpose(), options.challenge(), options.domain(), clock,
                         policy.maxClockSkew()), contexts);
         VerificationMethod vm = proofs.get(0).method();
         if (!vm.id().did().toString().equals(credential.issuer().id().toString())) {

@@ -97,7 +97,7 @@ class VerifierServerTest {
                 java.util.Base64.getUrlDecoder().decode(vcJwt().split("\\.")[1])).without(List.of("iat", "exp")),
                 KeyPair.generate(KeyType.ED25519, RANDOM), KeyDids.methodId(orgKey.publicKey()), now)));
         HttpResponse<String> bad = post("/credentials/verify", forged.toString());
-        assertEquals(422, bad.statusCode(), bad.body());
+        assertEquals(400, bad.statusCode(), bad.body());
         assertEquals("application/problem+json", bad.headers().firstValue("content-type").orElse(""));
         JsonNode problem = JsonCodec.parse(bad.body());
         assertFalse(problem.get("verified").asBoolean());

@@ -56,6 +56,19 @@ public final class IssuerServer implements AutoCloseable {
     /** How long a stop waits for requests in flight. */
     public static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(10);
 
+    /** Who may call the W3C VC-API endpoints {@code /credentials/issue} and {@code /credentials/status}. */
+    public enum VcApiAccess {
+        /** Holders of an admin token with the issue (or revoke) role, as for the admin API. */
+        TOKEN,
+        /**
+         * Anyone who reaches the server, with inline JSON-LD contexts and the W3C examples context accepted in
+         * credentials: what the W3C conformance suites need, since they post without credentials and with such
+         * documents. For local conformance runs only; the server listens on 127.0.0.1.
+         */
+        OPEN_FOR_LOCAL_CONFORMANCE_RUNS
+    }
+
+
     private final IssuerService service;
     private final IssuerStore store;
     private final AdminAuth auth;
@@ -63,7 +76,8 @@ public final class IssuerServer implements AutoCloseable {
     private final dev.vouch.issuer.oid4vci.Oid4vciEndpoints oid4vci;
     private final AtomicLong requests = new AtomicLong();
 
-    private IssuerServer(IssuerService service, Optional<SSLContext> tls, int port, java.net.URI publicUrl, Clock clock) {
+    private IssuerServer(IssuerService service, Optional<SSLContext> tls, int port, java.net.URI publicUrl, Clock clock,
+                         VcApiAccess vcApiAccess) {
         this.service = service;
         this.oid4vci = new dev.vouch.issuer.oid4vci.Oid4vciEndpoints(service, publicUrl, clock);
         this.store = service.store();
@@ -134,8 +148,7 @@ public final class IssuerServer implements AutoCloseable {
             var retired = service.retireExpiredKeys(auth.require(ctx, "admin"));
             ctx.contentType("application/json").result(JsonCodec.writeString(Map.of("retired", retired)));
         });
-        app.post("/credentials/status", this::vcApiStatus);
-        app.post("/credentials/issue", this::vcApiIssue);
+        new VcApiEndpoints(service, auth, vcApiAccess).register(app);
         app.post("/admin/agents/{did}/offer", this::offer);
         oid4vci.register(app);
         app.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problems()));
@@ -155,8 +168,17 @@ public final class IssuerServer implements AutoCloseable {
         });
     }
 
-    /** Opens the store under {@code config.dataDir()} and serves on 127.0.0.1 (HTTPS when {@code tls} is given). */
+    /**
+     * Opens the store under {@code config.dataDir()} and serves on 127.0.0.1 (HTTPS when {@code tls} is given); the
+     * VC-API endpoints need a token.
+     */
     public static IssuerServer start(IssuerConfig config, Optional<SSLContext> tls, Clock clock) {
+        return start(config, tls, clock, VcApiAccess.TOKEN);
+    }
+
+    /** As {@link #start(IssuerConfig, Optional, Clock)}, with the VC-API endpoints open as {@code vcApiAccess} says. */
+    public static IssuerServer start(IssuerConfig config, Optional<SSLContext> tls, Clock clock, VcApiAccess vcApiAccess) {
+        java.util.Objects.requireNonNull(vcApiAccess, "vcApiAccess");
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
@@ -164,7 +186,7 @@ public final class IssuerServer implements AutoCloseable {
         }
         SqliteIssuerStore store = SqliteIssuerStore.open(config.dataDir().resolve("issuer.db"), clock, new SecureRandom());
         IssuerService service = new IssuerService(store, config, clock, new SecureRandom());
-        IssuerServer s = new IssuerServer(service, tls, config.port(), config.publicUrl(), clock);
+        IssuerServer s = new IssuerServer(service, tls, config.port(), config.publicUrl(), clock, vcApiAccess);
         if (tls.isPresent()) {
             s.app.start();
         } else {
@@ -234,11 +256,22 @@ public final class IssuerServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new ProblemException(ProblemType.NOT_FOUND, "no status list " + ctx.pathParam("id"));
         }
+        String accept = Optional.ofNullable(ctx.header("Accept")).orElse("").toLowerCase(java.util.Locale.ROOT);
+        if (!accept.contains("jwt") && (accept.contains("json") || accept.contains("application/vc"))) {
+            // a client that asks only for JSON (as the W3C status list suite does) gets the Data Integrity form
+            ObjectNode doc = service.statusListDocument(id).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no status list " + id));
+            String type = accept.contains("application/vc+ld+json") ? "application/vc+ld+json"
+                    : accept.contains("application/ld+json") ? "application/ld+json"
+                    : accept.contains("application/json") ? "application/json" : "application/vc";
+            ctx.contentType(type).header("Cache-Control", "max-age=60").header("Vary", "Accept").result(JsonCodec.writeString(doc));
+            return;
+        }
         String token = service.statusListCredential(id).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no status list " + id));
-        ctx.contentType("application/vc+jwt").header("Cache-Control", "max-age=60").result(token);
+        ctx.contentType("application/vc+jwt").header("Cache-Control", "max-age=60").header("Vary", "Accept").result(token);
     }
 
-    private ObjectNode body(Context ctx) {
+    /** The request body as a JSON object, bounded by the bytes actually read. */
+    static ObjectNode body(Context ctx) {
         byte[] bytes;
         try (InputStream in = ctx.bodyInputStream()) {
             bytes = in.readNBytes(MAX_BODY_BYTES + 1);
@@ -299,18 +332,7 @@ public final class IssuerServer implements AutoCloseable {
         ctx.status(201).contentType("application/json").result(JsonCodec.writeString(agentJson(stored)));
     }
 
-    private static Optional<String> optionalText(JsonNode o, String name) {
-        JsonNode v = o.get(name);
-        if (v == null) {
-            return Optional.empty();
-        }
-        if (!v.isTextual()) {
-            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options/" + name, name + " must be a string"));
-        }
-        return Optional.of(v.asText());
-    }
-
-    private static String text(JsonNode o, String name, String pointer) {
+    static String text(JsonNode o, String name, String pointer) {
         JsonNode v = o.get(name);
         if (v == null || !v.isTextual() || v.asText().isBlank() || v.asText().length() > 256) {
             throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, pointer, name + " must be a non-empty string up to 256 characters"));
@@ -393,53 +415,6 @@ public final class IssuerServer implements AutoCloseable {
             default -> throw new ProblemException(ProblemType.NOT_FOUND, "no action " + action);
         }
         ctx.status(204);
-    }
-
-    /**
-     * VC-API issue: {@code {"credential": {…}, "options": {"format": "vc+jwt" | "eddsa-rdfc-2022" | "ecdsa-rdfc-2019",
-     * "alg": "EdDSA" | "ES256", "credentialStatus":
-     * {"type": "BitstringStatusListEntry"}}}} answers 201 {@code {"verifiableCredential": …}}.
-     */
-    private void vcApiIssue(Context ctx) {
-        String actor = auth.require(ctx, "issue");
-        ObjectNode b = body(ctx);
-        JsonNode credential = b.get("credential");
-        if (credential == null || !credential.isObject()) {
-            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credential", "credential must be an object"));
-        }
-        JsonNode options = b.path("options");
-        IssuerService.Format format;
-        try {
-            format = IssuerService.Format.select(optionalText(options, "format"), optionalText(options, "alg"));
-        } catch (ProblemException e) {
-            throw new ProblemException(Problem.at(e.type(), "/options" + e.problem().pointer().orElse(""), e.problem().detail()));
-        }
-        ObjectNode vc = service.issueDocument((ObjectNode) credential, format, options.has("credentialStatus"), actor);
-        ObjectNode out = JsonCodec.mapper().createObjectNode();
-        out.set("verifiableCredential", vc);
-        ctx.status(201).contentType("application/json").result(JsonCodec.writeString(out));
-    }
-
-    /** VC-API: {@code {"credentialId": …, "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"|"suspended"|"active"}]}}. */
-    private void vcApiStatus(Context ctx) {
-        String actor = auth.require(ctx, "revoke");
-        ObjectNode b = body(ctx);
-        String id = text(b, "credentialId", "/credentialId");
-        JsonNode updates = b.path("credentialStatus");
-        if (!updates.isArray() || updates.isEmpty()) {
-            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credentialStatus", "credentialStatus must list the changes"));
-        }
-        for (int i = 0; i < updates.size(); i++) {
-            String s = updates.get(i).path("status").asText("");
-            switch (s) {
-                case "revoked" -> service.setStatus(id, StatusPurpose.REVOCATION, true, actor);
-                case "suspended" -> service.setStatus(id, StatusPurpose.SUSPENSION, true, actor);
-                case "active" -> service.setStatus(id, StatusPurpose.SUSPENSION, false, actor);
-                default -> throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credentialStatus/" + i + "/status",
-                        "status is revoked, suspended or active"));
-            }
-        }
-        ctx.status(200).contentType("application/json").result("{}");
     }
 
     private void audit(Context ctx) {

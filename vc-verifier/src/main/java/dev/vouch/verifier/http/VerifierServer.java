@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vouch.codec.Base64Url;
 import dev.vouch.codec.JsonCodec;
+import dev.vouch.did.Relationship;
 import dev.vouch.problem.Problem;
 import dev.vouch.problem.ProblemException;
 import dev.vouch.problem.ProblemJson;
@@ -12,6 +13,7 @@ import dev.vouch.problem.ProblemType;
 import dev.vouch.verifier.PresentationOptions;
 import dev.vouch.verifier.VerificationResult;
 import dev.vouch.verifier.Verifier;
+import dev.vouch.verifier.VerifyOptions;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -38,8 +40,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * {@code POST /presentations/verify}, {@code POST /presentations/verify-batch}, {@code POST /challenges},
  * {@code GET /healthz}, {@code GET /metrics}.
  *
- * <p>Success is 200 with the result; a failed verification is 422 and a malformed request 400 (413 when too
- * large), both as RFC 9457 problem details carrying {@code "verified": false}. Bodies are bounded by the bytes
+ * <p>Success is 200 with the result; a failed verification and a malformed request are both 400 (413 when too
+ * large), as RFC 9457 problem details carrying {@code "verified": false} and the problem {@code type}. Bodies are bounded by the bytes
  * actually read, chunked ones included. Nothing the client sends produces a 500.
  */
 public final class VerifierServer implements AutoCloseable {
@@ -161,7 +163,41 @@ public final class VerifierServer implements AutoCloseable {
         if (vc == null) {
             throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/verifiableCredential", "verifiableCredential is required"));
         }
-        respond(ctx, verifier.verifyCredential(secured(vc, "data:application/vc+jwt,", "EnvelopedVerifiableCredential")));
+        respond(ctx, verifier.verifyCredential(secured(vc, "data:application/vc+jwt,", "EnvelopedVerifiableCredential"),
+                credentialOptions(body.path("options"))));
+    }
+
+    /**
+     * The VC-API options this endpoint acts on: {@code expectedProofPurpose}, {@code challenge}, {@code domain}.
+     * Others, such as the suites' {@code checks}, are accepted and ignored: every check always runs.
+     */
+    private static VerifyOptions credentialOptions(JsonNode options) {
+        if (options.isMissingNode() || options.isNull()) {
+            return VerifyOptions.defaults();
+        }
+        if (!options.isObject()) {
+            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options", "options must be an object"));
+        }
+        Relationship purpose = Relationship.ASSERTION_METHOD;
+        if (options.has("expectedProofPurpose")) {
+            String p = optionalText(options, "expectedProofPurpose").orElse("");
+            purpose = Relationship.fromProperty(p).filter(r -> r == Relationship.ASSERTION_METHOD || r == Relationship.AUTHENTICATION)
+                    .orElseThrow(() -> new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options/expectedProofPurpose",
+                            "expectedProofPurpose is assertionMethod or authentication")));
+        }
+        return new VerifyOptions(purpose, optionalText(options, "challenge"), optionalText(options, "domain"));
+    }
+
+    private static Optional<String> optionalText(JsonNode options, String name) {
+        JsonNode v = options.get(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!v.isTextual() || v.asText().isEmpty() || v.asText().length() > 1024) {
+            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options/" + name,
+                    name + " must be a non-empty string up to 1024 characters"));
+        }
+        return Optional.of(v.asText());
     }
 
     private void verifyAgentCard(Context ctx) {
@@ -234,7 +270,18 @@ public final class VerifierServer implements AutoCloseable {
         if (v.isTextual()) {
             return v.asText();
         }
-        if (v.isObject() && envelopeType.equals(v.path("type").asText()) && v.path("id").asText().startsWith(dataPrefix)) {
+        if (v.isObject() && envelopeType.equals(v.path("type").asText())) {
+            // VC DM 2.0 §4.13.2: an envelope carries the base context and a data: URL of the secured form
+            JsonNode context = v.path("@context");
+            String first = context.isArray() ? context.path(0).asText("") : context.asText("");
+            if (!first.equals("https://www.w3.org/ns/credentials/v2")) {
+                throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/@context",
+                        "an envelope's @context begins with https://www.w3.org/ns/credentials/v2"));
+            }
+            if (!v.path("id").asText().startsWith(dataPrefix)) {
+                throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/id", "an " + envelopeType + " id is a "
+                        + dataPrefix + " URL"));
+            }
             return v.path("id").asText().substring(dataPrefix.length());
         }
         if (v.isObject()) {
@@ -288,7 +335,9 @@ public final class VerifierServer implements AutoCloseable {
         noteMissingPolicy(o);
         int status = ProblemJson.status(problems);
         if (verification) {
-            status = 422;
+            // VC-API: a credential or presentation that fails verification is "invalid input"; the W3C suites
+            // accept 400 or 422, and some of their versions only 400
+            status = 400;
         } else if (status >= 500 && problems.get(0).type() != ProblemType.SERVICE_UNAVAILABLE) {
             status = problems.get(0).type() == ProblemType.NOT_FOUND ? 404 : 400;
         }

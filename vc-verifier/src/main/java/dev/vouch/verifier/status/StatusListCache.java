@@ -1,20 +1,26 @@
 package dev.vouch.verifier.status;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vouch.codec.JsonCodec;
 import dev.vouch.did.Did;
 import dev.vouch.did.DidResolver;
 import dev.vouch.didweb.ResolutionBundle;
 import dev.vouch.fetch.FetchedResource;
 import dev.vouch.fetch.SafeFetcher;
+import dev.vouch.jsonld.BundledContexts;
 import dev.vouch.problem.ProblemException;
 import dev.vouch.problem.ProblemType;
 import dev.vouch.vc.Credential;
+import dev.vouch.vc.di.DataIntegrity;
 import dev.vouch.vc.jose.JoseOptions;
 import dev.vouch.vc.jose.VcJose;
+import dev.vouch.vc.status.StatusListCredentials;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,13 +29,17 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Status list credentials, fetched through {@link SafeFetcher} (or read from a {@link ResolutionBundle}
- * offline), verified as vc+jwt by their own issuer, and kept until the earlier of their {@code validUntil}
+ * offline), verified as vc+jwt or as a Data Integrity document by their own issuer, and kept until the earlier of their {@code validUntil}
  * and the server's {@code Cache-Control}. A list that cannot be fetched is an error unless a stale copy is
  * within the caller's staleness bound. Thread-safe.
  */
 public final class StatusListCache {
 
     public static final int MAX_ENTRIES = 10_000;
+
+    /** vc+jwt first; a JSON document with a Data Integrity proof is accepted too. */
+    private static final Set<String> ACCEPTED = Set.of("application/vc+jwt", "application/jwt", "application/vc",
+            "application/vc+ld+json", "application/ld+json", "application/json");
 
     private record Entry(Credential credential, Instant fetched, Instant expires) {
     }
@@ -92,11 +102,11 @@ public final class StatusListCache {
         Optional<Duration> freshness = Optional.empty();
         Optional<ResolutionBundle.Item> packed = bundle.flatMap(b -> b.resource(uri));
         if (packed.isPresent()) {
-            token = new String(packed.get().content().toByteArray(), StandardCharsets.US_ASCII);
+            token = new String(packed.get().content().toByteArray(), StandardCharsets.UTF_8).trim();
         } else if (fetcher.isPresent()) {
             FetchedResource r;
             try {
-                r = fetcher.get().get(uri, Set.of("application/vc+jwt", "application/jwt"));
+                r = fetcher.get().get(uri, ACCEPTED);
             } catch (ProblemException e) {
                 throw new ProblemException(ProblemType.STATUS_RETRIEVAL_ERROR,
                         "status list " + uri + ": " + e.problem().detail());
@@ -104,7 +114,7 @@ public final class StatusListCache {
             if (r.status() != 200) {
                 throw new ProblemException(ProblemType.STATUS_RETRIEVAL_ERROR, "status list " + uri + " answered HTTP " + r.status());
             }
-            token = new String(r.body().toByteArray(), StandardCharsets.US_ASCII).trim();
+            token = new String(r.body().toByteArray(), StandardCharsets.UTF_8).trim();
             freshness = r.freshness(now);
         } else {
             throw new ProblemException(ProblemType.STATUS_RETRIEVAL_ERROR,
@@ -112,7 +122,8 @@ public final class StatusListCache {
         }
         Credential list;
         try {
-            list = VcJose.verifyCredential(token, resolver, new JoseOptions(clock, Duration.ofSeconds(60), false)).credential();
+            list = token.startsWith("{") ? dataIntegrity(token, issuer)
+                    : VcJose.verifyCredential(token, resolver, new JoseOptions(clock, Duration.ofSeconds(60), false)).credential();
         } catch (ProblemException e) {
             throw new ProblemException(ProblemType.STATUS_VERIFICATION_ERROR,
                     "status list " + uri + " does not verify: " + e.problem().detail());
@@ -120,6 +131,10 @@ public final class StatusListCache {
         if (!list.issuer().id().toString().equals(issuer.toString())) {
             throw new ProblemException(ProblemType.STATUS_VERIFICATION_ERROR,
                     "status list " + uri + " was issued by " + list.issuer().id() + ", not by the credential's issuer " + issuer);
+        }
+        if (!list.types().contains(StatusListCredentials.CREDENTIAL_TYPE)) {
+            throw new ProblemException(ProblemType.STATUS_VERIFICATION_ERROR,
+                    "status list " + uri + " is not a " + StatusListCredentials.CREDENTIAL_TYPE);
         }
         Instant expires = list.validUntil().orElse(now.plus(Duration.ofMinutes(5)));
         if (freshness.isPresent() && now.plus(freshness.get()).isBefore(expires)) {
@@ -129,5 +144,17 @@ public final class StatusListCache {
             expires = now.plus(maxAge);
         }
         return new Entry(list, now, expires);
+    }
+
+    /** A status list secured with an embedded Data Integrity proof, as the W3C status list suite publishes them. */
+    private Credential dataIntegrity(String json, Did issuer) {
+        ObjectNode doc = JsonCodec.parseObject(json.getBytes(StandardCharsets.UTF_8));
+        Credential list = Credential.of(doc);
+        List<DataIntegrity.VerifiedProof> proofs = DataIntegrity.verify(doc, resolver, DataIntegrity.Expectations.assertion(clock),
+                BundledContexts.standard());
+        if (!proofs.get(0).method().id().did().toString().equals(list.issuer().id().toString())) {
+            throw new ProblemException(ProblemType.INVALID_VERIFICATION_METHOD, "the list's proof is not by its issuer");
+        }
+        return list;
     }
 }
