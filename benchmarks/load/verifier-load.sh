@@ -8,8 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v wrk > /dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
-N=${N:-150000}
-WARMUP=${WARMUP:-30000}
+N=${N:-200000}
+WARMUP=${WARMUP:-60000}
+WARMUP_SECONDS=${WARMUP_SECONDS:-15}
 CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
 SECONDS_=${SECONDS_:-20}
@@ -19,7 +20,7 @@ JAR=benchmarks/target/benchmarks.jar
 java -cp $JAR dev.vouch.benchmarks.load.VerifierLoad prepare "$DIR" "$N" > /dev/null
 head -n "$WARMUP" "$DIR/bodies.txt" > "$DIR/warmup.txt"
 tail -n +"$((WARMUP + 1))" "$DIR/bodies.txt" > "$DIR/measure.txt"
-java -Xmx$HEAP -Xms$HEAP -XX:+UseSerialGC -cp $JAR dev.vouch.benchmarks.load.VerifierLoad serve 18080 "$DIR" > "$DIR/java.log" 2>&1 &
+java -Xmx$HEAP -Xms$HEAP -XX:+UseParallelGC -cp $JAR dev.vouch.benchmarks.load.VerifierLoad serve 18080 "$DIR" > "$DIR/java.log" 2>&1 &
 JAVA=$!
 node benchmarks/node/verifier-peer.mjs 18081 "$DIR" > "$DIR/node.log" 2>&1 &
 NODE=$!
@@ -28,7 +29,7 @@ for port in 18080 18081; do # wait until both answer
   for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.2; done
 done
 run() { # name url pid
-  WRK_THREADS=$THREADS BODIES="$DIR/warmup.txt" wrk -s benchmarks/load/bodies.lua -t"$THREADS" -c"$CONNECTIONS" -d5s "$2/presentations/verify" > /dev/null
+  WRK_THREADS=$THREADS BODIES="$DIR/warmup.txt" wrk -s benchmarks/load/bodies.lua -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" "$2/presentations/verify" > /dev/null
   echo "$1: $(WRK_THREADS=$THREADS BODIES="$DIR/measure.txt" wrk -s benchmarks/load/bodies.lua -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_}s" \
     "$2/presentations/verify" | awk '/Requests\/sec/ {rps=$2} /^requests/ {line=$0} END {print rps " presentations/s; " line}')"
   echo "$1 RSS: $(ps -o rss= -p "$3" | awk '{printf "%.0f MB", $1/1024}')"

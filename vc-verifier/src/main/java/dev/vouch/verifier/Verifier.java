@@ -191,7 +191,6 @@ public final class Verifier {
                                     .orElse("a credential it carries"));
                 }
             }
-            replayGuard.check(holder.toString(), nonce, jti, expires.plus(policy.maxClockSkew()));
             checked.add(Check.HOLDER_BINDING);
             Optional<AgentIdentity> agent = Optional.empty();
             for (Secured s : credentials) {
@@ -200,6 +199,8 @@ public final class Verifier {
                     agent = a;
                 }
             }
+            // last, so that only presentations this verifier would accept take room in the guard
+            replayGuard.check(holder.toString(), nonce, jti, expires.plus(policy.maxClockSkew()));
             return VerificationResult.verified(agent, List.of(), checked);
         } catch (ProblemException e) {
             return VerificationResult.failed(e.problems(), List.of(), checked);

@@ -187,6 +187,25 @@ class VerifierTest {
     }
 
     @Test
+    void onlyAcceptedPresentationsTakeRoomInTheReplayGuard() {
+        ReplayGuard guard = ReplayGuard.inMemory(clock);
+        SafeFetcher fetcher = new SafeFetcher(server.policy().build());
+        DidResolver resolver = resolver(fetcher);
+        Verifier v = Verifier.builder().resolver(resolver).clock(clock).replayGuard(guard)
+                .trustPolicy(TrustPolicy.builder().trustWebDomain("acme.example").build())
+                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, clock)).build();
+        assertEquals(ProblemType.UNTRUSTED_ISSUER, firstError(v.verifyPresentation(present(agentKey, vcJwt(), "c-1"),
+                new PresentationOptions("c-1", DOMAIN))));
+        assertEquals(0, guard.size());
+        Verifier trusting = Verifier.builder().resolver(resolver).clock(clock).replayGuard(guard).trustPolicy(trustOrg())
+                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, clock)).build();
+        String vp = present(agentKey, vcJwt(), "c-2");
+        assertTrue(trusting.verifyPresentation(vp, new PresentationOptions("c-2", DOMAIN)).verified());
+        assertEquals(2, guard.size()); // the holder's nonce and the jti
+        assertEquals(ProblemType.PRESENTATION_REPLAYED, firstError(trusting.verifyPresentation(vp, new PresentationOptions("c-2", DOMAIN))));
+    }
+
+    @Test
     void policyDecidesIssuerAndCapabilities() {
         assertEquals(ProblemType.UNTRUSTED_ISSUER, firstError(verifier(TrustPolicy.builder().trustWebDomain("acme.example").build())
                 .verifyCredential(vcJwt())));

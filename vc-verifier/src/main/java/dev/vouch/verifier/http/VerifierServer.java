@@ -27,7 +27,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -59,6 +61,8 @@ public final class VerifierServer implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Instant> challenges = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
+    /** Verifications running at once: twice the cores, so that one waiting on a status list fetch leaves the others room. */
+    private final Semaphore verifications = new Semaphore(2 * Runtime.getRuntime().availableProcessors(), true);
     private final AtomicLong verified = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final Map<String, AtomicLong> problemCounts = new ConcurrentHashMap<>();
@@ -163,8 +167,9 @@ public final class VerifierServer implements AutoCloseable {
         if (vc == null) {
             throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/verifiableCredential", "verifiableCredential is required"));
         }
-        respond(ctx, verifier.verifyCredential(secured(vc, "data:application/vc+jwt,", "EnvelopedVerifiableCredential"),
-                credentialOptions(body.path("options"))));
+        String secured = secured(vc, "data:application/vc+jwt,", "EnvelopedVerifiableCredential");
+        VerifyOptions options = credentialOptions(body.path("options"));
+        respond(ctx, gated(() -> verifier.verifyCredential(secured, options)));
     }
 
     /**
@@ -206,11 +211,25 @@ public final class VerifierServer implements AutoCloseable {
         if (card == null || !card.isObject()) {
             throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/agentCard", "agentCard must be the signed card"));
         }
-        respond(ctx, verifier.verifyAgentCard(card.toString()));
+        String json = card.toString();
+        respond(ctx, gated(() -> verifier.verifyAgentCard(json)));
     }
 
     private void verifyPresentation(Context ctx) {
         respond(ctx, presentation(body(ctx), ""));
+    }
+
+    /**
+     * Runs one verification once a slot is free. Verifying is CPU work: with more at once than the machine has cores,
+     * each takes longer and the slowest far longer, for no gain in throughput; waiting requests queue in arrival order.
+     */
+    private VerificationResult gated(Supplier<VerificationResult> verification) {
+        verifications.acquireUninterruptibly();
+        try {
+            return verification.get();
+        } finally {
+            verifications.release();
+        }
     }
 
     private VerificationResult presentation(ObjectNode body, String pointer) {
@@ -233,8 +252,9 @@ public final class VerifierServer implements AutoCloseable {
                         "the challenge was not issued by this verifier, was already used, or expired"));
             }
         }
-        return verifier.verifyPresentation(secured(vp, "data:application/vp+jwt,", "EnvelopedVerifiablePresentation"),
-                new PresentationOptions(challenge, requestedDomain));
+        String secured = secured(vp, "data:application/vp+jwt,", "EnvelopedVerifiablePresentation");
+        PresentationOptions expected = new PresentationOptions(challenge, requestedDomain);
+        return gated(() -> verifier.verifyPresentation(secured, expected));
     }
 
     private void verifyBatch(Context ctx) {

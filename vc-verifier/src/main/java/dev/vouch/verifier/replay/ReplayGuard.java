@@ -2,6 +2,10 @@ package dev.vouch.verifier.replay;
 
 import dev.vouch.problem.ProblemException;
 import dev.vouch.problem.ProblemType;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Iterator;
@@ -15,10 +19,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * (challenge), and its {@code jti} when it has one. Entries live until the presentation expires; the guard
  * holds at most {@code maxEntries} and, when full of unexpired entries, refuses new ones rather than forget
  * old ones. Thread-safe.
+ *
+ * <p>An entry is 128 bits of SHA-256 over what it binds and an expiry second, about 80 bytes with the map's own: a
+ * verifier sees thousands of presentations a second, each remembered for minutes, and the strings themselves would
+ * take several times that. A collision would only refuse a presentation, and needs 2^64 work.
  */
 public final class ReplayGuard {
 
-    private final ConcurrentHashMap<String, Instant> seen = new ConcurrentHashMap<>();
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
+    /** What one entry binds, hashed. */
+    private record Key(long hi, long lo) {
+    }
+
+    private final ConcurrentHashMap<Key, Long> seen = new ConcurrentHashMap<>();
     private final int maxEntries;
     private final Clock clock;
 
@@ -50,24 +70,36 @@ public final class ReplayGuard {
                 throw new ProblemException(ProblemType.SERVICE_UNAVAILABLE, "replay guard is full; try again shortly");
             }
         }
-        String bound = "nonce " + holder + " " + nonce;
-        if (seen.putIfAbsent(bound, expires) != null) {
+        Long until = expires.getEpochSecond() + (expires.getNano() > 0 ? 1 : 0);
+        Key bound = key("nonce", holder, nonce);
+        if (seen.putIfAbsent(bound, until) != null) {
             throw new ProblemException(ProblemType.PRESENTATION_REPLAYED, "this holder already presented with this challenge");
         }
-        if (jti.isPresent() && seen.putIfAbsent("jti " + holder + " " + jti.get(), expires) != null) {
-            seen.remove(bound, expires);
+        if (jti.isPresent() && seen.putIfAbsent(key("jti", holder, jti.get()), until) != null) {
+            seen.remove(bound, until);
             throw new ProblemException(ProblemType.PRESENTATION_REPLAYED, "presentation " + jti.get() + " was already used");
         }
     }
 
     /** Forgets presentations that have expired. */
     public void purge() {
-        Instant now = clock.instant();
-        for (Iterator<Map.Entry<String, Instant>> it = seen.entrySet().iterator(); it.hasNext(); ) {
-            if (it.next().getValue().isBefore(now)) {
+        long now = clock.instant().getEpochSecond();
+        for (Iterator<Map.Entry<Key, Long>> it = seen.entrySet().iterator(); it.hasNext(); ) {
+            if (it.next().getValue() < now) {
                 it.remove();
             }
         }
+    }
+
+    private static Key key(String kind, String holder, String value) {
+        MessageDigest sha = SHA256.get();
+        sha.update(kind.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        sha.update(holder.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        byte[] h = sha.digest(value.getBytes(StandardCharsets.UTF_8));
+        ByteBuffer b = ByteBuffer.wrap(h);
+        return new Key(b.getLong(), b.getLong());
     }
 
     public int size() {
