@@ -21,7 +21,9 @@ AGENT=did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK
 curl -sf -H "Authorization: Bearer $VOUCH_ADMIN_TOKEN" -d "{\"did\":\"$AGENT\",\"name\":\"load-agent\",\"operator\":{\"name\":\"ops\"},\"capabilities\":[\"supplier:lookup\"]}" \
   "http://127.0.0.1:$PORT/admin/agents" > /dev/null
 URL="http://127.0.0.1:$PORT/admin/agents/$AGENT/credentials"
-TOKEN=$VOUCH_ADMIN_TOKEN wrk -s benchmarks/load/issue.lua -t"$THREADS" -c"$CONNECTIONS" -d5s "$URL" > /dev/null # warm-up
+TOKEN=$VOUCH_ADMIN_TOKEN wrk -s benchmarks/load/issue.lua -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP_SECONDS:-15}s" "$URL" > /dev/null # warm-up
 echo "AgentCredential issuance, $CONNECTIONS connections, ${SECONDS_} s: $(TOKEN=$VOUCH_ADMIN_TOKEN wrk -s benchmarks/load/issue.lua \
   -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_}s" "$URL" | awk '/Requests\/sec/ {rps=$2} /^requests/ {line=$0} END {print rps " issuances/s; " line}')"
 echo "issuer RSS: $(ps -o rss= -p $ISSUER | awk '{printf "%.0f MB", $1/1024}')"
+kill "$ISSUER"; wait "$ISSUER" || true # SIGTERM: finishes what is in flight, commits what is queued
+echo "audit chain after the run: $(java -jar cli/target/vouch.jar audit verify --data "$DATA" 2>&1 | tail -1)"
