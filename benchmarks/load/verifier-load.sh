@@ -15,12 +15,13 @@ CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
 SECONDS_=${SECONDS_:-20}
 HEAP=${HEAP:-160m}
+# JAVA_OPTS=-Dvouch.verifiedTokens=0: the verifier checks every credential token in full, not once per distinct token
 DIR=$(mktemp -d)
 JAR=benchmarks/target/benchmarks.jar
 java -cp $JAR dev.vouch.benchmarks.load.VerifierLoad prepare "$DIR" "$N" > /dev/null
 head -n "$WARMUP" "$DIR/bodies.txt" > "$DIR/warmup.txt"
 tail -n +"$((WARMUP + 1))" "$DIR/bodies.txt" > "$DIR/measure.txt"
-java -Xmx$HEAP -Xms$HEAP -XX:+UseParallelGC -cp $JAR dev.vouch.benchmarks.load.VerifierLoad serve 18080 "$DIR" > "$DIR/java.log" 2>&1 &
+java -Xmx$HEAP -Xms$HEAP -XX:+UseParallelGC ${JAVA_OPTS:-} -cp $JAR dev.vouch.benchmarks.load.VerifierLoad serve 18080 "$DIR" > "$DIR/java.log" 2>&1 &
 JAVA=$!
 node benchmarks/node/verifier-peer.mjs 18081 "$DIR" > "$DIR/node.log" 2>&1 &
 NODE=$!

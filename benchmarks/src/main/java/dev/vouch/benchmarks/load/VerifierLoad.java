@@ -77,7 +77,9 @@ public final class VerifierLoad {
                 .resource(SUSPENSION, "application/vc+jwt", lists.get(SUSPENSION.toString()).asText().getBytes(StandardCharsets.US_ASCII))
                 .build();
         Clock clock = Clock.fixed(Fixtures.NOW, ZoneOffset.UTC);
+        // -Dvouch.verifiedTokens=0 verifies every credential token in full
         Verifier verifier = Verifier.builder().resolver(f.resolver).clock(clock)
+                .verifiedTokens(Integer.getInteger("vouch.verifiedTokens", Verifier.DEFAULT_VERIFIED_TOKENS))
                 .statusLists(new StatusListCache(Optional.empty(), Optional.of(bundle), f.resolver, clock))
                 .trustPolicy(TrustPolicy.builder().trustIssuer(f.org).requireCapabilities("supplier:lookup").build()).build();
         VerifierServer server = VerifierServer.start(verifier, Fixtures.AUDIENCE, port, Optional.empty(), clock, false);
