@@ -19,6 +19,7 @@ import dev.vouch.vc.Presentation;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -373,11 +374,11 @@ public final class VcJose {
     /** The payload without its JWT claims; shares the members' trees with the payload (the data model copies them). */
     private static ObjectNode stripJwtClaims(ObjectNode payload) {
         ObjectNode doc = JsonCodec.mapper().createObjectNode();
-        payload.fields().forEachRemaining(e -> {
+        for (Map.Entry<String, JsonNode> e : payload.properties()) {
             if (!JWT_CLAIMS.contains(e.getKey())) {
                 doc.set(e.getKey(), e.getValue());
             }
-        });
+        }
         return doc;
     }
 
