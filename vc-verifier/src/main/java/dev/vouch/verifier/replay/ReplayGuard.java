@@ -50,8 +50,10 @@ public final class ReplayGuard {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** A guard that may take a quarter of the heap (at about 100 bytes an entry), between 10,000 and 1,000,000 entries. */
     public static ReplayGuard inMemory(Clock clock) {
-        return new ReplayGuard(1_000_000, clock);
+        long fit = Runtime.getRuntime().maxMemory() / 4 / 100;
+        return new ReplayGuard((int) Math.max(10_000, Math.min(1_000_000, fit)), clock);
     }
 
     /**
