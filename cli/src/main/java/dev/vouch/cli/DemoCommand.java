@@ -50,6 +50,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (System.getenv("VOUCH_LOG_LEVEL") == null) {
+            // the story is on standard output; the servers' request lines would drown it
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.vouch")).setLevel(ch.qos.logback.classic.Level.WARN);
+        }
         Path dir = Files.createTempDirectory("vouch-demo");
         try {
             return run(dir);
