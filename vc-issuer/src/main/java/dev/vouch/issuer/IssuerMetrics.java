@@ -15,7 +15,7 @@ public final class IssuerMetrics {
     /** Upper bounds of the latency buckets, in seconds: store (group commit), status entries, audit and signature. */
     private static final double[] BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
 
-    private final Map<IssuerService.Format, LongAdder> issued = new ConcurrentHashMap<>();
+    private final Map<IssuanceFormat, LongAdder> issued = new ConcurrentHashMap<>();
     private final LongAdder[] latencyBuckets = new LongAdder[BUCKETS.length];
     private final LongAdder latencyCount = new LongAdder();
     private final LongAdder latencyNanos = new LongAdder();
@@ -30,7 +30,7 @@ public final class IssuerMetrics {
     }
 
     /** One credential issued in {@code nanos}. */
-    public void issued(IssuerService.Format format, long nanos) {
+    public void issued(IssuanceFormat format, long nanos) {
         issued.computeIfAbsent(format, f -> new LongAdder()).increment();
         latencyCount.increment();
         latencyNanos.add(nanos);
@@ -63,7 +63,7 @@ public final class IssuerMetrics {
         StringBuilder b = new StringBuilder(2048);
         b.append("# HELP vouch_issuer_credentials_issued_total Credentials issued, by format.\n");
         b.append("# TYPE vouch_issuer_credentials_issued_total counter\n");
-        for (IssuerService.Format f : IssuerService.Format.values()) {
+        for (IssuanceFormat f : IssuanceFormat.values()) {
             LongAdder n = issued.get(f);
             b.append("vouch_issuer_credentials_issued_total{format=\"").append(f.name().toLowerCase(Locale.ROOT)).append("\"} ")
                     .append(n == null ? 0 : n.sum()).append('\n');

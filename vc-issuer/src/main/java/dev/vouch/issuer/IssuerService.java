@@ -136,7 +136,7 @@ public final class IssuerService {
     }
 
     /** Runs one issuance, counting it and its latency, or its failure. */
-    private <T> T measured(Format format, java.util.function.Supplier<T> issuance) {
+    private <T> T measured(IssuanceFormat format, java.util.function.Supplier<T> issuance) {
         long start = System.nanoTime();
         try {
             T out = issuance.get();
@@ -305,81 +305,13 @@ public final class IssuerService {
         return stored;
     }
 
-    /** How a credential is secured, and so which org key signs it. */
-    public enum Format {
-        /** vc+jwt with the Ed25519 key ({@code EdDSA}), the default. */
-        VC_JWT(KeyType.ED25519, "eddsa-rdfc-2022", "vc+jwt"),
-        /** vc+jwt with the P-256 key ({@code ES256}). */
-        VC_JWT_ES256(KeyType.P256, "ecdsa-rdfc-2019", "vc+jwt"),
-        EDDSA_RDFC_2022(KeyType.ED25519, "eddsa-rdfc-2022", "eddsa-rdfc-2022"),
-        EDDSA_JCS_2022(KeyType.ED25519, "eddsa-jcs-2022", "eddsa-jcs-2022"),
-        ECDSA_RDFC_2019(KeyType.P256, "ecdsa-rdfc-2019", "ecdsa-rdfc-2019"),
-        ECDSA_JCS_2019(KeyType.P256, "ecdsa-jcs-2019", "ecdsa-jcs-2019");
-
-        private final KeyType keyType;
-        /** The Data Integrity suite: this format's own, or for a vc+jwt the one used when VC 1.1 input cannot be a vc+jwt. */
-        private final String cryptosuite;
-        private final String formatName;
-
-        Format(KeyType keyType, String cryptosuite, String formatName) {
-            this.keyType = keyType;
-            this.cryptosuite = cryptosuite;
-            this.formatName = formatName;
-        }
-
-        public KeyType keyType() {
-            return keyType;
-        }
-
-        boolean dataIntegrity() {
-            return !formatName.equals("vc+jwt");
-        }
-
-        /** VC 1.1 has no vc+jwt form in VC-JOSE-COSE, so a vc+jwt request for it is secured with the key's RDFC suite. */
-        Format forVc11() {
-            return dataIntegrity() ? this : keyType == KeyType.P256 ? ECDSA_RDFC_2019 : EDDSA_RDFC_2022;
-        }
-
-        /**
-         * The format a request names: {@code format} is {@code vc+jwt} (default) or a cryptosuite,
-         * {@code eddsa-rdfc-2022}, {@code eddsa-jcs-2022}, {@code ecdsa-rdfc-2019} or {@code ecdsa-jcs-2019};
-         * {@code alg} ({@code EdDSA} default, or {@code ES256}) picks the key of a vc+jwt and, when given with a
-         * cryptosuite, must match it.
-         *
-         * @throws ProblemException {@code MALFORMED_VALUE_ERROR} at {@code /format} or {@code /alg} for an unknown
-         *     format or a mismatched alg
-         */
-        public static Format select(Optional<String> format, Optional<String> alg) {
-            String f = format.orElse("vc+jwt");
-            Optional<KeyType> key = alg.map(a -> switch (a) {
-                case "EdDSA", "Ed25519" -> KeyType.ED25519;
-                case "ES256" -> KeyType.P256;
-                default -> throw new ProblemException(dev.vouch.problem.Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/alg",
-                        "alg is EdDSA or ES256"));
-            });
-            Format out;
-            if (f.equals("vc+jwt")) {
-                out = key.orElse(KeyType.ED25519) == KeyType.P256 ? VC_JWT_ES256 : VC_JWT;
-            } else {
-                out = java.util.Arrays.stream(values()).filter(x -> x.dataIntegrity() && x.formatName.equals(f)).findFirst()
-                        .orElseThrow(() -> new ProblemException(dev.vouch.problem.Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/format",
-                                "format is vc+jwt, eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019 or ecdsa-jcs-2019")));
-            }
-            if (key.isPresent() && key.get() != out.keyType) {
-                throw new ProblemException(dev.vouch.problem.Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/alg",
-                        f + " does not sign with " + alg.get()));
-            }
-            return out;
-        }
-    }
-
     /** Whether this issuer has an active key for {@code format} (a P-256 key only with {@code p256: true}). */
-    public boolean canSign(Format format) {
+    public boolean canSign(IssuanceFormat format) {
         return activeKey(format.keyType()).isPresent();
     }
 
     /** The active key for a format. */
-    private OrgKey signingKey(Format format) {
+    private OrgKey signingKey(IssuanceFormat format) {
         return activeKey(format.keyType()).orElseThrow(() -> new ProblemException(ProblemType.ALGORITHM_NOT_ALLOWED,
                 "this issuer has no " + format.keyType() + " key; start it with p256: true to issue ES256, ecdsa-rdfc-2019 and ecdsa-jcs-2019"));
     }
@@ -393,11 +325,11 @@ public final class IssuerService {
      *
      * @throws ProblemException {@code NOT_FOUND} for an unknown agent; {@code FORBIDDEN} for a deactivated one
      */
-    public Issued issue(Did agentDid, Format format, String actor) {
+    public Issued issue(Did agentDid, IssuanceFormat format, String actor) {
         return measured(format, () -> issueAgentCredential(agentDid, format, actor));
     }
 
-    private Issued issueAgentCredential(Did agentDid, Format format, String actor) {
+    private Issued issueAgentCredential(Did agentDid, IssuanceFormat format, String actor) {
         Agent agent = store.agent(agentDid).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no agent " + agentDid));
         if (!agent.active()) {
             throw new ProblemException(ProblemType.FORBIDDEN, "agent " + agentDid + " is deactivated");
@@ -413,7 +345,7 @@ public final class IssuerService {
                 AgentClaims.statusEntry(statusListUrl(rec.suspensionList()), StatusPurpose.SUSPENSION.value(), rec.suspensionIndex())));
         KeyPair signer = signers.get(key.id());
         if (format.dataIntegrity()) {
-            ObjectNode di = DataIntegrity.sign(vc, signer, ProofOptions.assertion(format.cryptosuite, multikeyVm(key), now),
+            ObjectNode di = DataIntegrity.sign(vc, signer, ProofOptions.assertion(format.cryptosuite(), multikeyVm(key), now),
                     BundledContexts.standard());
             return new Issued(rec, "", Optional.of(di));
         }
@@ -424,7 +356,7 @@ public final class IssuerService {
      * Issues a caller-supplied credential (W3C VC-API {@code /credentials/issue}): the issuer becomes this org,
      * an id and {@code validFrom} (VC 1.1: {@code issuanceDate}) are added when missing, and one status entry per
      * purpose in {@code statuses} (an object for one, an array for two). VC 1.1 input asked for as a vc+jwt gets
-     * the RDFC suite of the same key instead ({@link Format#forVc11}), and is counted as such. Whatever the format, the document must pass the data
+     * the RDFC suite of the same key instead ({@link IssuanceFormat#forVc11}), and is counted as such. Whatever the format, the document must pass the data
      * model and safe JSON-LD processing over {@code contexts} first, so nothing is signed that a verifier would
      * read differently.
      *
@@ -432,9 +364,9 @@ public final class IssuerService {
      *     model or names another issuer; {@code DATA_LOSS_DETECTION_ERROR}, {@code PROOF_TRANSFORMATION_ERROR} for one
      *     that JSON-LD processing would change or cannot process
      */
-    public ObjectNode issueDocument(ObjectNode input, Format format, java.util.Set<StatusPurpose> statuses, String actor,
+    public ObjectNode issueDocument(ObjectNode input, IssuanceFormat format, java.util.Set<StatusPurpose> statuses, String actor,
                                     BundledContexts contexts) {
-        Format secured = version(input) == dev.vouch.vc.Credential.Version.V1_1 ? format.forVc11() : format;
+        IssuanceFormat secured = version(input) == dev.vouch.vc.Credential.Version.V1_1 ? format.forVc11() : format;
         return measured(secured, () -> secureDocument(input, secured, statuses, actor, contexts));
     }
 
@@ -444,7 +376,7 @@ public final class IssuerService {
                 ? dev.vouch.vc.Credential.Version.V1_1 : dev.vouch.vc.Credential.Version.V2_0;
     }
 
-    private ObjectNode secureDocument(ObjectNode input, Format format, java.util.Set<StatusPurpose> statuses, String actor,
+    private ObjectNode secureDocument(ObjectNode input, IssuanceFormat format, java.util.Set<StatusPurpose> statuses, String actor,
                                       BundledContexts contexts) {
         ObjectNode vc = input.deepCopy();
         com.fasterxml.jackson.databind.JsonNode context = vc.path("@context");
@@ -523,7 +455,7 @@ public final class IssuerService {
         dev.vouch.jsonld.Rdfc.canonicalize(unsecured, contexts);
         KeyPair signer = signers.get(key.id());
         if (format.dataIntegrity()) {
-            return DataIntegrity.sign(vc, signer, ProofOptions.assertion(format.cryptosuite, multikeyVm(key), now), contexts);
+            return DataIntegrity.sign(vc, signer, ProofOptions.assertion(format.cryptosuite(), multikeyVm(key), now), contexts);
         }
         return dev.vouch.vc.jose.EnvelopedCredential.of(VcJose.secureCredential(vc, signer, joseKid(key), now));
     }

@@ -7,6 +7,7 @@ import dev.vouch.codec.Base64Url;
 import dev.vouch.codec.JsonCodec;
 import dev.vouch.did.Did;
 import dev.vouch.issuer.IssuerConfig;
+import dev.vouch.issuer.IssuanceFormat;
 import dev.vouch.issuer.IssuerService;
 import dev.vouch.issuer.agents.Agent;
 import dev.vouch.issuer.audit.AuditEntry;
@@ -379,7 +380,7 @@ public final class IssuerServer implements AutoCloseable {
     private void issue(Context ctx) {
         String actor = auth.require(ctx, "issue");
         Did d = did(ctx.pathParam("did"), "/did");
-        IssuerService.Format format = IssuerService.Format.select(Optional.ofNullable(ctx.queryParam("format")),
+        IssuanceFormat format = IssuanceFormat.select(Optional.ofNullable(ctx.queryParam("format")),
                 Optional.ofNullable(ctx.queryParam("alg")));
         IssuerService.Issued result = service.issue(d, format, actor);
         ObjectNode out = JsonCodec.mapper().createObjectNode();

@@ -3,6 +3,7 @@ package dev.vouch.issuer.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vouch.codec.JsonCodec;
+import dev.vouch.issuer.IssuanceFormat;
 import dev.vouch.issuer.IssuerService;
 import dev.vouch.jsonld.BundledContexts;
 import dev.vouch.problem.Problem;
@@ -96,12 +97,12 @@ final class VcApiEndpoints {
     }
 
     /**
-     * The format the options name, through {@link IssuerService.Format#select} as for the admin API: a
+     * The format the options name, through {@link IssuanceFormat#select} as for the admin API: a
      * {@code cryptosuite}; else {@code type: DataIntegrityProof}, meaning the RDFC suite of the {@code alg}'s key
      * (Ed25519 by default); else {@code format} ({@code vc+jwt} by default, or a cryptosuite). {@code alg} picks the
      * key of a vc+jwt and must fit a named suite. The P-256 formats need an issuer started with {@code p256: true}.
      */
-    private IssuerService.Format format(JsonNode options) {
+    private IssuanceFormat format(JsonNode options) {
         Optional<String> alg = optionText(options, "alg");
         Optional<String> cryptosuite = optionText(options, "cryptosuite");
         Optional<String> type = optionText(options, "type");
@@ -123,9 +124,9 @@ final class VcApiEndpoints {
             field = "format";
             name = optionText(options, "format");
         }
-        IssuerService.Format format;
+        IssuanceFormat format;
         try {
-            format = IssuerService.Format.select(name, alg);
+            format = IssuanceFormat.select(name, alg);
         } catch (ProblemException e) {
             String pointer = e.problem().pointer().orElse("");
             if (pointer.equals("/format") && field.equals("cryptosuite")) {

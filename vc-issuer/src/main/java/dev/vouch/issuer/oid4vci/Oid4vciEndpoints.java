@@ -11,6 +11,7 @@ import dev.vouch.did.Relationship;
 import dev.vouch.did.VerificationMethod;
 import dev.vouch.did.jwk.JwkDidResolver;
 import dev.vouch.did.key.KeyDidResolver;
+import dev.vouch.issuer.IssuanceFormat;
 import dev.vouch.issuer.IssuerService;
 import dev.vouch.issuer.agents.Agent;
 import dev.vouch.problem.ProblemException;
@@ -282,7 +283,7 @@ public final class Oid4vciEndpoints {
             oauthError(ctx, 400, "credential_request_denied", "the agent is not registered or is deactivated");
             return;
         }
-        IssuerService.Issued issued = service.issue(token.agent(), IssuerService.Format.VC_JWT, "oid4vci:" + token.agent());
+        IssuerService.Issued issued = service.issue(token.agent(), IssuanceFormat.VC_JWT, "oid4vci:" + token.agent());
         ctx.contentType("application/json").result(JsonCodec.writeString(Map.of("credentials",
                 java.util.List.of(Map.of("credential", issued.vcJwt())))));
     }
