@@ -61,7 +61,7 @@ public final class Verifier {
         this.clock = b.clock;
         this.replayGuard = b.replayGuard != null ? b.replayGuard : ReplayGuard.inMemory(b.clock);
         this.contexts = b.contexts;
-        this.verifiedTokens = VerifiedTokens.bounded(b.verifiedTokens);
+        this.verifiedTokens = b.verifiedTokens != null ? b.verifiedTokens : VerifiedTokens.bounded(DEFAULT_VERIFIED_TOKENS);
     }
 
     /** Credential tokens kept once verified, by default: a few MB at most. */
@@ -407,7 +407,7 @@ public final class Verifier {
         private ReplayGuard replayGuard;
         private Clock clock = Clock.systemUTC();
         private BundledContexts contexts = BundledContexts.standard();
-        private int verifiedTokens = DEFAULT_VERIFIED_TOKENS;
+        private VerifiedTokens verifiedTokens;
 
         private Builder() {
         }
@@ -447,8 +447,7 @@ public final class Verifier {
          * checked only in what can change (see {@link VerifiedTokens}); 0 checks every token in full.
          */
         public Builder verifiedTokens(int capacity) {
-            VerifiedTokens.bounded(capacity); // validates
-            this.verifiedTokens = capacity;
+            this.verifiedTokens = VerifiedTokens.bounded(capacity);
             return this;
         }
 

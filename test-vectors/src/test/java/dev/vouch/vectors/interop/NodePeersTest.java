@@ -1,7 +1,9 @@
 package dev.vouch.vectors.interop;
 
+import static dev.vouch.vectors.interop.Outcomes.assertFails;
+import static dev.vouch.vectors.interop.Outcomes.assertVerified;
+import static dev.vouch.vectors.interop.Outcomes.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -65,19 +67,6 @@ class NodePeersTest {
 
     private static JsonNode tampered(String name) {
         return PEERS.get("tampered").get(name);
-    }
-
-    private static String text(JsonNode n) {
-        return n.isTextual() ? n.asText() : n.toString();
-    }
-
-    private static void assertVerified(VerificationResult r) {
-        assertTrue(r.verified(), () -> r.errors().toString());
-    }
-
-    private static void assertFails(ProblemType expected, VerificationResult r) {
-        assertFalse(r.verified());
-        assertEquals(expected, r.errors().get(0).type(), () -> r.errors().toString());
     }
 
     @Test

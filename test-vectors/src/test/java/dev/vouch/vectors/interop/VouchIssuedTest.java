@@ -1,8 +1,9 @@
 package dev.vouch.vectors.interop;
 
+import static dev.vouch.vectors.interop.Outcomes.assertFails;
+import static dev.vouch.vectors.interop.Outcomes.assertVerified;
+import static dev.vouch.vectors.interop.Outcomes.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vouch.did.Did;
@@ -57,21 +58,8 @@ class VouchIssuedTest {
         return VOUCH.get("valid").get(name);
     }
 
-    private static String text(JsonNode n) {
-        return n.isTextual() ? n.asText() : n.toString();
-    }
-
     private static String tampered(String name) {
         return text(VOUCH.get("tampered").get(name));
-    }
-
-    private static void assertVerified(VerificationResult r) {
-        assertTrue(r.verified(), () -> r.errors().toString());
-    }
-
-    private static void assertFails(ProblemType expected, VerificationResult r) {
-        assertFalse(r.verified());
-        assertEquals(expected, r.errors().get(0).type(), () -> r.errors().toString());
     }
 
     @Test

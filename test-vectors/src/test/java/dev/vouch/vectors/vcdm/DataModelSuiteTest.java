@@ -59,20 +59,7 @@ class DataModelSuiteTest {
                     Presentation.of(doc);
                 } else {
                     // what the suite fills in before posting: an issuer, its id, and the date placeholders
-                    String issuer = "did:key:z6MkpJySvETLnxhQG9DzEdmKJtysBDjuuTeDfUj1uNNCUqcj";
-                    if (!doc.has("issuer")) {
-                        doc.put("issuer", issuer);
-                    } else if (doc.get("issuer").isObject() && !doc.get("issuer").has("id")) {
-                        ((ObjectNode) doc.get("issuer")).put("id", issuer);
-                    }
-                    for (String date : new String[] {"validFrom", "validUntil"}) {
-                        String v = doc.path(date).asText("");
-                        if (v.equals("PAST DATE")) {
-                            doc.put(date, "2020-01-01T00:00:00Z");
-                        } else if (v.equals("FUTURE DATE")) {
-                            doc.put(date, "2040-01-01T00:00:00Z");
-                        }
-                    }
+                    SuiteInputs.prepare(doc, "did:key:z6MkpJySvETLnxhQG9DzEdmKJtysBDjuuTeDfUj1uNNCUqcj");
                     Credential.of(doc);
                 }
                 doc.remove("proof"); // proofs are canonicalized on their own, as Data Integrity does

@@ -113,22 +113,7 @@ class VcApiDataModelSuiteTest {
 
     /** What the suite's createRequestBody does before posting: our issuer id where the input has none, and real dates. */
     private static ObjectNode prepared(String name) {
-        ObjectNode doc = (ObjectNode) Vectors.json(DIR + name);
-        JsonNode issuerNode = doc.get("issuer");
-        if (issuerNode == null) {
-            doc.put("issuer", issuerId);
-        } else if (issuerNode.isObject() && !issuerNode.has("id")) {
-            ((ObjectNode) issuerNode).put("id", issuerId);
-        }
-        for (String date : new String[] {"validFrom", "validUntil"}) {
-            String v = doc.path(date).asText("");
-            if (v.equals("PAST DATE")) {
-                doc.put(date, "2020-01-01T00:00:00Z");
-            } else if (v.equals("FUTURE DATE")) {
-                doc.put(date, "2040-01-01T00:00:00Z");
-            }
-        }
-        return doc;
+        return SuiteInputs.prepare((ObjectNode) Vectors.json(DIR + name), issuerId);
     }
 
     @ParameterizedTest(name = "{0}")
