@@ -15,13 +15,13 @@ CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
 SECONDS_=${SECONDS_:-20}
 HEAP=${HEAP:-160m}
-# JAVA_OPTS=-Dvouch.verifiedTokens=0: the verifier checks every credential token in full, not once per distinct token
+# JAVA_OPTS=-Dtabard.verifiedTokens=0: the verifier checks every credential token in full, not once per distinct token
 DIR=$(mktemp -d)
 JAR=benchmarks/target/benchmarks.jar
-java -cp $JAR dev.vouch.benchmarks.load.VerifierLoad prepare "$DIR" "$N" > /dev/null
+java -cp $JAR dev.tabard.benchmarks.load.VerifierLoad prepare "$DIR" "$N" > /dev/null
 head -n "$WARMUP" "$DIR/bodies.txt" > "$DIR/warmup.txt"
 tail -n +"$((WARMUP + 1))" "$DIR/bodies.txt" > "$DIR/measure.txt"
-java -Xmx$HEAP -Xms$HEAP -XX:+UseParallelGC ${JAVA_OPTS:-} -cp $JAR dev.vouch.benchmarks.load.VerifierLoad serve 18080 "$DIR" > "$DIR/java.log" 2>&1 &
+java -Xmx$HEAP -Xms$HEAP -XX:+UseParallelGC ${JAVA_OPTS:-} -cp $JAR dev.tabard.benchmarks.load.VerifierLoad serve 18080 "$DIR" > "$DIR/java.log" 2>&1 &
 JAVA=$!
 node benchmarks/node/verifier-peer.mjs 18081 "$DIR" > "$DIR/node.log" 2>&1 &
 NODE=$!
@@ -35,5 +35,5 @@ run() { # name url pid
     "$2/presentations/verify" | awk '/Requests\/sec/ {rps=$2} /^requests/ {line=$0} END {print rps " presentations/s; " line}')"
   echo "$1 RSS: $(ps -o rss= -p "$3" | awk '{printf "%.0f MB", $1/1024}')"
 }
-run "vouch verifier (-Xmx$HEAP)" http://127.0.0.1:18080 $JAVA
+run "tabard verifier (-Xmx$HEAP)" http://127.0.0.1:18080 $JAVA
 run "node + jose peer" http://127.0.0.1:18081 $NODE

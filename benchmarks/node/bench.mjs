@@ -1,4 +1,4 @@
-// Independent implementations on the inputs the JMH benchmarks use (written by dev.vouch.benchmarks.Fixtures):
+// Independent implementations on the inputs the JMH benchmarks use (written by dev.tabard.benchmarks.Fixtures):
 // panva's jose for vc+jwt and vp+jwt, Digital Bazaar's vc with eddsa-rdfc-2022 for Data Integrity.
 // Usage: node bench.mjs ../target/fixtures/fixtures.json
 import {readFileSync} from 'node:fs';
@@ -9,13 +9,13 @@ import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-crypt
 
 const fx = JSON.parse(readFileSync(process.argv[2] ?? '../target/fixtures/fixtures.json', 'utf8'));
 const now = new Date(fx.now * 1000);
-const contextDir = new URL('../../did-core/src/main/resources/dev/vouch/jsonld/contexts/', import.meta.url);
+const contextDir = new URL('../../did-core/src/main/resources/dev/tabard/jsonld/contexts/', import.meta.url);
 const contexts = {
   'https://www.w3.org/ns/credentials/v2': 'credentials-v2.jsonld',
   'https://w3id.org/security/data-integrity/v2': 'data-integrity-v2.jsonld',
   'https://w3id.org/security/multikey/v1': 'multikey-v1.jsonld',
   'https://www.w3.org/ns/did/v1': 'did-v1.jsonld',
-  'https://w3id.org/vouch/v1': 'vouch-v1.jsonld'
+  'https://w3id.org/tabard/v1': 'tabard-v1.jsonld'
 };
 const loaded = Object.fromEntries(Object.entries(contexts).map(
   ([url, file]) => [url, JSON.parse(readFileSync(new URL(file, contextDir), 'utf8'))]));

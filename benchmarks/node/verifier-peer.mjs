@@ -1,4 +1,4 @@
-// A verification endpoint built on panva's jose that performs the checks Vouch's endpoint performs for a vp+jwt
+// A verification endpoint built on panva's jose that performs the checks Tabard's endpoint performs for a vp+jwt
 // carrying one enveloped AgentCredential: JWS of the presentation by the holder's key, typ, exp, nonce = challenge,
 // aud = domain, replay (holder + nonce), each credential's JWS by the org's key, typ, dates, holder binding, status
 // (both lists, decoded once), trusted issuer and required capability. Keys are given (no DID resolution), which only

@@ -1,4 +1,4 @@
-// Independent implementations issue credentials that Vouch must verify (and tampered copies it must refuse).
+// Independent implementations issue credentials that Tabard must verify (and tampered copies it must refuse).
 // Output: ../src/test/resources/vectors/interop/node-issued.json, committed so the Java tests run without Node.
 // Usage: npm ci && node issue.mjs
 import {writeFileSync, mkdirSync} from 'node:fs';
@@ -26,7 +26,7 @@ const documentLoader = documentLoaderWith();
 
 const now = Math.floor(Date.UTC(2026, 10, 22, 10, 0, 0) / 1000);
 const agentCredential = {
-  '@context': ['https://www.w3.org/ns/credentials/v2', 'https://w3id.org/vouch/v1'],
+  '@context': ['https://www.w3.org/ns/credentials/v2', 'https://w3id.org/tabard/v1'],
   id: 'urn:uuid:0c5b2a4e-5a7e-4d7e-9a59-5d7f3c2d1e01',
   type: ['VerifiableCredential', 'AgentCredential'],
   issuer: issuerDid,
@@ -63,7 +63,7 @@ suite.date = '2026-11-22T10:00:00Z';
 const diCredential = await vc.issue({credential: structuredClone(agentCredential), suite, documentLoader});
 
 // did-jwt-vc: a VC 1.1 JWT and a VP JWT bound to a challenge (nonce) and domain (aud). did-jwt puts no kid in the
-// header unless told; Vouch finds the key from kid only, so kid is set here.
+// header unless told; Tabard finds the key from kid only, so kid is set here.
 const challenge = 'c-0d2f5b9e';
 const domain = 'https://verifier.example';
 const didJwtVc = await createVerifiableCredentialJwt({
@@ -78,7 +78,7 @@ const didJwtVp = await createVerifiablePresentationJwt({
 }, {did: agentDid, signer: EdDSASigner(new Uint8Array(32).fill(9)), alg: 'EdDSA'},
 {challenge, domain, header: {kid: agentKey.id}});
 
-// did-jwt-vc's default header has no kid; Vouch takes the key from kid only, so this one is refused (a known limit)
+// did-jwt-vc's default header has no kid; Tabard takes the key from kid only, so this one is refused (a known limit)
 const didJwtVcNoKid = await createVerifiableCredentialJwt({
   sub: agentDid, jti: 'urn:uuid:0c5b2a4e-5a7e-4d7e-9a59-5d7f3c2d1e08', nbf: now, exp: now + 10 * 365 * 24 * 3600,
   vc: {'@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'],
@@ -95,7 +95,7 @@ const diPresentation = await vc.signPresentation({
 });
 
 // @digitalbazaar/vc-bitstring-status-list: a revocation list with bits set, signed with eddsa-rdfc-2022; the same
-// list as a jose vc+jwt (the form Vouch's verifier fetches); and two credentials pointing into it
+// list as a jose vc+jwt (the form Tabard's verifier fetches); and two credentials pointing into it
 const statusListUrl = 'https://peer.example/status/1';
 const setBits = [7, 42, 131071];
 const list = await bsl.createList({length: 131072});

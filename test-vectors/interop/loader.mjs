@@ -1,15 +1,15 @@
-// The JSON-LD document loader both scripts use: the contexts bundled in Vouch's jar, and did:key documents built
-// locally (as Vouch's KeyDidResolver does); nothing is fetched, so neither side depends on the network.
+// The JSON-LD document loader both scripts use: the contexts bundled in Tabard's jar, and did:key documents built
+// locally (as Tabard's KeyDidResolver does); nothing is fetched, so neither side depends on the network.
 import {readFileSync} from 'node:fs';
 
-const contextDir = new URL('../../did-core/src/main/resources/dev/vouch/jsonld/contexts/', import.meta.url);
+const contextDir = new URL('../../did-core/src/main/resources/dev/tabard/jsonld/contexts/', import.meta.url);
 const contexts = Object.fromEntries(Object.entries({
   'https://www.w3.org/ns/credentials/v2': 'credentials-v2.jsonld',
   'https://www.w3.org/2018/credentials/v1': 'credentials-v1.jsonld',
   'https://w3id.org/security/data-integrity/v2': 'data-integrity-v2.jsonld',
   'https://w3id.org/security/multikey/v1': 'multikey-v1.jsonld',
   'https://www.w3.org/ns/did/v1': 'did-v1.jsonld',
-  'https://w3id.org/vouch/v1': 'vouch-v1.jsonld'
+  'https://w3id.org/tabard/v1': 'tabard-v1.jsonld'
 }).map(([url, file]) => [url, JSON.parse(readFileSync(new URL(file, contextDir), 'utf8'))]));
 
 /** A documentLoader over the bundled contexts, did:key, and the given extra documents (by URL). */

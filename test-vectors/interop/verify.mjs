@@ -1,5 +1,5 @@
-// Independent implementations verify what Vouch issues (dev.vouch.vectors.interop.VouchIssued writes
-// ../src/test/resources/vectors/interop/vouch-issued.json) and refuse every tampered copy. One line per check;
+// Independent implementations verify what Tabard issues (dev.tabard.vectors.interop.TabardIssued writes
+// ../src/test/resources/vectors/interop/tabard-issued.json) and refuse every tampered copy. One line per check;
 // exit code 1 on any unexpected outcome. Usage: npm ci && node verify.mjs
 import {readFileSync} from 'node:fs';
 import * as jose from 'jose';
@@ -14,7 +14,7 @@ import {Resolver} from 'did-resolver';
 import {getResolver as keyDidResolver} from 'key-did-resolver';
 import {documentLoaderWith} from './loader.mjs';
 
-const v = JSON.parse(readFileSync(new URL('../src/test/resources/vectors/interop/vouch-issued.json', import.meta.url), 'utf8'));
+const v = JSON.parse(readFileSync(new URL('../src/test/resources/vectors/interop/tabard-issued.json', import.meta.url), 'utf8'));
 const now = new Date(v.verifyAt);
 const {valid, tampered, challenge, domain} = v;
 const BAD_JWS = /signature verification failed/;
@@ -140,7 +140,7 @@ async function didJwtSignature(token) {
 await check('did-jwt verifyJWS + key-did-resolver: vc+jwt', 'verifies', () => didJwtSignature(valid.vcJwt));
 await check('did-jwt verifyJWS + key-did-resolver: vc+jwt (tampered)', 'fails',
   () => didJwtSignature(tampered.vcJwt), BAD_DID_JWT);
-// did-jwt-vc reads VC 1.1 JWTs only (the vc/vp claims, iss); Vouch emits VC 2.0 vc+jwt and no VC 1.1 JWT
+// did-jwt-vc reads VC 1.1 JWTs only (the vc/vp claims, iss); Tabard emits VC 2.0 vc+jwt and no VC 1.1 JWT
 await limitation('did-jwt-vc verifyCredential: VC 2.0 vc+jwt', /iss or client_id are required/,
   () => didJwtVcVerifyCredential(valid.vcJwt, resolver, {policies: {now: Math.floor(now / 1000)}}));
 await limitation('did-jwt-vc verifyPresentation: VC 2.0 vp+jwt', /iss or client_id are required/,
@@ -229,6 +229,6 @@ await check('vc-bitstring-status-list decodeList (eddsa-rdfc-2022 list)', 'verif
 await check('vc-bitstring-status-list decodeList (vc+jwt list, after jose)', 'verifies',
   async () => bits((await joseVcJwt(valid.statusListJwt)).credentialSubject.encodedList));
 
-console.log(unexpected === 0 ? 'interop: every Vouch-issued artifact verified as expected by the Node peers'
+console.log(unexpected === 0 ? 'interop: every Tabard-issued artifact verified as expected by the Node peers'
   : `interop: ${unexpected} unexpected outcome(s)`);
 process.exit(unexpected === 0 ? 0 : 1);

@@ -1,0 +1,195 @@
+package dev.tabard.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabard.codec.JsonCodec;
+import dev.tabard.did.DidResolver;
+import dev.tabard.did.DidResolvers;
+import dev.tabard.did.key.KeyDidResolver;
+import dev.tabard.didweb.WebDidResolver;
+import dev.tabard.fetch.FetchPolicy;
+import dev.tabard.fetch.SafeFetcher;
+import dev.tabard.fetch.SelfSignedTls;
+import dev.tabard.issuer.IssuerConfig;
+import dev.tabard.issuer.http.IssuerServer;
+import dev.tabard.verifier.TrustPolicy;
+import dev.tabard.verifier.Verifier;
+import dev.tabard.verifier.http.VerifierServer;
+import dev.tabard.verifier.status.StatusListCache;
+import dev.tabard.wallet.Wallet;
+import dev.tabard.wallet.oid4vci.IssuanceClient;
+import dev.tabard.wallet.present.PresentationRequest;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+
+/**
+ * The whole story with no setup: an organization's issuer, two agents' wallets, a counterparty's verifier, a
+ * revocation. Everything runs on 127.0.0.1 in a temporary directory that is removed at the end.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run issuer, wallets and verifier end to end on 127.0.0.1, then revoke and show the verifier refusing.")
+final class DemoCommand implements Callable<Integer> {
+
+    private static final String ADMIN = "demo-admin-token";
+    private final PrintStream out = System.out;
+    private HttpClient http;
+    private String issuerBase;
+
+    @Override
+    public Integer call() throws Exception {
+        if (System.getenv("TABARD_LOG_LEVEL") == null) {
+            // the story is on standard output; the servers' request lines would drown it
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.tabard")).setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+        Path dir = Files.createTempDirectory("tabard-demo");
+        try {
+            return run(dir);
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private int run(Path dir) throws Exception {
+        step("1", "An organization starts its issuer");
+        SelfSignedTls tls = SelfSignedTls.localhost();
+        int issuerPort = freePort();
+        IssuerServer issuer = IssuerServer.start(new IssuerConfig(dir.resolve("issuer"), URI.create("https://localhost:" + issuerPort), "web",
+                "ACME Corp", "demo secret: use TABARD_SECRET in production".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), issuerPort),
+                Optional.of(tls.serverContext()), Clock.systemUTC());
+        issuerBase = "https://localhost:" + issuer.port();
+        http = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
+        say("the organization is " + issuer.service().did());
+        say("its DID document is served at " + issuerBase + "/.well-known/did.json, over HTTPS with a certificate made just now");
+
+        SafeFetcher fetcher = new SafeFetcher(FetchPolicy.builder().allowHost("localhost").trustCertificate(tls.certificate()).build());
+        DidResolver resolver = DidResolvers.of(WebDidResolver.builder().fetcher(fetcher).build(), new KeyDidResolver());
+        VerifierServer verifierServer = null;
+        try {
+            step("2", "Two agents create their wallets");
+            Wallet buyer = wallet(dir.resolve("buyer.wallet"), fetcher, resolver);
+            Wallet scout = wallet(dir.resolve("scout.wallet"), fetcher, resolver);
+            say("procurement agent: " + buyer.did());
+            say("research agent:    " + scout.did());
+
+            step("3", "The organization registers both agents");
+            admin("POST", "/admin/agents", "{\"did\":\"" + buyer.did() + "\",\"name\":\"procurement-agent\",\"operator\":{\"name\":"
+                    + "\"Procurement team\",\"email\":\"procurement@acme.example\"},\"capabilities\":[\"purchase-order:negotiate\","
+                    + "\"supplier:lookup\"],\"constraints\":{\"maxTransactionValue\":{\"amount\":\"5000\",\"currency\":\"EUR\"},"
+                    + "\"dataRegions\":[\"EU\"]},\"delegation\":{\"allowed\":true,\"maxDepth\":1}}");
+            admin("POST", "/admin/agents", "{\"did\":\"" + scout.did() + "\",\"name\":\"research-agent\",\"operator\":{\"name\":"
+                    + "\"Research team\"},\"capabilities\":[\"supplier:lookup\"]}");
+            say("registered with their capabilities, limits and accountable operators");
+
+            step("4", "Each wallet receives its AgentCredential over OpenID4VCI");
+            for (Wallet w : new Wallet[] {buyer, scout}) {
+                JsonNode offer = admin("POST", "/admin/agents/" + w.did() + "/offer?tx_code=true", null);
+                var stored = w.receive(offer.get("offer_url").asText(), Optional.of(offer.get("tx_code").asText()));
+                say(w.did().toString().substring(0, 24) + "… holds " + stored.id() + ", valid until " + stored.validUntil().orElseThrow());
+            }
+
+            step("5", "A supplier's verifier asks the procurement agent to prove who it is");
+            Verifier verifier = Verifier.builder().resolver(resolver)
+                    .trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").requireCapabilities("purchase-order:negotiate").build())
+                    .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC(), Duration.ZERO))
+                    .build();
+            verifierServer = VerifierServer.start(verifier, "https://supplier.example", 0, Optional.empty(), Clock.systemUTC(), true);
+            String verifierBase = "http://127.0.0.1:" + verifierServer.port();
+            JsonNode result = presentTo(buyer, verifierBase);
+            if (!result.path("verified").asBoolean()) {
+                say("unexpected: " + result);
+                return 1;
+            }
+            JsonNode agent = result.get("agent");
+            say("verified: " + agent.get("name").asText() + " (" + agent.get("id").asText() + ")");
+            say("  acts for " + agent.get("organization").get("name").asText() + " (" + agent.get("organization").get("id").asText() + ")");
+            say("  may " + agent.get("capabilities") + ", operated by " + agent.get("operator").asText());
+
+            step("6", "The organization revokes the procurement agent's credential");
+            String credentialId = buyer.credentials(dev.tabard.wallet.store.CredentialQuery.all()).get(0).id();
+            admin("POST", "/admin/credentials/" + credentialId + "/revoke", null);
+            say("revoked " + credentialId + "; the next status list the issuer signs says so");
+
+            step("7", "The agent tries again");
+            JsonNode refused = presentTo(buyer, verifierBase);
+            if (refused.path("verified").asBoolean(true)) {
+                say("unexpected: the revoked credential verified");
+                return 1;
+            }
+            say("refused: " + refused.get("title").asText() + " (" + refused.get("type").asText() + ")");
+
+            step("8", "Everything shuts down");
+            buyer.close();
+            scout.close();
+            JsonNode audit = admin("GET", "/admin/audit/verify", null);
+            say("the issuer's audit log holds " + audit.get("entries").asInt() + " hash-chained entries, intact: " + audit.get("intact"));
+            return 0;
+        } finally {
+            if (verifierServer != null) {
+                verifierServer.close();
+            }
+            issuer.close();
+        }
+    }
+
+    private JsonNode presentTo(Wallet w, String verifierBase) throws Exception {
+        HttpResponse<String> c = http.send(HttpRequest.newBuilder(URI.create(verifierBase + "/challenges"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode ch = JsonCodec.parse(c.body());
+        String vp = w.present(new PresentationRequest(ch.get("challenge").asText(), ch.get("domain").asText(), Set.of("AgentCredential"),
+                Set.of("purchase-order:negotiate")));
+        say("presented a vp+jwt bound to challenge " + ch.get("challenge").asText().substring(0, 8) + "… and domain " + ch.get("domain").asText());
+        String body = "{\"verifiablePresentation\":\"" + vp + "\",\"options\":{\"challenge\":\"" + ch.get("challenge").asText()
+                + "\",\"domain\":\"" + ch.get("domain").asText() + "\"}}";
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(verifierBase + "/presentations/verify"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return JsonCodec.parse(r.body());
+    }
+
+    private Wallet wallet(Path file, SafeFetcher fetcher, DidResolver resolver) {
+        Verifier check = Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").build())
+                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC())).build();
+        return Wallet.open(file, "demo wallet secret".toCharArray(), check, new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC());
+    }
+
+    private JsonNode admin(String method, String path, String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(issuerBase + path)).header("Authorization", "Bearer " + ADMIN)
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body().isEmpty() ? JsonCodec.mapper().createObjectNode() : JsonCodec.parse(r.body());
+    }
+
+    private void step(String n, String text) {
+        out.println();
+        out.println(n + ". " + text);
+    }
+
+    private void say(String text) {
+        out.println("   " + text);
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.tabard.cli;
+
+import dev.tabard.codec.Base64Url;
+import dev.tabard.fetch.SelfSignedTls;
+import dev.tabard.issuer.IssuerConfig;
+import dev.tabard.issuer.IssuerConfigLoader;
+import dev.tabard.issuer.IssuerConfigLoader.Setting;
+import dev.tabard.issuer.http.IssuerServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "issuer", description = "The organization's issuer service.", subcommands = IssuerCommand.Serve.class)
+final class IssuerCommand {
+
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = {
+        "Serve the issuer on 127.0.0.1. Settings come from flags, then TABARD_ISSUER_<SETTING> variables, then --config, "
+            + "then defaults.",
+        "The key-sealing secret comes from TABARD_SECRET, or from DIR/secret (created on first start).",
+        "The first admin token comes from TABARD_ADMIN_TOKEN, or is printed once on first start. Neither goes in a config file."})
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--config", description = "Settings file, YAML (.yaml, .yml) or JSON; keys as in the README.")
+        Path configFile;
+
+        @Option(names = "--port", description = "Port to listen on (default 8443).")
+        String port;
+
+        @Option(names = "--data", description = "Directory for the SQLite store and secrets (required).")
+        String data;
+
+        @Option(names = "--public-url", description = "The https URL the issuer is reached at (default https://localhost:PORT; "
+                + "serve plain HTTP only behind a TLS proxy).")
+        String publicUrl;
+
+        @Option(names = "--did-method", description = "web (default) or key.")
+        String didMethod;
+
+        @Option(names = "--org-name", description = "The organization's display name (default Tabard Organization).")
+        String orgName;
+
+        @Option(names = "--validity", description = "AgentCredential validity, ISO 8601 (default PT1H).")
+        String validity;
+
+        @Option(names = "--p256", description = "Also keep a P-256 assertion key (ES256, ecdsa-rdfc-2019, ecdsa-jcs-2019); did:web only.")
+        Boolean p256;
+
+        @Option(names = "--tls-self-signed", description = "Serve HTTPS with a certificate made on the spot (written to DIR/tls-cert.pem).")
+        Boolean selfSigned;
+
+        @Option(names = "--tls-cert", description = "PEM certificate to serve HTTPS with (with --tls-key).")
+        String tlsCert;
+
+        @Option(names = "--tls-key", description = "PEM PKCS#8 private key for --tls-cert.")
+        String tlsKey;
+
+        @Option(names = "--vc-api-open-for-conformance", description = {
+            "For local runs of the W3C conformance suites only: /credentials/issue and /credentials/status take requests "
+                + "without a token, and credentials may use inline JSON-LD contexts and the W3C examples context."})
+        boolean vcApiOpen;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<Setting, String> flags = new EnumMap<>(Setting.class);
+            put(flags, Setting.PORT, port);
+            put(flags, Setting.DATA, data);
+            put(flags, Setting.PUBLIC_URL, publicUrl);
+            put(flags, Setting.DID_METHOD, didMethod);
+            put(flags, Setting.ORGANIZATION_NAME, orgName);
+            put(flags, Setting.VALIDITY, validity);
+            put(flags, Setting.P256, p256);
+            put(flags, Setting.TLS_SELF_SIGNED, selfSigned);
+            put(flags, Setting.TLS_CERT, tlsCert);
+            put(flags, Setting.TLS_KEY, tlsKey);
+            IssuerConfigLoader.Settings settings = IssuerConfigLoader.load(Optional.ofNullable(configFile), System.getenv(), flags);
+            Optional<SSLContext> tls = Optional.empty();
+            if (settings.tlsSelfSigned()) {
+                SelfSignedTls cert = SelfSignedTls.localhost();
+                Files.createDirectories(settings.data());
+                Files.writeString(settings.data().resolve("tls-cert.pem"), cert.certificatePem());
+                tls = Optional.of(cert.serverContext());
+            } else if (settings.tlsCert().isPresent()) {
+                tls = Optional.of(Pem.serverContext(settings.tlsCert().get(), settings.tlsKey().orElseThrow()));
+            }
+            IssuerConfig config = settings.config(secret(settings.data()), Optional.ofNullable(System.getenv("TABARD_ADMIN_TOKEN")));
+            IssuerServer server = IssuerServer.start(config, tls, Clock.systemUTC(),
+                    vcApiOpen ? IssuerServer.VcApiAccess.OPEN_FOR_LOCAL_CONFORMANCE_RUNS : IssuerServer.VcApiAccess.TOKEN);
+            if (vcApiOpen) {
+                // a log line like every other on standard error, so JSON log collectors see it too
+                org.slf4j.LoggerFactory.getLogger(IssuerCommand.class).atWarn()
+                        .setMessage("VC-API open for local conformance runs: anyone who reaches this server can issue and revoke "
+                                + "credentials through /credentials/issue and /credentials/status")
+                        .addKeyValue("event", "vc-api-open").log();
+            }
+            server.service().firstAdminToken().ifPresent(t -> System.out.println("admin token (shown once, keep it): " + t));
+            System.out.println("issuer " + server.service().did() + " serving " + config.publicUrl() + " on 127.0.0.1:" + server.port());
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "tabard-issuer-shutdown"));
+            stopped.await();
+            return 0;
+        }
+
+        private static void put(Map<Setting, String> flags, Setting s, Object value) {
+            if (value != null) {
+                flags.put(s, value.toString());
+            }
+        }
+
+        private static char[] secret(Path data) throws java.io.IOException {
+            String env = System.getenv("TABARD_SECRET");
+            if (env != null && !env.isEmpty()) {
+                return env.toCharArray();
+            }
+            Files.createDirectories(data);
+            Path file = data.resolve("secret");
+            if (!Files.exists(file)) {
+                byte[] b = new byte[32];
+                new SecureRandom().nextBytes(b);
+                Files.writeString(file, Base64Url.encode(b));
+                try {
+                    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException ignored) {
+                    // not a POSIX file system
+                }
+            }
+            return Files.readString(file).trim().toCharArray();
+        }
+    }
+}

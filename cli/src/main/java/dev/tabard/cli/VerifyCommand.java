@@ -1,0 +1,61 @@
+package dev.tabard.cli;
+
+import dev.tabard.codec.JsonCodec;
+import dev.tabard.did.DidResolver;
+import dev.tabard.fetch.SafeFetcher;
+import dev.tabard.verifier.PresentationOptions;
+import dev.tabard.verifier.TrustPolicy;
+import dev.tabard.verifier.VerificationResult;
+import dev.tabard.verifier.Verifier;
+import dev.tabard.verifier.status.StatusListCache;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "verify", mixinStandardHelpOptions = true, description = {
+    "Verify a credential or presentation (vc+jwt, vp+jwt or Data Integrity JSON) and print the result as JSON.",
+    "A presentation is recognised by --challenge. Exit 0 when verified, 1 when not."})
+final class VerifyCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", description = "File to verify, or - for standard input.")
+    String file;
+
+    @Option(names = "--challenge", description = "The challenge a presentation must carry.")
+    String challenge;
+
+    @Option(names = "--domain", description = "The domain a presentation must be addressed to.")
+    String domain;
+
+    @Option(names = "--policy", description = "Trust policy (JSON or YAML); without it any issuer is accepted.")
+    Path policy;
+
+    @Mixin
+    NetOptions net;
+
+    @Override
+    public Integer call() throws Exception {
+        byte[] input = file.equals("-") ? System.in.readNBytes(Verifier.MAX_INPUT + 1) : Files.readAllBytes(Path.of(file));
+        TrustPolicy trust = policy != null ? TrustPolicy.fromFile(policy) : TrustPolicy.builder().trustAnyIssuer().build();
+        SafeFetcher fetcher = net.fetcher();
+        DidResolver resolver = net.resolver(fetcher, Optional.empty());
+        Verifier verifier = Verifier.builder().resolver(resolver).trustPolicy(trust)
+                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC())).build();
+        String text = new String(input, StandardCharsets.UTF_8);
+        VerificationResult r = challenge != null
+                ? verifier.verifyPresentation(text, new PresentationOptions(challenge, domain != null ? domain : "tabard-cli"))
+                : verifier.verifyCredential(text);
+        var json = r.toJson();
+        if (policy == null) {
+            json.put("trustPolicy", "none: any issuer accepted");
+        }
+        System.out.println(JsonCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+        return r.verified() ? 0 : 1;
+    }
+}

@@ -1,0 +1,147 @@
+package dev.tabard.cli;
+
+import dev.tabard.did.DidResolver;
+import dev.tabard.fetch.SafeFetcher;
+import dev.tabard.verifier.TrustPolicy;
+import dev.tabard.verifier.Verifier;
+import dev.tabard.verifier.status.StatusListCache;
+import dev.tabard.wallet.Wallet;
+import dev.tabard.wallet.oid4vci.IssuanceClient;
+import dev.tabard.wallet.present.PresentationRequest;
+import dev.tabard.wallet.store.CredentialQuery;
+import dev.tabard.wallet.store.StoredCredential;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "wallet", description = "An agent's wallet file. The secret comes from TABARD_WALLET_SECRET.",
+        subcommands = {WalletCommand.Init.class, WalletCommand.Receive.class, WalletCommand.ListCredentials.class,
+            WalletCommand.Present.class, WalletCommand.Card.class})
+final class WalletCommand {
+
+    static class Base {
+        @Option(names = "--wallet", required = true, description = "The wallet file.")
+        Path file;
+
+        @Mixin
+        NetOptions net;
+
+        Wallet open() throws Exception {
+            String secret = System.getenv("TABARD_WALLET_SECRET");
+            if (secret == null || secret.isEmpty()) {
+                throw new IllegalArgumentException("set TABARD_WALLET_SECRET to the wallet's secret");
+            }
+            SafeFetcher fetcher = net.fetcher();
+            DidResolver resolver = net.resolver(fetcher, Optional.empty());
+            Verifier verifier = Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustAnyIssuer().build())
+                    .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC())).build();
+            return Wallet.open(file, secret.toCharArray(), verifier, new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC());
+        }
+    }
+
+    @Command(name = "init", mixinStandardHelpOptions = true, description = "Create the wallet (if needed) and print its DID.")
+    static final class Init extends Base implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            try (Wallet w = open()) {
+                System.out.println(w.did());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "receive", mixinStandardHelpOptions = true, description = "Receive a credential through an OpenID4VCI offer.")
+    static final class Receive extends Base implements Callable<Integer> {
+        @Option(names = "--offer", required = true, description = "The offer: an openid-credential-offer:// URL or its JSON.")
+        String offer;
+
+        @Option(names = "--tx-code", description = "The one-time code, when the offer asks for one.")
+        String txCode;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Wallet w = open()) {
+                StoredCredential c = w.receive(offer, Optional.ofNullable(txCode));
+                System.out.println("stored " + c.id() + " from " + c.issuer() + ", valid until " + c.validUntil().orElse(null));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the credentials held.")
+    static final class ListCredentials extends Base implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            try (Wallet w = open()) {
+                for (StoredCredential c : w.credentials(CredentialQuery.all())) {
+                    System.out.println(c.id() + "  " + c.issuer() + "  " + c.capabilities() + "  until " + c.validUntil().orElse(null));
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "card", mixinStandardHelpOptions = true,
+            description = "Print a signed A2A agent card carrying the wallet's AgentCredential.")
+    static final class Card extends Base implements Callable<Integer> {
+        @Option(names = "--name", required = true)
+        String name;
+
+        @Option(names = "--description", required = true)
+        String description;
+
+        @Option(names = "--organization", required = true, description = "The provider organization's name.")
+        String organization;
+
+        @Option(names = "--organization-url", required = true, description = "The provider's URL, on the issuer's host.")
+        java.net.URI organizationUrl;
+
+        @Option(names = "--endpoint", required = true, description = "The agent's A2A endpoint URL.")
+        java.net.URI endpoint;
+
+        @Option(names = "--skill", required = true, description = "A skill as id:description (repeatable).")
+        List<String> skills;
+
+        @Override
+        public Integer call() throws Exception {
+            List<dev.tabard.wallet.card.AgentCard.Skill> list = new java.util.ArrayList<>();
+            for (String s : skills) {
+                String[] p = s.split(":", 2);
+                list.add(new dev.tabard.wallet.card.AgentCard.Skill(p[0], p[0], p.length > 1 ? p[1] : p[0], List.of()));
+            }
+            try (Wallet w = open()) {
+                var card = w.agentCard(new dev.tabard.wallet.card.AgentCard(name, description, "1.0.0", organization, organizationUrl,
+                        endpoint, list));
+                System.out.println(dev.tabard.codec.JsonCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(card));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "present", mixinStandardHelpOptions = true, description = "Print a vp+jwt for a verifier's challenge and domain.")
+    static final class Present extends Base implements Callable<Integer> {
+        @Option(names = "--challenge", required = true)
+        String challenge;
+
+        @Option(names = "--domain", required = true)
+        String domain;
+
+        @Option(names = "--capability", description = "A capability the verifier needs (repeatable).")
+        List<String> capabilities = List.of();
+
+        @Override
+        public Integer call() throws Exception {
+            try (Wallet w = open()) {
+                System.out.println(w.present(new PresentationRequest(challenge, domain, java.util.Set.of("AgentCredential"),
+                        new HashSet<>(capabilities))));
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.tabard.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands as a shell runs them: exit codes and what they print. */
+class TabardTest {
+
+    private record Run(int code, String out) {
+    }
+
+    private static synchronized Run run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            int code = Tabard.run(args);
+            return new Run(code, buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    @Test
+    void demoTellsTheWholeStoryAndExitsZero() {
+        Run r = run("demo");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("verified: procurement-agent"), r.out());
+        assertTrue(r.out().contains("refused: Credential revoked"), r.out());
+        assertTrue(r.out().contains("intact: true"), r.out());
+    }
+
+    @Test
+    void resolveAndVerifyExitCodes(@TempDir Path dir) throws Exception {
+        Run ok = run("resolve", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK");
+        assertEquals(0, ok.code(), ok.out());
+        assertTrue(ok.out().contains("\"didDocument\""));
+        Run bad = run("resolve", "did:key:zzz");
+        assertEquals(1, bad.code());
+        assertTrue(bad.out().contains("INVALID_DID"), bad.out());
+        Path junk = dir.resolve("junk.jwt");
+        Files.writeString(junk, "eyJhbGciOiJub25lIn0.e30.");
+        Run v = run("verify", junk.toString());
+        assertEquals(1, v.code(), v.out());
+        assertTrue(v.out().contains("\"verified\" : false"), v.out());
+    }
+
+    @Test
+    void everyDocumentedCommandHasHelp() {
+        for (String[] cmd : new String[][] {{"issuer", "serve", "--help"}, {"verifier", "serve", "--help"}, {"resolve", "--help"},
+            {"verify", "--help"}, {"wallet", "init", "--help"}, {"wallet", "receive", "--help"}, {"wallet", "list", "--help"},
+            {"wallet", "present", "--help"}, {"wallet", "card", "--help"}, {"audit", "verify", "--help"}, {"demo", "--help"}}) {
+            Run r = run(cmd);
+            assertEquals(0, r.code(), String.join(" ", cmd));
+            assertTrue(r.out().contains("Usage"), r.out());
+        }
+    }
+
+    @Test
+    void issuerServe_badConfigFile_exitsOneNamingTheKey(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("issuer.yaml");
+        Files.writeString(config, "data: " + dir.resolve("d") + "\nadminToken: do-not-echo\n");
+        java.io.PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Tabard.run("issuer", "serve", "--config", config.toString());
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(1, code);
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("'adminToken' does not belong in a config file"), text);
+        assertTrue(!text.contains("do-not-echo"), text);
+    }
+
+    @Test
+    void auditVerifyOnAMissingStoreIsAClearError(@TempDir Path dir) {
+        assertEquals(2, run("audit", "verify", "--data", dir.toString()).code());
+    }
+}

@@ -1,0 +1,119 @@
+package dev.tabard.codec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.tabard.problem.ProblemException;
+import dev.tabard.problem.ProblemType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+
+/**
+ * The one Jackson configuration Tabard reads untrusted JSON with: duplicate keys are an error (Jackson's
+ * default lets the last one win silently), nesting is capped at {@value #MAX_DEPTH} and document, string
+ * and number lengths are bounded before any tree is built.
+ */
+public final class JsonCodec {
+
+    /** Tink's limit; Jackson and Parsson default to 1,000. */
+    public static final int MAX_DEPTH = 100;
+    /** The request body cap. */
+    public static final int MAX_DOCUMENT_BYTES = 1_000_000;
+    public static final int MAX_STRING_LENGTH = 1_000_000;
+    public static final int MAX_NUMBER_LENGTH = 100;
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder(
+                    com.fasterxml.jackson.core.JsonFactory.builder()
+                            .streamReadConstraints(StreamReadConstraints.builder()
+                                    .maxNestingDepth(MAX_DEPTH)
+                                    .maxDocumentLength(MAX_DOCUMENT_BYTES)
+                                    .maxStringLength(MAX_STRING_LENGTH)
+                                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                                    .maxNameLength(10_000)
+                                    .build())
+                            .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .build();
+
+    private JsonCodec() {}
+
+    /** The shared mapper. Do not reconfigure it. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /**
+     * Parses untrusted JSON.
+     *
+     * @throws ProblemException {@code INPUT_TOO_LARGE} past the document cap, {@code LIMIT_EXCEEDED} past the
+     *     depth or length caps, {@code PARSING_ERROR} for anything that is not one well-formed JSON value
+     */
+    public static JsonNode parse(byte[] json) {
+        Objects.requireNonNull(json, "json");
+        if (json.length > MAX_DOCUMENT_BYTES) {
+            throw new ProblemException(ProblemType.INPUT_TOO_LARGE,
+                    "JSON document exceeds " + MAX_DOCUMENT_BYTES + " bytes");
+        }
+        try {
+            JsonNode node = MAPPER.readTree(json);
+            if (node == null || node.isMissingNode()) {
+                throw new ProblemException(ProblemType.PARSING_ERROR, "empty JSON document");
+            }
+            return node;
+        } catch (StreamConstraintsException e) {
+            throw new ProblemException(ProblemType.LIMIT_EXCEEDED, "JSON exceeds a nesting or length limit");
+        } catch (JsonProcessingException e) {
+            String what = e.getMessage() != null && e.getMessage().startsWith("Duplicate field")
+                    ? "duplicate member name in JSON object" : "malformed JSON";
+            long line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+            long col = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
+            throw new ProblemException(ProblemType.PARSING_ERROR,
+                    what + (line > 0 ? " (line " + line + ", column " + col + ")" : ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses untrusted JSON text. @see #parse(byte[]) */
+    public static JsonNode parse(String json) {
+        return parse(Objects.requireNonNull(json, "json").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Parses and requires a JSON object. @throws ProblemException {@code PARSING_ERROR} when it is not one */
+    public static com.fasterxml.jackson.databind.node.ObjectNode parseObject(byte[] json) {
+        JsonNode node = parse(json);
+        if (!node.isObject()) {
+            throw new ProblemException(ProblemType.PARSING_ERROR, "expected a JSON object");
+        }
+        return (com.fasterxml.jackson.databind.node.ObjectNode) node;
+    }
+
+    public static byte[] write(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("value cannot be serialized as JSON", e);
+        }
+    }
+
+    public static String writeString(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("value cannot be serialized as JSON", e);
+        }
+    }
+
+}

@@ -1,0 +1,195 @@
+package dev.tabard.jsonld;
+
+import com.apicatalog.jsonld.JsonLdError;
+import com.apicatalog.jsonld.JsonLdErrorCode;
+import com.apicatalog.jsonld.JsonLdOptions;
+import com.apicatalog.jsonld.context.ActiveContext;
+import com.apicatalog.jsonld.document.Document;
+import com.apicatalog.jsonld.document.JsonDocument;
+import com.apicatalog.jsonld.loader.DocumentLoader;
+import com.apicatalog.jsonld.loader.DocumentLoaderOptions;
+import com.apicatalog.jsonld.processor.ProcessingRuntime;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The JSON-LD contexts Tabard processes, shipped in the jar and parsed once. Nothing is ever loaded from
+ * the network or the file system: a document that needs any other context is refused, unless the caller
+ * adds that context's bytes with {@link #with}.
+ *
+ * <p>Immutable and thread-safe; the titanium loader it hands out reads from its map only. Processing a context
+ * (turning the VC v2 context into term definitions) is most of what a JSON-LD expansion costs, so each
+ * {@code @context} made only of bundled URLs is processed once per instance and the result shared: titanium
+ * copies an active context before changing it, and a shared one is only read.
+ */
+public final class BundledContexts {
+
+    public static final String CREDENTIALS_V1 = "https://www.w3.org/2018/credentials/v1";
+    public static final String CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2";
+    public static final String DATA_INTEGRITY_V1 = "https://w3id.org/security/data-integrity/v1";
+    public static final String DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2";
+    public static final String MULTIKEY_V1 = "https://w3id.org/security/multikey/v1";
+    public static final String JWK_V1 = "https://w3id.org/security/jwk/v1";
+    public static final String DID_V1 = "https://www.w3.org/ns/did/v1";
+    public static final String STATUS_V1 = "https://www.w3.org/ns/credentials/status/v1";
+    public static final String TABARD_V1 = "https://w3id.org/tabard/v1";
+
+    private static final Map<String, String> RESOURCES = Map.of(
+            CREDENTIALS_V1, "credentials-v1.jsonld",
+            CREDENTIALS_V2, "credentials-v2.jsonld",
+            DATA_INTEGRITY_V1, "data-integrity-v1.jsonld",
+            DATA_INTEGRITY_V2, "data-integrity-v2.jsonld",
+            MULTIKEY_V1, "multikey-v1.jsonld",
+            JWK_V1, "jwk-v1.jsonld",
+            DID_V1, "did-v1.jsonld",
+            STATUS_V1, "status-v1.jsonld",
+            TABARD_V1, "tabard-v1.jsonld");
+
+    private static final BundledContexts DEFAULT = new BundledContexts(load(), false);
+
+    /** Distinct {@code @context} lists kept processed; they are made of bundled URLs only, so few ever occur. */
+    private static final int PROCESSED_LIMIT = 64;
+
+    private final Map<String, Document> documents;
+    private final boolean inlineContexts;
+    private final DocumentLoader loader;
+    private final JsonLdOptions options;
+    private final Map<String, ActiveContext> processed = new ConcurrentHashMap<>();
+
+    private BundledContexts(Map<String, Document> documents, boolean inlineContexts) {
+        this.documents = Collections.unmodifiableMap(documents);
+        this.inlineContexts = inlineContexts;
+        this.loader = this::load;
+        this.options = new JsonLdOptions(loader);
+        options.setUndefinedTermsPolicy(JsonLdOptions.ProcessingPolicy.Fail);
+        // titanium's context cache is an unsynchronized LRU map; the processed contexts below replace it
+        options.setContextCache(null);
+    }
+
+    /** The contexts Tabard ships. */
+    public static BundledContexts standard() {
+        return DEFAULT;
+    }
+
+    /** These contexts plus one more, given by its URL and exact bytes. */
+    public BundledContexts with(String url, byte[] context) {
+        Objects.requireNonNull(url, "url");
+        Map<String, Document> more = new LinkedHashMap<>(documents);
+        more.put(url, parse(new ByteArrayInputStream(context), url));
+        return new BundledContexts(more, inlineContexts);
+    }
+
+    /**
+     * These contexts, also accepting inline {@code @context} objects. Off by default: an inline context can
+     * remap terms in ways a reader of the JSON does not see. JSON-LD's own {@code @protected} rules and the
+     * undefined-term checks still apply. The W3C conformance suites post such documents.
+     */
+    public BundledContexts allowingInlineContexts() {
+        return new BundledContexts(documents, true);
+    }
+
+    public boolean allowsInlineContexts() {
+        return inlineContexts;
+    }
+
+    public boolean knows(String url) {
+        return documents.containsKey(url);
+    }
+
+    public Set<String> urls() {
+        return documents.keySet();
+    }
+
+    /** The titanium loader over these contexts. */
+    public DocumentLoader loader() {
+        return loader;
+    }
+
+    /** The options every expansion over these contexts uses: undefined terms fail, no titanium-side caches. */
+    JsonLdOptions options() {
+        return options;
+    }
+
+    /**
+     * The active context a top-level {@code @context} value yields, processed once when it lists bundled URLs
+     * only. {@code context} may be null (no {@code @context}).
+     */
+    ActiveContext activeContext(JsonValue context) throws JsonLdError {
+        ActiveContext initial = new ActiveContext(null, null, ProcessingRuntime.of(options));
+        if (context == null) {
+            return initial;
+        }
+        String key = cacheKey(context);
+        if (key == null) {
+            return initial.newContext().create(context, null);
+        }
+        ActiveContext cached = processed.get(key);
+        if (cached == null) {
+            cached = initial.newContext().create(context, null);
+            if (processed.size() < PROCESSED_LIMIT) {
+                processed.putIfAbsent(key, cached);
+            }
+        }
+        return cached;
+    }
+
+    /** A key for a context made of bundled URLs only, or null. */
+    private String cacheKey(JsonValue context) {
+        StringBuilder key = new StringBuilder();
+        Iterable<JsonValue> entries = context instanceof JsonArray a ? a : List.of(context);
+        for (JsonValue v : entries) {
+            if (!(v instanceof JsonString s) || !documents.containsKey(s.getString())) {
+                return null;
+            }
+            key.append(s.getString()).append(' ');
+        }
+        return key.toString();
+    }
+
+    private Document load(URI url, DocumentLoaderOptions options) throws JsonLdError {
+        Document d = documents.get(url.toString());
+        if (d == null) {
+            throw new JsonLdError(JsonLdErrorCode.LOADING_DOCUMENT_FAILED,
+                    "context " + url + " is not bundled, and Tabard loads no context from the network");
+        }
+        return d;
+    }
+
+    private static Map<String, Document> load() {
+        Map<String, Document> docs = new LinkedHashMap<>();
+        RESOURCES.forEach((url, file) -> {
+            try (InputStream in = BundledContexts.class.getResourceAsStream("contexts/" + file)) {
+                if (in == null) {
+                    throw new IllegalStateException("missing bundled context " + file);
+                }
+                docs.put(url, parse(in, url));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        return docs;
+    }
+
+    private static Document parse(InputStream in, String url) {
+        try {
+            JsonDocument doc = JsonDocument.of(in);
+            doc.setDocumentUrl(URI.create(url));
+            return doc;
+        } catch (JsonLdError e) {
+            throw new IllegalArgumentException("context " + url + " is not JSON: " + e.getMessage(), e);
+        }
+    }
+}

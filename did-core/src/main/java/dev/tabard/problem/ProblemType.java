@@ -1,0 +1,142 @@
+package dev.tabard.problem;
+
+import java.net.URI;
+
+/**
+ * Every kind of failure Tabard reports, spelled as the W3C specs spell it.
+ *
+ * <p>The machine-readable code is the type URI: VC DM 2.0 dropped its integer codes (w3c/vc-data-model
+ * commit 92d607d), so none are emitted. Each constant carries the HTTP status an endpoint answers with.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc9457">RFC 9457</a>
+ */
+public enum ProblemType {
+    // VC Data Model 2.0 §7.1
+    PARSING_ERROR(Family.VC_DATA_MODEL, "Parsing error", 400),
+    CRYPTOGRAPHIC_SECURITY_ERROR(Family.VC_DATA_MODEL, "Cryptographic security error", 400),
+    MALFORMED_VALUE_ERROR(Family.VC_DATA_MODEL, "Malformed value", 400),
+    RANGE_ERROR(Family.VC_DATA_MODEL, "Range error", 400),
+
+    // VC Data Integrity §2.4
+    PROOF_GENERATION_ERROR(Family.SECURITY, "Proof generation error", 400),
+    PROOF_VERIFICATION_ERROR(Family.SECURITY, "Proof verification error", 400),
+    PROOF_TRANSFORMATION_ERROR(Family.SECURITY, "Proof transformation error", 400),
+    INVALID_DOMAIN_ERROR(Family.SECURITY, "Invalid domain", 400),
+    INVALID_CHALLENGE_ERROR(Family.SECURITY, "Invalid challenge", 400),
+    DATA_LOSS_DETECTION_ERROR(Family.SECURITY, "Data loss detected", 400),
+
+    // Controlled Identifiers 1.0 §3.4
+    INVALID_VERIFICATION_METHOD_URL(Family.SECURITY, "Invalid verification method URL", 400),
+    INVALID_CONTROLLED_IDENTIFIER_DOCUMENT_ID(Family.SECURITY, "Invalid controlled identifier document id", 400),
+    INVALID_CONTROLLED_IDENTIFIER_DOCUMENT(Family.SECURITY, "Invalid controlled identifier document", 400),
+    INVALID_VERIFICATION_METHOD(Family.SECURITY, "Invalid verification method", 400),
+    INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD(Family.SECURITY, "Invalid relationship for verification method", 400),
+
+    // Bitstring Status List 1.0 §3.6
+    STATUS_RETRIEVAL_ERROR(Family.STATUS_LIST, "Status list retrieval error", 400),
+    STATUS_VERIFICATION_ERROR(Family.STATUS_LIST, "Status list verification error", 400),
+    STATUS_LIST_LENGTH_ERROR(Family.STATUS_LIST, "Status list length error", 400),
+
+    // DID Resolution (CR 2026) §10; HTTP statuses from its HTTPS binding
+    INVALID_DID(Family.DID_RESOLUTION, "Invalid DID", 400),
+    INVALID_DID_URL(Family.DID_RESOLUTION, "Invalid DID URL", 400),
+    INVALID_OPTIONS(Family.DID_RESOLUTION, "Invalid resolution options", 400),
+    NOT_FOUND(Family.DID_RESOLUTION, "DID not found", 404),
+    REPRESENTATION_NOT_SUPPORTED(Family.DID_RESOLUTION, "Representation not supported", 406),
+    METHOD_NOT_SUPPORTED(Family.DID_RESOLUTION, "DID method not supported", 501),
+    INVALID_DID_DOCUMENT(Family.DID_RESOLUTION, "Invalid DID document", 500),
+    INTERNAL_ERROR(Family.DID_RESOLUTION, "Internal resolution error", 500),
+
+    // Tabard's own
+    CREDENTIAL_EXPIRED(Family.TABARD, "Credential expired", 400),
+    CREDENTIAL_NOT_YET_VALID(Family.TABARD, "Credential not yet valid", 400),
+    CREDENTIAL_REVOKED(Family.TABARD, "Credential revoked", 400),
+    CREDENTIAL_SUSPENDED(Family.TABARD, "Credential suspended", 400),
+    UNTRUSTED_ISSUER(Family.TABARD, "Untrusted issuer", 400),
+    MISSING_CAPABILITY(Family.TABARD, "Missing capability", 400),
+    HOLDER_MISMATCH(Family.TABARD, "Holder mismatch", 400),
+    PRESENTATION_REPLAYED(Family.TABARD, "Presentation replayed", 400),
+    ALGORITHM_NOT_ALLOWED(Family.TABARD, "Algorithm not allowed", 400),
+    INPUT_TOO_LARGE(Family.TABARD, "Input too large", 413),
+    LIMIT_EXCEEDED(Family.TABARD, "Limit exceeded", 400),
+    UNAUTHORIZED(Family.TABARD, "Unauthorized", 401),
+    FORBIDDEN(Family.TABARD, "Forbidden", 403),
+    SERVICE_UNAVAILABLE(Family.TABARD, "Service unavailable", 503),
+    FETCH_REFUSED(Family.TABARD, "Retrieval refused by policy", 400),
+    FETCH_FAILED(Family.TABARD, "Retrieval failed", 502);
+
+    /** The type-URI namespaces of the specs the constants come from. */
+    enum Family {
+        VC_DATA_MODEL("https://www.w3.org/TR/vc-data-model#"),
+        SECURITY("https://w3id.org/security#"),
+        STATUS_LIST("https://www.w3.org/ns/credentials/status-list#"),
+        DID_RESOLUTION("https://www.w3.org/ns/did#"),
+        TABARD("https://w3id.org/tabard/problems#");
+
+        final String prefix;
+
+        Family(String prefix) {
+            this.prefix = prefix;
+        }
+    }
+
+    private final URI type;
+    private final String title;
+    private final int status;
+
+    ProblemType(Family family, String title, int status) {
+        this.type = URI.create(family.prefix + name());
+        this.title = title;
+        this.status = status;
+    }
+
+    /** The RFC 9457 {@code type} URI; the stable machine-readable code. */
+    public URI type() {
+        return type;
+    }
+
+    /** A short, human-readable summary that does not change from occurrence to occurrence. */
+    public String title() {
+        return title;
+    }
+
+    /** The HTTP status an endpoint answers with. */
+    public int status() {
+        return status;
+    }
+
+    /** The spec's token, e.g. {@code PARSING_ERROR}. */
+    public String code() {
+        return name();
+    }
+
+    /**
+     * Maps DID Core 1.0's camelCase resolution error keywords to their DID Resolution successors.
+     *
+     * @return the constant, or empty for an unknown keyword
+     */
+    public static java.util.Optional<ProblemType> fromLegacyDidError(String keyword) {
+        java.util.Objects.requireNonNull(keyword, "keyword");
+        switch (keyword) {
+            case "invalidDid": return java.util.Optional.of(INVALID_DID);
+            case "invalidDidUrl": return java.util.Optional.of(INVALID_DID_URL);
+            case "notFound": return java.util.Optional.of(NOT_FOUND);
+            case "representationNotSupported": return java.util.Optional.of(REPRESENTATION_NOT_SUPPORTED);
+            case "methodNotSupported": return java.util.Optional.of(METHOD_NOT_SUPPORTED);
+            case "invalidDidDocument": return java.util.Optional.of(INVALID_DID_DOCUMENT);
+            case "internalError": return java.util.Optional.of(INTERNAL_ERROR);
+            default: return java.util.Optional.empty();
+        }
+    }
+
+    /** Finds the constant whose type URI or code is {@code typeOrCode}. */
+    public static java.util.Optional<ProblemType> fromType(String typeOrCode) {
+        java.util.Objects.requireNonNull(typeOrCode, "typeOrCode");
+        for (ProblemType t : values()) {
+            if (t.type.toString().equals(typeOrCode) || t.name().equals(typeOrCode)) {
+                return java.util.Optional.of(t);
+            }
+        }
+        return fromLegacyDidError(typeOrCode);
+    }
+}

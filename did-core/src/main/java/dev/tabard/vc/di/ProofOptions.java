@@ -1,0 +1,45 @@
+package dev.tabard.vc.di;
+
+import dev.tabard.did.DidUrl;
+import dev.tabard.did.Relationship;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a new proof says besides its value.
+ *
+ * @param cryptosuite the suite's name
+ * @param verificationMethod the signing key's DID URL
+ * @param purpose {@code assertionMethod} for an issuer, {@code authentication} for a holder's presentation
+ * @param created when the proof was made
+ * @param expires when it stops being acceptable, for short-lived presentations
+ * @param challenge the verifier's challenge
+ * @param domain the verifier's domain
+ */
+public record ProofOptions(String cryptosuite, DidUrl verificationMethod, Relationship purpose, Instant created,
+                           Optional<Instant> expires, Optional<String> challenge, Optional<String> domain) {
+
+    public ProofOptions {
+        Objects.requireNonNull(cryptosuite, "cryptosuite");
+        Objects.requireNonNull(verificationMethod, "verificationMethod");
+        Objects.requireNonNull(purpose, "purpose");
+        Objects.requireNonNull(created, "created");
+        Objects.requireNonNull(expires, "expires");
+        Objects.requireNonNull(challenge, "challenge");
+        Objects.requireNonNull(domain, "domain");
+    }
+
+    /** An issuer's proof. */
+    public static ProofOptions assertion(String cryptosuite, DidUrl key, Instant created) {
+        return new ProofOptions(cryptosuite, key, Relationship.ASSERTION_METHOD, created, Optional.empty(), Optional.empty(),
+                Optional.empty());
+    }
+
+    /** A holder's presentation proof bound to a verifier's challenge and domain. */
+    public static ProofOptions authentication(String cryptosuite, DidUrl key, Instant created, Instant expires,
+                                              String challenge, String domain) {
+        return new ProofOptions(cryptosuite, key, Relationship.AUTHENTICATION, created, Optional.of(expires),
+                Optional.of(challenge), Optional.of(domain));
+    }
+}

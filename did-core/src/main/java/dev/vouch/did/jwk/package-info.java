@@ -1,2 +1,0 @@
-/** did:jwk: DIDs that are a public JWK, resolved without I/O. */
-package dev.vouch.did.jwk;

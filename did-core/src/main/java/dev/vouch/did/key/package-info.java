@@ -1,2 +1,0 @@
-/** did:key: DIDs that are public keys, resolved without I/O. */
-package dev.vouch.did.key;

@@ -1,7 +1,0 @@
-/**
- * JOSE: strict compact JWS and, on top of it, VC-JOSE. The JWS is parsed and checked here, then its
- * signature verified by the key the caller resolved; no general JOSE library sits in between: its parser would
- * repeat, less strictly, what {@link dev.vouch.vc.jose.CompactJws} checks (nimbus-jose-jwt, for one, accepts
- * altered signature segments).
- */
-package dev.vouch.vc.jose;

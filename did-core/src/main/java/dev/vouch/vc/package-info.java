@@ -1,2 +1,0 @@
-/** The VC 2.0 data model (VC 1.1 recognised): credentials, presentations and the AgentCredential's claims. */
-package dev.vouch.vc;

@@ -1,0 +1,2 @@
+/** did:web resolution: URL mapping, caching, offline bundles. */
+package dev.tabard.didweb;

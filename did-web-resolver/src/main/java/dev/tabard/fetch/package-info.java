@@ -1,0 +1,2 @@
+/** Fetching from URLs that strangers choose: SSRF guard, limits, pinned addresses, extra trust anchors. */
+package dev.tabard.fetch;

@@ -1,2 +1,0 @@
-/** did:web resolution: URL mapping, caching, offline bundles. */
-package dev.vouch.didweb;

@@ -1,2 +1,0 @@
-/** Fetching from URLs that strangers choose: SSRF guard, limits, pinned addresses, extra trust anchors. */
-package dev.vouch.fetch;

@@ -1,0 +1,106 @@
+package dev.tabard.vectors.interop;
+
+import static dev.tabard.vectors.interop.Outcomes.assertFails;
+import static dev.tabard.vectors.interop.Outcomes.assertVerified;
+import static dev.tabard.vectors.interop.Outcomes.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabard.did.Did;
+import dev.tabard.did.key.KeyDidResolver;
+import dev.tabard.didweb.ResolutionBundle;
+import dev.tabard.problem.ProblemType;
+import dev.tabard.vc.status.Bitstring;
+import dev.tabard.vectors.Vectors;
+import dev.tabard.verifier.PresentationOptions;
+import dev.tabard.verifier.TrustPolicy;
+import dev.tabard.verifier.VerificationResult;
+import dev.tabard.verifier.Verifier;
+import dev.tabard.verifier.status.StatusListCache;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The committed {@code tabard-issued.json} — what {@link TabardIssued} made and {@code verify.mjs} checked in jose,
+ * did-jwt and Digital Bazaar's libraries — still verifies in Tabard, and its tampered copies fail with the expected
+ * problem. A change to Tabard's verifier that would reject what peers were shown to accept fails here, without Node.
+ */
+class TabardIssuedTest {
+
+    private static final JsonNode TABARD = Vectors.json("interop/tabard-issued.json");
+    private static final Clock CLOCK = Clock.fixed(Instant.parse(TABARD.get("verifyAt").asText()), ZoneOffset.UTC);
+    private static final PresentationOptions BINDING =
+            new PresentationOptions(TABARD.get("challenge").asText(), TABARD.get("domain").asText());
+
+    private static Verifier verifier(String statusListJwt) {
+        KeyDidResolver resolver = new KeyDidResolver();
+        ResolutionBundle bundle = ResolutionBundle.builder(CLOCK.instant())
+                .resource(URI.create(TABARD.get("statusListUrl").asText()), "application/vc+jwt",
+                        statusListJwt.getBytes(StandardCharsets.US_ASCII))
+                .build();
+        return Verifier.builder().resolver(resolver).clock(CLOCK)
+                .trustPolicy(TrustPolicy.builder().trustIssuer(Did.parse(TABARD.get("issuer").asText())).build())
+                .statusLists(new StatusListCache(Optional.empty(), Optional.of(bundle), resolver, CLOCK)).build();
+    }
+
+    private static Verifier verifier() {
+        return verifier(valid("statusListJwt").asText());
+    }
+
+    private static JsonNode valid(String name) {
+        return TABARD.get("valid").get(name);
+    }
+
+    private static String tampered(String name) {
+        return text(TABARD.get("tampered").get(name));
+    }
+
+    @Test
+    void credentials_verify_tamperedCopiesFailWithTheirProblem() {
+        VerificationResult r = verifier().verifyCredential(text(valid("vcJwt")));
+        assertVerified(r);
+        assertEquals(TABARD.get("agent").asText(), r.agent().orElseThrow().agent().toString());
+        assertFails(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, verifier().verifyCredential(tampered("vcJwt")));
+        assertVerified(verifier().verifyCredential(text(valid("diCredential"))));
+        assertFails(ProblemType.PROOF_VERIFICATION_ERROR, verifier().verifyCredential(tampered("diCredential")));
+        assertVerified(verifier().verifyCredential(text(valid("vc11DiCredential"))));
+        assertFails(ProblemType.PROOF_VERIFICATION_ERROR, verifier().verifyCredential(tampered("vc11DiCredential")));
+    }
+
+    @Test
+    void presentations_verifyBoundToChallengeAndDomain_tamperedCopiesFail() {
+        assertVerified(verifier().verifyPresentation(text(valid("vpJwt")), BINDING));
+        assertFails(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, verifier().verifyPresentation(tampered("vpJwt"), BINDING));
+        assertVerified(verifier().verifyPresentation(text(valid("diPresentation")), BINDING));
+        assertFails(ProblemType.INVALID_CHALLENGE_ERROR, verifier().verifyPresentation(text(valid("diPresentation")),
+                new PresentationOptions("another", BINDING.domain())));
+        assertFails(ProblemType.PROOF_VERIFICATION_ERROR, verifier().verifyPresentation(tampered("diPresentation"), BINDING));
+    }
+
+    @Test
+    void statusLists_verify_carryTheSetBits_andRevokeTheCredentialAtASetBit() {
+        assertVerified(verifier().verifyCredential(text(valid("statusListJwt"))));
+        assertFails(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, verifier().verifyCredential(tampered("statusListJwt")));
+        assertVerified(verifier().verifyCredential(text(valid("statusListDi"))));
+        assertFails(ProblemType.PROOF_VERIFICATION_ERROR, verifier().verifyCredential(tampered("statusListDi")));
+        Bitstring list = Bitstring.decode(valid("statusListDi").get("credentialSubject").get("encodedList").asText(), 1);
+        Set<Long> set = new HashSet<>();
+        TABARD.get("setBits").forEach(b -> set.add(b.asLong()));
+        for (long i = 0; i < list.length(); i++) {
+            assertEquals(set.contains(i) ? 1 : 0, list.get(i), "bit " + i);
+        }
+        assertFails(ProblemType.CREDENTIAL_REVOKED, verifier().verifyCredential(text(valid("revokedCredential"))));
+        // a list whose signature does not hold is not used to decide anything
+        assertFails(ProblemType.STATUS_VERIFICATION_ERROR,
+                verifier(tampered("statusListJwt")).verifyCredential(text(valid("vcJwt"))));
+        Vectors.report("interop: Tabard-issued vc+jwt, vp+jwt, eddsa-rdfc-2022 credentials, presentation and status lists "
+                + "(valid, tampered, revoked)", 18, 18);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.tabard.issuer;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How an issuer runs.
+ *
+ * @param dataDir where the SQLite store lives
+ * @param publicUrl the https URL the issuer is reached at; the org's did:web comes from it
+ * @param didMethod {@code web} (default) or {@code key} (tests, air-gapped use)
+ * @param organizationName the name AgentCredentials carry for the organization
+ * @param secret seals the org's private keys at rest
+ * @param credentialValidity how long an AgentCredential is valid
+ * @param adminToken the first admin token; generated and printed once when empty
+ * @param port the port to listen on, 0 for any
+ * @param p256 whether the org also has a P-256 (ES256, ecdsa-rdfc-2019) assertion key, for verifiers that cannot
+ *     check Ed25519; needs did:web, since a did:key DID is one key
+ */
+public record IssuerConfig(Path dataDir, URI publicUrl, String didMethod, String organizationName, char[] secret,
+                           Duration credentialValidity, Optional<String> adminToken, int port, boolean p256) {
+
+    /** An issuer with the Ed25519 key only. */
+    public IssuerConfig(Path dataDir, URI publicUrl, String didMethod, String organizationName, char[] secret,
+                        Duration credentialValidity, Optional<String> adminToken, int port) {
+        this(dataDir, publicUrl, didMethod, organizationName, secret, credentialValidity, adminToken, port, false);
+    }
+
+    public IssuerConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(publicUrl, "publicUrl");
+        if (!didMethod.equals("web") && !didMethod.equals("key")) {
+            throw new IllegalArgumentException("didMethod is web or key");
+        }
+        if (didMethod.equals("web") && !"https".equalsIgnoreCase(publicUrl.getScheme())) {
+            throw new IllegalArgumentException("a did:web issuer needs an https public URL (behind a TLS proxy is fine), not " + publicUrl);
+        }
+        Objects.requireNonNull(organizationName, "organizationName");
+        Objects.requireNonNull(secret, "secret");
+        if (credentialValidity.isNegative() || credentialValidity.isZero() || credentialValidity.compareTo(Duration.ofDays(30)) > 0) {
+            throw new IllegalArgumentException("credential validity must be between 1 second and 30 days");
+        }
+        Objects.requireNonNull(adminToken, "adminToken");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be from 0 to 65535");
+        }
+        if (p256 && didMethod.equals("key")) {
+            throw new IllegalArgumentException("a P-256 key needs did:web: a did:key DID is its one key");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "IssuerConfig[" + dataDir + ", " + publicUrl + ", did:" + didMethod + (p256 ? ", p256" : "") + "]";
+    }
+}

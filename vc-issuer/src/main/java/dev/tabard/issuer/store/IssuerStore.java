@@ -1,0 +1,61 @@
+package dev.tabard.issuer.store;
+
+import dev.tabard.did.Did;
+import dev.tabard.issuer.agents.Agent;
+import dev.tabard.issuer.audit.AuditEntry;
+import dev.tabard.issuer.keys.OrgKey;
+import dev.tabard.issuer.status.StatusListRecord;
+import dev.tabard.vc.status.StatusPurpose;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The issuer's state. Every method that changes state is one transaction that also appends its audit entry,
+ * so a crash leaves either all of a change or none of it. Implementations are thread-safe.
+ */
+public interface IssuerStore extends AutoCloseable {
+
+    /** What an audited change records, besides what the store fills in (sequence, time, hashes). */
+    record Audit(String actor, String action, String subject, String detailsJson) {
+    }
+
+    Optional<String> meta(String key);
+
+    void putMeta(String key, String value, Audit audit);
+
+    List<OrgKey> keys();
+
+    void putKey(OrgKey key, Audit audit);
+
+    Optional<Agent> agent(Did did);
+
+    /** Agents whose DID or name contains {@code query} (all when empty), newest first. */
+    List<Agent> agents(String query, boolean activeOnly, int limit);
+
+    void putAgent(Agent agent, Audit audit);
+
+    /**
+     * Records a credential and gives it a revocation and a suspension entry at random unused indexes, opening a new
+     * list when the current one is full. Never hands out an index twice.
+     */
+    IssuedCredential issue(String credentialId, Did agent, Instant issued, Instant validUntil, String keyId, Audit audit);
+
+    Optional<IssuedCredential> credential(String credentialId);
+
+    /** Sets or clears one status bit of a credential. */
+    void setStatus(String credentialId, StatusPurpose purpose, boolean set, Audit audit);
+
+    Optional<StatusListRecord> statusList(int id);
+
+    List<AuditEntry> audit(long afterSeq, int limit);
+
+    /** Stores an admin token's SHA-256 hash with its role; the token itself is never stored. */
+    void putAdminToken(String name, String tokenHashHex, String role, Audit audit);
+
+    /** The role for a token hash, compared in constant time. */
+    Optional<String> adminRole(String tokenHashHex);
+
+    @Override
+    void close();
+}

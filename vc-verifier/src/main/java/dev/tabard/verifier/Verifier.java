@@ -1,0 +1,458 @@
+package dev.tabard.verifier;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabard.codec.JsonCodec;
+import dev.tabard.did.Did;
+import dev.tabard.did.DidResolver;
+import dev.tabard.did.VerificationMethod;
+import dev.tabard.jsonld.BundledContexts;
+import dev.tabard.problem.Problem;
+import dev.tabard.problem.ProblemException;
+import dev.tabard.problem.ProblemType;
+import dev.tabard.vc.AgentClaims;
+import dev.tabard.vc.Credential;
+import dev.tabard.vc.CredentialSubject;
+import dev.tabard.vc.Presentation;
+import dev.tabard.vc.StatusEntry;
+import dev.tabard.vc.di.DataIntegrity;
+import dev.tabard.vc.jose.EnvelopedCredential;
+import dev.tabard.vc.jose.JoseOptions;
+import dev.tabard.vc.jose.VcJose;
+import dev.tabard.vc.jose.VerifiedTokens;
+import dev.tabard.vc.status.StatusListCredentials;
+import dev.tabard.verifier.replay.ReplayGuard;
+import dev.tabard.verifier.status.StatusListCache;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Verifies credentials and presentations in every format did-core supports — vc+jwt, vp+jwt, VC 1.1 JWTs when
+ * the policy allows them, and Data Integrity documents — and checks proof, holder binding, validity period,
+ * status and trust policy, stopping at the first check that fails. Never throws for anything the input can
+ * cause: every failure is a problem in the result. Immutable and thread-safe.
+ */
+public final class Verifier {
+
+    /** The largest input accepted, in bytes or characters. */
+    public static final int MAX_INPUT = 1_000_000;
+    /** How long a Data Integrity presentation without {@code expires} is remembered by the replay guard. */
+    public static final Duration CHALLENGE_LIFETIME = Duration.ofMinutes(5);
+
+    private final DidResolver resolver;
+    private final StatusListCache statusLists;
+    private final TrustPolicy policy;
+    private final ReplayGuard replayGuard;
+    private final Clock clock;
+    private final BundledContexts contexts;
+    private final VerifiedTokens verifiedTokens;
+
+    private Verifier(Builder b) {
+        this.resolver = capped(Objects.requireNonNull(b.resolver, "resolver"));
+        this.statusLists = Objects.requireNonNull(b.statusLists, "statusLists");
+        this.policy = Objects.requireNonNull(b.policy, "trustPolicy");
+        this.clock = b.clock;
+        this.replayGuard = b.replayGuard != null ? b.replayGuard : ReplayGuard.inMemory(b.clock);
+        this.contexts = b.contexts;
+        this.verifiedTokens = b.verifiedTokens != null ? b.verifiedTokens : VerifiedTokens.bounded(DEFAULT_VERIFIED_TOKENS);
+    }
+
+    /** Credential tokens kept once verified, by default: a few MB at most. */
+    public static final int DEFAULT_VERIFIED_TOKENS = 1024;
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** did:web resolutions one verification may make (SECURITY-NOTES): a presentation cannot make us crawl the web. */
+    public static final int MAX_RESOLUTIONS = 10;
+
+    private static final ThreadLocal<int[]> RESOLUTIONS = ThreadLocal.withInitial(() -> new int[1]);
+
+    private static DidResolver capped(DidResolver inner) {
+        return new DidResolver() {
+            @Override
+            public boolean supports(String method) {
+                return inner.supports(method);
+            }
+
+            @Override
+            public dev.tabard.did.ResolutionResult resolve(Did did) {
+                if (did.method().equals("web") && ++RESOLUTIONS.get()[0] > MAX_RESOLUTIONS) {
+                    throw new ProblemException(ProblemType.LIMIT_EXCEEDED,
+                            "more than " + MAX_RESOLUTIONS + " did:web resolutions for one verification");
+                }
+                return inner.resolve(did);
+            }
+        };
+    }
+
+    public TrustPolicy policy() {
+        return policy;
+    }
+
+    /** A verified credential and how it was secured. */
+    private record Secured(Credential credential, VerificationMethod method, TrustPolicy.Format format) {
+    }
+
+    /** Verifies a credential: a vc+jwt (or VC 1.1 JWT) as text, or a Data Integrity document as JSON. */
+    public VerificationResult verifyCredential(String input) {
+        return verifyCredential(input, VerifyOptions.defaults());
+    }
+
+    /**
+     * Verifies a credential as {@link #verifyCredential(String)} does, with the proof purpose, challenge and domain
+     * the caller expects of a Data Integrity proof.
+     */
+    public VerificationResult verifyCredential(String input, VerifyOptions options) {
+        Objects.requireNonNull(options, "options");
+        RESOLUTIONS.get()[0] = 0;
+        Set<Check> checked = EnumSet.noneOf(Check.class);
+        try {
+            Secured s = secured(input, options, checked);
+            Optional<AgentIdentity> agent = accept(s, checked);
+            return VerificationResult.verified(agent, List.of(), checked);
+        } catch (ProblemException e) {
+            return VerificationResult.failed(e.problems(), List.of(), checked);
+        } catch (RuntimeException e) {
+            return VerificationResult.failed(List.of(Problem.of(ProblemType.INTERNAL_ERROR, "internal error")), List.of(), checked);
+        }
+    }
+
+    /**
+     * Verifies a presentation — a vp+jwt (or VC 1.1 VP JWT) as text, or a Data Integrity presentation as JSON — and
+     * every credential in it. The identity returned is that of the first AgentCredential.
+     */
+    public VerificationResult verifyPresentation(String input, PresentationOptions options) {
+        RESOLUTIONS.get()[0] = 0;
+        Objects.requireNonNull(options, "options");
+        Set<Check> checked = EnumSet.noneOf(Check.class);
+        try {
+            checkSize(input);
+            Instant now = clock.instant();
+            Did holder;
+            String nonce;
+            Optional<String> jti;
+            Instant expires;
+            List<Secured> credentials = new ArrayList<>();
+            if (looksLikeJwt(input)) {
+                VcJose.VerifiedPresentation vp = VcJose.verifyPresentation(input.trim(), resolver, joseOptions(),
+                        options.challenge(), options.domain());
+                checked.add(Check.DATA_MODEL);
+                checked.add(Check.PROOF);
+                holder = vp.holder();
+                nonce = vp.nonce();
+                jti = vp.jti();
+                expires = vp.expires();
+                for (VcJose.VerifiedCredential c : vp.credentials()) {
+                    credentials.add(new Secured(c.credential(), c.method(), c.format() == VcJose.Format.VC_JWT
+                            ? TrustPolicy.Format.VC_JWT : TrustPolicy.Format.VC11_JWT));
+                }
+            } else {
+                ObjectNode json = JsonCodec.parseObject(input.getBytes(StandardCharsets.UTF_8));
+                Presentation p = Presentation.of(json);
+                checked.add(Check.DATA_MODEL);
+                DataIntegrity.Expectations expect = new DataIntegrity.Expectations(dev.tabard.did.Relationship.AUTHENTICATION,
+                        Optional.of(options.challenge()), Optional.of(options.domain()), clock, policy.maxClockSkew());
+                List<DataIntegrity.VerifiedProof> proofs = DataIntegrity.verify(json, resolver, expect, contexts);
+                holder = proofs.get(0).method().id().did();
+                if (p.holder().isPresent() && !p.holder().get().toString().equals(holder.toString())) {
+                    throw new ProblemException(ProblemType.HOLDER_MISMATCH,
+                            "holder " + p.holder().get() + " did not sign the presentation");
+                }
+                checked.add(Check.PROOF);
+                nonce = options.challenge();
+                jti = p.id().map(Object::toString);
+                expires = json.path("proof").path("expires").isTextual()
+                        ? Instant.parse(json.path("proof").path("expires").asText()) : now.plus(CHALLENGE_LIFETIME);
+                for (int i = 0; i < p.credentials().size(); i++) {
+                    credentials.add(dataIntegrity(p.credentials().get(i).json()));
+                }
+                for (String url : p.envelopedCredentials()) {
+                    credentials.add(jwt(EnvelopedCredential.token(url)));
+                }
+            }
+            if (credentials.isEmpty()) {
+                throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "the presentation carries no credential");
+            }
+            for (Secured s : credentials) {
+                boolean bound = s.credential().subjects().stream().map(CredentialSubject::id)
+                        .anyMatch(id -> id.isPresent() && id.get().equals(holder.toString()));
+                if (!bound) {
+                    throw new ProblemException(ProblemType.HOLDER_MISMATCH,
+                            "the presentation's signer " + holder + " is not the subject of " + s.credential().id().map(Object::toString)
+                                    .orElse("a credential it carries"));
+                }
+            }
+            checked.add(Check.HOLDER_BINDING);
+            Optional<AgentIdentity> agent = Optional.empty();
+            for (Secured s : credentials) {
+                Optional<AgentIdentity> a = accept(s, checked);
+                if (agent.isEmpty()) {
+                    agent = a;
+                }
+            }
+            // last, so that only presentations this verifier would accept take room in the guard
+            replayGuard.check(holder.toString(), nonce, jti, expires.plus(policy.maxClockSkew()));
+            return VerificationResult.verified(agent, List.of(), checked);
+        } catch (ProblemException e) {
+            return VerificationResult.failed(e.problems(), List.of(), checked);
+        } catch (RuntimeException e) {
+            // the contract is a result, never an exception; a bug still shows as an internal problem
+            return VerificationResult.failed(List.of(Problem.of(ProblemType.INTERNAL_ERROR, "internal error")), List.of(), checked);
+        }
+    }
+
+    /** The agent-card extension that carries the agent's AgentCredential. */
+    public static final String CARD_CREDENTIAL_EXTENSION = "https://w3id.org/tabard/a2a/agent-credential/v1";
+
+    /**
+     * Verifies a signed A2A agent card and the AgentCredential it carries: the card's JWS (detached, over the RFC 8785
+     * form without {@code signatures}) by a key the agent's DID lists for authentication; the credential as
+     * {@link #verifyCredential} does; that the credential's subject is the DID that signed the card; and, for a did:web
+     * issuer, that the card's {@code provider.url} is on the issuer's host.
+     */
+    public VerificationResult verifyAgentCard(String cardJson) {
+        RESOLUTIONS.get()[0] = 0;
+        Set<Check> checked = EnumSet.noneOf(Check.class);
+        try {
+            checkSize(cardJson);
+            ObjectNode card = JsonCodec.parseObject(cardJson.getBytes(StandardCharsets.UTF_8));
+            com.fasterxml.jackson.databind.JsonNode sigs = card.remove("signatures");
+            if (sigs == null || !sigs.isArray() || sigs.isEmpty() || sigs.size() > 4) {
+                throw new ProblemException(ProblemType.PROOF_VERIFICATION_ERROR, "the agent card carries no signature (or more than 4)");
+            }
+            com.fasterxml.jackson.databind.JsonNode sig = sigs.get(0);
+            String token = sig.path("protected").asText("") + "." + dev.tabard.codec.Base64Url.encode(dev.tabard.vc.di.Jcs.canonicalize(card))
+                    + "." + sig.path("signature").asText("");
+            dev.tabard.vc.jose.CompactJws jws = dev.tabard.vc.jose.CompactJws.parse(token);
+            dev.tabard.did.DidUrl kid = jws.kid().flatMap(dev.tabard.did.DidUrl::tryParse).orElseThrow(() -> new ProblemException(
+                    ProblemType.INVALID_VERIFICATION_METHOD_URL, "the card's signature has no DID URL kid"));
+            VerificationMethod vm = resolver.resolve(kid.did()).document().authorize(kid, dev.tabard.did.Relationship.AUTHENTICATION);
+            jws.verify(vm.key());
+            checked.add(Check.DATA_MODEL);
+            checked.add(Check.PROOF);
+            com.fasterxml.jackson.databind.JsonNode credential = null;
+            for (com.fasterxml.jackson.databind.JsonNode ext : card.path("capabilities").path("extensions")) {
+                if (CARD_CREDENTIAL_EXTENSION.equals(ext.path("uri").asText())) {
+                    credential = ext.path("params").path("credential");
+                }
+            }
+            if (credential == null || credential.isMissingNode()) {
+                throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "the card carries no AgentCredential");
+            }
+            Secured s = credential.isObject() && "EnvelopedVerifiableCredential".equals(credential.path("type").asText())
+                    ? jwt(EnvelopedCredential.token(credential.path("id").asText()))
+                    : credential.isObject() ? dataIntegrity((ObjectNode) credential) : jwt(credential.asText());
+            boolean bound = s.credential().subjects().stream().anyMatch(sub -> sub.id().map(kid.did().toString()::equals).orElse(false));
+            if (!bound) {
+                throw new ProblemException(ProblemType.HOLDER_MISMATCH, "the card was signed by " + kid.did() + ", not by the credential's subject");
+            }
+            String issuer = s.credential().issuer().id().toString();
+            if (issuer.startsWith("did:web:")) {
+                String issuerHost = issuer.substring(8).split(":", 2)[0].replaceFirst("(?i)%3a.*$", "").toLowerCase(java.util.Locale.ROOT);
+                String providerHost = java.net.URI.create(card.path("provider").path("url").asText("about:blank")).getHost();
+                if (providerHost == null || !providerHost.equalsIgnoreCase(issuerHost)) {
+                    throw new ProblemException(ProblemType.UNTRUSTED_ISSUER,
+                            "the card's provider " + providerHost + " is not the issuer's host " + issuerHost);
+                }
+            }
+            checked.add(Check.HOLDER_BINDING);
+            Optional<AgentIdentity> agent = accept(s, checked);
+            return VerificationResult.verified(agent, List.of(), checked);
+        } catch (ProblemException e) {
+            return VerificationResult.failed(e.problems(), List.of(), checked);
+        } catch (RuntimeException e) {
+            return VerificationResult.failed(List.of(Problem.of(ProblemType.MALFORMED_VALUE_ERROR, "not a valid agent card")), List.of(), checked);
+        }
+    }
+
+    private Secured secured(String input, VerifyOptions options, Set<Check> checked) {
+        checkSize(input);
+        Secured s;
+        if (looksLikeJwt(input)) {
+            if (!options.isDefault()) {
+                // a vc+jwt is its issuer's assertion; it has no proof purpose, challenge or domain to match
+                throw new ProblemException(ProblemType.PROOF_VERIFICATION_ERROR,
+                        "a JWT credential is an assertion; it cannot meet the expected proof purpose, challenge or domain");
+            }
+            s = jwt(input.trim());
+        } else {
+            s = dataIntegrity(JsonCodec.parseObject(input.getBytes(StandardCharsets.UTF_8)), options);
+        }
+        checked.add(Check.DATA_MODEL);
+        checked.add(Check.PROOF);
+        return s;
+    }
+
+    private Secured jwt(String token) {
+        VcJose.VerifiedCredential v = VcJose.verifyCredential(token, resolver, joseOptions());
+        TrustPolicy.Format format = v.format() == VcJose.Format.VC_JWT ? TrustPolicy.Format.VC_JWT : TrustPolicy.Format.VC11_JWT;
+        return new Secured(v.credential(), v.method(), format);
+    }
+
+    private Secured dataIntegrity(ObjectNode json) {
+        return dataIntegrity(json, VerifyOptions.defaults());
+    }
+
+    private Secured dataIntegrity(ObjectNode json, VerifyOptions options) {
+        Credential credential = Credential.of(json);
+        List<DataIntegrity.VerifiedProof> proofs = DataIntegrity.verify(json, resolver,
+                new DataIntegrity.Expectations(options.proofPurpose(), options.challenge(), options.domain(), clock,
+                        policy.maxClockSkew()), contexts);
+        VerificationMethod vm = proofs.get(0).method();
+        if (!vm.id().did().toString().equals(credential.issuer().id().toString())) {
+            throw new ProblemException(ProblemType.INVALID_VERIFICATION_METHOD,
+                    "the proof's key " + vm.id() + " is not the issuer's (" + credential.issuer().id() + ")");
+        }
+        return new Secured(credential, vm, TrustPolicy.Format.DATA_INTEGRITY);
+    }
+
+    /** Validity period, status and policy for a credential whose proof verified. */
+    private Optional<AgentIdentity> accept(Secured s, Set<Check> checked) {
+        Credential c = s.credential();
+        Instant now = clock.instant();
+        Duration skew = policy.maxClockSkew();
+        if (c.validFrom().isPresent() && now.plus(skew).isBefore(c.validFrom().get())) {
+            throw new ProblemException(ProblemType.CREDENTIAL_NOT_YET_VALID, "the credential is valid from " + c.validFrom().get());
+        }
+        if (c.validUntil().isPresent() && now.minus(skew).isAfter(c.validUntil().get())) {
+            throw new ProblemException(ProblemType.CREDENTIAL_EXPIRED, "the credential expired at " + c.validUntil().get());
+        }
+        checked.add(Check.VALIDITY_PERIOD);
+        Did issuer = Did.tryParse(c.issuer().id().toString()).orElseThrow(() -> new ProblemException(ProblemType.UNTRUSTED_ISSUER,
+                "the issuer " + c.issuer().id() + " is not a DID"));
+        for (StatusEntry entry : c.statuses()) {
+            if (!entry.isBitstring()) {
+                throw new ProblemException(ProblemType.STATUS_VERIFICATION_ERROR, "unsupported status type " + entry.type());
+            }
+            Credential list = statusLists.get(entry.statusListCredential().orElseThrow(), issuer, policy.statusStaleness());
+            StatusListCredentials.Status status = StatusListCredentials.check(entry, list);
+            if (status.isSet()) {
+                switch (status.purpose()) {
+                    case REVOCATION -> throw new ProblemException(ProblemType.CREDENTIAL_REVOKED, "the issuer revoked this credential");
+                    case SUSPENSION -> throw new ProblemException(ProblemType.CREDENTIAL_SUSPENDED, "the issuer suspended this credential");
+                    default -> {
+                        // refresh and message statuses are information, not a verdict
+                    }
+                }
+            }
+        }
+        checked.add(Check.STATUS);
+        if (!policy.formats().contains(s.format())) {
+            throw new ProblemException(ProblemType.ALGORITHM_NOT_ALLOWED, "this verifier does not accept " + s.format());
+        }
+        if (!policy.keyTypes().contains(s.method().key().type())) {
+            throw new ProblemException(ProblemType.ALGORITHM_NOT_ALLOWED, "this verifier does not accept " + s.method().key().type() + " keys");
+        }
+        if (!policy.trusts(issuer)) {
+            throw new ProblemException(ProblemType.UNTRUSTED_ISSUER, issuer + " is not a trusted issuer");
+        }
+        for (String type : policy.requiredTypes()) {
+            if (!c.types().contains(type)) {
+                throw new ProblemException(ProblemType.MISSING_CAPABILITY, "the credential is not a " + type);
+            }
+        }
+        if (policy.maxCredentialAge().isPresent() && c.validFrom().isPresent()
+                && c.validFrom().get().plus(policy.maxCredentialAge().get()).isBefore(now)) {
+            throw new ProblemException(ProblemType.CREDENTIAL_EXPIRED, "the credential is older than this verifier accepts");
+        }
+        Optional<AgentIdentity> agent = Optional.empty();
+        if (c.types().contains(AgentClaims.CREDENTIAL_TYPE)) {
+            AgentClaims claims = AgentClaims.from(c);
+            agent = Optional.of(AgentIdentity.of(claims, c.id(), c.validUntil()));
+        }
+        if (!policy.requiredCapabilities().isEmpty()) {
+            Set<String> have = agent.map(AgentIdentity::capabilities).orElse(Set.of());
+            for (String cap : policy.requiredCapabilities()) {
+                if (!have.contains(cap)) {
+                    throw new ProblemException(ProblemType.MISSING_CAPABILITY, "the agent lacks the capability " + cap);
+                }
+            }
+        }
+        checked.add(Check.POLICY);
+        return agent;
+    }
+
+    private JoseOptions joseOptions() {
+        return new JoseOptions(clock, policy.maxClockSkew(), policy.formats().contains(TrustPolicy.Format.VC11_JWT), verifiedTokens);
+    }
+
+    private static void checkSize(String input) {
+        Objects.requireNonNull(input, "input");
+        if (input.length() > MAX_INPUT) {
+            throw new ProblemException(ProblemType.INPUT_TOO_LARGE, "input exceeds " + MAX_INPUT + " characters");
+        }
+    }
+
+    private static boolean looksLikeJwt(String input) {
+        String t = input.trim();
+        int first = t.indexOf('.');
+        int second = first < 0 ? -1 : t.indexOf('.', first + 1);
+        return !t.startsWith("{") && second > 0 && t.indexOf('.', second + 1) < 0;
+    }
+
+    /** Single-use. */
+    public static final class Builder {
+        private DidResolver resolver;
+        private StatusListCache statusLists;
+        private TrustPolicy policy;
+        private ReplayGuard replayGuard;
+        private Clock clock = Clock.systemUTC();
+        private BundledContexts contexts = BundledContexts.standard();
+        private VerifiedTokens verifiedTokens;
+
+        private Builder() {
+        }
+
+        public Builder resolver(DidResolver resolver) {
+            this.resolver = resolver;
+            return this;
+        }
+
+        public Builder statusLists(StatusListCache statusLists) {
+            this.statusLists = statusLists;
+            return this;
+        }
+
+        public Builder trustPolicy(TrustPolicy policy) {
+            this.policy = policy;
+            return this;
+        }
+
+        public Builder replayGuard(ReplayGuard guard) {
+            this.replayGuard = guard;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder contexts(BundledContexts contexts) {
+            this.contexts = Objects.requireNonNull(contexts, "contexts");
+            return this;
+        }
+
+        /**
+         * How many credential tokens to keep once verified, so that one presented again in a new presentation is
+         * checked only in what can change (see {@link VerifiedTokens}); 0 checks every token in full.
+         */
+        public Builder verifiedTokens(int capacity) {
+            this.verifiedTokens = VerifiedTokens.bounded(capacity);
+            return this;
+        }
+
+        public Verifier build() {
+            return new Verifier(this);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.tabard.verifier.status;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabard.codec.JsonCodec;
+import dev.tabard.did.Did;
+import dev.tabard.did.DidResolver;
+import dev.tabard.didweb.ResolutionBundle;
+import dev.tabard.fetch.FetchedResource;
+import dev.tabard.fetch.SafeFetcher;
+import dev.tabard.jsonld.BundledContexts;
+import dev.tabard.problem.ProblemException;
+import dev.tabard.problem.ProblemType;
+import dev.tabard.vc.Credential;
+import dev.tabard.vc.di.DataIntegrity;
+import dev.tabard.vc.jose.JoseOptions;
+import dev.tabard.vc.jose.VcJose;
+import dev.tabard.vc.status.StatusListCredentials;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Status list credentials, fetched through {@link SafeFetcher} (or read from a {@link ResolutionBundle}
+ * offline), verified as vc+jwt or as a Data Integrity document by their own issuer, and kept until the earlier of their {@code validUntil}
+ * and the server's {@code Cache-Control}. A list that cannot be fetched is an error unless a stale copy is
+ * within the caller's staleness bound. Thread-safe.
+ */
+public final class StatusListCache {
+
+    public static final int MAX_ENTRIES = 10_000;
+
+    /** vc+jwt first; a JSON document with a Data Integrity proof is accepted too. */
+    private static final Set<String> ACCEPTED = Set.of("application/vc+jwt", "application/jwt", "application/vc",
+            "application/vc+ld+json", "application/ld+json", "application/json");
+
+    private record Entry(Credential credential, Instant fetched, Instant expires) {
+    }
+
+    private final Optional<SafeFetcher> fetcher;
+    private final Optional<ResolutionBundle> bundle;
+    private final DidResolver resolver;
+    private final Clock clock;
+    private final Duration maxAge;
+    private final Map<URI, Entry> entries = new ConcurrentHashMap<>();
+
+    public StatusListCache(Optional<SafeFetcher> fetcher, Optional<ResolutionBundle> bundle, DidResolver resolver, Clock clock) {
+        this(fetcher, bundle, resolver, clock, Duration.ofDays(1));
+    }
+
+    /**
+     * @param maxAge the longest a list is kept, whatever its validity and cache headers allow; a verifier that must see
+     *     revocations within seconds sets it low
+     */
+    public StatusListCache(Optional<SafeFetcher> fetcher, Optional<ResolutionBundle> bundle, DidResolver resolver, Clock clock,
+                           Duration maxAge) {
+        this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+        this.bundle = Objects.requireNonNull(bundle, "bundle");
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
+    }
+
+    /**
+     * The verified status list credential at {@code uri}, issued by {@code issuer}.
+     *
+     * @param staleness how long past expiry a cached copy may serve when fetching fails; empty fails closed
+     * @throws ProblemException {@code STATUS_RETRIEVAL_ERROR} when it cannot be had; {@code STATUS_VERIFICATION_ERROR}
+     *     when it does not verify or another party issued it
+     */
+    public Credential get(URI uri, Did issuer, Optional<Duration> staleness) {
+        Instant now = clock.instant();
+        Entry cached = entries.get(uri);
+        if (cached != null && now.isBefore(cached.expires())) {
+            return cached.credential();
+        }
+        try {
+            Entry fresh = load(uri, issuer, now);
+            if (entries.size() >= MAX_ENTRIES) {
+                entries.clear();
+            }
+            entries.put(uri, fresh);
+            return fresh.credential();
+        } catch (ProblemException e) {
+            if (e.type() == ProblemType.STATUS_RETRIEVAL_ERROR && cached != null && staleness.isPresent()
+                    && now.isBefore(cached.expires().plus(staleness.get()))) {
+                return cached.credential();
+            }
+            throw e;
+        }
+    }
+
+    private Entry load(URI uri, Did issuer, Instant now) {
+        String token;
+        Optional<Duration> freshness = Optional.empty();
+        Optional<ResolutionBundle.Item> packed = bundle.flatMap(b -> b.resource(uri));
+        if (packed.isPresent()) {
+            token = new String(packed.get().content().toByteArray(), StandardCharsets.UTF_8).trim();
+        } else if (fetcher.isPresent()) {
+            FetchedResource r;
+            try {
+                r = fetcher.get().get(uri, ACCEPTED);
+            } catch (ProblemException e) {
+                throw new ProblemException(ProblemType.STATUS_RETRIEVAL_ERROR,
+                        "status list " + uri + ": " + e.problem().detail());
+            }
+            if (r.status() != 200) {
+                throw new ProblemException(ProblemType.STATUS_RETRIEVAL_ERROR, "status list " + uri + " answered HTTP " + r.status());
+            }
+            token = new String(r.body().toByteArray(), StandardCharsets.UTF_8).trim();
+            freshness = r.freshness(now);
+        } else {
+            throw new ProblemException(ProblemType.STATUS_RETRIEVAL_ERROR,
+                    "status list " + uri + " is not in the bundle and this verifier is offline");
+        }
+        Credential list;
+        try {
+            list = token.startsWith("{") ? dataIntegrity(token, issuer)
+                    : VcJose.verifyCredential(token, resolver, new JoseOptions(clock, Duration.ofSeconds(60), false)).credential();
+        } catch (ProblemException e) {
+            throw new ProblemException(ProblemType.STATUS_VERIFICATION_ERROR,
+                    "status list " + uri + " does not verify: " + e.problem().detail());
+        }
+        if (!list.issuer().id().toString().equals(issuer.toString())) {
+            throw new ProblemException(ProblemType.STATUS_VERIFICATION_ERROR,
+                    "status list " + uri + " was issued by " + list.issuer().id() + ", not by the credential's issuer " + issuer);
+        }
+        if (!list.types().contains(StatusListCredentials.CREDENTIAL_TYPE)) {
+            throw new ProblemException(ProblemType.STATUS_VERIFICATION_ERROR,
+                    "status list " + uri + " is not a " + StatusListCredentials.CREDENTIAL_TYPE);
+        }
+        Instant expires = list.validUntil().orElse(now.plus(Duration.ofMinutes(5)));
+        if (freshness.isPresent() && now.plus(freshness.get()).isBefore(expires)) {
+            expires = now.plus(freshness.get());
+        }
+        if (now.plus(maxAge).isBefore(expires)) {
+            expires = now.plus(maxAge);
+        }
+        return new Entry(list, now, expires);
+    }
+
+    /** A status list secured with an embedded Data Integrity proof, as the W3C status list suite publishes them. */
+    private Credential dataIntegrity(String json, Did issuer) {
+        ObjectNode doc = JsonCodec.parseObject(json.getBytes(StandardCharsets.UTF_8));
+        Credential list = Credential.of(doc);
+        List<DataIntegrity.VerifiedProof> proofs = DataIntegrity.verify(doc, resolver, DataIntegrity.Expectations.assertion(clock),
+                BundledContexts.standard());
+        if (!proofs.get(0).method().id().did().toString().equals(list.issuer().id().toString())) {
+            throw new ProblemException(ProblemType.INVALID_VERIFICATION_METHOD, "the list's proof is not by its issuer");
+        }
+        return list;
+    }
+}

@@ -1,0 +1,305 @@
+package dev.tabard.wallet;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabard.crypto.KeyPair;
+import dev.tabard.crypto.KeySealer;
+import dev.tabard.crypto.KeyType;
+import dev.tabard.crypto.Signer;
+import dev.tabard.crypto.VerificationKey;
+import dev.tabard.did.Did;
+import dev.tabard.did.DidUrl;
+import dev.tabard.did.key.KeyDids;
+import dev.tabard.problem.ProblemException;
+import dev.tabard.problem.ProblemType;
+import dev.tabard.vc.jose.VcJose;
+import dev.tabard.verifier.VerificationResult;
+import dev.tabard.verifier.Verifier;
+import dev.tabard.wallet.oid4vci.IssuanceClient;
+import dev.tabard.wallet.present.PresentationRequest;
+import dev.tabard.wallet.store.CredentialQuery;
+import dev.tabard.wallet.store.StoredCredential;
+import dev.tabard.wallet.store.WalletStore;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * An agent's wallet: its key (sealed at rest under a key derived from the secret), its DID (did:key), the
+ * credentials it holds, and the presentations it makes. Credentials are verified on the way in; keys never leave:
+ * signing goes through {@link #signer()}.
+ */
+public final class Wallet implements AutoCloseable {
+
+    /** How long a presentation is valid: long enough to cross the network, short enough not to be worth stealing. */
+    public static final Duration PRESENTATION_LIFETIME = Duration.ofMinutes(2);
+
+    private final WalletStore store;
+    private final Signer key;
+    private final Did did;
+    private final Verifier verifier;
+    private final IssuanceClient issuance;
+    private final Clock clock;
+
+    private Wallet(WalletStore store, Signer key, Verifier verifier, IssuanceClient issuance, Clock clock) {
+        this.store = store;
+        this.key = key;
+        this.did = KeyDids.of(key.publicKey());
+        this.verifier = verifier;
+        this.issuance = issuance;
+        this.clock = clock;
+    }
+
+    /**
+     * Opens (or creates) the wallet file at {@code path}.
+     *
+     * @param verifier checks every credential before it is stored
+     * @throws ProblemException {@code UNAUTHORIZED} for a wrong secret; the file is not changed
+     */
+    public static Wallet open(Path path, char[] secret, Verifier verifier, IssuanceClient issuance, Clock clock) {
+        return open(path, secret, KeyType.ED25519, verifier, issuance, clock);
+    }
+
+    /**
+     * As {@link #open(Path, char[], Verifier, IssuanceClient, Clock)}, creating the wallet's key of {@code keyType}
+     * (Ed25519 by default; P-256 for deployments that require NIST curves). An existing wallet keeps its key.
+     */
+    public static Wallet open(Path path, char[] secret, KeyType keyType, Verifier verifier, IssuanceClient issuance, Clock clock) {
+        Objects.requireNonNull(secret, "secret");
+        WalletStore store = WalletStore.open(path);
+        try {
+            SecureRandom random = new SecureRandom();
+            if (store.meta("sealing").isEmpty()) {
+                KeySealer sealer = KeySealer.create(secret, random);
+                KeyPair fresh = KeyPair.generate(keyType, random);
+                store.initMeta(Map.of("sealing", sealer.parameters(), "key.type", fresh.keyType().name(),
+                        "key.public", fresh.publicKey().toMultibase(),
+                        "key.sealed", sealer.seal(fresh.unsafePrivateKeyBytes(), "wallet-key")));
+                fresh.destroy();
+            }
+            KeySealer sealer = KeySealer.open(secret, store.meta("sealing").orElseThrow(), random);
+            VerificationKey pub = VerificationKey.fromMultibase(store.meta("key.public").orElseThrow());
+            KeyPair key = KeyPair.fromPrivateKey(KeyType.valueOf(store.meta("key.type").orElseThrow()),
+                    sealer.open(store.meta("key.sealed").orElseThrow(), "wallet-key"), pub);
+            return new Wallet(store, key, verifier, issuance, clock);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens (or creates) a wallet whose key lives elsewhere — an HSM, a KMS, an OS keystore — behind {@code keyProvider}.
+     * The file records the public key and refuses a provider with another one.
+     *
+     * @throws ProblemException {@code UNAUTHORIZED} when the provider's key is not the wallet's
+     */
+    public static Wallet open(Path path, Signer keyProvider, Verifier verifier, IssuanceClient issuance, Clock clock) {
+        Objects.requireNonNull(keyProvider, "keyProvider");
+        WalletStore store = WalletStore.open(path);
+        try {
+            store.initMeta(Map.of("key.type", keyProvider.keyType().name(), "key.public", keyProvider.publicKey().toMultibase(),
+                    "key.external", "true"));
+            if (!keyProvider.publicKey().toMultibase().equals(store.meta("key.public").orElseThrow())) {
+                throw new ProblemException(ProblemType.UNAUTHORIZED, "the key provider's key is not this wallet's key");
+            }
+            return new Wallet(store, keyProvider, verifier, issuance, clock);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    public Did did() {
+        return did;
+    }
+
+    /** The wallet's key as a signer; the private key stays inside (the returned object exposes nothing else). */
+    public Signer signer() {
+        Signer inner = key;
+        return new Signer() {
+            @Override
+            public KeyType keyType() {
+                return inner.keyType();
+            }
+
+            @Override
+            public VerificationKey publicKey() {
+                return inner.publicKey();
+            }
+
+            @Override
+            public byte[] sign(byte[] message) {
+                return inner.sign(message);
+            }
+        };
+    }
+
+    /** Verifies a held credential now: signature, dates, status and the wallet's policy. */
+    public VerificationResult check(StoredCredential credential) {
+        return verifier.verifyCredential(credential.token());
+    }
+
+    /** The held credentials matching {@code query} that verify now, status included (each is checked with its issuer's lists). */
+    public List<StoredCredential> activeCredentials(CredentialQuery query) {
+        List<StoredCredential> out = new ArrayList<>();
+        for (StoredCredential c : store.query(query)) {
+            if (check(c).verified()) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    public DidUrl keyId() {
+        return KeyDids.methodId(key.publicKey());
+    }
+
+    /**
+     * Verifies a credential issued to this wallet's DID and stores it.
+     *
+     * @throws ProblemException with the verification's problems when it does not verify, or {@code HOLDER_MISMATCH}
+     *     when it names another subject
+     */
+    public StoredCredential store(String vcJwt) {
+        VerificationResult r = verifier.verifyCredential(vcJwt);
+        if (!r.verified()) {
+            throw new ProblemException(r.errors());
+        }
+        var agent = r.agent().orElseThrow(() -> new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "not an AgentCredential"));
+        if (!agent.agent().equals(did)) {
+            throw new ProblemException(ProblemType.HOLDER_MISMATCH, "the credential is for " + agent.agent() + ", not this wallet");
+        }
+        StoredCredential sc = new StoredCredential(agent.credentialId().map(Object::toString).orElse("urn:uuid:" + UUID.randomUUID()),
+                vcJwt, agent.organization().toString(), java.util.Set.of("VerifiableCredential", "AgentCredential"),
+                agent.capabilities(), agent.validUntil(), clock.instant());
+        store.put(sc);
+        return sc;
+    }
+
+    /** Receives a credential through OpenID4VCI from an offer (URL or JSON) and stores it. */
+    public StoredCredential receive(String offer, Optional<String> txCode) {
+        ObjectNode o = IssuanceClient.parseOffer(offer);
+        return store(issuance.receive(o, key, keyId(), txCode));
+    }
+
+    public List<StoredCredential> credentials(CredentialQuery query) {
+        return store.query(query);
+    }
+
+    public boolean delete(String id) {
+        return store.delete(id);
+    }
+
+    /** The credentials that expire within {@code margin}: what to renew. */
+    public List<StoredCredential> expiring(Duration margin) {
+        Instant limit = clock.instant().plus(margin);
+        List<StoredCredential> out = new ArrayList<>();
+        for (StoredCredential c : store.query(CredentialQuery.all())) {
+            if (c.validUntil().isPresent() && c.validUntil().get().isBefore(limit)) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Renews every credential that expires within {@code margin}, through its issuer's OpenID4VCI renewal: the new
+     * credential is verified and stored first, and only then is the old one deleted, so a failure keeps the old one.
+     *
+     * @return the credentials stored
+     */
+    public List<StoredCredential> renew(Duration margin) {
+        List<StoredCredential> renewed = new ArrayList<>();
+        for (StoredCredential old : expiring(margin)) {
+            if (!old.validAt(clock.instant())) {
+                continue; // already expired: the issuer needs a new offer from an administrator
+            }
+            String issuerUrl = issuerUrl(old.issuer());
+            ObjectNode offer = issuance.renewalOffer(issuerUrl, old.token(), key, keyId());
+            StoredCredential fresh = store(issuance.receive(offer, key, keyId(), Optional.empty()));
+            if (!fresh.id().equals(old.id())) {
+                store.delete(old.id());
+            }
+            renewed.add(fresh);
+        }
+        return renewed;
+    }
+
+    /** The https URL of a did:web issuer: where its OpenID4VCI metadata lives. */
+    private static String issuerUrl(String issuerDid) {
+        if (!issuerDid.startsWith("did:web:")) {
+            throw new ProblemException(ProblemType.METHOD_NOT_SUPPORTED, "renewal finds issuers by did:web, not " + issuerDid);
+        }
+        String url = dev.tabard.didweb.DidWebUrls.toUrl(Did.parse(issuerDid)).toString();
+        return url.replaceFirst("/\\.well-known/did\\.json$", "").replaceFirst("/did\\.json$", "");
+    }
+
+    /**
+     * A Data Integrity presentation for {@code request}: the matching credential enveloped, and an eddsa-rdfc-2022
+     * authentication proof bound to the challenge and domain.
+     */
+    public ObjectNode presentDataIntegrity(PresentationRequest request) {
+        Instant now = clock.instant();
+        StoredCredential c = store.query(new CredentialQuery(request.types(), Optional.empty(), request.capabilities(), Optional.of(now)))
+                .stream().findFirst().orElseThrow(() -> new ProblemException(ProblemType.MISSING_CAPABILITY,
+                        "no valid credential held matches the request"));
+        ObjectNode vp = VcJose.presentationOf(List.of(c.token()));
+        vp.put("holder", did.toString());
+        return dev.tabard.vc.di.DataIntegrity.sign(vp, key, dev.tabard.vc.di.ProofOptions.authentication(
+                key.keyType() == KeyType.ED25519 ? "eddsa-rdfc-2022" : "ecdsa-rdfc-2019", keyId(), now, now.plus(PRESENTATION_LIFETIME),
+                request.challenge(), request.domain()), dev.tabard.jsonld.BundledContexts.standard());
+    }
+
+    /**
+     * A vp+jwt for {@code request}, carrying only the valid credentials that match it.
+     *
+     * @throws ProblemException {@code MISSING_CAPABILITY} when no held credential matches
+     */
+    public String present(PresentationRequest request) {
+        Instant now = clock.instant();
+        List<String> tokens = new ArrayList<>();
+        for (StoredCredential c : store.query(new CredentialQuery(request.types(), Optional.empty(), request.capabilities(),
+                Optional.of(now)))) {
+            tokens.add(c.token());
+            break; // one credential that satisfies the request is enough; presenting more discloses more
+        }
+        if (tokens.isEmpty()) {
+            throw new ProblemException(ProblemType.MISSING_CAPABILITY, "no valid credential held matches the request");
+        }
+        return VcJose.securePresentation(VcJose.presentationOf(tokens), key, keyId(), request.challenge(), request.domain(),
+                "urn:uuid:" + UUID.randomUUID(), now, now.plus(PRESENTATION_LIFETIME));
+    }
+
+    /**
+     * A signed A2A agent card for this agent, carrying its newest valid AgentCredential.
+     *
+     * @throws ProblemException {@code MISSING_CAPABILITY} when the wallet holds no valid credential
+     */
+    public ObjectNode agentCard(dev.tabard.wallet.card.AgentCard card) {
+        StoredCredential c = store.query(new CredentialQuery(java.util.Set.of("AgentCredential"), Optional.empty(), java.util.Set.of(),
+                Optional.of(clock.instant()))).stream().findFirst().orElseThrow(() -> new ProblemException(ProblemType.MISSING_CAPABILITY,
+                "the wallet holds no valid AgentCredential to put on the card"));
+        return card.sign(c.token(), key, keyId());
+    }
+
+    @Override
+    public void close() {
+        if (key instanceof KeyPair pair) {
+            pair.destroy();
+        }
+        store.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Wallet[" + did + "]";
+    }
+}

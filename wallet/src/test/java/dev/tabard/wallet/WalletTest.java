@@ -1,0 +1,250 @@
+package dev.tabard.wallet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabard.codec.JsonCodec;
+import dev.tabard.did.DidResolver;
+import dev.tabard.did.DidResolvers;
+import dev.tabard.did.key.KeyDidResolver;
+import dev.tabard.didweb.WebDidResolver;
+import dev.tabard.fetch.FetchPolicy;
+import dev.tabard.fetch.SafeFetcher;
+import dev.tabard.fetch.SelfSignedTls;
+import dev.tabard.issuer.IssuerConfig;
+import dev.tabard.issuer.http.IssuerServer;
+import dev.tabard.problem.ProblemException;
+import dev.tabard.problem.ProblemType;
+import dev.tabard.verifier.PresentationOptions;
+import dev.tabard.verifier.TrustPolicy;
+import dev.tabard.verifier.VerificationResult;
+import dev.tabard.verifier.Verifier;
+import dev.tabard.verifier.status.StatusListCache;
+import dev.tabard.wallet.oid4vci.IssuanceClient;
+import dev.tabard.wallet.present.PresentationRequest;
+import dev.tabard.wallet.store.CredentialQuery;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The wallet against a real vc-issuer started in the test on 127.0.0.1 over HTTPS. */
+class WalletTest {
+
+    private static final String ADMIN = "wallet-test-admin-token";
+    private final SelfSignedTls tls = SelfSignedTls.localhost();
+    @TempDir
+    Path dir;
+    private IssuerServer issuer;
+    private SafeFetcher fetcher;
+    private HttpClient admin;
+    private String base;
+
+    @BeforeEach
+    void start() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        issuer = IssuerServer.start(new IssuerConfig(dir.resolve("issuer"), URI.create("https://localhost:" + port), "web", "ACME",
+                "issuer secret".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), port), Optional.of(tls.serverContext()),
+                Clock.systemUTC());
+        base = "https://localhost:" + issuer.port();
+        fetcher = new SafeFetcher(FetchPolicy.builder().allowHost("localhost").trustCertificate(tls.certificate()).build());
+        admin = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
+    }
+
+    @AfterEach
+    void stop() {
+        issuer.close();
+    }
+
+    private Verifier verifier() {
+        DidResolver resolver = DidResolvers.of(WebDidResolver.builder().fetcher(fetcher).build(), new KeyDidResolver());
+        return Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").build())
+                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC())).build();
+    }
+
+    private Wallet wallet(String name, String secret) {
+        return Wallet.open(dir.resolve(name + ".wallet"), secret.toCharArray(), verifier(), new IssuanceClient(fetcher, Clock.systemUTC()),
+                Clock.systemUTC());
+    }
+
+    private JsonNode post(String path, String body) throws Exception {
+        HttpResponse<String> r = admin.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + ADMIN)
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(r.statusCode() / 100 == 2, r.body());
+        return r.body().isEmpty() ? null : JsonCodec.parse(r.body());
+    }
+
+    private void register(Wallet w) throws Exception {
+        post("/admin/agents", "{\"did\":\"" + w.did() + "\",\"name\":\"agent\",\"operator\":{\"name\":\"Ops\"},"
+                + "\"capabilities\":[\"supplier:lookup\"]}");
+    }
+
+    @Test
+    void receivesThroughOpenId4VciPresentsAndVerifies() throws Exception {
+        try (Wallet w = wallet("a", "wallet secret")) {
+            register(w);
+            JsonNode offer = post("/admin/agents/" + w.did() + "/offer?tx_code=true", null);
+            ProblemException noCode = assertThrows(ProblemException.class, () -> w.receive(offer.get("offer_url").asText(), Optional.empty()));
+            assertEquals(ProblemType.MALFORMED_VALUE_ERROR, noCode.type());
+            w.receive(offer.get("offer_url").asText(), Optional.of(offer.get("tx_code").asText()));
+            assertEquals(1, w.credentials(CredentialQuery.all()).size());
+            assertEquals(1, w.credentials(new CredentialQuery(Set.of("AgentCredential"), Optional.empty(), Set.of("supplier:lookup"),
+                    Optional.empty())).size());
+            assertEquals(0, w.credentials(new CredentialQuery(Set.of(), Optional.empty(), Set.of("treasury:transfer"), Optional.empty())).size());
+            ProblemException reuse = assertThrows(ProblemException.class,
+                    () -> w.receive(offer.get("offer_url").asText(), Optional.of(offer.get("tx_code").asText())));
+            assertTrue(reuse.getMessage().contains("invalid_grant"), reuse.getMessage());
+
+            String vp = w.present(new PresentationRequest("c-1", "https://verifier.example", Set.of("AgentCredential"), Set.of("supplier:lookup")));
+            VerificationResult r = verifier().verifyPresentation(vp, new PresentationOptions("c-1", "https://verifier.example"));
+            assertTrue(r.verified(), () -> r.errors().toString());
+            assertEquals(w.did(), r.agent().orElseThrow().agent());
+            assertEquals(ProblemType.MISSING_CAPABILITY, assertThrows(ProblemException.class, () -> w.present(new PresentationRequest("c",
+                    "d", Set.of(), Set.of("treasury:transfer")))).type());
+            assertEquals(1, w.expiring(Duration.ofHours(2)).size());
+            assertEquals(0, w.expiring(Duration.ofMinutes(10)).size());
+        }
+    }
+
+    @Test
+    void signedAgentCardVerifiesWithItsCredentialAndTamperingFails() throws Exception {
+        try (Wallet w = wallet("card", "s")) {
+            register(w);
+            w.store(post("/admin/agents/" + w.did() + "/credentials", null).get("vcJwt").asText());
+            dev.tabard.wallet.card.AgentCard card = new dev.tabard.wallet.card.AgentCard("procurement-agent", "Negotiates purchase orders",
+                    "1.0.0", "ACME", URI.create("https://localhost/"), URI.create("https://agents.localhost/a2a"),
+                    List.of(new dev.tabard.wallet.card.AgentCard.Skill("negotiate", "Negotiate", "Negotiates a purchase order",
+                            List.of("procurement"))));
+            var signed = w.agentCard(card);
+            VerificationResult r = verifier().verifyAgentCard(signed.toString());
+            assertTrue(r.verified(), () -> r.errors().toString());
+            assertEquals(w.did(), r.agent().orElseThrow().agent());
+            var tampered = signed.deepCopy();
+            tampered.put("description", "Transfers treasury funds");
+            assertEquals(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, verifier().verifyAgentCard(tampered.toString()).errors().get(0).type());
+            var elsewhere = new dev.tabard.wallet.card.AgentCard("x", "y", "1", "Evil", URI.create("https://evil.example/"),
+                    URI.create("https://evil.example/a2a"), card.skills());
+            assertEquals(ProblemType.UNTRUSTED_ISSUER, verifier().verifyAgentCard(w.agentCard(elsewhere).toString()).errors().get(0).type());
+            try (Wallet other = wallet("card2", "s")) {
+                // another agent cannot put this agent's credential on its own card
+                var stolen = card.sign(w.credentials(CredentialQuery.all()).get(0).token(), other.signer(), other.keyId());
+                assertEquals(ProblemType.HOLDER_MISMATCH, verifier().verifyAgentCard(stolen.toString()).errors().get(0).type());
+            }
+        }
+    }
+
+    @Test
+    void renewsBeforeExpiryKeepingTheOldUntilTheNewIsStored() throws Exception {
+        try (Wallet w = wallet("renew", "s")) {
+            register(w);
+            String old = w.store(post("/admin/agents/" + w.did() + "/credentials", null).get("vcJwt").asText()).id();
+            assertEquals(0, w.renew(Duration.ofMinutes(10)).size()); // not due yet
+            List<dev.tabard.wallet.store.StoredCredential> renewed = w.renew(Duration.ofHours(2));
+            assertEquals(1, renewed.size());
+            List<dev.tabard.wallet.store.StoredCredential> held = w.credentials(CredentialQuery.all());
+            assertEquals(1, held.size());
+            assertTrue(!held.get(0).id().equals(old), "a new credential replaced the old one");
+            post("/admin/credentials/" + held.get(0).id() + "/revoke", null);
+            ProblemException e = assertThrows(ProblemException.class, () -> w.renew(Duration.ofHours(2)));
+            assertTrue(e.getMessage().contains("credential_request_denied"), e.getMessage());
+            assertEquals(1, w.credentials(CredentialQuery.all()).size(), "a failed renewal keeps what the wallet held");
+        }
+    }
+
+    @Test
+    void p256WalletsAndStatusAwareQueries() throws Exception {
+        DidResolver resolver = DidResolvers.of(WebDidResolver.builder().fetcher(fetcher).build(), new KeyDidResolver());
+        Verifier uncached = Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").build())
+                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC(), Duration.ZERO)).build();
+        try (Wallet w = Wallet.open(dir.resolve("p256.wallet"), "s".toCharArray(), dev.tabard.crypto.KeyType.P256, uncached,
+                new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC())) {
+            assertTrue(w.did().toString().startsWith("did:key:zDn"), w.did().toString());
+            register(w);
+            String id = w.store(post("/admin/agents/" + w.did() + "/credentials", null).get("vcJwt").asText()).id();
+            assertEquals(1, w.activeCredentials(CredentialQuery.all()).size());
+            post("/admin/credentials/" + id + "/suspend", null);
+            assertEquals(0, w.activeCredentials(CredentialQuery.all()).size());
+            assertEquals(1, w.credentials(CredentialQuery.all()).size());
+            assertTrue(!(w.signer() instanceof dev.tabard.crypto.KeyPair), "the private key does not leave through signer()");
+            String vp = w.present(new PresentationRequest("c", "d", Set.of(), Set.of()));
+            assertEquals(ProblemType.CREDENTIAL_SUSPENDED, verifier().verifyPresentation(vp, new PresentationOptions("c", "d"))
+                    .errors().get(0).type());
+        }
+    }
+
+    @Test
+    void keysCanComeFromAnExternalProvider() throws Exception {
+        dev.tabard.crypto.KeyPair hsm = dev.tabard.crypto.KeyPair.generate(dev.tabard.crypto.KeyType.ED25519, new java.security.SecureRandom());
+        Path file = dir.resolve("external.wallet");
+        try (Wallet w = Wallet.open(file, hsm, verifier(), new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC())) {
+            register(w);
+            w.store(post("/admin/agents/" + w.did() + "/credentials", null).get("vcJwt").asText());
+            var vp = w.presentDataIntegrity(new PresentationRequest("c-di", "https://verifier.example", Set.of("AgentCredential"), Set.of()));
+            VerificationResult r = verifier().verifyPresentation(vp.toString(), new PresentationOptions("c-di", "https://verifier.example"));
+            assertTrue(r.verified(), () -> r.errors().toString());
+        }
+        dev.tabard.crypto.KeyPair other = dev.tabard.crypto.KeyPair.generate(dev.tabard.crypto.KeyType.ED25519, new java.security.SecureRandom());
+        assertEquals(ProblemType.UNAUTHORIZED, assertThrows(ProblemException.class, () -> Wallet.open(file, other, verifier(),
+                new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC())).type());
+    }
+
+    @Test
+    void wrongSecretIsAClearErrorAndLeavesTheFileIntact() throws Exception {
+        String did;
+        try (Wallet w = wallet("b", "right")) {
+            did = w.did().toString();
+        }
+        assertEquals(ProblemType.UNAUTHORIZED, assertThrows(ProblemException.class, () -> wallet("b", "wrong")).type());
+        try (Wallet w = wallet("b", "right")) {
+            assertEquals(did, w.did().toString());
+        }
+    }
+
+    @Test
+    void credentialsForSomeoneElseOrForgedAreRefused() throws Exception {
+        try (Wallet a = wallet("c", "s"); Wallet b = wallet("d", "s")) {
+            register(a);
+            String token = post("/admin/agents/" + a.did() + "/credentials", null).get("vcJwt").asText();
+            assertEquals(ProblemType.HOLDER_MISMATCH, assertThrows(ProblemException.class, () -> b.store(token)).type());
+            String forged = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
+            assertThrows(ProblemException.class, () -> a.store(forged));
+            assertEquals(0, a.credentials(CredentialQuery.all()).size());
+        }
+    }
+
+    @Test
+    void twoWalletHandlesOnOneFileDoNotCorruptIt() throws Exception {
+        try (Wallet w1 = wallet("e", "s"); Wallet w2 = wallet("e", "s")) {
+            assertEquals(w1.did(), w2.did());
+            register(w1);
+            List<String> tokens = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                tokens.add(post("/admin/agents/" + w1.did() + "/credentials", null).get("vcJwt").asText());
+            }
+            Thread t1 = new Thread(() -> tokens.subList(0, 3).forEach(w1::store));
+            Thread t2 = new Thread(() -> tokens.subList(3, 6).forEach(w2::store));
+            t1.start();
+            t2.start();
+            t1.join();
+            t2.join();
+            assertEquals(6, w1.credentials(CredentialQuery.all()).size());
+        }
+    }
+}
