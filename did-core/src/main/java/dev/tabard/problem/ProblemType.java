@@ -63,7 +63,23 @@ public enum ProblemType {
     FORBIDDEN(Family.TABARD, "Forbidden", 403),
     SERVICE_UNAVAILABLE(Family.TABARD, "Service unavailable", 503),
     FETCH_REFUSED(Family.TABARD, "Retrieval refused by policy", 400),
-    FETCH_FAILED(Family.TABARD, "Retrieval failed", 502);
+    FETCH_FAILED(Family.TABARD, "Retrieval failed", 502),
+    /** No endpoint at this path (distinct from a DID that was not found). */
+    ROUTE_NOT_FOUND(Family.TABARD, "No such endpoint", 404),
+    /** The path exists, but not for this HTTP method; the response carries {@code Allow}. */
+    METHOD_NOT_ALLOWED(Family.TABARD, "Method not allowed", 405),
+    /** The body is not of a media type the endpoint reads (JSON endpoints read {@code application/json}). */
+    UNSUPPORTED_MEDIA_TYPE(Family.TABARD, "Unsupported media type", 415),
+    /** The client took longer than the server allows to send the request line, headers or body. */
+    REQUEST_TIMEOUT(Family.TABARD, "Request timeout", 408),
+    /** One client sent more requests to a rate-limited endpoint than its budget; the response carries {@code Retry-After}. */
+    RATE_LIMITED(Family.TABARD, "Rate limited", 429),
+    /** One client holds as many open challenges, nonces or connections as one client may hold. */
+    CLIENT_LIMIT_EXCEEDED(Family.TABARD, "Per-client limit exceeded", 429),
+    /** The issuer refuses to sign what its registry does not grant: an unknown or inactive agent, or more authority than granted. */
+    NOT_GRANTED(Family.TABARD, "Not granted by the registry", 403),
+    /** A presentation or credential lives longer than this verifier accepts. */
+    LIFETIME_TOO_LONG(Family.TABARD, "Lifetime too long", 400);
 
     /** The type-URI namespaces of the specs the constants come from. */
     enum Family {
