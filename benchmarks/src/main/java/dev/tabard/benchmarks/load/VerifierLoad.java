@@ -65,7 +65,7 @@ public final class VerifierLoad {
         Fixtures.main(new String[] {dir.toString()});
     }
 
-    private static String statusList(Fixtures f, URI id, StatusPurpose purpose, Bitstring list) {
+    static String statusList(Fixtures f, URI id, StatusPurpose purpose, Bitstring list) {
         return VcJose.secureCredential(StatusListCredentials.credential(id, f.org.toString(), purpose, list, Fixtures.NOW.minusSeconds(60),
                 Fixtures.NOW.plusSeconds(86_400)), f.orgKey, f.orgKid, Fixtures.NOW);
     }
