@@ -37,6 +37,8 @@ public final class FloodLoad {
         try (ServerSocket silent = silentServer(); FloodTargets targets = FloodTargets.start(f)) {
             String evilStatusBase = "http://127.0.0.1:" + silent.getLocalPort() + "/status/";
             KeyPair evil = KeyPair.generate(KeyType.ED25519, new java.security.SecureRandom());
+            KeyPair insider = KeyPair.generate(KeyType.ED25519, new java.security.SecureRandom());
+            String insiderCredential = credentialFor(f, insider);
             ObjectNode poison = poisonCredential(f);
             int verifier = targets.verifierPort();
             int issuer = targets.issuerPort();
@@ -54,7 +56,7 @@ public final class FloodLoad {
                                     n -> new Floods.Request("/oid4vci/nonce", null, "")))),
                     new Phase("presentations living to 9999 (replay guard)", List.of(
                             () -> Floods.requests("long-lived", "127.0.2.3", 2, verifier, Optional.empty(),
-                                    n -> longLived(f, n)))),
+                                    n -> longLived(insider, insiderCredential, n)))),
                     new Phase("untrusted credentials, status at a silent host", List.of(
                             () -> Floods.requests("untrusted", "127.0.2.4", 8, verifier, Optional.empty(),
                                     n -> untrusted(f, evil, evilStatusBase, n)))),
@@ -89,10 +91,18 @@ public final class FloodLoad {
     record Phase(String name, List<FloodStarter> floods) {
     }
 
+    /** The org's AgentCredential for another agent: what an insider who turned attacker holds. */
+    private static String credentialFor(Fixtures f, KeyPair agent) {
+        ObjectNode c = f.credential.deepCopy();
+        c.put("id", "urn:uuid:insider");
+        ((ObjectNode) c.get("credentialSubject")).put("id", KeyDids.of(agent.publicKey()).toString());
+        return VcJose.secureCredential(c, f.orgKey, f.orgKid, Fixtures.NOW);
+    }
+
     /** A presentation of the attacker's one valid credential that claims to stay valid until 9999. */
-    private static Floods.Request longLived(Fixtures f, int n) {
+    private static Floods.Request longLived(KeyPair agent, String credential, int n) {
         String challenge = "fill-" + n;
-        String vp = VcJose.securePresentation(VcJose.presentationOf(List.of(f.vcJwt)), f.agentKey, KeyDids.methodId(f.agentKey.publicKey()),
+        String vp = VcJose.securePresentation(VcJose.presentationOf(List.of(credential)), agent, KeyDids.methodId(agent.publicKey()),
                 challenge, Fixtures.AUDIENCE, "urn:uuid:fill-" + n, Fixtures.NOW, Instant.parse("9999-12-31T00:00:00Z"));
         return new Floods.Request("/presentations/verify", "application/json", HonestTraffic.presentationBody(vp, challenge));
     }
