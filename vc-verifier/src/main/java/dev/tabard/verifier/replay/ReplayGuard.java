@@ -97,8 +97,21 @@ public final class ReplayGuard {
      * {@link #MIN_IN_MEMORY_ENTRIES} and 1,000,000 entries.
      */
     public static ReplayGuard inMemory(Clock clock) {
+        return new ReplayGuard(inMemoryCapacity(), clock);
+    }
+
+    /**
+     * An {@link #inMemory} guard that gives up the per-holder bound: one holder may fill it, evicting every other
+     * holder's entries. Only for load tests whose whole traffic is one synthetic holder.
+     */
+    public static ReplayGuard inMemoryWithoutPerHolderBound(Clock clock) {
+        int capacity = inMemoryCapacity();
+        return new ReplayGuard(capacity, capacity, clock);
+    }
+
+    private static int inMemoryCapacity() {
         long fit = Runtime.getRuntime().maxMemory() / 4 / 150;
-        return new ReplayGuard((int) Math.max(MIN_IN_MEMORY_ENTRIES, Math.min(1_000_000, fit)), clock);
+        return (int) Math.max(MIN_IN_MEMORY_ENTRIES, Math.min(1_000_000, fit));
     }
 
     /**

@@ -115,6 +115,19 @@ class ReplayGuardTest {
     }
 
     @Test
+    void inMemory_holdsEachHolderToItsShareUnlessThatBoundIsGivenUpByName() {
+        ReplayGuard bounded = ReplayGuard.inMemory(clock);
+        ReplayGuard unbounded = ReplayGuard.inMemoryWithoutPerHolderBound(clock);
+        for (int i = 0; i < ReplayGuard.MAX_ENTRIES_PER_HOLDER; i++) {
+            bounded.check("load", "n" + i, Optional.empty(), start.plusSeconds(60));
+            unbounded.check("load", "n" + i, Optional.empty(), start.plusSeconds(60));
+        }
+        assertEquals(ProblemType.CLIENT_LIMIT_EXCEEDED, refusal(() -> bounded.check("load", "over", Optional.empty(), start.plusSeconds(60))));
+        unbounded.check("load", "over", Optional.empty(), start.plusSeconds(60));
+        assertEquals(ReplayGuard.MAX_ENTRIES_PER_HOLDER + 1, unbounded.size());
+    }
+
+    @Test
     void constructor_shareLargerThanTheGuard_isRefused() {
         assertThrows(IllegalArgumentException.class, () -> new ReplayGuard(10, 11, clock));
         assertThrows(IllegalArgumentException.class, () -> new ReplayGuard(1, clock));
