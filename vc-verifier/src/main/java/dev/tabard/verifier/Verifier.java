@@ -134,6 +134,10 @@ public final class Verifier {
     /**
      * Verifies a presentation — a vp+jwt (or VC 1.1 VP JWT) as text, or a Data Integrity presentation as JSON — and
      * every credential in it. The identity returned is that of the first AgentCredential.
+     *
+     * <p>Besides the credential problems, the result may carry {@code LIFETIME_TOO_LONG} for a presentation valid longer
+     * than {@link #MAX_PRESENTATION_LIFETIME}, {@code PRESENTATION_REPLAYED}, and {@code CLIENT_LIMIT_EXCEEDED} when its
+     * holder already holds its share of the replay guard.
      */
     public VerificationResult verifyPresentation(String input, PresentationOptions options) {
         RESOLUTIONS.get()[0] = 0;

@@ -168,6 +168,7 @@ class StatusFetchBoundsTest {
         Did rogue = KeyDids.of(rogueKey.publicKey());
         String untrusted = credential(rogueKey, rogue, KeyDids.methodId(rogueKey.publicKey()), silentList);
         String honest = credential(orgKey, org, kid, honestList);
+        long start = System.nanoTime();
         List<Future<VerificationResult>> attacks = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
             attacks.add(pool.submit(() -> v.verifyCredential(untrusted)));
@@ -175,10 +176,14 @@ class StatusFetchBoundsTest {
         Future<VerificationResult> legitimate = pool.submit(() -> v.verifyCredential(honest));
 
         VerificationResult ok = legitimate.get(PROMPTLY_SECONDS, TimeUnit.SECONDS);
+        long legitimateMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertTrue(ok.verified(), () -> ok.errors().toString());
         for (Future<VerificationResult> attack : attacks) {
             assertEquals(ProblemType.UNTRUSTED_ISSUER, firstError(attack.get(PROMPTLY_SECONDS, TimeUnit.SECONDS)));
         }
+        System.out.printf("[status] 24 untrusted credentials naming a silent status host failed in %d ms; "
+                + "the legitimate verification beside them took %d ms%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), legitimateMillis);
         assertEquals(0, silent.accepted.get(), "no connection to the status host an untrusted issuer named");
     }
 
@@ -194,18 +199,23 @@ class StatusFetchBoundsTest {
         assertTrue(silent.connections.tryAcquire(StatusListCache.MAX_FETCHES_PER_HOST, PROMPTLY_SECONDS, TimeUnit.SECONDS),
                 "the first fetches reach the silent host");
 
+        long start = System.nanoTime();
         List<Future<VerificationResult>> over = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             over.add(pool.submit(() -> v.verifyCredential(hanging)));
         }
         Future<VerificationResult> legitimate = pool.submit(() -> v.verifyCredential(honest));
         VerificationResult ok = legitimate.get(PROMPTLY_SECONDS, TimeUnit.SECONDS);
+        long legitimateMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertTrue(ok.verified(), () -> ok.errors().toString());
         for (Future<VerificationResult> f : over) {
             VerificationResult r = f.get(PROMPTLY_SECONDS, TimeUnit.SECONDS);
             assertEquals(ProblemType.STATUS_RETRIEVAL_ERROR, firstError(r));
             assertTrue(r.errors().get(0).detail().contains("in flight"), r.errors().get(0).detail());
         }
+        System.out.printf("[status] with %d fetches held by a silent host, 3 more failed in %d ms; another host's list "
+                + "was served in %d ms%n", StatusListCache.MAX_FETCHES_PER_HOST,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), legitimateMillis);
         for (Future<VerificationResult> f : held) {
             assertFalse(f.isDone(), "the held verifications are still waiting on the silent host");
         }
