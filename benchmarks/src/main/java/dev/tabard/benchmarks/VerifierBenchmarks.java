@@ -98,7 +98,7 @@ public class VerifierBenchmarks {
     }
 
     private Verifier verifier(int verifiedTokens) {
-        return Verifier.builder().resolver(f.resolver).clock(clock).statusLists(lists).replayGuard(ReplayGuard.inMemory(clock))
+        return Verifier.builder().resolver(f.resolver).clock(clock).statusLists(lists).replayGuard(ReplayGuard.inMemoryWithoutPerHolderBound(clock))
                 .verifiedTokens(verifiedTokens)
                 .trustPolicy(TrustPolicy.builder().trustIssuer(f.org).requireCapabilities("supplier:lookup").build()).build();
     }

@@ -26,9 +26,12 @@ import jakarta.json.spi.JsonProvider;
 import java.io.ByteArrayInputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * JSON-LD to canonical N-Quads (RDFC-1.0) the safe way.
@@ -41,12 +44,33 @@ import java.util.Objects;
  *       ({@code DATA_LOSS_DETECTION_ERROR}).</li>
  *   <li>Canonicalization runs on a work budget: the W3C suite's legitimate inputs need at most 13,451 steps,
  *       its poison graph (test074) never finishes without one.</li>
+ *   <li>The work in flight is bounded too, not only each run's: every run may take {@link #LIGHT_STEPS} steps, and
+ *       only {@link #MAX_HEAVY_RUNS} runs at a time may go past them. A run that would be one more waits
+ *       {@link #HEAVY_RUN_WAIT} and then fails with {@code SERVICE_UNAVAILABLE}. Poison graphs sent in parallel so
+ *       cannot take every core from honest documents, which never need a heavy slot and are never refused.</li>
  * </ul>
  */
 public final class Rdfc {
 
     /** Steps canonicalization may take: seven times what the hardest legitimate W3C case needs. */
     public static final int DEFAULT_BUDGET = 100_000;
+
+    /**
+     * Steps any run may take without a heavy slot: above the 13,451 of the hardest legitimate W3C case, so honest
+     * documents never wait for one; a poison graph spends about 110 ms here.
+     */
+    public static final int LIGHT_STEPS = 20_000;
+
+    /**
+     * Runs that may go past {@link #LIGHT_STEPS} at once: half the cores, at least one, so heavy canonicalization
+     * (up to 0.5 s each at {@link #DEFAULT_BUDGET}) always leaves cores to honest verification.
+     */
+    public static final int MAX_HEAVY_RUNS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+
+    /** How long a run waits for a heavy slot before it is refused: short, because a slot is held up to 0.5 s. */
+    public static final Duration HEAVY_RUN_WAIT = Duration.ofMillis(50);
+
+    private static final Semaphore HEAVY_RUNS = new Semaphore(MAX_HEAVY_RUNS, true);
 
     /** Looked up once: {@code jakarta.json.Json}'s factory methods search the class path on every call. */
     private static final JsonProvider JSON = JsonProvider.provider();
@@ -59,7 +83,8 @@ public final class Rdfc {
      *
      * @throws ProblemException {@code PROOF_TRANSFORMATION_ERROR} for an unknown or inline context or a JSON-LD
      *     error; {@code DATA_LOSS_DETECTION_ERROR} when expansion would drop a property or value;
-     *     {@code LIMIT_EXCEEDED} when canonicalization passes its budget
+     *     {@code LIMIT_EXCEEDED} when canonicalization passes its budget; {@code SERVICE_UNAVAILABLE} when it passes
+     *     {@link #LIGHT_STEPS} while {@link #MAX_HEAVY_RUNS} other heavy runs are in flight
      */
     public static String canonicalize(ObjectNode document, BundledContexts contexts) {
         Objects.requireNonNull(document, "document");
@@ -111,8 +136,9 @@ public final class Rdfc {
     /**
      * Canonicalizes an N-Quads dataset with {@code hashAlgorithm} ({@code SHA-256} or {@code SHA-384}).
      *
-     * @throws ProblemException {@code LIMIT_EXCEEDED} past {@code budget} steps; {@code PROOF_TRANSFORMATION_ERROR}
-     *     for input that is not N-Quads
+     * @throws ProblemException {@code LIMIT_EXCEEDED} past {@code budget} steps; {@code SERVICE_UNAVAILABLE} past
+     *     {@link #LIGHT_STEPS} while {@link #MAX_HEAVY_RUNS} other heavy runs are in flight;
+     *     {@code PROOF_TRANSFORMATION_ERROR} for input that is not N-Quads
      */
     public static Canonical canonicalizeNQuads(String nquads, String hashAlgorithm, int budget) {
         RdfCanon[] used = new RdfCanon[1];
@@ -128,9 +154,15 @@ public final class Rdfc {
 
     private static String canonical(QuadSource source, int budget, String hashAlgorithm, RdfCanon[] used) {
         int[] steps = {0};
+        boolean[] heavy = {false};
         RdfCanonTicker ticker = () -> {
-            if (++steps[0] > budget) {
-                throw new IllegalStateException("budget");
+            int step = ++steps[0];
+            if (step > budget) {
+                throw new ProblemException(ProblemType.LIMIT_EXCEEDED,
+                        "RDF canonicalization passed its budget of " + budget + " steps");
+            }
+            if (step == LIGHT_STEPS + 1) {
+                heavy[0] = acquireHeavySlot();
             }
         };
         RdfCanon canon = RdfCanon.create(hashAlgorithm, ticker);
@@ -139,15 +171,31 @@ public final class Rdfc {
         try {
             source.provide(canon);
             canon.provide(new NQuadsWriter(out));
-        } catch (IllegalStateException e) {
-            throw new ProblemException(ProblemType.LIMIT_EXCEEDED,
-                    "RDF canonicalization passed its budget of " + budget + " steps");
+        } catch (ProblemException e) {
+            throw e;
         } catch (JsonLdError | RdfConsumerException | NQuadsReaderException e) {
             throw new ProblemException(ProblemType.PROOF_TRANSFORMATION_ERROR, "RDF conversion failed: " + e.getMessage());
         } catch (Exception e) {
             throw new ProblemException(ProblemType.PROOF_TRANSFORMATION_ERROR, "RDF conversion failed: " + e);
+        } finally {
+            if (heavy[0]) {
+                HEAVY_RUNS.release();
+            }
         }
         return out.toString();
+    }
+
+    /** Takes one of the {@link #MAX_HEAVY_RUNS} slots, or refuses the run. */
+    private static boolean acquireHeavySlot() {
+        try {
+            if (HEAVY_RUNS.tryAcquire(HEAVY_RUN_WAIT.toNanos(), TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new ProblemException(ProblemType.SERVICE_UNAVAILABLE, "RDF canonicalization of this document needs more than "
+                + LIGHT_STEPS + " steps and " + MAX_HEAVY_RUNS + " such runs are already in flight; try again shortly");
     }
 
     private static void checkContexts(JsonNode node, BundledContexts contexts, String pointer) {

@@ -9,17 +9,15 @@ import dev.tabard.jsonld.BundledContexts;
 import dev.tabard.problem.Problem;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
-import dev.tabard.vc.AgentClaims;
 import dev.tabard.vc.Credential;
 import dev.tabard.vc.CredentialSubject;
 import dev.tabard.vc.Presentation;
-import dev.tabard.vc.StatusEntry;
 import dev.tabard.vc.di.DataIntegrity;
+import dev.tabard.vc.jose.CompactJws;
 import dev.tabard.vc.jose.EnvelopedCredential;
 import dev.tabard.vc.jose.JoseOptions;
 import dev.tabard.vc.jose.VcJose;
 import dev.tabard.vc.jose.VerifiedTokens;
-import dev.tabard.vc.status.StatusListCredentials;
 import dev.tabard.verifier.replay.ReplayGuard;
 import dev.tabard.verifier.status.StatusListCache;
 import java.nio.charset.StandardCharsets;
@@ -38,16 +36,26 @@ import java.util.Set;
  * the policy allows them, and Data Integrity documents — and checks proof, holder binding, validity period,
  * status and trust policy, stopping at the first check that fails. Never throws for anything the input can
  * cause: every failure is a problem in the result. Immutable and thread-safe.
+ *
+ * <p><b>Security:</b> the checks run cheapest and most local first. Proofs, holder binding, dates, the presentation's
+ * lifetime and the trust policy are decided before any status list is fetched, so only a credential that could be
+ * accepted makes this verifier reach a status host; the replay guard is last, so only presentations this verifier
+ * accepts take room in it.
  */
 public final class Verifier {
 
     /** The largest input accepted, in bytes or characters. */
     public static final int MAX_INPUT = 1_000_000;
-    /** How long a Data Integrity presentation without {@code expires} is remembered by the replay guard. */
-    public static final Duration CHALLENGE_LIFETIME = Duration.ofMinutes(5);
+    /**
+     * The longest a presentation may be valid, from its {@code iat} or proof {@code created} to its {@code exp} or
+     * proof {@code expires} (and how long one without an end is remembered): a presentation answers one fresh
+     * challenge, and the replay guard must remember it as long as it is valid. Twice the wallet's and the verifier
+     * endpoint's challenge lifetime of 5 minutes; longer is {@code LIFETIME_TOO_LONG}.
+     */
+    public static final Duration MAX_PRESENTATION_LIFETIME = Duration.ofMinutes(10);
 
     private final DidResolver resolver;
-    private final StatusListCache statusLists;
+    private final CredentialChecks checks;
     private final TrustPolicy policy;
     private final ReplayGuard replayGuard;
     private final Clock clock;
@@ -56,9 +64,9 @@ public final class Verifier {
 
     private Verifier(Builder b) {
         this.resolver = capped(Objects.requireNonNull(b.resolver, "resolver"));
-        this.statusLists = Objects.requireNonNull(b.statusLists, "statusLists");
         this.policy = Objects.requireNonNull(b.policy, "trustPolicy");
         this.clock = b.clock;
+        this.checks = new CredentialChecks(policy, Objects.requireNonNull(b.statusLists, "statusLists"), clock);
         this.replayGuard = b.replayGuard != null ? b.replayGuard : ReplayGuard.inMemory(b.clock);
         this.contexts = b.contexts;
         this.verifiedTokens = b.verifiedTokens != null ? b.verifiedTokens : VerifiedTokens.bounded(DEFAULT_VERIFIED_TOKENS);
@@ -98,10 +106,6 @@ public final class Verifier {
         return policy;
     }
 
-    /** A verified credential and how it was secured. */
-    private record Secured(Credential credential, VerificationMethod method, TrustPolicy.Format format) {
-    }
-
     /** Verifies a credential: a vc+jwt (or VC 1.1 JWT) as text, or a Data Integrity document as JSON. */
     public VerificationResult verifyCredential(String input) {
         return verifyCredential(input, VerifyOptions.defaults());
@@ -116,8 +120,9 @@ public final class Verifier {
         RESOLUTIONS.get()[0] = 0;
         Set<Check> checked = EnumSet.noneOf(Check.class);
         try {
-            Secured s = secured(input, options, checked);
-            Optional<AgentIdentity> agent = accept(s, checked);
+            SecuredCredential s = secured(input, options, checked);
+            Optional<AgentIdentity> agent = checks.policy(s, checked);
+            checks.status(s, checked);
             return VerificationResult.verified(agent, List.of(), checked);
         } catch (ProblemException e) {
             return VerificationResult.failed(e.problems(), List.of(), checked);
@@ -129,6 +134,10 @@ public final class Verifier {
     /**
      * Verifies a presentation — a vp+jwt (or VC 1.1 VP JWT) as text, or a Data Integrity presentation as JSON — and
      * every credential in it. The identity returned is that of the first AgentCredential.
+     *
+     * <p>Besides the credential problems, the result may carry {@code LIFETIME_TOO_LONG} for a presentation valid longer
+     * than {@link #MAX_PRESENTATION_LIFETIME}, {@code PRESENTATION_REPLAYED}, and {@code CLIENT_LIMIT_EXCEEDED} when its
+     * holder already holds its share of the replay guard.
      */
     public VerificationResult verifyPresentation(String input, PresentationOptions options) {
         RESOLUTIONS.get()[0] = 0;
@@ -140,8 +149,8 @@ public final class Verifier {
             Did holder;
             String nonce;
             Optional<String> jti;
-            Instant expires;
-            List<Secured> credentials = new ArrayList<>();
+            PresentationLifetime lifetime;
+            List<SecuredCredential> credentials = new ArrayList<>();
             if (looksLikeJwt(input)) {
                 VcJose.VerifiedPresentation vp = VcJose.verifyPresentation(input.trim(), resolver, joseOptions(),
                         options.challenge(), options.domain());
@@ -150,9 +159,10 @@ public final class Verifier {
                 holder = vp.holder();
                 nonce = vp.nonce();
                 jti = vp.jti();
-                expires = vp.expires();
+                lifetime = PresentationLifetime.of(PresentationLifetime.jwtStarts(CompactJws.parse(input.trim()).payloadJson()),
+                        List.of(vp.expires()), now);
                 for (VcJose.VerifiedCredential c : vp.credentials()) {
-                    credentials.add(new Secured(c.credential(), c.method(), c.format() == VcJose.Format.VC_JWT
+                    credentials.add(new SecuredCredential(c.credential(), c.method(), c.format() == VcJose.Format.VC_JWT
                             ? TrustPolicy.Format.VC_JWT : TrustPolicy.Format.VC11_JWT));
                 }
             } else {
@@ -170,8 +180,8 @@ public final class Verifier {
                 checked.add(Check.PROOF);
                 nonce = options.challenge();
                 jti = p.id().map(Object::toString);
-                expires = json.path("proof").path("expires").isTextual()
-                        ? Instant.parse(json.path("proof").path("expires").asText()) : now.plus(CHALLENGE_LIFETIME);
+                lifetime = PresentationLifetime.of(PresentationLifetime.documentTimes(json, "validFrom", "created"),
+                        PresentationLifetime.documentTimes(json, "validUntil", "expires"), now);
                 for (int i = 0; i < p.credentials().size(); i++) {
                     credentials.add(dataIntegrity(p.credentials().get(i).json()));
                 }
@@ -182,7 +192,7 @@ public final class Verifier {
             if (credentials.isEmpty()) {
                 throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "the presentation carries no credential");
             }
-            for (Secured s : credentials) {
+            for (SecuredCredential s : credentials) {
                 boolean bound = s.credential().subjects().stream().map(CredentialSubject::id)
                         .anyMatch(id -> id.isPresent() && id.get().equals(holder.toString()));
                 if (!bound) {
@@ -193,14 +203,18 @@ public final class Verifier {
             }
             checked.add(Check.HOLDER_BINDING);
             Optional<AgentIdentity> agent = Optional.empty();
-            for (Secured s : credentials) {
-                Optional<AgentIdentity> a = accept(s, checked);
+            for (SecuredCredential s : credentials) {
+                Optional<AgentIdentity> a = checks.policy(s, checked);
                 if (agent.isEmpty()) {
                     agent = a;
                 }
             }
+            // every credential trusted before any status host is asked about one of them
+            for (SecuredCredential s : credentials) {
+                checks.status(s, checked);
+            }
             // last, so that only presentations this verifier would accept take room in the guard
-            replayGuard.check(holder.toString(), nonce, jti, expires.plus(policy.maxClockSkew()));
+            replayGuard.check(holder.toString(), nonce, jti, lifetime.rememberUntil(policy.maxClockSkew()));
             return VerificationResult.verified(agent, List.of(), checked);
         } catch (ProblemException e) {
             return VerificationResult.failed(e.problems(), List.of(), checked);
@@ -232,7 +246,7 @@ public final class Verifier {
             com.fasterxml.jackson.databind.JsonNode sig = sigs.get(0);
             String token = sig.path("protected").asText("") + "." + dev.tabard.codec.Base64Url.encode(dev.tabard.vc.di.Jcs.canonicalize(card))
                     + "." + sig.path("signature").asText("");
-            dev.tabard.vc.jose.CompactJws jws = dev.tabard.vc.jose.CompactJws.parse(token);
+            CompactJws jws = CompactJws.parse(token);
             dev.tabard.did.DidUrl kid = jws.kid().flatMap(dev.tabard.did.DidUrl::tryParse).orElseThrow(() -> new ProblemException(
                     ProblemType.INVALID_VERIFICATION_METHOD_URL, "the card's signature has no DID URL kid"));
             VerificationMethod vm = resolver.resolve(kid.did()).document().authorize(kid, dev.tabard.did.Relationship.AUTHENTICATION);
@@ -248,7 +262,7 @@ public final class Verifier {
             if (credential == null || credential.isMissingNode()) {
                 throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "the card carries no AgentCredential");
             }
-            Secured s = credential.isObject() && "EnvelopedVerifiableCredential".equals(credential.path("type").asText())
+            SecuredCredential s = credential.isObject() && "EnvelopedVerifiableCredential".equals(credential.path("type").asText())
                     ? jwt(EnvelopedCredential.token(credential.path("id").asText()))
                     : credential.isObject() ? dataIntegrity((ObjectNode) credential) : jwt(credential.asText());
             boolean bound = s.credential().subjects().stream().anyMatch(sub -> sub.id().map(kid.did().toString()::equals).orElse(false));
@@ -265,7 +279,8 @@ public final class Verifier {
                 }
             }
             checked.add(Check.HOLDER_BINDING);
-            Optional<AgentIdentity> agent = accept(s, checked);
+            Optional<AgentIdentity> agent = checks.policy(s, checked);
+            checks.status(s, checked);
             return VerificationResult.verified(agent, List.of(), checked);
         } catch (ProblemException e) {
             return VerificationResult.failed(e.problems(), List.of(), checked);
@@ -274,9 +289,9 @@ public final class Verifier {
         }
     }
 
-    private Secured secured(String input, VerifyOptions options, Set<Check> checked) {
+    private SecuredCredential secured(String input, VerifyOptions options, Set<Check> checked) {
         checkSize(input);
-        Secured s;
+        SecuredCredential s;
         if (looksLikeJwt(input)) {
             if (!options.isDefault()) {
                 // a vc+jwt is its issuer's assertion; it has no proof purpose, challenge or domain to match
@@ -292,17 +307,17 @@ public final class Verifier {
         return s;
     }
 
-    private Secured jwt(String token) {
+    private SecuredCredential jwt(String token) {
         VcJose.VerifiedCredential v = VcJose.verifyCredential(token, resolver, joseOptions());
         TrustPolicy.Format format = v.format() == VcJose.Format.VC_JWT ? TrustPolicy.Format.VC_JWT : TrustPolicy.Format.VC11_JWT;
-        return new Secured(v.credential(), v.method(), format);
+        return new SecuredCredential(v.credential(), v.method(), format);
     }
 
-    private Secured dataIntegrity(ObjectNode json) {
+    private SecuredCredential dataIntegrity(ObjectNode json) {
         return dataIntegrity(json, VerifyOptions.defaults());
     }
 
-    private Secured dataIntegrity(ObjectNode json, VerifyOptions options) {
+    private SecuredCredential dataIntegrity(ObjectNode json, VerifyOptions options) {
         Credential credential = Credential.of(json);
         List<DataIntegrity.VerifiedProof> proofs = DataIntegrity.verify(json, resolver,
                 new DataIntegrity.Expectations(options.proofPurpose(), options.challenge(), options.domain(), clock,
@@ -312,73 +327,7 @@ public final class Verifier {
             throw new ProblemException(ProblemType.INVALID_VERIFICATION_METHOD,
                     "the proof's key " + vm.id() + " is not the issuer's (" + credential.issuer().id() + ")");
         }
-        return new Secured(credential, vm, TrustPolicy.Format.DATA_INTEGRITY);
-    }
-
-    /** Validity period, status and policy for a credential whose proof verified. */
-    private Optional<AgentIdentity> accept(Secured s, Set<Check> checked) {
-        Credential c = s.credential();
-        Instant now = clock.instant();
-        Duration skew = policy.maxClockSkew();
-        if (c.validFrom().isPresent() && now.plus(skew).isBefore(c.validFrom().get())) {
-            throw new ProblemException(ProblemType.CREDENTIAL_NOT_YET_VALID, "the credential is valid from " + c.validFrom().get());
-        }
-        if (c.validUntil().isPresent() && now.minus(skew).isAfter(c.validUntil().get())) {
-            throw new ProblemException(ProblemType.CREDENTIAL_EXPIRED, "the credential expired at " + c.validUntil().get());
-        }
-        checked.add(Check.VALIDITY_PERIOD);
-        Did issuer = Did.tryParse(c.issuer().id().toString()).orElseThrow(() -> new ProblemException(ProblemType.UNTRUSTED_ISSUER,
-                "the issuer " + c.issuer().id() + " is not a DID"));
-        for (StatusEntry entry : c.statuses()) {
-            if (!entry.isBitstring()) {
-                throw new ProblemException(ProblemType.STATUS_VERIFICATION_ERROR, "unsupported status type " + entry.type());
-            }
-            Credential list = statusLists.get(entry.statusListCredential().orElseThrow(), issuer, policy.statusStaleness());
-            StatusListCredentials.Status status = StatusListCredentials.check(entry, list);
-            if (status.isSet()) {
-                switch (status.purpose()) {
-                    case REVOCATION -> throw new ProblemException(ProblemType.CREDENTIAL_REVOKED, "the issuer revoked this credential");
-                    case SUSPENSION -> throw new ProblemException(ProblemType.CREDENTIAL_SUSPENDED, "the issuer suspended this credential");
-                    default -> {
-                        // refresh and message statuses are information, not a verdict
-                    }
-                }
-            }
-        }
-        checked.add(Check.STATUS);
-        if (!policy.formats().contains(s.format())) {
-            throw new ProblemException(ProblemType.ALGORITHM_NOT_ALLOWED, "this verifier does not accept " + s.format());
-        }
-        if (!policy.keyTypes().contains(s.method().key().type())) {
-            throw new ProblemException(ProblemType.ALGORITHM_NOT_ALLOWED, "this verifier does not accept " + s.method().key().type() + " keys");
-        }
-        if (!policy.trusts(issuer)) {
-            throw new ProblemException(ProblemType.UNTRUSTED_ISSUER, issuer + " is not a trusted issuer");
-        }
-        for (String type : policy.requiredTypes()) {
-            if (!c.types().contains(type)) {
-                throw new ProblemException(ProblemType.MISSING_CAPABILITY, "the credential is not a " + type);
-            }
-        }
-        if (policy.maxCredentialAge().isPresent() && c.validFrom().isPresent()
-                && c.validFrom().get().plus(policy.maxCredentialAge().get()).isBefore(now)) {
-            throw new ProblemException(ProblemType.CREDENTIAL_EXPIRED, "the credential is older than this verifier accepts");
-        }
-        Optional<AgentIdentity> agent = Optional.empty();
-        if (c.types().contains(AgentClaims.CREDENTIAL_TYPE)) {
-            AgentClaims claims = AgentClaims.from(c);
-            agent = Optional.of(AgentIdentity.of(claims, c.id(), c.validUntil()));
-        }
-        if (!policy.requiredCapabilities().isEmpty()) {
-            Set<String> have = agent.map(AgentIdentity::capabilities).orElse(Set.of());
-            for (String cap : policy.requiredCapabilities()) {
-                if (!have.contains(cap)) {
-                    throw new ProblemException(ProblemType.MISSING_CAPABILITY, "the agent lacks the capability " + cap);
-                }
-            }
-        }
-        checked.add(Check.POLICY);
-        return agent;
+        return new SecuredCredential(credential, vm, TrustPolicy.Format.DATA_INTEGRITY);
     }
 
     private JoseOptions joseOptions() {

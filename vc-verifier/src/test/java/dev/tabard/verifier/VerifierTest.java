@@ -317,17 +317,4 @@ class VerifierTest {
         java.nio.file.Files.writeString(yaml, "a: &a [x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n");
         assertThrows(ProblemException.class, () -> TrustPolicy.fromFile(yaml));
     }
-
-    @Test
-    void replayGuardIsBounded() {
-        ReplayGuard g = new ReplayGuard(2, clock);
-        g.check("h", "n1", Optional.empty(), now.plusSeconds(60));
-        g.check("h", "n2", Optional.empty(), now.plusSeconds(60));
-        assertEquals(ProblemType.SERVICE_UNAVAILABLE, assertThrows(ProblemException.class,
-                () -> g.check("h", "n3", Optional.empty(), now.plusSeconds(60))).type());
-        ReplayGuard g2 = new ReplayGuard(10, clock);
-        g2.check("h", "n", Optional.of("j"), now.plusSeconds(60));
-        assertEquals(ProblemType.PRESENTATION_REPLAYED, assertThrows(ProblemException.class,
-                () -> g2.check("h", "other", Optional.of("j"), now.plusSeconds(60))).type());
-    }
 }

@@ -12,6 +12,7 @@ import dev.tabard.vc.status.StatusPurpose;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.verifier.http.VerifierServer;
+import dev.tabard.verifier.replay.ReplayGuard;
 import dev.tabard.verifier.status.StatusListCache;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -53,7 +54,7 @@ public final class VerifierLoad {
         StringBuilder bodies = new StringBuilder();
         for (int i = 0; i < n; i++) {
             String vp = VcJose.securePresentation(VcJose.presentationOf(List.of(f.vcJwt)), f.agentKey, KeyDids.methodId(f.agentKey.publicKey()),
-                    "n-" + i, Fixtures.AUDIENCE, "urn:uuid:vp-" + i, Fixtures.NOW, Fixtures.NOW.plusSeconds(3600));
+                    "n-" + i, Fixtures.AUDIENCE, "urn:uuid:vp-" + i, Fixtures.NOW, Fixtures.NOW.plusSeconds(300));
             bodies.append(body("n-" + i, vp)).append('\n');
         }
         Files.writeString(dir.resolve("bodies.txt"), bodies);
@@ -79,6 +80,7 @@ public final class VerifierLoad {
         Clock clock = Clock.fixed(Fixtures.NOW, ZoneOffset.UTC);
         // -Dtabard.verifiedTokens=0 verifies every credential token in full
         Verifier verifier = Verifier.builder().resolver(f.resolver).clock(clock)
+                .replayGuard(ReplayGuard.inMemoryWithoutPerHolderBound(clock)) // all traffic is one agent
                 .verifiedTokens(Integer.getInteger("tabard.verifiedTokens", Verifier.DEFAULT_VERIFIED_TOKENS))
                 .statusLists(new StatusListCache(Optional.empty(), Optional.of(bundle), f.resolver, clock))
                 .trustPolicy(TrustPolicy.builder().trustIssuer(f.org).requireCapabilities("supplier:lookup").build()).build();

@@ -3,28 +3,31 @@ package dev.tabard.vc.status;
 import dev.tabard.codec.Base64Url;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import java.util.zip.GZIPInputStream;
+import java.util.zip.CRC32;
+import java.util.zip.DataFormatException;
 import java.util.zip.GZIPOutputStream;
-import java.util.zip.ZipException;
+import java.util.zip.Inflater;
 
 /**
  * A Bitstring Status List (W3C REC §2): {@code length} entries of {@code statusSize} bits each, entry 0
  * in the most significant bit of the first byte. Immutable: {@link #with} returns a changed copy.
  *
  * <p>Encoded as GZIP, then multibase base64url without padding ({@code u…}). Decoding bounds the
- * compressed input and, because an all-zero list compresses about 1,000 to 1, the inflated output too.
+ * compressed input and, because an all-zero list compresses about 1,000 to 1, the inflated output too. It reads
+ * exactly one GZIP member, checks its CRC-32 and length, and refuses any byte after it, so every verifier reads the
+ * same bits from the same list.
  */
 public final class Bitstring {
 
     /** The spec's minimum size, which gives group privacy. */
     public static final int MIN_ENTRIES = 131_072;
+    /** Compressed size cap (SECURITY-NOTES): bounds the base64 and inflate work before any bit is read. */
     public static final int MAX_COMPRESSED_BYTES = 512 * 1024;
+    /** Inflated size cap (SECURITY-NOTES): 16 million one-bit entries; a 348 KB bomb would inflate to 256 MiB. */
     public static final int MAX_INFLATED_BYTES = 2 * 1024 * 1024;
 
     private final byte[] bits;
@@ -126,7 +129,8 @@ public final class Bitstring {
     /**
      * Decodes an {@code encodedList}.
      *
-     * @throws ProblemException {@code MALFORMED_VALUE_ERROR} for bad encoding or compression;
+     * @throws ProblemException {@code MALFORMED_VALUE_ERROR} for bad encoding or compression, including a second GZIP
+     *     member, bytes after the member, a truncated member or a CRC-32 or length that does not match;
      *     {@code LIMIT_EXCEEDED} when the compressed or inflated size passes its cap;
      *     {@code STATUS_LIST_LENGTH_ERROR} for a list shorter than {@link #MIN_ENTRIES} entries
      */
@@ -157,23 +161,121 @@ public final class Bitstring {
         return new Bitstring(bits, (int) entries, statusSize);
     }
 
-    private static byte[] inflate(byte[] compressed) {
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed), 8192)) {
+    /** GZIP member header (RFC 1952 §2.3.1): magic, deflate, and the flag bits that add optional fields. */
+    private static final int GZIP_MAGIC_1 = 0x1f;
+    private static final int GZIP_MAGIC_2 = 0x8b;
+    private static final int GZIP_DEFLATE = 8;
+    private static final int FLAG_HCRC = 0x02;
+    private static final int FLAG_EXTRA = 0x04;
+    private static final int FLAG_NAME = 0x08;
+    private static final int FLAG_COMMENT = 0x10;
+    private static final int FLAGS_RESERVED = 0xe0;
+    /** CRC-32 and ISIZE, each four bytes little-endian. */
+    private static final int GZIP_TRAILER = 8;
+
+    /**
+     * Inflates exactly one GZIP member and refuses anything else: a second member, trailing bytes, a truncated
+     * member, a CRC-32 or ISIZE that does not match. {@link java.util.zip.GZIPInputStream} reads concatenated
+     * members and skips some trailing data, so two verifiers could read different bits from the same list; here the
+     * one valid reading is the only one.
+     */
+    private static byte[] inflate(byte[] gz) {
+        int pos = gzipHeaderLength(gz);
+        Inflater inflater = new Inflater(true);
+        try {
+            inflater.setInput(gz, pos, gz.length - pos);
             ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+            CRC32 crc = new CRC32();
             byte[] buf = new byte[8192];
-            for (int n; (n = in.read(buf)) > 0; ) {
+            while (!inflater.finished()) {
+                int n = inflater.inflate(buf);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    throw malformedGzip("the compressed data is truncated");
+                }
                 if (out.size() + n > MAX_INFLATED_BYTES) {
                     throw new ProblemException(ProblemType.LIMIT_EXCEEDED,
                             "status list inflates past " + MAX_INFLATED_BYTES + " bytes");
                 }
                 out.write(buf, 0, n);
+                crc.update(buf, 0, n);
+            }
+            int trailer = gz.length - inflater.getRemaining();
+            if (inflater.getRemaining() < GZIP_TRAILER) {
+                throw malformedGzip("the GZIP trailer is missing or truncated");
+            }
+            if (inflater.getRemaining() > GZIP_TRAILER) {
+                throw malformedGzip((inflater.getRemaining() - GZIP_TRAILER)
+                        + " bytes follow the GZIP member; a status list is exactly one member");
+            }
+            if (littleEndianInt(gz, trailer) != (int) crc.getValue()) {
+                throw malformedGzip("the CRC-32 does not match the inflated data");
+            }
+            if (littleEndianInt(gz, trailer + 4) != out.size()) {
+                throw malformedGzip("ISIZE does not match the inflated length");
             }
             return out.toByteArray();
-        } catch (ZipException | java.io.EOFException e) {
-            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "encodedList is not valid GZIP");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (DataFormatException e) {
+            throw malformedGzip("the deflate stream is corrupt");
+        } finally {
+            inflater.end();
         }
+    }
+
+    /** Checks a member header and returns its length, optional fields included. */
+    private static int gzipHeaderLength(byte[] gz) {
+        if (gz.length < 10 || (gz[0] & 0xff) != GZIP_MAGIC_1 || (gz[1] & 0xff) != GZIP_MAGIC_2 || gz[2] != GZIP_DEFLATE) {
+            throw malformedGzip("not a GZIP member with deflate compression");
+        }
+        int flags = gz[3] & 0xff;
+        if ((flags & FLAGS_RESERVED) != 0) {
+            throw malformedGzip("reserved GZIP header flags are set");
+        }
+        int pos = 10;
+        if ((flags & FLAG_EXTRA) != 0) {
+            if (pos + 2 > gz.length) {
+                throw malformedGzip("the GZIP header is truncated");
+            }
+            pos += 2 + ((gz[pos] & 0xff) | (gz[pos + 1] & 0xff) << 8);
+        }
+        if ((flags & FLAG_NAME) != 0) {
+            pos = afterZero(gz, pos);
+        }
+        if ((flags & FLAG_COMMENT) != 0) {
+            pos = afterZero(gz, pos);
+        }
+        if ((flags & FLAG_HCRC) != 0) {
+            if (pos + 2 > gz.length) {
+                throw malformedGzip("the GZIP header is truncated");
+            }
+            CRC32 crc = new CRC32();
+            crc.update(gz, 0, pos);
+            if (((gz[pos] & 0xff) | (gz[pos + 1] & 0xff) << 8) != (int) (crc.getValue() & 0xffff)) {
+                throw malformedGzip("the GZIP header CRC does not match");
+            }
+            pos += 2;
+        }
+        if (pos > gz.length) {
+            throw malformedGzip("the GZIP header is truncated");
+        }
+        return pos;
+    }
+
+    private static int afterZero(byte[] gz, int from) {
+        for (int i = from; i < gz.length; i++) {
+            if (gz[i] == 0) {
+                return i + 1;
+            }
+        }
+        throw malformedGzip("the GZIP header is truncated");
+    }
+
+    private static int littleEndianInt(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
+    }
+
+    private static ProblemException malformedGzip(String why) {
+        return new ProblemException(ProblemType.MALFORMED_VALUE_ERROR,
+                "encodedList is not one valid GZIP member: " + why + "; re-encode the list with a single gzip pass");
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.tabard.vc.StatusEntry;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,62 @@ class BitstringTest {
         assertEquals(ProblemType.MALFORMED_VALUE_ERROR, assertThrows(ProblemException.class, () -> Bitstring.decode("zabc", 1)).type());
         assertEquals(ProblemType.MALFORMED_VALUE_ERROR, assertThrows(ProblemException.class,
                 () -> Bitstring.decode("u" + Base64Url.encode(new byte[] {1, 2, 3}), 1)).type());
+    }
+
+    @Test
+    void decode_anythingButExactlyOneGzipMember_failsWithMalformedValue() throws Exception {
+        byte[] member = gzip(Bitstring.create(Bitstring.MIN_ENTRIES, 1).with(7, 1).toBytes());
+        assertEquals(1, Bitstring.decode(encoded(member), 1).get(7));
+
+        // A second member would double the list for GZIPInputStream, and a verifier reading one member would disagree.
+        byte[] second = gzip(Bitstring.create(Bitstring.MIN_ENTRIES, 1).with(9, 1).toBytes());
+        assertMalformedGzip(concat(member, second), "follow the GZIP member");
+        assertMalformedGzip(concat(member, "trailing garbage".getBytes(java.nio.charset.StandardCharsets.US_ASCII)), "follow the GZIP member");
+        assertMalformedGzip(concat(member, new byte[1]), "follow the GZIP member");
+
+        assertMalformedGzip(Arrays.copyOf(member, member.length - 3), "trailer");
+        assertMalformedGzip(Arrays.copyOf(member, member.length - 8), "trailer");
+        assertMalformedGzip(Arrays.copyOf(member, member.length / 2), "truncated");
+        assertMalformedGzip(Arrays.copyOf(member, 12), "truncated");
+
+        byte[] badCrc = member.clone();
+        badCrc[member.length - 8] ^= 1;
+        assertMalformedGzip(badCrc, "CRC-32");
+        byte[] badLength = member.clone();
+        badLength[member.length - 4] ^= 1;
+        assertMalformedGzip(badLength, "ISIZE");
+        byte[] reservedFlag = member.clone();
+        reservedFlag[3] = (byte) 0x20;
+        assertMalformedGzip(reservedFlag, "reserved");
+        byte[] notDeflate = member.clone();
+        notDeflate[2] = 7;
+        assertMalformedGzip(notDeflate, "deflate");
+    }
+
+    @Test
+    void decode_memberWithOptionalHeaderFields_readsTheList() throws Exception {
+        byte[] member = gzip(Bitstring.create(Bitstring.MIN_ENTRIES, 1).with(99, 1).toBytes());
+        // RFC 1952 §2.3.1: FEXTRA (2-byte length, data) then FNAME (zero-terminated) after the 10-byte header
+        byte[] optional = {3, 0, 'a', 'b', 'c', 'l', 'i', 's', 't', 0};
+        byte[] named = concat(concat(Arrays.copyOf(member, 10), optional), Arrays.copyOfRange(member, 10, member.length));
+        named[3] = (byte) 0x0c;
+        assertEquals(1, Bitstring.decode(encoded(named), 1).get(99));
+    }
+
+    private static void assertMalformedGzip(byte[] gz, String why) {
+        ProblemException e = assertThrows(ProblemException.class, () -> Bitstring.decode(encoded(gz), 1));
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, e.type());
+        assertTrue(e.problem().detail().contains(why), e.problem().detail());
+    }
+
+    private static String encoded(byte[] gz) {
+        return "u" + Base64Url.encode(gz);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test

@@ -7,24 +7,52 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
+import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
 
 /**
  * Refuses a presentation seen before, keyed on what it binds, never on its bytes: the holder with its nonce
- * (challenge), and its {@code jti} when it has one. Entries live until the presentation expires; the guard
- * holds at most {@code maxEntries} and, when full of unexpired entries, refuses new ones rather than forget
- * old ones. Thread-safe.
+ * (challenge), and its {@code jti} when it has one. Thread-safe.
  *
- * <p>An entry is 128 bits of SHA-256 over what it binds and an expiry second, about 80 bytes with the map's own: a
- * verifier sees thousands of presentations a second, each remembered for minutes, and the strings themselves would
- * take several times that. A collision would only refuse a presentation, and needs 2^64 work.
+ * <p><b>Security:</b> every bound is held so that a flood cannot lock out honest holders.
+ * <ul>
+ *   <li>An entry lives until its presentation expires, and never longer than {@link #MAX_REMEMBERED}: a presentation
+ *       claiming to be valid longer is refused with {@code LIFETIME_TOO_LONG}, so an {@code exp} in year 9999 cannot
+ *       pin an entry until restart.</li>
+ *   <li>One holder holds at most {@code maxEntriesPerHolder} entries; past that its presentations are refused with
+ *       {@code CLIENT_LIMIT_EXCEEDED} while other holders are served.</li>
+ *   <li>The guard holds at most {@code maxEntries}. When it is full of unexpired entries it forgets the one that
+ *       expires first: that presentation could be replayed for the few seconds it has left, whereas refusing new
+ *       entries would refuse every holder.</li>
+ * </ul>
+ *
+ * <p>An entry is 128 bits of SHA-256 over what it binds, its expiry second and its holder, about 130 bytes with the
+ * maps' own: a verifier sees thousands of presentations a second, each remembered for minutes. A collision would only
+ * refuse a presentation, and needs 2^64 work.
  */
 public final class ReplayGuard {
+
+    /**
+     * The longest an entry is remembered: the verifier's presentation lifetime cap (10 minutes) plus the largest
+     * clock skew a trust policy may allow (10 minutes).
+     */
+    public static final Duration MAX_REMEMBERED = Duration.ofMinutes(20);
+
+    /**
+     * Entries one holder may hold: 2,048 presentations with a {@code jti}. A wallet's presentation lives 2 minutes and
+     * is remembered 3 with the default skew, so an agent presenting 11 times a second fits; a holder flooding stops
+     * here, alone.
+     */
+    public static final int MAX_ENTRIES_PER_HOLDER = 4_096;
+
+    /** The smallest {@link #inMemory} guard: one holder at its cap takes at most a sixteenth of it. */
+    public static final int MIN_IN_MEMORY_ENTRIES = 16 * MAX_ENTRIES_PER_HOLDER;
 
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
@@ -34,63 +62,149 @@ public final class ReplayGuard {
         }
     });
 
-    /** What one entry binds, hashed. */
+    /** What one entry binds, or a holder, hashed. */
     private record Key(long hi, long lo) {
     }
 
-    private final ConcurrentHashMap<Key, Long> seen = new ConcurrentHashMap<>();
+    /** Until when (epoch second, inclusive) an entry is remembered, and whose it is. */
+    private record Remembered(long until, Key holder) {
+    }
+
+    private final Map<Key, Remembered> seen = new HashMap<>();
+    /** Keys by expiry second, for purging and for evicting what expires first; may hold keys already forgotten. */
+    private final TreeMap<Long, ArrayDeque<Key>> byExpiry = new TreeMap<>();
+    private final Map<Key, Integer> perHolder = new HashMap<>();
     private final int maxEntries;
+    private final int maxEntriesPerHolder;
     private final Clock clock;
 
+    /** A guard of {@code maxEntries} where one holder may hold {@link #MAX_ENTRIES_PER_HOLDER} (or all, if fewer). */
     public ReplayGuard(int maxEntries, Clock clock) {
-        if (maxEntries <= 0) {
-            throw new IllegalArgumentException("maxEntries must be positive");
+        this(maxEntries, Math.min(MAX_ENTRIES_PER_HOLDER, maxEntries), clock);
+    }
+
+    public ReplayGuard(int maxEntries, int maxEntriesPerHolder, Clock clock) {
+        if (maxEntries < 2 || maxEntriesPerHolder < 2 || maxEntriesPerHolder > maxEntries) {
+            throw new IllegalArgumentException("need 2 <= maxEntriesPerHolder <= maxEntries: a presentation may take two entries");
         }
         this.maxEntries = maxEntries;
+        this.maxEntriesPerHolder = maxEntriesPerHolder;
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** A guard that may take a quarter of the heap (at about 100 bytes an entry), between 10,000 and 1,000,000 entries. */
+    /**
+     * A guard that may take a quarter of the heap (at about 150 bytes an entry), between
+     * {@link #MIN_IN_MEMORY_ENTRIES} and 1,000,000 entries.
+     */
     public static ReplayGuard inMemory(Clock clock) {
-        long fit = Runtime.getRuntime().maxMemory() / 4 / 100;
-        return new ReplayGuard((int) Math.max(10_000, Math.min(1_000_000, fit)), clock);
+        return new ReplayGuard(inMemoryCapacity(), clock);
     }
 
     /**
-     * Records a presentation, or refuses it as a replay.
+     * An {@link #inMemory} guard that gives up the per-holder bound: one holder may fill it, evicting every other
+     * holder's entries. Only for load tests whose whole traffic is one synthetic holder.
+     */
+    public static ReplayGuard inMemoryWithoutPerHolderBound(Clock clock) {
+        int capacity = inMemoryCapacity();
+        return new ReplayGuard(capacity, capacity, clock);
+    }
+
+    private static int inMemoryCapacity() {
+        long fit = Runtime.getRuntime().maxMemory() / 4 / 150;
+        return (int) Math.max(MIN_IN_MEMORY_ENTRIES, Math.min(1_000_000, fit));
+    }
+
+    /**
+     * Records a presentation, or refuses it.
      *
-     * @param expires until when the presentation would be accepted; it is remembered that long
+     * @param expires until when the presentation would be accepted, clock skew included; it is remembered that long
      * @throws ProblemException {@code PRESENTATION_REPLAYED} when the holder's nonce or the jti was seen;
-     *     {@code SERVICE_UNAVAILABLE} when the guard is full
+     *     {@code LIFETIME_TOO_LONG} when {@code expires} is more than {@link #MAX_REMEMBERED} away;
+     *     {@code CLIENT_LIMIT_EXCEEDED} when the holder already holds its share of the guard
      */
     public void check(String holder, String nonce, Optional<String> jti, Instant expires) {
         Objects.requireNonNull(holder, "holder");
         Objects.requireNonNull(nonce, "nonce");
-        if (seen.size() >= maxEntries) {
-            purge();
-            if (seen.size() >= maxEntries) {
-                throw new ProblemException(ProblemType.SERVICE_UNAVAILABLE, "replay guard is full; try again shortly");
-            }
-        }
-        Long until = expires.getEpochSecond() + (expires.getNano() > 0 ? 1 : 0);
+        Objects.requireNonNull(jti, "jti");
+        Objects.requireNonNull(expires, "expires");
+        long until = expires.getEpochSecond() + (expires.getNano() > 0 ? 1 : 0);
+        Key holderKey = key("holder", holder, "");
         Key bound = key("nonce", holder, nonce);
-        if (seen.putIfAbsent(bound, until) != null) {
-            throw new ProblemException(ProblemType.PRESENTATION_REPLAYED, "this holder already presented with this challenge");
-        }
-        if (jti.isPresent() && seen.putIfAbsent(key("jti", holder, jti.get()), until) != null) {
-            seen.remove(bound, until);
-            throw new ProblemException(ProblemType.PRESENTATION_REPLAYED, "presentation " + jti.get() + " was already used");
+        Optional<Key> jtiKey = jti.map(j -> key("jti", holder, j));
+        int needed = jtiKey.isPresent() ? 2 : 1;
+        synchronized (this) {
+            long now = clock.instant().getEpochSecond();
+            if (until > now + MAX_REMEMBERED.toSeconds()) {
+                throw new ProblemException(ProblemType.LIFETIME_TOO_LONG, "the presentation would be accepted until "
+                        + expires + ", more than " + MAX_REMEMBERED.toMinutes() + " minutes from now; present one that expires sooner");
+            }
+            purgeBefore(now);
+            if (seen.containsKey(bound)) {
+                throw new ProblemException(ProblemType.PRESENTATION_REPLAYED, "this holder already presented with this challenge");
+            }
+            if (jtiKey.isPresent() && seen.containsKey(jtiKey.get())) {
+                throw new ProblemException(ProblemType.PRESENTATION_REPLAYED, "presentation " + jti.get() + " was already used");
+            }
+            if (perHolder.getOrDefault(holderKey, 0) + needed > maxEntriesPerHolder) {
+                throw new ProblemException(ProblemType.CLIENT_LIMIT_EXCEEDED, "this holder already has " + maxEntriesPerHolder
+                        + " unexpired presentations remembered; present again when some expire, or with shorter lifetimes");
+            }
+            while (seen.size() + needed > maxEntries) {
+                evictFirstExpiring();
+            }
+            remember(bound, until, holderKey);
+            jtiKey.ifPresent(k -> remember(k, until, holderKey));
         }
     }
 
     /** Forgets presentations that have expired. */
-    public void purge() {
-        long now = clock.instant().getEpochSecond();
-        for (Iterator<Map.Entry<Key, Long>> it = seen.entrySet().iterator(); it.hasNext(); ) {
-            if (it.next().getValue() < now) {
-                it.remove();
+    public synchronized void purge() {
+        purgeBefore(clock.instant().getEpochSecond());
+    }
+
+    /** Entries held. */
+    public synchronized int size() {
+        return seen.size();
+    }
+
+    private void remember(Key key, long until, Key holder) {
+        seen.put(key, new Remembered(until, holder));
+        byExpiry.computeIfAbsent(until, u -> new ArrayDeque<>()).addLast(key);
+        perHolder.merge(holder, 1, Integer::sum);
+    }
+
+    private void purgeBefore(long now) {
+        while (!byExpiry.isEmpty() && byExpiry.firstKey() < now) {
+            Map.Entry<Long, ArrayDeque<Key>> first = byExpiry.pollFirstEntry();
+            for (Key k : first.getValue()) {
+                forget(k, first.getKey());
             }
         }
+    }
+
+    private void evictFirstExpiring() {
+        while (!byExpiry.isEmpty()) {
+            Map.Entry<Long, ArrayDeque<Key>> first = byExpiry.firstEntry();
+            Key k = first.getValue().pollFirst();
+            if (first.getValue().isEmpty()) {
+                byExpiry.remove(first.getKey());
+            }
+            if (k != null && forget(k, first.getKey())) {
+                return;
+            }
+        }
+        throw new IllegalStateException("replay guard index out of step with its entries");
+    }
+
+    /** Forgets {@code key} if it is still remembered until {@code until}; a key re-added later has another expiry. */
+    private boolean forget(Key key, long until) {
+        Remembered r = seen.get(key);
+        if (r == null || r.until() != until) {
+            return false;
+        }
+        seen.remove(key);
+        perHolder.computeIfPresent(r.holder(), (h, n) -> n == 1 ? null : n - 1);
+        return true;
     }
 
     private static Key key(String kind, String holder, String value) {
@@ -102,9 +216,5 @@ public final class ReplayGuard {
         byte[] h = sha.digest(value.getBytes(StandardCharsets.UTF_8));
         ByteBuffer b = ByteBuffer.wrap(h);
         return new Key(b.getLong(), b.getLong());
-    }
-
-    public int size() {
-        return seen.size();
     }
 }

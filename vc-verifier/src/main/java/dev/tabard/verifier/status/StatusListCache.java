@@ -32,10 +32,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * offline), verified as vc+jwt or as a Data Integrity document by their own issuer, and kept until the earlier of their {@code validUntil}
  * and the server's {@code Cache-Control}. A list that cannot be fetched is an error unless a stale copy is
  * within the caller's staleness bound. Thread-safe.
+ *
+ * <p><b>Security:</b> at most {@link #MAX_FETCHES_PER_HOST} fetches run at once against one host; another waits up to
+ * {@link #FETCH_SLOT_WAIT} and then fails with {@code STATUS_RETRIEVAL_ERROR}. A host that accepts connections and
+ * never answers therefore holds a few verifications until the fetcher's timeout, never all of them, and never delays
+ * lists on other hosts. The caller decides trust before asking for a list, so only credentials that could be accepted
+ * make this cache reach the network.
  */
 public final class StatusListCache {
 
     public static final int MAX_ENTRIES = 10_000;
+
+    /**
+     * Status-list fetches in flight to one host. A verifier checks many credentials against few lists, and a waiter
+     * that gets a slot finds the list a concurrent fetch just cached, so four cover honest bursts while a hanging host
+     * holds at most four verifications (the verifier endpoint runs two per core).
+     */
+    public static final int MAX_FETCHES_PER_HOST = 4;
+
+    /** How long a fetch over {@link #MAX_FETCHES_PER_HOST} waits for a slot: an honest list arrives in far less. */
+    public static final Duration FETCH_SLOT_WAIT = Duration.ofMillis(500);
 
     /** vc+jwt first; a JSON document with a Data Integrity proof is accepted too. */
     private static final Set<String> ACCEPTED = Set.of("application/vc+jwt", "application/jwt", "application/vc",
@@ -50,6 +66,7 @@ public final class StatusListCache {
     private final Clock clock;
     private final Duration maxAge;
     private final Map<URI, Entry> entries = new ConcurrentHashMap<>();
+    private final FetchSlots slots = new FetchSlots(MAX_FETCHES_PER_HOST, FETCH_SLOT_WAIT);
 
     public StatusListCache(Optional<SafeFetcher> fetcher, Optional<ResolutionBundle> bundle, DidResolver resolver, Clock clock) {
         this(fetcher, bundle, resolver, clock, Duration.ofDays(1));
@@ -72,17 +89,21 @@ public final class StatusListCache {
      * The verified status list credential at {@code uri}, issued by {@code issuer}.
      *
      * @param staleness how long past expiry a cached copy may serve when fetching fails; empty fails closed
-     * @throws ProblemException {@code STATUS_RETRIEVAL_ERROR} when it cannot be had; {@code STATUS_VERIFICATION_ERROR}
-     *     when it does not verify or another party issued it
+     * @throws ProblemException {@code STATUS_RETRIEVAL_ERROR} when it cannot be had, including when
+     *     {@link #MAX_FETCHES_PER_HOST} fetches to its host are in flight for longer than {@link #FETCH_SLOT_WAIT};
+     *     {@code STATUS_VERIFICATION_ERROR} when it does not verify or another party issued it
      */
     public Credential get(URI uri, Did issuer, Optional<Duration> staleness) {
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(staleness, "staleness");
         Instant now = clock.instant();
         Entry cached = entries.get(uri);
         if (cached != null && now.isBefore(cached.expires())) {
             return cached.credential();
         }
         try {
-            Entry fresh = load(uri, issuer, now);
+            Entry fresh = fetchedOrCached(uri, issuer, now);
             if (entries.size() >= MAX_ENTRIES) {
                 entries.clear();
             }
@@ -94,6 +115,23 @@ public final class StatusListCache {
                 return cached.credential();
             }
             throw e;
+        }
+    }
+
+    /**
+     * Loads the list holding a slot for its host; a list in the bundle needs none. After waiting for a slot the cache
+     * is read again, so concurrent verifications against one list fetch it once.
+     */
+    private Entry fetchedOrCached(URI uri, Did issuer, Instant now) {
+        if (bundle.flatMap(b -> b.resource(uri)).isPresent() || fetcher.isEmpty() || uri.getHost() == null) {
+            return load(uri, issuer, now);
+        }
+        try (FetchSlots.Slot slot = slots.acquire(uri.getHost())) {
+            Entry cached = entries.get(uri);
+            if (cached != null && now.isBefore(cached.expires())) {
+                return cached;
+            }
+            return load(uri, issuer, now);
         }
     }
 
