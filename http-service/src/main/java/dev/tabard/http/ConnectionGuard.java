@@ -28,6 +28,7 @@ final class ConnectionGuard implements Connection.Listener {
     private final TransportLimits limits;
     private final Scheduler scheduler;
     private final Map<InetAddress, AtomicInteger> open = new ConcurrentHashMap<>();
+    private final Map<Connection, InetAddress> addresses = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong headerTimeouts = new AtomicLong();
 
@@ -41,6 +42,8 @@ final class ConnectionGuard implements Connection.Listener {
         EndPoint endPoint = connection.getEndPoint();
         if (endPoint instanceof SocketChannelEndPoint) {
             InetAddress address = address(endPoint);
+            // a closed endpoint no longer knows its peer: remember whom to release
+            addresses.put(connection, address);
             int count = open.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
             if (count > limits.maxConnectionsPerAddress()) {
                 refused.incrementAndGet();
@@ -55,9 +58,8 @@ final class ConnectionGuard implements Connection.Listener {
 
     @Override
     public void onClosed(Connection connection) {
-        EndPoint endPoint = connection.getEndPoint();
-        if (endPoint instanceof SocketChannelEndPoint) {
-            InetAddress address = address(endPoint);
+        InetAddress address = addresses.remove(connection);
+        if (address != null) {
             open.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
         }
     }

@@ -117,6 +117,15 @@ class HttpServiceTest {
         }
     }
 
+    @Test
+    @Timeout(30)
+    void connectionsPerAddress_closedConnectionsAreReleased_sequentialClientNeverRefused() throws Exception {
+        start(HttpService.builder("test-http").limits(TransportLimits.defaults().withMaxConnectionsPerAddress(2)));
+        for (int i = 0; i < 50; i++) {
+            assertEquals(200, RawHttp.exchange("127.0.1.9", server.port(), RawHttp.get("/healthz")).status(), "request " + i);
+        }
+    }
+
     private static int readOrEof(InputStream in) {
         try {
             return in.read();
