@@ -84,6 +84,9 @@ class IssuerServeProcessTest {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
+        if (body != null && !headers.containsKey("Content-Type")) {
+            b.header("Content-Type", "application/json");
+        }
         headers.forEach(b::header);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
