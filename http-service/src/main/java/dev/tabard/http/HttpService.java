@@ -105,7 +105,7 @@ public final class HttpService implements AutoCloseable {
         app.exception(HttpResponseException.class, (e, ctx) -> {
             int status = e.getStatus() >= 500 ? 500 : e.getStatus();
             if (status == 405) {
-                ctx.header("Allow", String.join(", ", e.getDetails().getOrDefault("availableMethods", "").split(",\\s*")));
+                ctx.header("Allow", e.getDetails().getOrDefault("availableMethods", ""));
             }
             respond(ctx, status, List.of(ProblemResponses.forStatus(status)));
         });

@@ -10,8 +10,8 @@ import java.util.Objects;
  * <p><b>Security:</b> a request's body is read without holding a handler thread (see {@link HttpService}), so a
  * client that sends slowly costs a connection and a buffer, not a thread; these limits bound how long and how many.
  *
- * @param headersTimeout time from opening a connection (or from the previous request on it) until the request
- *     line and headers are complete; slower clients are disconnected
+ * @param headersTimeout time from opening a connection until the first request's line and headers are complete
+ *     (a later request on a kept-alive connection gets at most twice this); slower clients are disconnected
  * @param bodyTimeout time to receive the whole body once the headers are in; slower clients get 408
  *     {@code REQUEST_TIMEOUT}
  * @param idleTimeout time a connection may stay silent, between requests or in the middle of one
