@@ -78,6 +78,7 @@ class HttpServiceTest {
             RawHttp.Response health = RawHttp.exchange(server.port(), RawHttp.get("/healthz"));
             RawHttp.Response honest = RawHttp.exchange(server.port(), RawHttp.post("/echo", "application/json", "{\"a\":1}"));
             long millis = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("[flood] 200 slow bodies; http-service: /healthz + POST /echo answered in " + millis + " ms");
             assertEquals(200, health.status());
             assertEquals(200, honest.status());
             assertEquals("{\"a\":1}", honest.body());

@@ -238,6 +238,7 @@ class VerifierServerTransportTest {
                     .build(), HttpResponse.BodyHandlers.ofString());
             HttpResponse<String> verified = verify(vp, c, Optional.empty());
             long millis = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("[flood] 200 slow bodies; verifier (HTTP): /healthz + presentation verification answered in " + millis + " ms");
             assertEquals(200, health.statusCode());
             assertEquals(200, verified.statusCode(), verified.body());
             assertTrue(millis < 2_000, "health and verification took " + millis + " ms during the flood");
