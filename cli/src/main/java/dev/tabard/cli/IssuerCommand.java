@@ -2,6 +2,8 @@ package dev.tabard.cli;
 
 import dev.tabard.codec.Base64Url;
 import dev.tabard.fetch.SelfSignedTls;
+import dev.tabard.http.MetricsAccess;
+import dev.tabard.http.TransportLimits;
 import dev.tabard.issuer.IssuerConfig;
 import dev.tabard.issuer.IssuerConfigLoader;
 import dev.tabard.issuer.IssuerConfigLoader.Setting;
@@ -11,13 +13,17 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "issuer", description = "The organization's issuer service.", subcommands = IssuerCommand.Serve.class)
 final class IssuerCommand {
@@ -26,8 +32,11 @@ final class IssuerCommand {
         "Serve the issuer on 127.0.0.1. Settings come from flags, then TABARD_ISSUER_<SETTING> variables, then --config, "
             + "then defaults.",
         "The key-sealing secret comes from TABARD_SECRET, or from DIR/secret (created on first start).",
-        "The first admin token comes from TABARD_ADMIN_TOKEN, or is printed once on first start. Neither goes in a config file."})
+        "The first admin token comes from TABARD_ADMIN_TOKEN, or is printed once on first start. Neither goes in a config file.",
+        "/metrics is not served unless --metrics-token (or TABARD_ISSUER_METRICS_TOKEN) or --metrics-listen is given."})
     static final class Serve implements Callable<Integer> {
+        static final String METRICS_TOKEN_VARIABLE = "TABARD_ISSUER_METRICS_TOKEN";
+
         @Option(names = "--config", description = "Settings file, YAML (.yaml, .yml) or JSON; keys as in the README.")
         Path configFile;
 
@@ -67,6 +76,12 @@ final class IssuerCommand {
                 + "without a token, and credentials may use inline JSON-LD contexts and the W3C examples context."})
         boolean vcApiOpen;
 
+        @Mixin
+        NetOptions.Metrics metrics;
+
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
             Map<Setting, String> flags = new EnumMap<>(Setting.class);
@@ -80,7 +95,11 @@ final class IssuerCommand {
             put(flags, Setting.TLS_SELF_SIGNED, selfSigned);
             put(flags, Setting.TLS_CERT, tlsCert);
             put(flags, Setting.TLS_KEY, tlsKey);
-            IssuerConfigLoader.Settings settings = IssuerConfigLoader.load(Optional.ofNullable(configFile), System.getenv(), flags);
+            // the metrics token is a secret like TABARD_SECRET, not a setting: it never goes through the config loader
+            Map<String, String> env = new HashMap<>(System.getenv());
+            env.remove(METRICS_TOKEN_VARIABLE);
+            MetricsAccess metricsAccess = metrics.access(spec.commandLine(), System.getenv(), METRICS_TOKEN_VARIABLE);
+            IssuerConfigLoader.Settings settings = IssuerConfigLoader.load(Optional.ofNullable(configFile), env, flags);
             Optional<SSLContext> tls = Optional.empty();
             if (settings.tlsSelfSigned()) {
                 SelfSignedTls cert = SelfSignedTls.localhost();
@@ -92,7 +111,8 @@ final class IssuerCommand {
             }
             IssuerConfig config = settings.config(secret(settings.data()), Optional.ofNullable(System.getenv("TABARD_ADMIN_TOKEN")));
             IssuerServer server = IssuerServer.start(config, tls, Clock.systemUTC(),
-                    vcApiOpen ? IssuerServer.VcApiAccess.OPEN_FOR_LOCAL_CONFORMANCE_RUNS : IssuerServer.VcApiAccess.TOKEN);
+                    vcApiOpen ? IssuerServer.VcApiAccess.OPEN_FOR_LOCAL_CONFORMANCE_RUNS : IssuerServer.VcApiAccess.TOKEN,
+                    new IssuerServer.Transport(TransportLimits.defaults(), metricsAccess));
             if (vcApiOpen) {
                 // a log line like every other on standard error, so JSON log collectors see it too
                 org.slf4j.LoggerFactory.getLogger(IssuerCommand.class).atWarn()
@@ -102,6 +122,7 @@ final class IssuerCommand {
             }
             server.service().firstAdminToken().ifPresent(t -> System.out.println("admin token (shown once, keep it): " + t));
             System.out.println("issuer " + server.service().did() + " serving " + config.publicUrl() + " on 127.0.0.1:" + server.port());
+            System.out.println(metrics.describe(metricsAccess, METRICS_TOKEN_VARIABLE));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();

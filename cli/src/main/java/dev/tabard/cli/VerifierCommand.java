@@ -3,6 +3,7 @@ package dev.tabard.cli;
 import dev.tabard.did.DidResolver;
 import dev.tabard.fetch.SafeFetcher;
 import dev.tabard.fetch.SelfSignedTls;
+import dev.tabard.http.MetricsAccess;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.verifier.http.VerifierServer;
@@ -10,34 +11,48 @@ import dev.tabard.verifier.status.StatusListCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "verifier", description = "The verification endpoint.", subcommands = VerifierCommand.Serve.class)
 final class VerifierCommand {
 
     @Command(name = "serve", mixinStandardHelpOptions = true, description = {
         "Serve the W3C VC-API verification endpoints on 127.0.0.1: plain HTTP unless a TLS option is given.",
-        "Without --policy any issuer is accepted (proofs, holder binding, dates and status are still checked) and the server warns."})
+        "Without --policy any issuer is accepted (proofs, holder binding, dates and status are still checked) and the server warns.",
+        "/metrics is not served unless --metrics-token (or TABARD_VERIFIER_METRICS_TOKEN) or --metrics-listen is given."})
     static final class Serve implements Callable<Integer> {
+        static final String METRICS_TOKEN_VARIABLE = "TABARD_VERIFIER_METRICS_TOKEN";
+
         @Option(names = "--port", required = true, description = "Port to listen on.")
         int port;
 
         @Option(names = "--policy", description = "Trust policy (JSON, or YAML when the name ends in .yaml/.yml).")
         Path policy;
 
-        @Option(names = "--domain", description = "The domain presentations must be addressed to (default: this server's URL).")
-        String domain;
+        @Option(names = "--domain", description = {"A domain presentations may be addressed to (repeat for several; the first is "
+            + "the default for challenges). Presentations addressed elsewhere are refused. Default: this server's URL."})
+        List<String> domains = new ArrayList<>();
 
         @Option(names = "--tls-self-signed", description = "Serve HTTPS with a certificate made on the spot.")
         boolean selfSigned;
 
         @Mixin
         NetOptions net;
+
+        @Mixin
+        NetOptions.Metrics metrics;
+
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
@@ -53,10 +68,14 @@ final class VerifierCommand {
             Verifier verifier = Verifier.builder().resolver(resolver).trustPolicy(trust)
                     .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC())).build();
             String scheme = selfSigned ? "https" : "http";
-            String d = domain != null ? domain : scheme + "://localhost:" + port;
-            VerifierServer server = VerifierServer.start(verifier, d, port,
-                    selfSigned ? Optional.of(SelfSignedTls.localhost().serverContext()) : Optional.empty(), Clock.systemUTC(), true);
-            System.out.println("verifier serving " + scheme + "://127.0.0.1:" + server.port() + " for domain " + d);
+            MetricsAccess metricsAccess = metrics.access(spec.commandLine(), System.getenv(), METRICS_TOKEN_VARIABLE);
+            VerifierServer.Builder builder = VerifierServer.builder(verifier).port(port).metrics(metricsAccess).clock(Clock.systemUTC())
+                    .tls(selfSigned ? Optional.of(SelfSignedTls.localhost().serverContext()) : Optional.empty());
+            (domains.isEmpty() ? List.of(scheme + "://localhost:" + port) : domains).forEach(builder::domain);
+            VerifierServer server = builder.start();
+            System.out.println("verifier serving " + scheme + "://127.0.0.1:" + server.port() + " for domain "
+                    + String.join(", ", server.domains()));
+            System.out.println(metrics.describe(metricsAccess, METRICS_TOKEN_VARIABLE));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();

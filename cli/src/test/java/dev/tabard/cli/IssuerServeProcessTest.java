@@ -50,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IssuerServeProcessTest {
 
     private static final String ADMIN = "admin-token-must-never-be-logged-7f3a";
+    private static final String METRICS = "metrics-token-for-the-scraper-0123";
     private static final String SECRET = "sealing-secret-must-never-be-logged-91c2";
 
     @TempDir
@@ -83,6 +84,9 @@ class IssuerServeProcessTest {
                 body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
+        }
+        if (body != null && !headers.containsKey("Content-Type")) {
+            b.header("Content-Type", "application/json");
         }
         headers.forEach(b::header);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -175,8 +179,8 @@ class IssuerServeProcessTest {
     void serve_vcApiOpenForConformance_issuesWithoutATokenAndSaysSoInTheJsonLog() throws Exception {
         int port = freePort();
         Files.writeString(dir.resolve("issuer.yaml"), "data: open\ndidMethod: key\npublicUrl: http://localhost:%d\n".formatted(port));
-        Process p = serve(Map.of("TABARD_ISSUER_PORT", Integer.toString(port), "TABARD_SECRET", SECRET, "TABARD_ADMIN_TOKEN", ADMIN),
-                "--config", dir.resolve("issuer.yaml").toString(), "--vc-api-open-for-conformance");
+        Process p = serve(Map.of("TABARD_ISSUER_PORT", Integer.toString(port), "TABARD_SECRET", SECRET, "TABARD_ADMIN_TOKEN", ADMIN,
+                "TABARD_ISSUER_METRICS_TOKEN", METRICS), "--config", dir.resolve("issuer.yaml").toString(), "--vc-api-open-for-conformance");
         String base = "http://127.0.0.1:" + port;
         String request = "{\"credential\":{\"@context\":[\"https://www.w3.org/ns/credentials/v2\"],\"type\":[\"VerifiableCredential\"],"
                 + "\"credentialSubject\":{\"id\":\"did:example:subject\"}},\"options\":{\"cryptosuite\":\"eddsa-jcs-2022\"}}";
@@ -185,7 +189,8 @@ class IssuerServeProcessTest {
             assertEquals(201, issued.statusCode(), issued.body());
             assertEquals("eddsa-jcs-2022", JsonCodec.parse(issued.body()).at("/verifiableCredential/proof/cryptosuite").asText());
             assertEquals(401, send("POST", base + "/admin/agents", "{}", null, Map.of()).statusCode(), "only the VC-API is open");
-            assertTrue(send("GET", base + "/metrics", null, null, Map.of()).body()
+            assertEquals(401, send("GET", base + "/metrics", null, null, Map.of()).statusCode(), "metrics need the metrics token");
+            assertTrue(send("GET", base + "/metrics", null, METRICS, Map.of()).body()
                     .contains("tabard_issuer_credentials_issued_total{format=\"eddsa_jcs_2022\"} 1\n"));
         } finally {
             p.destroy();

@@ -61,7 +61,7 @@ class CrashTest {
         String base = "http://127.0.0.1:" + port;
         Did agent = KeyDids.of(KeyPair.generate(KeyType.ED25519, new SecureRandom()).publicKey());
         HttpResponse<String> reg = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/agents")).header("Authorization", "Bearer " + ADMIN)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"did\":\"" + agent + "\",\"name\":\"a\",\"operator\":{\"name\":\"o\"}}")).build(),
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"did\":\"" + agent + "\",\"name\":\"a\",\"operator\":{\"name\":\"o\"}}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, reg.statusCode(), reg.body());
         AtomicBoolean running = new AtomicBoolean(true);

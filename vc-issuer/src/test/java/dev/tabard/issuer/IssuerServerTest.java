@@ -28,6 +28,8 @@ import dev.tabard.verifier.VerificationResult;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.verifier.status.StatusListCache;
 import java.net.ServerSocket;
+import dev.tabard.http.MetricsAccess;
+import dev.tabard.http.TransportLimits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,6 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IssuerServerTest {
 
     private static final String ADMIN = "test-admin-token-0123456789";
+    private static final String METRICS = "test-metrics-token-0123456789";
     private final SelfSignedTls tls = SelfSignedTls.localhost();
     private final KeyPair agentKey = KeyPair.generate(KeyType.ED25519, new SecureRandom());
     private final Did agent = KeyDids.of(agentKey.publicKey());
@@ -70,7 +73,8 @@ class IssuerServerTest {
     @BeforeEach
     void start() throws Exception {
         int port = freePort();
-        server = IssuerServer.start(config(port, "correct horse"), Optional.of(tls.serverContext()), Clock.systemUTC());
+        server = IssuerServer.start(config(port, "correct horse"), Optional.of(tls.serverContext()), Clock.systemUTC(),
+                IssuerServer.VcApiAccess.TOKEN, new IssuerServer.Transport(TransportLimits.defaults(), MetricsAccess.bearerToken(METRICS)));
         base = "https://localhost:" + server.port();
         client = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
     }
@@ -85,6 +89,9 @@ class IssuerServerTest {
     private HttpResponse<String> send(String method, String path, String body, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).method(method,
                 body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -134,7 +141,9 @@ class IssuerServerTest {
         assertTrue(audit.get("intact").asBoolean());
         assertTrue(audit.get("entries").asInt() >= 7);
 
-        HttpResponse<String> m = send("GET", "/metrics", null, null);
+        assertEquals(401, send("GET", "/metrics", null, null).statusCode(), "metrics need their token");
+        assertEquals(401, send("GET", "/metrics", null, ADMIN).statusCode(), "an admin token is not the metrics token");
+        HttpResponse<String> m = send("GET", "/metrics", null, METRICS);
         assertEquals(200, m.statusCode());
         assertTrue(m.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"));
         String metrics = m.body();

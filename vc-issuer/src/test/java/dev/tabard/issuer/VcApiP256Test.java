@@ -18,6 +18,8 @@ import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.VerificationResult;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.verifier.status.StatusListCache;
+import dev.tabard.http.MetricsAccess;
+import dev.tabard.http.TransportLimits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,7 +53,9 @@ class VcApiP256Test {
         int port = IssuerServerTest.freePort();
         server = IssuerServer.start(new IssuerConfig(dir, URI.create("https://localhost:" + port), "web", "ACME Corp",
                 "correct horse".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), port, p256), Optional.of(tls.serverContext()),
-                Clock.systemUTC());
+                Clock.systemUTC(), IssuerServer.VcApiAccess.TOKEN,
+                // this test sends one bearer token with every request, metrics included
+                new IssuerServer.Transport(TransportLimits.defaults(), MetricsAccess.bearerToken(ADMIN)));
         client = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
     }
 

@@ -170,8 +170,9 @@ class VerifierServerTest {
         assertEquals(404, missing.statusCode());
         assertEquals(200, client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/healthz")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode());
-        String metrics = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        assertTrue(metrics.contains("tabard_verifier_requests_total"), metrics);
+        HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, metrics.statusCode(), "metrics are not served unless configured");
+        assertEquals("https://w3id.org/tabard/problems#ROUTE_NOT_FOUND", JsonCodec.parse(metrics.body()).get("type").asText());
     }
 }

@@ -85,7 +85,7 @@ class WalletTest {
 
     private JsonNode post(String path, String body) throws Exception {
         HttpResponse<String> r = admin.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + ADMIN)
-                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("Content-Type", "application/json").POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertTrue(r.statusCode() / 100 == 2, r.body());
         return r.body().isEmpty() ? null : JsonCodec.parse(r.body());

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.codec.Base64Url;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.did.Did;
+import dev.tabard.http.HttpService;
+import dev.tabard.http.MetricsAccess;
+import dev.tabard.http.RateLimit;
+import dev.tabard.http.TransportLimits;
 import dev.tabard.issuer.IssuerConfig;
 import dev.tabard.issuer.IssuanceFormat;
 import dev.tabard.issuer.IssuerService;
@@ -16,7 +20,6 @@ import dev.tabard.issuer.store.IssuerStore;
 import dev.tabard.issuer.store.SqliteIssuerStore;
 import dev.tabard.problem.Problem;
 import dev.tabard.problem.ProblemException;
-import dev.tabard.problem.ProblemJson;
 import dev.tabard.problem.ProblemType;
 import dev.tabard.vc.AgentClaims;
 import dev.tabard.vc.jose.EnvelopedCredential;
@@ -36,16 +39,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The issuer's HTTP service: the org's DID document, status lists, the admin API for agents, credentials,
- * status and audit, and the W3C VC-API issue endpoint. Errors are RFC 9457 problem details; bodies are
- * bounded by the bytes actually read.
+ * status and audit, and the W3C VC-API issue endpoint. The transport ({@link HttpService}) bounds time,
+ * connections per client and bodies, rate-limits the OpenID4VCI nonce and token endpoints per client, answers
+ * every error as RFC 9457 problem details, and serves {@code /metrics} only as {@link Transport#metrics()} allows.
  */
 public final class IssuerServer implements AutoCloseable {
 
@@ -56,6 +55,35 @@ public final class IssuerServer implements AutoCloseable {
     public static final int MAX_BODY_BYTES = 256 * 1024;
     /** How long a stop waits for requests in flight. */
     public static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(10);
+
+    /**
+     * {@code POST /oid4vci/nonce} per client address: 10 a second, bursts of 50. A wallet asks once per issuance or
+     * renewal; 100,000 requests from one address no longer crowd out every wallet.
+     */
+    public static final RateLimit NONCE_RATE = RateLimit.perSecond(10, 50);
+    /**
+     * {@code POST /oid4vci/token} per client address: 5 a second, bursts of 20. A wallet redeems one offer at a time;
+     * guessing pre-authorized codes or transaction codes is slowed to that pace.
+     */
+    public static final RateLimit TOKEN_RATE = RateLimit.perSecond(5, 20);
+
+    /**
+     * The transport settings an operator chooses: time and connection limits, and who may read {@code /metrics}.
+     *
+     * @param limits time and per-address connection limits
+     * @param metrics who may read {@code /metrics}; by default nobody
+     */
+    public record Transport(TransportLimits limits, MetricsAccess metrics) {
+        public Transport {
+            java.util.Objects.requireNonNull(limits, "limits");
+            java.util.Objects.requireNonNull(metrics, "metrics");
+        }
+
+        /** The production limits, and {@code /metrics} not served. */
+        public static Transport defaults() {
+            return new Transport(TransportLimits.defaults(), MetricsAccess.notServed());
+        }
+    }
 
     /** Who may call the W3C VC-API endpoints {@code /credentials/issue} and {@code /credentials/status}. */
     public enum VcApiAccess {
@@ -73,39 +101,30 @@ public final class IssuerServer implements AutoCloseable {
     private final IssuerService service;
     private final IssuerStore store;
     private final AdminAuth auth;
+    private final HttpService http;
     private final Javalin app;
     private final dev.tabard.issuer.oid4vci.Oid4vciEndpoints oid4vci;
     private final AtomicLong requests = new AtomicLong();
 
     private IssuerServer(IssuerService service, Optional<SSLContext> tls, int port, java.net.URI publicUrl, Clock clock,
-                         VcApiAccess vcApiAccess) {
+                         VcApiAccess vcApiAccess, Transport transport) {
         this.service = service;
         this.oid4vci = new dev.tabard.issuer.oid4vci.Oid4vciEndpoints(service, publicUrl, clock);
         this.store = service.store();
         this.auth = new AdminAuth(store);
-        this.app = Javalin.create(config -> {
-            config.showJavalinBanner = false;
-            // no reserved threads: their spin-waiting costs a core on a small machine under load
-            org.eclipse.jetty.util.thread.QueuedThreadPool pool = new org.eclipse.jetty.util.thread.QueuedThreadPool(200, 8, 60_000);
-            pool.setReservedThreads(0);
-            pool.setName("tabard-issuer-http");
-            config.jetty.threadPool = pool;
-            config.http.maxRequestSize = MAX_BODY_BYTES;
-            config.requestLogger.http(this::logRequest);
-            // on stop, Jetty closes the listener, lets requests in flight finish (Javalin's StatisticsHandler tracks
-            // them) for up to this long, then closes connections
-            config.jetty.modifyServer(server -> server.setStopTimeout(SHUTDOWN_GRACE.toMillis()));
-            tls.ifPresent(ctx -> config.jetty.addConnector((server, httpConfig) -> {
-                SslContextFactory.Server ssl = new SslContextFactory.Server();
-                ssl.setSslContext(ctx);
-                httpConfig.addCustomizer(new SecureRequestCustomizer(false));
-                ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
-                        new HttpConnectionFactory(httpConfig));
-                connector.setHost("127.0.0.1");
-                connector.setPort(port);
-                return connector;
-            }));
-        });
+        this.http = HttpService.builder("tabard-issuer-http").port(port).tls(tls).clock(clock).limits(transport.limits())
+                .maxBodyBytes(MAX_BODY_BYTES).rateLimit("/oid4vci/nonce", NONCE_RATE).rateLimit("/oid4vci/token", TOKEN_RATE)
+                .formRoute("/oid4vci/token")
+                .metrics(transport.metrics(), () -> "# HELP tabard_issuer_requests_total HTTP requests received.\n"
+                        + "# TYPE tabard_issuer_requests_total counter\ntabard_issuer_requests_total " + requests.get() + "\n"
+                        + service.metrics().render())
+                .javalin(config -> {
+                    config.requestLogger.http(this::logRequest);
+                    // on stop, Jetty closes the listener, lets requests in flight finish (Javalin's StatisticsHandler
+                    // tracks them) for up to this long, then closes connections
+                    config.jetty.modifyServer(server -> server.setStopTimeout(SHUTDOWN_GRACE.toMillis()));
+                }).build();
+        this.app = http.app();
         app.before(ctx -> {
             requests.incrementAndGet();
             String given = ctx.header("X-Request-Id");
@@ -118,9 +137,6 @@ public final class IssuerServer implements AutoCloseable {
         });
         app.get("/.well-known/did.json", this::didDocument);
         app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "did", service.did().toString())));
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(
-                "# HELP tabard_issuer_requests_total HTTP requests received.\n# TYPE tabard_issuer_requests_total counter\n"
-                        + "tabard_issuer_requests_total " + requests.get() + "\n" + service.metrics().render()));
         app.get("/status/{id}", this::statusList);
         app.post("/admin/agents", this::putAgent);
         app.get("/admin/agents", this::listAgents);
@@ -152,21 +168,6 @@ public final class IssuerServer implements AutoCloseable {
         new VcApiEndpoints(service, auth, vcApiAccess).register(app);
         app.post("/admin/agents/{did}/offer", this::offer);
         oid4vci.register(app);
-        app.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problems()));
-        app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
-            ProblemType type = e.getStatus() == 413 ? ProblemType.INPUT_TOO_LARGE
-                    : e.getStatus() == 404 ? ProblemType.NOT_FOUND : ProblemType.MALFORMED_VALUE_ERROR;
-            problem(ctx, List.of(Problem.of(type, e.getStatus() == 404 ? "no such endpoint: " + ctx.method() + " " + ctx.path()
-                    : "request refused (HTTP " + e.getStatus() + ")")));
-            ctx.status(e.getStatus() >= 500 ? 400 : e.getStatus());
-        });
-        app.exception(Exception.class, (e, ctx) -> {
-            String incident = Optional.ofNullable(ctx.<String>attribute("requestId")).orElse("unknown");
-            log.atError().setMessage("request failed").addKeyValue("incident", incident).addKeyValue("path", ctx.path()).setCause(e).log();
-            ObjectNode o = ProblemJson.of(List.of(Problem.of(ProblemType.INTERNAL_ERROR, "the request could not be processed")), ctx.path());
-            o.put("instance", "urn:tabard:incident:" + incident);
-            ctx.status(500).contentType(ProblemJson.MEDIA_TYPE).result(JsonCodec.writeString(o));
-        });
     }
 
     /**
@@ -179,7 +180,14 @@ public final class IssuerServer implements AutoCloseable {
 
     /** As {@link #start(IssuerConfig, Optional, Clock)}, with the VC-API endpoints open as {@code vcApiAccess} says. */
     public static IssuerServer start(IssuerConfig config, Optional<SSLContext> tls, Clock clock, VcApiAccess vcApiAccess) {
+        return start(config, tls, clock, vcApiAccess, Transport.defaults());
+    }
+
+    /** As {@link #start(IssuerConfig, Optional, Clock, VcApiAccess)}, with the transport limits and metrics access given. */
+    public static IssuerServer start(IssuerConfig config, Optional<SSLContext> tls, Clock clock, VcApiAccess vcApiAccess,
+                                     Transport transport) {
         java.util.Objects.requireNonNull(vcApiAccess, "vcApiAccess");
+        java.util.Objects.requireNonNull(transport, "transport");
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
@@ -187,12 +195,8 @@ public final class IssuerServer implements AutoCloseable {
         }
         SqliteIssuerStore store = SqliteIssuerStore.open(config.dataDir().resolve("issuer.db"), clock, new SecureRandom());
         IssuerService service = new IssuerService(store, config, clock, new SecureRandom());
-        IssuerServer s = new IssuerServer(service, tls, config.port(), config.publicUrl(), clock, vcApiAccess);
-        if (tls.isPresent()) {
-            s.app.start();
-        } else {
-            s.app.start("127.0.0.1", config.port());
-        }
+        IssuerServer s = new IssuerServer(service, tls, config.port(), config.publicUrl(), clock, vcApiAccess, transport);
+        s.http.start();
         log.atInfo().setMessage("issuer started").addKeyValue("event", "start").addKeyValue("did", service.did().toString())
                 .addKeyValue("publicUrl", config.publicUrl().toString()).addKeyValue("port", s.port()).addKeyValue("tls", tls.isPresent())
                 .addKeyValue("keys", service.keys().stream().filter(k -> k.published()).map(k -> k.id()).toList().toString()).log();
@@ -227,7 +231,12 @@ public final class IssuerServer implements AutoCloseable {
     }
 
     public int port() {
-        return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+        return http.port();
+    }
+
+    /** The port of the separate metrics listener, when one is configured. */
+    public Optional<Integer> metricsPort() {
+        return http.metricsPort();
     }
 
     /**
@@ -237,7 +246,7 @@ public final class IssuerServer implements AutoCloseable {
     @Override
     public void close() {
         log.atInfo().setMessage("issuer stopping").addKeyValue("event", "shutdown").log();
-        app.stop();
+        http.close();
         store.close();
         log.atInfo().setMessage("issuer stopped").addKeyValue("event", "stopped").addKeyValue("requests", requests.get())
                 .log();
@@ -476,14 +485,5 @@ public final class IssuerServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "'" + s + "' is not a number");
         }
-    }
-
-    private void problem(Context ctx, List<Problem> problems) {
-        ObjectNode o = ProblemJson.of(problems, ctx.path());
-        int status = ProblemJson.status(problems);
-        if (problems.get(0).type() == ProblemType.INVALID_DID_DOCUMENT) {
-            status = 400;
-        }
-        ctx.status(status).contentType(ProblemJson.MEDIA_TYPE).result(JsonCodec.writeString(o));
     }
 }

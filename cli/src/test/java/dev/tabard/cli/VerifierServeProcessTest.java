@@ -1,0 +1,119 @@
+package dev.tabard.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabard.codec.JsonCodec;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code tabard verifier serve} as an operator runs it: its domain and metrics flags, in a real process. */
+class VerifierServeProcessTest {
+
+    private static final String METRICS = "verifier-metrics-token-0123456789";
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static Process serve(Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"), Tabard.class.getName(), "verifier", "serve"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("TABARD_"));
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    /** Reads the process's output up to the line that says it serves (or to its end, if it exits), and returns it. */
+    private static String startupOutput(Process p) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            seen.append(line).append('\n');
+            if (line.startsWith("metrics:")) {
+                break;
+            }
+        }
+        return seen.toString();
+    }
+
+    private HttpResponse<String> send(String method, String url, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Timeout(120)
+    void serve_repeatedDomainsAndMetricsFlags_bindChallengesAndGuardMetrics() throws Exception {
+        int port = freePort();
+        int metricsPort = freePort();
+        Process p = serve(Map.of("TABARD_VERIFIER_METRICS_TOKEN", METRICS), "--port", Integer.toString(port),
+                "--domain", "https://a.example", "--domain", "https://b.example", "--metrics-listen", "127.0.0.1:" + metricsPort);
+        try {
+            String out = startupOutput(p);
+            assertTrue(out.contains("for domain https://a.example, https://b.example"), out);
+            assertTrue(out.contains("metrics: on this port with the bearer token and on 127.0.0.1:" + metricsPort), out);
+            String base = "http://127.0.0.1:" + port;
+            JsonNode forB = JsonCodec.parse(send("POST", base + "/challenges", "{\"domain\":\"https://b.example\"}", null).body());
+            assertEquals("https://b.example", forB.get("domain").asText());
+            assertEquals("https://a.example", JsonCodec.parse(send("POST", base + "/challenges", null, null).body()).get("domain").asText());
+            HttpResponse<String> evil = send("POST", base + "/challenges", "{\"domain\":\"https://evil.example\"}", null);
+            assertEquals(400, evil.statusCode());
+            assertEquals("https://w3id.org/security#INVALID_DOMAIN_ERROR", JsonCodec.parse(evil.body()).get("type").asText());
+            assertEquals(401, send("GET", base + "/metrics", null, null).statusCode());
+            assertEquals(200, send("GET", base + "/metrics", null, METRICS).statusCode());
+            assertEquals(200, send("GET", "http://127.0.0.1:" + metricsPort + "/metrics", null, null).statusCode());
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void serve_withoutMetricsFlags_saysHowToTurnThemOn_andAShortTokenIsRefused() throws Exception {
+        int port = freePort();
+        Process p = serve(Map.of(), "--port", Integer.toString(port));
+        try {
+            String out = startupOutput(p);
+            assertTrue(out.contains("metrics: not served (turn on with --metrics-token, TABARD_VERIFIER_METRICS_TOKEN, or --metrics-listen"),
+                    out);
+            HttpResponse<String> off = send("GET", "http://127.0.0.1:" + port + "/metrics", null, null);
+            assertEquals(404, off.statusCode());
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        }
+        Process bad = serve(Map.of("TABARD_VERIFIER_METRICS_TOKEN", "short"), "--port", Integer.toString(freePort()));
+        String out = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(bad.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(bad.exitValue() != 0, out);
+        assertTrue(out.contains("TABARD_VERIFIER_METRICS_TOKEN") && out.contains("at least 16"), out);
+    }
+}

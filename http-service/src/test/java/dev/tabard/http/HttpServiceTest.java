@@ -1,0 +1,248 @@
+package dev.tabard.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabard.codec.JsonCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The transport's defences, each attack performed for real over sockets on 127.0.0.1. */
+class HttpServiceTest {
+
+    private static final String PROBLEM_TYPES = "https://w3id.org/tabard/problems#";
+    private HttpService server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private HttpService start(HttpServiceBuilder builder) {
+        server = builder.build();
+        server.app().get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+        server.app().post("/echo", ctx -> ctx.contentType("application/json").result(ctx.body()));
+        server.app().post("/token", ctx -> ctx.contentType("application/json")
+                .result(JsonCodec.writeString(Map.of("grant_type", String.valueOf(ctx.formParam("grant_type"))))));
+        server.app().post("/limited", ctx -> ctx.status(201).result("{}"));
+        return server.start();
+    }
+
+    private static TransportLimits shortLimits() {
+        return TransportLimits.defaults().withHeadersTimeout(Duration.ofSeconds(2)).withBodyTimeout(Duration.ofSeconds(3))
+                .withIdleTimeout(Duration.ofSeconds(10));
+    }
+
+    private static void assertProblem(RawHttp.Response r, int status, String type) {
+        assertEquals(status, r.status(), r.body());
+        assertEquals("application/problem+json", r.header("Content-Type"), r.body());
+        JsonNode json = r.json();
+        assertEquals(status, json.get("status").asInt(), r.body());
+        assertTrue(json.get("type").asText().endsWith("#" + type), r.body());
+        assertFalse(r.body().contains("<html") || r.body().contains("at org.") || r.body().contains("at io."), r.body());
+    }
+
+    @Test
+    @Timeout(60)
+    void slowBodyFlood_fromTwoHundredAddresses_healthAndHonestRequestsAnsweredPromptly_thenEachGets408() throws Exception {
+        start(HttpService.builder("test-http").limits(shortLimits()));
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                Socket s = RawHttp.connect("127.0.0." + (2 + i), server.port(), 15_000);
+                OutputStream out = s.getOutputStream();
+                out.write(("POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                slow.add(s);
+            }
+            long t0 = System.nanoTime();
+            RawHttp.Response health = RawHttp.exchange(server.port(), RawHttp.get("/healthz"));
+            RawHttp.Response honest = RawHttp.exchange(server.port(), RawHttp.post("/echo", "application/json", "{\"a\":1}"));
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("[flood] 200 slow bodies; http-service: /healthz + POST /echo answered in " + millis + " ms");
+            assertEquals(200, health.status());
+            assertEquals(200, honest.status());
+            assertEquals("{\"a\":1}", honest.body());
+            assertTrue(millis < 2_000, "honest requests took " + millis + " ms during the flood");
+            // every slow sender is cut off at the body deadline with a 408 it can read
+            for (Socket s : slow) {
+                assertProblem(RawHttp.read(s.getInputStream()), 408, "REQUEST_TIMEOUT");
+            }
+        } finally {
+            for (Socket s : slow) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void connectionsPerAddress_overTheCap_closedOnAccept_otherAddressesServed() throws Exception {
+        start(HttpService.builder("test-http").limits(TransportLimits.defaults().withMaxConnectionsPerAddress(4)));
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                held.add(RawHttp.connect("127.0.1.7", server.port(), 5_000));
+            }
+            // the first four are kept: each still answers a request
+            held.get(3).getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(200, RawHttp.read(held.get(3).getInputStream()).status());
+            try (Socket fifth = RawHttp.connect("127.0.1.7", server.port(), 5_000)) {
+                fifth.getOutputStream().write(RawHttp.get("/healthz").getBytes(StandardCharsets.US_ASCII));
+                assertEquals(-1, readOrEof(fifth.getInputStream()), "the fifth connection from one address is closed");
+            }
+            assertEquals(200, RawHttp.exchange("127.0.1.8", server.port(), RawHttp.get("/healthz")).status());
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void connectionsPerAddress_closedConnectionsAreReleased_sequentialClientNeverRefused() throws Exception {
+        // a cap of 8 leaves room for the close of the previous connection being processed after the next opens
+        start(HttpService.builder("test-http").limits(TransportLimits.defaults().withMaxConnectionsPerAddress(8)));
+        for (int i = 0; i < 200; i++) {
+            assertEquals(200, RawHttp.exchange("127.0.1.9", server.port(), RawHttp.get("/healthz")).status(), "request " + i);
+        }
+    }
+
+    private static int readOrEof(InputStream in) {
+        try {
+            return in.read();
+        } catch (IOException reset) {
+            return -1;
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void slowHeaders_byteByByte_connectionClosedAtTheHeadersDeadline() throws Exception {
+        start(HttpService.builder("test-http").limits(shortLimits()));
+        try (Socket s = RawHttp.connect("127.0.0.1", server.port(), 10_000)) {
+            long t0 = System.nanoTime();
+            s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: a".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(-1, readOrEof(s.getInputStream()));
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(millis >= 1_500 && millis < 6_000, "closed after " + millis + " ms");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void malformedRequests_eachAnsweredWithProblemJsonAndItsStatus() throws Exception {
+        start(HttpService.builder("test-http").maxBodyBytes(1_000).formRoute("/token"));
+        int port = server.port();
+        // an encoded '/' never reaches a route as a separator: no route matches it
+        assertProblem(RawHttp.exchange(port, RawHttp.get("/healthz%2F")), 404, "ROUTE_NOT_FOUND");
+        assertProblem(RawHttp.exchange(port, RawHttp.get("/a%2F..%2Fhealthz")), 404, "ROUTE_NOT_FOUND");
+        assertProblem(RawHttp.exchange(port, RawHttp.get("/healthz%00")), 400, "MALFORMED_VALUE_ERROR");
+        assertProblem(RawHttp.exchange(port, RawHttp.get("/a/%2E%2E/%2E%2E/healthz")), 400, "MALFORMED_VALUE_ERROR");
+        assertProblem(RawHttp.exchange(port, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 400, "MALFORMED_VALUE_ERROR");
+        assertProblem(RawHttp.exchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n"), 431,
+                "INPUT_TOO_LARGE");
+        assertProblem(RawHttp.exchange(port, RawHttp.get("/" + "a".repeat(20_000))), 414, "INPUT_TOO_LARGE");
+        assertProblem(RawHttp.exchange(port, RawHttp.get("/nowhere")), 404, "ROUTE_NOT_FOUND");
+        RawHttp.Response wrongMethod = RawHttp.exchange(port, "DELETE /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertProblem(wrongMethod, 405, "METHOD_NOT_ALLOWED");
+        assertEquals("GET", wrongMethod.header("Allow"));
+        assertProblem(RawHttp.exchange(port, "BREW /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 405, "METHOD_NOT_ALLOWED");
+        assertProblem(RawHttp.exchange(port, RawHttp.post("/echo", "text/plain", "{\"a\":1}")), 415, "UNSUPPORTED_MEDIA_TYPE");
+        assertProblem(RawHttp.exchange(port, RawHttp.post("/echo", null, "{\"a\":1}")), 415, "UNSUPPORTED_MEDIA_TYPE");
+        assertProblem(RawHttp.exchange(port, RawHttp.post("/token", "application/json", "{}")), 415, "UNSUPPORTED_MEDIA_TYPE");
+        assertProblem(RawHttp.exchange(port, RawHttp.post("/echo", "application/json", "x".repeat(1_001))), 413, "INPUT_TOO_LARGE");
+        assertProblem(RawHttp.exchange(port, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked"
+                + "\r\n\r\n3e9\r\n" + "x".repeat(1_001) + "\r\n0\r\n\r\n"), 413, "INPUT_TOO_LARGE");
+        // what is well-formed still works: JSON with parameters, +json types, forms on the form route
+        assertEquals(200, RawHttp.exchange(port, RawHttp.post("/echo", "application/json; charset=utf-8", "{}")).status());
+        assertEquals(200, RawHttp.exchange(port, RawHttp.post("/echo", "application/vc+ld+json", "{}")).status());
+        RawHttp.Response form = RawHttp.exchange(port, RawHttp.post("/token", "application/x-www-form-urlencoded", "grant_type=x%3Ay"));
+        assertEquals(200, form.status(), form.body());
+        assertEquals("x:y", form.json().get("grant_type").asText());
+        assertEquals("{}", RawHttp.exchange(port, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n").body());
+    }
+
+    @Test
+    @Timeout(30)
+    void handlerFailure_answers500WithIncidentIdAndNoStackTrace() throws Exception {
+        server = HttpService.builder("test-http").build();
+        server.app().get("/boom", ctx -> {
+            throw new IllegalStateException("secret internals");
+        });
+        server.start();
+        RawHttp.Response r = RawHttp.exchange(server.port(), RawHttp.get("/boom"));
+        assertProblem(r, 500, "INTERNAL_ERROR");
+        assertTrue(r.json().get("instance").asText().startsWith("urn:tabard:incident:"), r.body());
+        assertFalse(r.body().contains("secret internals"), r.body());
+    }
+
+    @Test
+    @Timeout(30)
+    void rateLimit_perClientAddress_429WithRetryAfter_forwardedForIgnored_othersServed() throws Exception {
+        Clock fixed = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+        start(HttpService.builder("test-http").clock(fixed).rateLimit("/limited", new RateLimit(3, Duration.ofSeconds(20))));
+        int port = server.port();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(201, RawHttp.exchange("127.0.2.1", port, RawHttp.post("/limited", null, "")).status());
+        }
+        RawHttp.Response limited = RawHttp.exchange("127.0.2.1", port, RawHttp.post("/limited", null, ""));
+        assertProblem(limited, 429, "RATE_LIMITED");
+        assertEquals("20", limited.header("Retry-After"));
+        assertProblem(RawHttp.exchange("127.0.2.1", port, RawHttp.post("/limited/", null, "")), 429, "RATE_LIMITED");
+        assertProblem(RawHttp.exchange("127.0.2.1", port, "POST /limited HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 203.0.113.9\r\n"
+                + "Content-Length: 0\r\nConnection: close\r\n\r\n"), 429, "RATE_LIMITED");
+        assertEquals(201, RawHttp.exchange("127.0.2.2", port, RawHttp.post("/limited", null, "")).status());
+        assertEquals(200, RawHttp.exchange("127.0.2.1", port, RawHttp.get("/healthz")).status(), "other routes are not limited");
+    }
+
+    @Test
+    @Timeout(30)
+    void metrics_notServedByDefault_tokenRequiredWhenSet_separateListenerServesOnlyMetrics() throws Exception {
+        start(HttpService.builder("test-http").metrics(MetricsAccess.notServed(), () -> "m_total 1\n"));
+        assertProblem(RawHttp.exchange(server.port(), RawHttp.get("/metrics")), 404, "ROUTE_NOT_FOUND");
+        server.close();
+
+        String token = "0123456789abcdef-metrics";
+        start(HttpService.builder("test-http").metrics(MetricsAccess.bearerToken(token), () -> "m_total 1\n"));
+        assertProblem(RawHttp.exchange(server.port(), RawHttp.get("/metrics")), 401, "UNAUTHORIZED");
+        assertProblem(RawHttp.exchange(server.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "x\r\n"
+                + "Connection: close\r\n\r\n"), 401, "UNAUTHORIZED");
+        RawHttp.Response ok = RawHttp.exchange(server.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                + "\r\nConnection: close\r\n\r\n");
+        assertEquals(200, ok.status());
+        assertTrue(ok.body().startsWith("m_total 1\n"), ok.body());
+        assertTrue(ok.body().contains("test_http_connections_refused_total 0"), ok.body());
+        server.close();
+
+        start(HttpService.builder("test-http").metrics(MetricsAccess.separateListener(new InetSocketAddress("127.0.0.1", 0)),
+                () -> "m_total 1\n"));
+        int metricsPort = server.metricsPort().orElseThrow();
+        assertEquals(200, RawHttp.exchange(metricsPort, RawHttp.get("/metrics")).status());
+        assertProblem(RawHttp.exchange(metricsPort, RawHttp.get("/healthz")), 404, "ROUTE_NOT_FOUND");
+        assertProblem(RawHttp.exchange(server.port(), RawHttp.get("/metrics")), 404, "ROUTE_NOT_FOUND");
+        assertEquals(200, RawHttp.exchange(server.port(), RawHttp.get("/healthz")).status());
+    }
+}
