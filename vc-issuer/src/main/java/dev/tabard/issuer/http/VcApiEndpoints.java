@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.issuer.IssuanceFormat;
+import dev.tabard.issuer.IssuanceMode;
 import dev.tabard.issuer.IssuerService;
 import dev.tabard.jsonld.BundledContexts;
 import dev.tabard.problem.Problem;
@@ -36,6 +37,7 @@ final class VcApiEndpoints {
     private final AdminAuth auth;
     private final IssuerServer.VcApiAccess access;
     private final BundledContexts contexts;
+    private final IssuanceMode mode;
 
     VcApiEndpoints(IssuerService service, AdminAuth auth, IssuerServer.VcApiAccess access) {
         this.service = service;
@@ -43,6 +45,8 @@ final class VcApiEndpoints {
         this.access = access;
         this.contexts = access == IssuerServer.VcApiAccess.TOKEN ? BundledContexts.standard()
                 : BundledContexts.standard().with(EXAMPLES_CONTEXT, examplesContext()).allowingInlineContexts();
+        this.mode = access == IssuerServer.VcApiAccess.TOKEN ? IssuanceMode.BOUNDED
+                : IssuanceMode.CONFORMANCE_RUN_SIGNS_CALLER_DATES_AND_STATUS;
     }
 
     void register(Javalin app) {
@@ -90,7 +94,7 @@ final class VcApiEndpoints {
             throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options", "options must be an object"));
         }
         ObjectNode vc = service.issueDocument((ObjectNode) credential, format(options), statuses(options.path("credentialStatus")),
-                actor, contexts);
+                actor, contexts, mode);
         ObjectNode out = JsonCodec.mapper().createObjectNode();
         out.set("verifiableCredential", vc);
         ctx.status(201).contentType("application/json").result(JsonCodec.writeString(out));
