@@ -48,6 +48,10 @@ import java.util.function.Supplier;
  * passes through {@link #sign}, which holds the rules: an AgentCredential only for a registered, active agent and
  * within its grant ({@link AgentGrants}), always with the issuer's revocation and suspension entries; no delegation;
  * dates within {@link ValidityBounds}; status entries only from the issuer; one audit entry per credential.
+ *
+ * <p>Status list credentials are the one thing the issuer signs elsewhere ({@link IssuerService#statusListCredential}):
+ * they live five minutes, are re-signed from the audited status changes when fetched after that, and auditing each
+ * signing would let unauthenticated reads write to the audit log.
  */
 final class CredentialIssuer {
 
