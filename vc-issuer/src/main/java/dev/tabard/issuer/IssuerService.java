@@ -215,7 +215,8 @@ public final class IssuerService {
 
     /**
      * Stage 2: {@code id} signs from now on; the previous signing key stays published until every credential it
-     * signed has expired (one credential validity from now), then {@link #retireExpiredKeys} drops it.
+     * signed has expired ({@link ValidityBounds#MAX_LIFETIME} from now, the longest any credential it signed may
+     * live), then {@link #retireExpiredKeys} drops it.
      *
      * @throws ProblemException {@code NOT_FOUND} for an unknown key; {@code FORBIDDEN} unless the key is published
      */
@@ -228,16 +229,18 @@ public final class IssuerService {
         if (did.method().equals("key")) {
             throw new ProblemException(ProblemType.FORBIDDEN, "a did:key issuer cannot rotate: its DID is its key");
         }
+        // a VC-API credential signed just before may live this long (an AgentCredential at most 30 days, less)
+        Instant retireAfter = clock.instant().plus(ValidityBounds.MAX_LIFETIME);
         OrgKey old = activeKey(next.publicKey().type()).orElseThrow(() -> new IllegalStateException("no active key of " + next.publicKey().type()));
         store.putKey(new OrgKey(old.id(), old.publicKey(), old.sealedPrivateKey(), OrgKey.State.DEPRECATED, old.created(),
-                Optional.of(clock.instant().plus(config.credentialValidity()))), new IssuerStore.Audit(actor, "key.deprecate", old.id(), "{}"));
+                Optional.of(retireAfter)), new IssuerStore.Audit(actor, "key.deprecate", old.id(), "{}"));
         store.putKey(new OrgKey(next.id(), next.publicKey(), next.sealedPrivateKey(), OrgKey.State.ACTIVE, next.created(), Optional.empty()),
                 new IssuerStore.Audit(actor, "key.activate", next.id(), "{}"));
         active.clear();
         signedLists.clear();
         signedDocuments.clear();
         log.atInfo().setMessage("org key rotated").addKeyValue("event", "key.activate").addKeyValue("keyId", id)
-                .addKeyValue("deprecated", old.id()).addKeyValue("retireAfter", clock.instant().plus(config.credentialValidity()).toString()).log();
+                .addKeyValue("deprecated", old.id()).addKeyValue("retireAfter", retireAfter.toString()).log();
     }
 
     /** Stage 3: deprecated keys whose credentials have all expired leave the DID document. */

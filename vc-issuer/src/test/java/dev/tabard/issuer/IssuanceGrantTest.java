@@ -327,4 +327,25 @@ class IssuanceGrantTest {
                 "NOT_GRANTED");
         assertEquals(1, issuedAudit().size());
     }
+
+    @Test
+    void aRotatedKey_staysPublishedAsLongAsACredentialItSignedMayLive() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        ObjectNode longest = plainCredential();
+        longest.put("validFrom", now.toString()).put("validUntil", now.plus(ValidityBounds.MAX_LIFETIME).toString());
+        assertEquals(201, vcApi(longest, null).statusCode());
+        HttpResponse<String> added = send("POST", "/admin/keys", null, ADMIN);
+        assertEquals(201, added.statusCode(), added.body());
+        String next = JsonCodec.parse(added.body()).get("id").asText();
+        assertEquals(204, send("POST", "/admin/keys/" + next + "/activate", null, ADMIN).statusCode());
+        JsonNode keys = JsonCodec.parse(send("GET", "/admin/keys", null, ADMIN).body()).get("keys");
+        for (JsonNode k : keys) {
+            if (k.get("state").asText().equals("DEPRECATED")) {
+                Instant retire = Instant.parse(k.get("retireAfter").asText());
+                assertFalse(retire.isBefore(now.plus(ValidityBounds.MAX_LIFETIME)), k.toString());
+                return;
+            }
+        }
+        throw new AssertionError("no deprecated key in " + keys);
+    }
 }
