@@ -80,7 +80,9 @@ final class VcApiEndpoints {
      * {@code "format": "vc+jwt"} (the default for VC 2.0 input) for an enveloped one, with {@code "alg": "EdDSA" |
      * "ES256"} choosing the key (see {@link #format}) — and, with {@code "credentialStatus": {"type": "BitstringStatusListEntry",
      * "statusPurpose": "revocation" | "suspension"}}, add a status entry (both purposes when none is named). Other
-     * options are accepted and ignored, as the suites send their own.
+     * options are accepted and ignored, as the suites send their own. With {@link IssuerServer.VcApiAccess#TOKEN} the
+     * credential is signed within the issuer's bounds ({@link IssuanceMode#BOUNDED}); the open access keeps the
+     * suites' dates and status entries for plain credentials and signs no AgentCredential.
      */
     private void vcApiIssue(Context ctx) {
         String actor = vcApiActor(ctx, "issue");
