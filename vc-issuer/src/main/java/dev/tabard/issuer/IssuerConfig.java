@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param didMethod {@code web} (default) or {@code key} (tests, air-gapped use)
  * @param organizationName the name AgentCredentials carry for the organization
  * @param secret seals the org's private keys at rest
- * @param credentialValidity how long an AgentCredential is valid
+ * @param credentialValidity how long an AgentCredential is valid, and the longest it may be; also the validity a VC-API
+ *     credential gets when its request names no end
  * @param adminToken the first admin token; generated and printed once when empty
  * @param port the port to listen on, 0 for any
  * @param p256 whether the org also has a P-256 (ES256, ecdsa-rdfc-2019) assertion key, for verifiers that cannot

@@ -14,6 +14,7 @@ import dev.tabard.did.VerificationMethod;
 import dev.tabard.did.key.KeyDids;
 import dev.tabard.didweb.DidWebUrls;
 import dev.tabard.issuer.agents.Agent;
+import dev.tabard.issuer.agents.AgentRegistry;
 import dev.tabard.issuer.keys.OrgKey;
 import dev.tabard.issuer.status.StatusListRecord;
 import dev.tabard.issuer.store.IssuedCredential;
@@ -21,7 +22,6 @@ import dev.tabard.issuer.store.IssuerStore;
 import dev.tabard.jsonld.BundledContexts;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
-import dev.tabard.vc.AgentClaims;
 import dev.tabard.vc.di.DataIntegrity;
 import dev.tabard.vc.di.ProofOptions;
 import dev.tabard.vc.jose.VcJose;
@@ -39,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -63,6 +62,8 @@ public final class IssuerService {
     private final Map<Integer, SignedList> signedLists = new ConcurrentHashMap<>();
     private volatile Optional<String> firstAdminToken = Optional.empty();
     private final IssuerMetrics metrics = new IssuerMetrics();
+    private final AgentRegistry registry;
+    private final CredentialIssuer issuer;
 
     private record SignedList(long version, Instant validUntil, String token) {
     }
@@ -109,6 +110,8 @@ public final class IssuerService {
             // made on the first start that asks for one; it signs only what a request selects ES256 or ecdsa-rdfc-2019 for
             createKey(KeyType.P256, OrgKey.State.ACTIVE, "system", "key.create");
         }
+        this.registry = new AgentRegistry(store, clock);
+        this.issuer = new CredentialIssuer(store, config, clock, random, did, registry, metrics, this::signingKey, this::statusListUrl);
         if (store.meta("admin-bootstrapped").isEmpty()) {
             String token = config.adminToken().orElseGet(() -> {
                 byte[] b = new byte[32];
@@ -133,19 +136,6 @@ public final class IssuerService {
 
     public IssuerMetrics metrics() {
         return metrics;
-    }
-
-    /** Runs one issuance, counting it and its latency, or its failure. */
-    private <T> T measured(IssuanceFormat format, java.util.function.Supplier<T> issuance) {
-        long start = System.nanoTime();
-        try {
-            T out = issuance.get();
-            metrics.issued(format, System.nanoTime() - start);
-            return out;
-        } catch (RuntimeException e) {
-            metrics.issueFailed();
-            throw e;
-        }
     }
 
     /** The admin token generated on first start, to show once; empty otherwise. */
@@ -225,7 +215,8 @@ public final class IssuerService {
 
     /**
      * Stage 2: {@code id} signs from now on; the previous signing key stays published until every credential it
-     * signed has expired (one credential validity from now), then {@link #retireExpiredKeys} drops it.
+     * signed has expired ({@link ValidityBounds#MAX_LIFETIME} from now, the longest any credential it signed may
+     * live), then {@link #retireExpiredKeys} drops it.
      *
      * @throws ProblemException {@code NOT_FOUND} for an unknown key; {@code FORBIDDEN} unless the key is published
      */
@@ -238,16 +229,18 @@ public final class IssuerService {
         if (did.method().equals("key")) {
             throw new ProblemException(ProblemType.FORBIDDEN, "a did:key issuer cannot rotate: its DID is its key");
         }
+        // a VC-API credential signed just before may live this long (an AgentCredential at most 30 days, less)
+        Instant retireAfter = clock.instant().plus(ValidityBounds.MAX_LIFETIME);
         OrgKey old = activeKey(next.publicKey().type()).orElseThrow(() -> new IllegalStateException("no active key of " + next.publicKey().type()));
         store.putKey(new OrgKey(old.id(), old.publicKey(), old.sealedPrivateKey(), OrgKey.State.DEPRECATED, old.created(),
-                Optional.of(clock.instant().plus(config.credentialValidity()))), new IssuerStore.Audit(actor, "key.deprecate", old.id(), "{}"));
+                Optional.of(retireAfter)), new IssuerStore.Audit(actor, "key.deprecate", old.id(), "{}"));
         store.putKey(new OrgKey(next.id(), next.publicKey(), next.sealedPrivateKey(), OrgKey.State.ACTIVE, next.created(), Optional.empty()),
                 new IssuerStore.Audit(actor, "key.activate", next.id(), "{}"));
         active.clear();
         signedLists.clear();
         signedDocuments.clear();
         log.atInfo().setMessage("org key rotated").addKeyValue("event", "key.activate").addKeyValue("keyId", id)
-                .addKeyValue("deprecated", old.id()).addKeyValue("retireAfter", clock.instant().plus(config.credentialValidity()).toString()).log();
+                .addKeyValue("deprecated", old.id()).addKeyValue("retireAfter", retireAfter.toString()).log();
     }
 
     /** Stage 3: deprecated keys whose credentials have all expired leave the DID document. */
@@ -293,16 +286,13 @@ public final class IssuerService {
         return b.toJson();
     }
 
-    /** Registers or updates an agent. */
+    /**
+     * Registers or updates an agent.
+     *
+     * @throws ProblemException {@code INVALID_DID} for an active agent whose DID a verifier would refuse
+     */
     public Agent putAgent(Agent agent, String actor) {
-        Instant now = clock.instant();
-        Agent stored = store.agent(agent.did()).map(old -> new Agent(agent.did(), agent.name(), agent.operator(), agent.capabilities(),
-                agent.constraints(), agent.delegation(), agent.active(), old.created(), now))
-                .orElse(new Agent(agent.did(), agent.name(), agent.operator(), agent.capabilities(), agent.constraints(),
-                        agent.delegation(), agent.active(), now, now));
-        store.putAgent(stored, new IssuerStore.Audit(actor, "agent.put", agent.did().toString(),
-                JsonCodec.writeString(Map.of("name", agent.name(), "active", agent.active()))));
-        return stored;
+        return registry.put(agent, actor);
     }
 
     /** Whether this issuer has an active key for {@code format} (a P-256 key only with {@code p256: true}). */
@@ -310,10 +300,11 @@ public final class IssuerService {
         return activeKey(format.keyType()).isPresent();
     }
 
-    /** The active key for a format. */
-    private OrgKey signingKey(IssuanceFormat format) {
-        return activeKey(format.keyType()).orElseThrow(() -> new ProblemException(ProblemType.ALGORITHM_NOT_ALLOWED,
+    /** The active key for a format, with the ids its proofs name. */
+    private CredentialIssuer.SigningKey signingKey(IssuanceFormat format) {
+        OrgKey key = activeKey(format.keyType()).orElseThrow(() -> new ProblemException(ProblemType.ALGORITHM_NOT_ALLOWED,
                 "this issuer has no " + format.keyType() + " key; start it with p256: true to issue ES256, ecdsa-rdfc-2019 and ecdsa-jcs-2019"));
+        return new CredentialIssuer.SigningKey(key.id(), signers.get(key.id()), joseKid(key), multikeyVm(key));
     }
 
     /** An issued credential: the secured form and its record. */
@@ -321,150 +312,36 @@ public final class IssuerService {
     }
 
     /**
-     * Issues an AgentCredential to a registered, active agent.
+     * Issues an AgentCredential carrying what the registry holds for the agent, with revocation and suspension entries.
      *
-     * @throws ProblemException {@code NOT_FOUND} for an unknown agent; {@code FORBIDDEN} for a deactivated one
+     * @throws ProblemException {@code NOT_GRANTED} for an agent that is not registered or is deactivated
      */
     public Issued issue(Did agentDid, IssuanceFormat format, String actor) {
-        return measured(format, () -> issueAgentCredential(agentDid, format, actor));
-    }
-
-    private Issued issueAgentCredential(Did agentDid, IssuanceFormat format, String actor) {
-        Agent agent = store.agent(agentDid).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no agent " + agentDid));
-        if (!agent.active()) {
-            throw new ProblemException(ProblemType.FORBIDDEN, "agent " + agentDid + " is deactivated");
-        }
-        OrgKey key = signingKey(format);
-        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        Instant until = now.plus(config.credentialValidity());
-        String id = "urn:uuid:" + randomUuid();
-        IssuedCredential rec = store.issue(id, agentDid, now, until, key.id(), new IssuerStore.Audit(actor, "credential.issue", id,
-                JsonCodec.writeString(Map.of("agent", agentDid.toString(), "format", format.name(), "validUntil", until.toString()))));
-        ObjectNode vc = agent.claims(did, config.organizationName()).credential(URI.create(id), now, until, List.of(
-                AgentClaims.statusEntry(statusListUrl(rec.revocationList()), StatusPurpose.REVOCATION.value(), rec.revocationIndex()),
-                AgentClaims.statusEntry(statusListUrl(rec.suspensionList()), StatusPurpose.SUSPENSION.value(), rec.suspensionIndex())));
-        KeyPair signer = signers.get(key.id());
-        if (format.dataIntegrity()) {
-            ObjectNode di = DataIntegrity.sign(vc, signer, ProofOptions.assertion(format.cryptosuite(), multikeyVm(key), now),
-                    BundledContexts.standard());
-            return new Issued(rec, "", Optional.of(di));
-        }
-        return new Issued(rec, VcJose.secureCredential(vc, signer, joseKid(key), now), Optional.empty());
+        CredentialIssuer.Signed s = issuer.issueAgentCredential(agentDid, format, actor);
+        return new Issued(s.record().orElseThrow(), s.vcJwt().orElse(""), s.dataIntegrity());
     }
 
     /**
-     * Issues a caller-supplied credential (W3C VC-API {@code /credentials/issue}): the issuer becomes this org,
-     * an id and {@code validFrom} (VC 1.1: {@code issuanceDate}) are added when missing, and one status entry per
-     * purpose in {@code statuses} (an object for one, an array for two). VC 1.1 input asked for as a vc+jwt gets
-     * the RDFC suite of the same key instead ({@link IssuanceFormat#forVc11}), and is counted as such. Whatever the format, the document must pass the data
-     * model and safe JSON-LD processing over {@code contexts} first, so nothing is signed that a verifier would
-     * read differently.
+     * Issues a caller-supplied credential (W3C VC-API {@code /credentials/issue}): the issuer becomes this org, an id
+     * and {@code validFrom} (VC 1.1: {@code issuanceDate}) are added when missing, and one status entry per purpose in
+     * {@code statuses} (an object for one, an array for two). VC 1.1 input asked for as a vc+jwt gets the RDFC suite of
+     * the same key instead ({@link IssuanceFormat#forVc11}), and is counted as such. Whatever the format, the document
+     * must pass the data model and safe JSON-LD processing over {@code contexts} first, so nothing is signed that a
+     * verifier would read differently. In {@link IssuanceMode#BOUNDED} the dates stay within {@link ValidityBounds}
+     * (the end date is added when missing), a caller-written {@code credentialStatus} is refused, and an
+     * AgentCredential is signed only within the registry's grant, always with both status entries. Every credential
+     * signed is audited.
      *
      * @throws ProblemException {@code MALFORMED_VALUE_ERROR} (with a pointer) for a credential that breaks the data
-     *     model or names another issuer; {@code DATA_LOSS_DETECTION_ERROR}, {@code PROOF_TRANSFORMATION_ERROR} for one
-     *     that JSON-LD processing would change or cannot process
+     *     model, names another issuer or carries its own {@code credentialStatus}; {@code RANGE_ERROR} for a start date
+     *     away from now and {@code LIFETIME_TOO_LONG} for one valid too long; {@code NOT_GRANTED} for an AgentCredential
+     *     beyond the registry's grant, any delegation, and any AgentCredential in the open mode;
+     *     {@code DATA_LOSS_DETECTION_ERROR}, {@code PROOF_TRANSFORMATION_ERROR} for one that JSON-LD processing would
+     *     change or cannot process
      */
     public ObjectNode issueDocument(ObjectNode input, IssuanceFormat format, java.util.Set<StatusPurpose> statuses, String actor,
-                                    BundledContexts contexts) {
-        IssuanceFormat secured = version(input) == dev.tabard.vc.Credential.Version.V1_1 ? format.forVc11() : format;
-        return measured(secured, () -> secureDocument(input, secured, statuses, actor, contexts));
-    }
-
-    private static dev.tabard.vc.Credential.Version version(ObjectNode vc) {
-        com.fasterxml.jackson.databind.JsonNode context = vc.path("@context");
-        return BundledContexts.CREDENTIALS_V1.equals(context.isArray() ? context.path(0).asText() : context.asText())
-                ? dev.tabard.vc.Credential.Version.V1_1 : dev.tabard.vc.Credential.Version.V2_0;
-    }
-
-    private ObjectNode secureDocument(ObjectNode input, IssuanceFormat format, java.util.Set<StatusPurpose> statuses, String actor,
-                                      BundledContexts contexts) {
-        ObjectNode vc = input.deepCopy();
-        com.fasterxml.jackson.databind.JsonNode context = vc.path("@context");
-        dev.tabard.vc.Credential.Version version = version(vc);
-        com.fasterxml.jackson.databind.JsonNode issuer = vc.get("issuer");
-        com.fasterxml.jackson.databind.JsonNode idNode = issuer != null && issuer.isObject() ? issuer.get("id") : issuer;
-        if (idNode != null && !idNode.isTextual()) {
-            // VC DM 2.0 §4.7: the issuer is a URL or an object whose id is one; a null is not "absent"
-            throw new ProblemException(dev.tabard.problem.Problem.at(ProblemType.MALFORMED_VALUE_ERROR,
-                    "/credential/issuer" + (issuer.isObject() ? "/id" : ""), "the issuer is a URL, or an object whose id is one"));
-        }
-        String issuerId = idNode == null ? null : idNode.asText();
-        if (issuerId != null && !issuerId.equals(did.toString())) {
-            throw new ProblemException(dev.tabard.problem.Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credential/issuer",
-                    "this service issues as " + did + ", not " + issuerId));
-        }
-        if (issuer == null) {
-            vc.put("issuer", did.toString());
-        } else if (issuer.isObject()) {
-            ((ObjectNode) issuer).put("id", did.toString());
-        }
-        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        if (!vc.has("id")) {
-            vc.put("id", "urn:uuid:" + randomUuid());
-        }
-        if (version == dev.tabard.vc.Credential.Version.V2_0 && !vc.has("validFrom")) {
-            vc.put("validFrom", now.toString());
-        }
-        if (version == dev.tabard.vc.Credential.Version.V1_1 && !vc.has("issuanceDate")) {
-            vc.put("issuanceDate", now.toString());
-        }
-        if (version == dev.tabard.vc.Credential.Version.V1_1) {
-            // the VC 1.1 context does not define the proof's terms; Data Integrity §2.1 adds its own context
-            if (!context.isArray()) {
-                vc.putArray("@context").add(BundledContexts.CREDENTIALS_V1);
-            }
-            com.fasterxml.jackson.databind.node.ArrayNode ctx = (com.fasterxml.jackson.databind.node.ArrayNode) vc.get("@context");
-            boolean present = false;
-            for (com.fasterxml.jackson.databind.JsonNode c : ctx) {
-                present |= BundledContexts.DATA_INTEGRITY_V2.equals(c.asText());
-            }
-            if (!present) {
-                ctx.add(BundledContexts.DATA_INTEGRITY_V2);
-            }
-        }
-        dev.tabard.vc.Credential parsed = dev.tabard.vc.Credential.of(vc);
-        OrgKey key = signingKey(format);
-        if (!statuses.isEmpty()) {
-            if (store.credential(parsed.id().orElseThrow().toString()).isPresent()) {
-                // the id names the credential in status updates, so it must name one
-                throw new ProblemException(dev.tabard.problem.Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credential/id",
-                        "a credential with id " + parsed.id().get() + " was already issued"));
-            }
-            Did subject = parsed.subjects().get(0).id().flatMap(Did::tryParse).orElse(did);
-            IssuedCredential rec = store.issue(parsed.id().orElseThrow().toString(), subject, now,
-                    parsed.validUntil().orElse(now.plus(Duration.ofDays(3650))), key.id(),
-                    new IssuerStore.Audit(actor, "credential.issue", parsed.id().orElseThrow().toString(), "{\"via\":\"vc-api\"}"));
-            List<ObjectNode> entries = new java.util.ArrayList<>();
-            if (statuses.contains(StatusPurpose.REVOCATION)) {
-                entries.add(AgentClaims.statusEntry(statusListUrl(rec.revocationList()), StatusPurpose.REVOCATION.value(),
-                        rec.revocationIndex()));
-            }
-            if (statuses.contains(StatusPurpose.SUSPENSION)) {
-                entries.add(AgentClaims.statusEntry(statusListUrl(rec.suspensionList()), StatusPurpose.SUSPENSION.value(),
-                        rec.suspensionIndex()));
-            }
-            if (entries.size() == 1) {
-                vc.set("credentialStatus", entries.get(0));
-            } else {
-                vc.putArray("credentialStatus").addAll(entries);
-            }
-            parsed = dev.tabard.vc.Credential.of(vc);
-        }
-        ObjectNode unsecured = vc.deepCopy();
-        unsecured.remove("proof");
-        dev.tabard.jsonld.Rdfc.canonicalize(unsecured, contexts);
-        KeyPair signer = signers.get(key.id());
-        if (format.dataIntegrity()) {
-            return DataIntegrity.sign(vc, signer, ProofOptions.assertion(format.cryptosuite(), multikeyVm(key), now), contexts);
-        }
-        return dev.tabard.vc.jose.EnvelopedCredential.of(VcJose.secureCredential(vc, signer, joseKid(key), now));
-    }
-
-    /** An RFC 9562 version 4 UUID from this service's {@code SecureRandom}: random bits with the version and variant set. */
-    private UUID randomUuid() {
-        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
-        long lsb = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
-        return new UUID(msb, lsb);
+                                    BundledContexts contexts, IssuanceMode mode) {
+        return issuer.issueDocument(input, format, statuses, actor, contexts, mode);
     }
 
     /** Whether a credential this issuer recorded is neither revoked nor suspended. */

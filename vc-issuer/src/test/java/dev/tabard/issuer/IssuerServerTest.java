@@ -309,8 +309,8 @@ class IssuerServerTest {
         assertEquals(204, send("POST", "/admin/agents/" + agent + "/deactivate", null, ADMIN).statusCode());
         HttpResponse<String> r = send("POST", "/admin/agents/" + agent + "/credentials", null, ADMIN);
         assertEquals(403, r.statusCode());
-        assertEquals(404, send("POST", "/admin/agents/did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK/credentials", null, ADMIN)
-                .statusCode());
+        assertEquals(403, send("POST", "/admin/agents/did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK/credentials", null, ADMIN)
+                .statusCode(), "nothing is granted to an unregistered agent");
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.issuer.IssuanceFormat;
+import dev.tabard.issuer.IssuanceMode;
 import dev.tabard.issuer.IssuerService;
 import dev.tabard.jsonld.BundledContexts;
 import dev.tabard.problem.Problem;
@@ -36,6 +37,7 @@ final class VcApiEndpoints {
     private final AdminAuth auth;
     private final IssuerServer.VcApiAccess access;
     private final BundledContexts contexts;
+    private final IssuanceMode mode;
 
     VcApiEndpoints(IssuerService service, AdminAuth auth, IssuerServer.VcApiAccess access) {
         this.service = service;
@@ -43,6 +45,8 @@ final class VcApiEndpoints {
         this.access = access;
         this.contexts = access == IssuerServer.VcApiAccess.TOKEN ? BundledContexts.standard()
                 : BundledContexts.standard().with(EXAMPLES_CONTEXT, examplesContext()).allowingInlineContexts();
+        this.mode = access == IssuerServer.VcApiAccess.TOKEN ? IssuanceMode.BOUNDED
+                : IssuanceMode.CONFORMANCE_RUN_SIGNS_CALLER_DATES_AND_STATUS;
     }
 
     void register(Javalin app) {
@@ -76,7 +80,9 @@ final class VcApiEndpoints {
      * {@code "format": "vc+jwt"} (the default for VC 2.0 input) for an enveloped one, with {@code "alg": "EdDSA" |
      * "ES256"} choosing the key (see {@link #format}) — and, with {@code "credentialStatus": {"type": "BitstringStatusListEntry",
      * "statusPurpose": "revocation" | "suspension"}}, add a status entry (both purposes when none is named). Other
-     * options are accepted and ignored, as the suites send their own.
+     * options are accepted and ignored, as the suites send their own. With {@link IssuerServer.VcApiAccess#TOKEN} the
+     * credential is signed within the issuer's bounds ({@link IssuanceMode#BOUNDED}); the open access keeps the
+     * suites' dates and status entries for plain credentials and signs no AgentCredential.
      */
     private void vcApiIssue(Context ctx) {
         String actor = vcApiActor(ctx, "issue");
@@ -90,7 +96,7 @@ final class VcApiEndpoints {
             throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options", "options must be an object"));
         }
         ObjectNode vc = service.issueDocument((ObjectNode) credential, format(options), statuses(options.path("credentialStatus")),
-                actor, contexts);
+                actor, contexts, mode);
         ObjectNode out = JsonCodec.mapper().createObjectNode();
         out.set("verifiableCredential", vc);
         ctx.status(201).contentType("application/json").result(JsonCodec.writeString(out));

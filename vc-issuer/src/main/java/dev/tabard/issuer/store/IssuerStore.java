@@ -43,6 +43,9 @@ public interface IssuerStore extends AutoCloseable {
 
     Optional<IssuedCredential> credential(String credentialId);
 
+    /** Appends one audit entry for an event that changes nothing else here, such as a credential signed without status. */
+    void record(Audit audit);
+
     /** Sets or clears one status bit of a credential. */
     void setStatus(String credentialId, StatusPurpose purpose, boolean set, Audit audit);
 

@@ -478,6 +478,11 @@ public final class SqliteIssuerStore implements IssuerStore {
     }
 
     @Override
+    public void record(Audit audit) {
+        tx(java.util.Objects.requireNonNull(audit, "audit"), () -> null);
+    }
+
+    @Override
     public Optional<IssuedCredential> credential(String credentialId) {
         return read(() -> {
             try (PreparedStatement ps = reader.prepareStatement("SELECT * FROM credentials WHERE id = ?")) {
