@@ -164,6 +164,42 @@ class Oid4vciEndpointsTest {
     }
 
     @Test
+    void nonce_floodBesideHonestTraffic_honestClientIsNeverRefused() throws Exception {
+        int honestRequests = 40;
+        java.util.concurrent.ExecutorService flood = java.util.concurrent.Executors.newFixedThreadPool(4);
+        java.util.concurrent.atomic.AtomicInteger floodRefused = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<java.util.concurrent.Future<?>> flooders = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            flooders.add(flood.submit(() -> {
+                for (int i = 0; i < FLOOD / 4; i++) {
+                    if (http(FLOODER).postJson("/oid4vci/nonce", "", Map.of()).status() == 429) {
+                        floodRefused.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        long[] millis = new long[honestRequests];
+        try {
+            for (int i = 0; i < honestRequests; i++) {
+                long start = System.nanoTime();
+                RawHttp.Response r = http(HONEST).postJson("/oid4vci/nonce", "", Map.of());
+                millis[i] = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(200, r.status(), "honest request " + i + " during the flood: " + r.body());
+            }
+        } finally {
+            for (java.util.concurrent.Future<?> f : flooders) {
+                f.get(90, TimeUnit.SECONDS);
+            }
+            flood.shutdown();
+        }
+        java.util.Arrays.sort(millis);
+        System.out.printf("nonce flood of %d from %s beside %d honest requests from %s: flood refused %d; honest p50 %d ms, p99 %d ms%n",
+                FLOOD, FLOODER, honestRequests, HONEST, floodRefused.get(), millis[honestRequests / 2], millis[honestRequests * 99 / 100]);
+        assertTrue(floodRefused.get() >= FLOOD - Oid4vciEndpoints.MAX_NONCES_PER_CLIENT, "the flooder is shed");
+    }
+
+    @Test
     void keyProof_hostileIat_isInvalidProof400NeverA500() throws Exception {
         Map<String, Consumer<ObjectNode>> hostile = Map.of(
                 "2^63", c -> c.put("iat", new java.math.BigInteger("9223372036854775808")),
