@@ -138,7 +138,7 @@ public final class Oid4vciEndpoints {
         }
         dev.tabard.vc.jose.VcJose.VerifiedPresentation verified;
         try {
-            verified = dev.tabard.vc.jose.VcJose.verifyPresentation(vp, DidResolvers.of(self(), keyDids, new JwkDidResolver()),
+            verified = dev.tabard.vc.jose.VcJose.verifyPresentation(vp, renewalResolver(),
                     new dev.tabard.vc.jose.JoseOptions(clock, Duration.ofSeconds(60), false), nonce, issuerId.toString());
         } catch (ProblemException e) {
             oauthError(ctx, 400, "invalid_proof", e.problem().detail());
@@ -168,18 +168,23 @@ public final class Oid4vciEndpoints {
         ctx.contentType("application/json").result(JsonCodec.writeString(renewal));
     }
 
-    /** This issuer's own DID, resolved locally: renewal checks credentials this issuer signed. */
-    private dev.tabard.did.DidResolver self() {
+    /**
+     * This issuer's own DID, resolved locally, and the holders' did:key and did:jwk DIDs: renewal checks credentials
+     * this issuer signed, presented by their agents. A did:key issuer shares its method with the holders, so the two are
+     * told apart by DID, not by method.
+     */
+    private dev.tabard.did.DidResolver renewalResolver() {
+        dev.tabard.did.DidResolver holders = DidResolvers.of(keyDids, new JwkDidResolver());
         return new dev.tabard.did.DidResolver() {
             @Override
             public boolean supports(String method) {
-                return method.equals(service.did().method());
+                return method.equals(service.did().method()) || holders.supports(method);
             }
 
             @Override
             public dev.tabard.did.ResolutionResult resolve(Did d) {
                 if (!d.equals(service.did())) {
-                    throw new ProblemException(dev.tabard.problem.ProblemType.NOT_FOUND, d + " is not this issuer");
+                    return holders.resolve(d);
                 }
                 return new dev.tabard.did.ResolutionResult(service.did().method().equals("key")
                         ? KeyDidResolver.document(d) : dev.tabard.did.DidDocument.parse(service.didDocument(), d),

@@ -52,6 +52,10 @@ public interface IssuerStore extends AutoCloseable {
 
     /** An admin token's name and role, as the admin API checks and audits them. */
     record AdminToken(String name, String role) {
+        public AdminToken {
+            java.util.Objects.requireNonNull(name, "name");
+            java.util.Objects.requireNonNull(role, "role");
+        }
     }
 
     /**

@@ -257,6 +257,25 @@ class Oid4vciEndpointsTest {
     }
 
     @Test
+    void renew_repeatedWithOneCredential_stopsAtThePerAgentOfferCapWithOAuth429() throws Exception {
+        RawHttp.Response issued = credential(HONEST, accessToken(HONEST), proof(nonce(HONEST), c -> { }));
+        assertIssuedToAgent(issued);
+        String vc = issued.json().at("/credentials/0/credential").asText();
+        for (int i = 0; i <= Oid4vciEndpoints.MAX_OFFERS_PER_AGENT; i++) {
+            java.time.Instant now = Clock.systemUTC().instant();
+            String vp = dev.tabard.vc.jose.VcJose.securePresentation(dev.tabard.vc.jose.VcJose.presentationOf(java.util.List.of(vc)),
+                    agentKey, kid, nonce(HONEST), issuer, "urn:uuid:" + java.util.UUID.randomUUID(), now, now.plusSeconds(60));
+            RawHttp.Response r = http(HONEST).postJson("/oid4vci/renew", "{\"presentation\":\"" + vp + "\"}", Map.of());
+            if (i < Oid4vciEndpoints.MAX_OFFERS_PER_AGENT) {
+                assertEquals(200, r.status(), "renewal " + i + ": " + r.body());
+            } else {
+                assertOAuthError(r, 429, "temporarily_unavailable");
+                assertTrue(Long.parseLong(r.header("Retry-After")) > 0, r.headers().toString());
+            }
+        }
+    }
+
+    @Test
     void offers_overThePerAgentCap_are429ClientLimitExceeded() throws Exception {
         for (int i = 0; i < Oid4vciEndpoints.MAX_OFFERS_PER_AGENT; i++) {
             assertEquals(201, http("127.0.0.1").postJson("/admin/agents/" + agent + "/offer", "", bearer(admin)).status());
