@@ -98,8 +98,15 @@ public final class SqliteIssuerStore implements IssuerStore {
         try {
             String url = "jdbc:sqlite:" + file.toAbsolutePath();
             Connection writerConnection = DriverManager.getConnection(url);
-            return new SqliteIssuerStore(writerConnection, DriverManager.getConnection(url), clock, random,
-                    file.toAbsolutePath().getParent());
+            Connection readerConnection = DriverManager.getConnection(url);
+            try {
+                return new SqliteIssuerStore(writerConnection, readerConnection, clock, random, file.toAbsolutePath().getParent());
+            } catch (SQLException | RuntimeException e) {
+                // a store that refuses to open (a newer schema, a missing admin-token key) leaves no connection behind
+                readerConnection.close();
+                writerConnection.close();
+                throw e;
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the issuer store " + file + ": " + e.getMessage(), e);
         }
