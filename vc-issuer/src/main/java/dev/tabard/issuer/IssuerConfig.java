@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param secret seals the org's private keys at rest
  * @param credentialValidity how long an AgentCredential is valid, and the longest it may be; also the validity a VC-API
  *     credential gets when its request names no end
- * @param adminToken the first admin token; generated and printed once when empty
+ * @param adminToken the first admin token; generated and printed once when empty; one given must pass
+ *     {@link AdminTokenStrength#check}
  * @param port the port to listen on, 0 for any
  * @param p256 whether the org also has a P-256 (ES256, ecdsa-rdfc-2019) assertion key, for verifiers that cannot
  *     check Ed25519; needs did:web, since a did:key DID is one key
@@ -45,6 +46,7 @@ public record IssuerConfig(Path dataDir, URI publicUrl, String didMethod, String
             throw new IllegalArgumentException("credential validity must be between 1 second and 30 days");
         }
         Objects.requireNonNull(adminToken, "adminToken");
+        adminToken.ifPresent(AdminTokenStrength::check);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be from 0 to 65535");
         }

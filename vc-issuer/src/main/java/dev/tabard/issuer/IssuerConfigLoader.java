@@ -101,9 +101,16 @@ public final class IssuerConfigLoader {
         /**
          * The issuer's config with the secrets added.
          *
-         * @throws ProblemException {@code MALFORMED_VALUE_ERROR} when settings contradict each other
+         * @throws ProblemException {@code MALFORMED_VALUE_ERROR} when settings contradict each other, or with pointer
+         *     {@code /TABARD_ADMIN_TOKEN} when the admin token is weaker than {@link AdminTokenStrength} allows
          */
         public IssuerConfig config(char[] secret, Optional<String> adminToken) {
+            try {
+                adminToken.ifPresent(AdminTokenStrength::check);
+            } catch (IllegalArgumentException e) {
+                throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/TABARD_ADMIN_TOKEN",
+                        "TABARD_ADMIN_TOKEN: " + e.getMessage()));
+            }
             try {
                 return new IssuerConfig(data, publicUrl, didMethod, organizationName, secret, validity, adminToken, port, p256);
             } catch (IllegalArgumentException e) {

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashTest {
 
-    static final String ADMIN = "crash-test-admin";
+    static final String ADMIN = "tabard_zUP9VSN7CqReilcKy_ylY3l4RnPqIOSvF3UYjWh176c";
 
     @TempDir
     Path dir;

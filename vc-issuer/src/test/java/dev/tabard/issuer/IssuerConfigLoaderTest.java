@@ -136,6 +136,20 @@ class IssuerConfigLoaderTest {
     }
 
     @Test
+    void config_weakAdminToken_isRefusedNamingTheVariableAndHowToMakeOne() throws Exception {
+        Settings s = IssuerConfigLoader.load(Optional.empty(), Map.of(), Map.of(Setting.DATA, dir.toString()));
+        for (String weak : new String[] {"x", "demo-admin-token", "a".repeat(40), "0123456789".repeat(3) + "12345678"}) {
+            ProblemException e = assertThrows(ProblemException.class, () -> s.config("s".toCharArray(), Optional.of(weak)));
+            assertEquals(ProblemType.MALFORMED_VALUE_ERROR, e.problem().type());
+            assertEquals(Optional.of("/TABARD_ADMIN_TOKEN"), e.problem().pointer());
+            assertTrue(e.problem().detail().contains("openssl rand -base64 32"), e.problem().detail());
+            assertFalse(e.problem().detail().contains(weak), "the token is never echoed");
+        }
+        String strong = "Zq3u9vJv0Yc8mW0bq1kq4r1Xr3c2QmUe0xJxw5l0pFo=";
+        assertEquals(Optional.of(strong), s.config("s".toCharArray(), Optional.of(strong)).adminToken());
+    }
+
+    @Test
     void load_hostileOrBrokenFiles_areTypedProblems() throws Exception {
         assertEquals(ProblemType.PARSING_ERROR, fails(Optional.of(file("b.yaml", "data: [unclosed\n")), Map.of(), Map.of()).type());
         assertEquals(ProblemType.PARSING_ERROR, fails(Optional.of(file("b.json", "{\"data\": ")), Map.of(), Map.of()).type());

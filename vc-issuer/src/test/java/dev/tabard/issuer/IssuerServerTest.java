@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The issuer over real HTTPS on 127.0.0.1 with a real SQLite file; credentials checked by the real verifier. */
 class IssuerServerTest {
 
-    private static final String ADMIN = "test-admin-token-0123456789";
+    private static final String ADMIN = "tabard_SjqiBDmmH4UhlFuhiHv67kpuVU73HHbdggMirA6LT2k";
     private static final String METRICS = "test-metrics-token-0123456789";
     private final SelfSignedTls tls = SelfSignedTls.localhost();
     private final KeyPair agentKey = KeyPair.generate(KeyType.ED25519, new SecureRandom());

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class VcApiP256Test {
 
-    private static final String ADMIN = "test-admin-token-0123456789";
+    private static final String ADMIN = "tabard_v82Lpomr-JFRFgAh5NCNrnQ3TVDbpqX1n_Rze61D2bA";
     private static final String SUBJECT = "did:key:z6MktKwz7Ge1Yxzr4JHavN33wiwa8y81QdcMRLXQsrH9T53b";
 
     private final SelfSignedTls tls = SelfSignedTls.localhost();

@@ -8,8 +8,9 @@ import io.javalin.http.Context;
 import java.util.Set;
 
 /**
- * Bearer tokens for the admin API. Only their SHA-256 hashes are stored; a presented token is hashed and
- * compared in constant time against each. Roles: {@code issue} (agents, issuance), {@code revoke} (status
+ * Bearer tokens for the admin API. The store keeps only a keyed hash of each (HMAC-SHA-256 of its SHA-256 under a
+ * per-installation key outside the database); a presented token is hashed the same way and compared in constant time
+ * against each. Tokens an operator supplies must pass {@link dev.tabard.issuer.AdminTokenStrength}. Roles: {@code issue} (agents, issuance), {@code revoke} (status
  * changes), {@code admin} (everything, including tokens and keys).
  */
 final class AdminAuth {
@@ -29,14 +30,14 @@ final class AdminAuth {
             ctx.header("WWW-Authenticate", "Bearer");
             throw new ProblemException(ProblemType.UNAUTHORIZED, "an admin token is required (Authorization: Bearer …)");
         }
-        String hash = IssuerService.tokenHash(header.substring(7).trim());
-        String granted = store.adminRole(hash).orElseThrow(() -> {
+        IssuerStore.AdminToken granted = store.adminToken(IssuerService.tokenHash(header.substring(7).trim())).orElseThrow(() -> {
             ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             return new ProblemException(ProblemType.UNAUTHORIZED, "unknown admin token");
         });
-        if (!granted.equals(role) && !granted.equals("admin")) {
-            throw new ProblemException(ProblemType.FORBIDDEN, "this token's role (" + granted + ") does not allow " + role);
+        if (!granted.role().equals(role) && !granted.role().equals("admin")) {
+            throw new ProblemException(ProblemType.FORBIDDEN, "this token's role (" + granted.role() + ") does not allow " + role);
         }
-        return "token:" + hash.substring(0, 12);
+        // the token's name, not a prefix of its hash: the audit log must give no help to guessing the token
+        return "token:" + granted.name();
     }
 }

@@ -37,6 +37,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * nonce, and proves possession of the agent's key with an {@code openid4vci-proof+jwt} whose {@code kid} is a
  * did:key or did:jwk URL of the registered agent DID. Codes, tokens and nonces are single-use, short-lived and
  * held in memory: a restart invalidates them, which only means a new offer.
+ *
+ * <p><b>Security.</b> Nothing here lets one client lock out another: nonces are counted per client address, offers
+ * and access tokens per agent, each table has a total bound, and a full table sheds its largest holder rather than
+ * refusing a newcomer ({@link PerClientTable}). An access token buys one credential: it is used up by the issuance
+ * it authorizes, or after {@link #MAX_FAILED_CREDENTIAL_REQUESTS} refused requests; a wallet renews with a new offer.
  */
 public final class Oid4vciEndpoints {
 
@@ -44,29 +49,56 @@ public final class Oid4vciEndpoints {
     public static final String CONFIGURATION_ID = "AgentCredential_vc+jwt";
     public static final Duration CODE_LIFETIME = Duration.ofMinutes(10);
     public static final Duration TOKEN_LIFETIME = Duration.ofMinutes(5);
-    public static final Duration PROOF_FRESHNESS = Duration.ofMinutes(5);
-    private static final int MAX_PENDING = 100_000;
+    public static final Duration PROOF_FRESHNESS = KeyProof.FRESHNESS;
+    /**
+     * Open nonces one client address may hold. A wallet needs one per credential request and uses it within seconds;
+     * 64 leaves room for many agents behind one NAT while a flood from one address stops at 64 entries.
+     */
+    public static final int MAX_NONCES_PER_CLIENT = 64;
+    /** Open nonces in all: about 250 bytes each, so at most about 12 MB, and 166 new nonces a second for five minutes. */
+    public static final int MAX_NONCES = 50_000;
+    /** Open offers per agent: an operator re-sending an offer a few times, or an agent renewing, never needs more. */
+    public static final int MAX_OFFERS_PER_AGENT = 8;
+    /** Open offers in all; offers come only from admins and from renewals, so this bound only caps memory. */
+    public static final int MAX_OFFERS = 20_000;
+    /** Unused access tokens per agent: each comes from one offer, so this matches {@link #MAX_OFFERS_PER_AGENT}. */
+    public static final int MAX_TOKENS_PER_AGENT = 8;
+    /** Unused access tokens in all; memory only. */
+    public static final int MAX_TOKENS = 20_000;
+    /**
+     * Refused credential requests an access token survives. A wallet may retry after {@code invalid_nonce} (OpenID4VCI
+     * 1.0 §8.3.1.2) with a new nonce; three tries cover that, and a stolen token cannot be used to probe without end.
+     */
+    public static final int MAX_FAILED_CREDENTIAL_REQUESTS = 3;
     private static final int MAX_TX_CODE_ATTEMPTS = 5;
+    private static final int MAX_REQUEST_BYTES = 64 * 1024;
 
-    private record Offer(Did agent, Optional<String> txCode, Instant expires, AtomicInteger attempts) {
+    private record Offer(Did agent, Optional<String> txCode, AtomicInteger attempts) {
     }
 
-    private record Token(Did agent, Instant expires) {
+    /** An access token's grant: one credential for {@code agent}. */
+    private record Token(Did agent, AtomicInteger failures) {
     }
 
     private final IssuerService service;
     private final URI issuerId;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, Offer> offers = new ConcurrentHashMap<>();
-    private final Map<String, Token> tokens = new ConcurrentHashMap<>();
-    private final Map<String, Instant> nonces = new ConcurrentHashMap<>();
+    private final PerClientTable<Offer> offers;
+    private final PerClientTable<Token> tokens;
+    /** Nonces, each with when it was handed out. */
+    private final PerClientTable<Instant> nonces;
+    private final KeyProof keyProof;
     private final KeyDidResolver keyDids = new KeyDidResolver();
 
     public Oid4vciEndpoints(IssuerService service, URI issuerId, Clock clock) {
         this.service = service;
         this.issuerId = URI.create(issuerId.toString().replaceAll("/+$", ""));
         this.clock = clock;
+        this.offers = new PerClientTable<>("offer", CODE_LIFETIME, MAX_OFFERS_PER_AGENT, MAX_OFFERS, clock);
+        this.tokens = new PerClientTable<>("access token", TOKEN_LIFETIME, MAX_TOKENS_PER_AGENT, MAX_TOKENS, clock);
+        this.nonces = new PerClientTable<>("nonce", PROOF_FRESHNESS, MAX_NONCES_PER_CLIENT, MAX_NONCES, clock);
+        this.keyProof = new KeyProof(this.issuerId, clock);
     }
 
     public void register(Javalin app) {
@@ -85,7 +117,7 @@ public final class Oid4vciEndpoints {
     private void renew(Context ctx) {
         ObjectNode body;
         try {
-            body = JsonCodec.parseObject(ctx.bodyInputStream().readNBytes(64 * 1024));
+            body = JsonCodec.parseObject(ctx.bodyInputStream().readNBytes(MAX_REQUEST_BYTES));
         } catch (ProblemException | java.io.IOException e) {
             oauthError(ctx, 400, "invalid_request", "the request is not a JSON object");
             return;
@@ -99,31 +131,15 @@ public final class Oid4vciEndpoints {
             oauthError(ctx, 400, "invalid_request", "presentation: " + e.problem().detail());
             return;
         }
-        Instant nonceExpires = nonces.remove(nonce);
-        if (nonceExpires == null || nonceExpires.isBefore(clock.instant())) {
-            oauthError(ctx, 400, "invalid_nonce", "the presentation's nonce is unknown, used or expired");
+        if (nonces.take(nonce).isEmpty()) {
+            oauthError(ctx, 400, "invalid_nonce", "the presentation's nonce is unknown, used or expired: get a new one from "
+                    + issuerId + "/oid4vci/nonce");
             return;
         }
         dev.tabard.vc.jose.VcJose.VerifiedPresentation verified;
         try {
-            dev.tabard.did.DidResolver self = new dev.tabard.did.DidResolver() {
-                @Override
-                public boolean supports(String method) {
-                    return method.equals(service.did().method());
-                }
-
-                @Override
-                public dev.tabard.did.ResolutionResult resolve(Did d) {
-                    if (!d.equals(service.did())) {
-                        throw new ProblemException(dev.tabard.problem.ProblemType.NOT_FOUND, d + " is not this issuer");
-                    }
-                    return new dev.tabard.did.ResolutionResult(service.did().method().equals("key")
-                            ? KeyDidResolver.document(d) : dev.tabard.did.DidDocument.parse(service.didDocument(), d),
-                            dev.tabard.did.ResolutionResult.Metadata.local(clock.instant()));
-                }
-            };
-            verified = dev.tabard.vc.jose.VcJose.verifyPresentation(vp, DidResolvers.of(self, keyDids, new JwkDidResolver()),
-                    new dev.tabard.vc.jose.JoseOptions(clock, java.time.Duration.ofSeconds(60), false), nonce, issuerId.toString());
+            verified = dev.tabard.vc.jose.VcJose.verifyPresentation(vp, renewalResolver(),
+                    new dev.tabard.vc.jose.JoseOptions(clock, Duration.ofSeconds(60), false), nonce, issuerId.toString());
         } catch (ProblemException e) {
             oauthError(ctx, 400, "invalid_proof", e.problem().detail());
             return;
@@ -142,18 +158,51 @@ public final class Oid4vciEndpoints {
             oauthError(ctx, 400, "credential_request_denied", "renewal needs a current, unrevoked credential of a registered, active agent");
             return;
         }
-        ctx.contentType("application/json").result(JsonCodec.writeString(offer(holder, false)));
+        ObjectNode renewal;
+        try {
+            renewal = offer(holder, false);
+        } catch (ProblemException e) {
+            tooMany(ctx, offers.retryAfter(holder.toString()), e.problem().detail());
+            return;
+        }
+        ctx.contentType("application/json").result(JsonCodec.writeString(renewal));
     }
 
-    /** A credential offer for a registered agent, with a numeric tx_code when {@code withTxCode}. */
+    /**
+     * This issuer's own DID, resolved locally, and the holders' did:key and did:jwk DIDs: renewal checks credentials
+     * this issuer signed, presented by their agents. A did:key issuer shares its method with the holders, so the two are
+     * told apart by DID, not by method.
+     */
+    private dev.tabard.did.DidResolver renewalResolver() {
+        dev.tabard.did.DidResolver holders = DidResolvers.of(keyDids, new JwkDidResolver());
+        return new dev.tabard.did.DidResolver() {
+            @Override
+            public boolean supports(String method) {
+                return method.equals(service.did().method()) || holders.supports(method);
+            }
+
+            @Override
+            public dev.tabard.did.ResolutionResult resolve(Did d) {
+                if (!d.equals(service.did())) {
+                    return holders.resolve(d);
+                }
+                return new dev.tabard.did.ResolutionResult(service.did().method().equals("key")
+                        ? KeyDidResolver.document(d) : dev.tabard.did.DidDocument.parse(service.didDocument(), d),
+                        dev.tabard.did.ResolutionResult.Metadata.local(clock.instant()));
+            }
+        };
+    }
+
+    /**
+     * A credential offer for a registered agent, with a numeric tx_code when {@code withTxCode}.
+     *
+     * @throws ProblemException {@link dev.tabard.problem.ProblemType#CLIENT_LIMIT_EXCEEDED} (429) when the agent
+     *     already has {@link #MAX_OFFERS_PER_AGENT} open offers
+     */
     public ObjectNode offer(Did agent, boolean withTxCode) {
-        purge();
-        if (offers.size() >= MAX_PENDING) {
-            throw new ProblemException(dev.tabard.problem.ProblemType.SERVICE_UNAVAILABLE, "too many open offers");
-        }
         String code = randomToken();
         Optional<String> tx = withTxCode ? Optional.of(String.format("%06d", random.nextInt(1_000_000))) : Optional.empty();
-        offers.put(code, new Offer(agent, tx, clock.instant().plus(CODE_LIFETIME), new AtomicInteger()));
+        offers.put(agent.toString(), code, new Offer(agent, tx, new AtomicInteger()));
         ObjectNode offer = JsonCodec.mapper().createObjectNode();
         offer.put("credential_issuer", issuerId.toString());
         offer.putArray("credential_configuration_ids").add(CONFIGURATION_ID);
@@ -199,9 +248,9 @@ public final class Oid4vciEndpoints {
             return;
         }
         String code = ctx.formParam("pre-authorized_code");
-        Offer offer = code == null ? null : offers.get(code);
-        if (offer == null || offer.expires().isBefore(clock.instant())) {
-            oauthError(ctx, 400, "invalid_grant", "unknown, used or expired pre-authorized code");
+        Offer offer = code == null ? null : offers.peek(code).orElse(null);
+        if (offer == null) {
+            oauthError(ctx, 400, "invalid_grant", "unknown, used or expired pre-authorized code: ask the organization for a new offer");
             return;
         }
         String tx = ctx.formParam("tx_code");
@@ -212,7 +261,7 @@ public final class Oid4vciEndpoints {
             }
             if (!MessageDigest.isEqual(tx.getBytes(StandardCharsets.UTF_8), offer.txCode().get().getBytes(StandardCharsets.UTF_8))) {
                 if (offer.attempts().incrementAndGet() >= MAX_TX_CODE_ATTEMPTS) {
-                    offers.remove(code);
+                    offers.remove(code, offer);
                 }
                 oauthError(ctx, 400, "invalid_grant", "wrong tx_code");
                 return;
@@ -221,66 +270,93 @@ public final class Oid4vciEndpoints {
             oauthError(ctx, 400, "invalid_request", "this offer has no tx_code");
             return;
         }
+        String token = randomToken();
+        Token grant = new Token(offer.agent(), new AtomicInteger());
+        try {
+            // the token is held before the code is used up, so a refusal here leaves the offer redeemable
+            tokens.put(offer.agent().toString(), token, grant);
+        } catch (ProblemException e) {
+            tooMany(ctx, tokens.retryAfter(offer.agent().toString()), e.problem().detail());
+            return;
+        }
         if (!offers.remove(code, offer)) {
+            tokens.remove(token, grant);
             oauthError(ctx, 400, "invalid_grant", "the pre-authorized code was already used");
             return;
         }
-        String token = randomToken();
-        tokens.put(token, new Token(offer.agent(), clock.instant().plus(TOKEN_LIFETIME)));
         ctx.contentType("application/json").result(JsonCodec.writeString(Map.of("access_token", token, "token_type", "Bearer",
                 "expires_in", TOKEN_LIFETIME.toSeconds())));
     }
 
+    /**
+     * OpenID4VCI 1.0 §7 defines no error for the nonce endpoint, so a client over {@link #MAX_NONCES_PER_CLIENT} gets
+     * the problem details every other endpoint gives: 429 {@code CLIENT_LIMIT_EXCEEDED}, with {@code Retry-After}.
+     */
     private void nonce(Context ctx) {
-        purge();
-        if (nonces.size() >= MAX_PENDING) {
-            oauthError(ctx, 503, "temporarily_unavailable", "too many open nonces");
-            return;
-        }
+        String client = ClientAddress.of(ctx);
         String n = randomToken();
-        nonces.put(n, clock.instant().plus(PROOF_FRESHNESS));
+        try {
+            nonces.put(client, n, clock.instant());
+        } catch (ProblemException e) {
+            ctx.header("Retry-After", Long.toString(nonces.retryAfter(client).toSeconds()));
+            throw e;
+        }
         ctx.header("Cache-Control", "no-store").contentType("application/json").result(JsonCodec.writeString(Map.of("c_nonce", n)));
     }
 
     private void credential(Context ctx) {
         String auth = ctx.header("Authorization");
-        Token token = auth != null && auth.startsWith("Bearer ") ? tokens.get(auth.substring(7).trim()) : null;
-        if (token == null || token.expires().isBefore(clock.instant())) {
+        String key = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).trim() : "";
+        Token token = tokens.peek(key).orElse(null);
+        if (token == null) {
             ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-            oauthError(ctx, 401, "invalid_token", "missing, unknown or expired access token");
+            oauthError(ctx, 401, "invalid_token", "missing, unknown, used or expired access token: each token buys one credential; "
+                    + "redeem a new offer for the next");
             return;
         }
         ObjectNode body;
         try {
-            byte[] bytes = ctx.bodyInputStream().readNBytes(64 * 1024 + 1);
-            if (bytes.length > 64 * 1024) {
-                oauthError(ctx, 413, "invalid_credential_request", "request too large");
+            byte[] bytes = ctx.bodyInputStream().readNBytes(MAX_REQUEST_BYTES + 1);
+            if (bytes.length > MAX_REQUEST_BYTES) {
+                refused(ctx, key, token, 413, "invalid_credential_request", "request too large");
                 return;
             }
             body = JsonCodec.parseObject(bytes);
         } catch (ProblemException | java.io.IOException e) {
-            oauthError(ctx, 400, "invalid_credential_request", "the request is not a JSON object");
+            refused(ctx, key, token, 400, "invalid_credential_request", "the request is not a JSON object");
             return;
         }
         if (!CONFIGURATION_ID.equals(body.path("credential_configuration_id").asText(null))) {
-            oauthError(ctx, 400, "unknown_credential_configuration", "this issuer offers " + CONFIGURATION_ID);
+            refused(ctx, key, token, 400, "unknown_credential_configuration", "this issuer offers " + CONFIGURATION_ID);
             return;
         }
         JsonNode proofs = body.path("proofs").path("jwt");
         if (!proofs.isArray() || proofs.size() != 1 || !proofs.get(0).isTextual()) {
-            oauthError(ctx, 400, "invalid_proof", "send exactly one key proof in proofs.jwt");
+            refused(ctx, key, token, 400, "invalid_proof", "send exactly one key proof in proofs.jwt");
             return;
         }
+        String nonce;
         try {
-            checkProof(proofs.get(0).asText(), token.agent());
+            nonce = keyProof.check(proofs.get(0).asText(), token.agent());
         } catch (ProblemException e) {
-            String code = e.problem().detail().contains("nonce") ? "invalid_nonce" : "invalid_proof";
-            oauthError(ctx, 400, code, e.problem().detail());
+            refused(ctx, key, token, 400, "invalid_proof", e.problem().detail());
+            return;
+        }
+        if (nonces.take(nonce).isEmpty()) {
+            refused(ctx, key, token, 400, "invalid_nonce", "the proof's nonce is unknown, used or expired: get a new one from "
+                    + issuerId + "/oid4vci/nonce and sign a new proof");
             return;
         }
         Optional<Agent> agent = service.store().agent(token.agent());
         if (agent.isEmpty() || !agent.get().active()) {
+            tokens.remove(key, token);
             oauthError(ctx, 400, "credential_request_denied", "the agent is not registered or is deactivated");
+            return;
+        }
+        // single use: of two requests racing with one token, only the one that removes it is served
+        if (!tokens.remove(key, token)) {
+            ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            oauthError(ctx, 401, "invalid_token", "this access token was already used: redeem a new offer for the next credential");
             return;
         }
         IssuerService.Issued issued = service.issue(token.agent(), IssuanceFormat.VC_JWT, "oid4vci:" + token.agent());
@@ -288,37 +364,21 @@ public final class Oid4vciEndpoints {
                 java.util.List.of(Map.of("credential", issued.vcJwt())))));
     }
 
-    /** The key proof: typed, signed by a key of the agent DID, for this issuer, fresh, with an unused nonce. */
-    private void checkProof(String jwt, Did agent) {
-        CompactJws jws = CompactJws.parse(jwt);
-        if (!"openid4vci-proof+jwt".equals(jws.typ().orElse(""))) {
-            throw bad("the proof's typ must be openid4vci-proof+jwt");
+    /** A refused credential request: answered, and counted against the token, which ends after too many. */
+    private void refused(Context ctx, String key, Token token, int status, String error, String description) {
+        if (token.failures().incrementAndGet() >= MAX_FAILED_CREDENTIAL_REQUESTS) {
+            tokens.remove(key, token);
         }
-        DidUrl kid = jws.kid().flatMap(DidUrl::tryParse).orElseThrow(() -> bad("the proof's kid must be a DID URL of the agent's key"));
-        if (!kid.did().equals(agent)) {
-            throw bad("the proof was signed by " + kid.did() + ", not by the registered agent " + agent);
-        }
-        VerificationMethod vm = DidResolvers.of(keyDids, new JwkDidResolver()).resolve(agent).document()
-                .authorize(kid, Relationship.AUTHENTICATION);
-        jws.verify(vm.key());
-        ObjectNode p = jws.payloadJson();
-        if (!issuerId.toString().equals(p.path("aud").asText())) {
-            throw bad("the proof's aud must be " + issuerId);
-        }
-        long iat = p.path("iat").asLong(-1);
-        Instant now = clock.instant();
-        if (!p.path("iat").isIntegralNumber() || Instant.ofEpochSecond(iat).isBefore(now.minus(PROOF_FRESHNESS))
-                || Instant.ofEpochSecond(iat).isAfter(now.plusSeconds(60))) {
-            throw bad("the proof's iat is missing or not fresh");
-        }
-        Instant nonceExpires = nonces.remove(p.path("nonce").asText(""));
-        if (nonceExpires == null || nonceExpires.isBefore(now)) {
-            throw bad("the proof's nonce is unknown, used or expired");
-        }
+        oauthError(ctx, status, error, description);
     }
 
-    private static ProblemException bad(String detail) {
-        return new ProblemException(dev.tabard.problem.ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, detail);
+    /**
+     * OAuth 2.0 defines no error for a client over a per-client bound, so the OAuth endpoints answer 429 (RFC 6585) with
+     * {@code temporarily_unavailable}, the OAuth error for "retry later", and {@code Retry-After}.
+     */
+    private static void tooMany(Context ctx, Duration retryAfter, String description) {
+        ctx.header("Retry-After", Long.toString(retryAfter.toSeconds()));
+        oauthError(ctx, 429, "temporarily_unavailable", description);
     }
 
     private static void oauthError(Context ctx, int status, String error, String description) {
@@ -330,12 +390,5 @@ public final class Oid4vciEndpoints {
         byte[] b = new byte[32];
         random.nextBytes(b);
         return Base64Url.encode(b);
-    }
-
-    private void purge() {
-        Instant now = clock.instant();
-        offers.values().removeIf(o -> o.expires().isBefore(now));
-        tokens.values().removeIf(t -> t.expires().isBefore(now));
-        nonces.values().removeIf(n -> n.isBefore(now));
     }
 }

@@ -53,11 +53,23 @@ public interface IssuerStore extends AutoCloseable {
 
     List<AuditEntry> audit(long afterSeq, int limit);
 
-    /** Stores an admin token's SHA-256 hash with its role; the token itself is never stored. */
+    /** An admin token's name and role, as the admin API checks and audits them. */
+    record AdminToken(String name, String role) {
+        public AdminToken {
+            java.util.Objects.requireNonNull(name, "name");
+            java.util.Objects.requireNonNull(role, "role");
+        }
+    }
+
+    /**
+     * Stores an admin token under {@code name} with its role. The token itself is never stored, nor its bare hash:
+     * {@code tokenHashHex} (its SHA-256) is keyed with a per-installation secret kept outside the database (HMAC-SHA-256),
+     * so the database alone allows no offline guessing.
+     */
     void putAdminToken(String name, String tokenHashHex, String role, Audit audit);
 
-    /** The role for a token hash, compared in constant time. */
-    Optional<String> adminRole(String tokenHashHex);
+    /** The token whose SHA-256 is {@code tokenHashHex}, compared in constant time against every stored token. */
+    Optional<AdminToken> adminToken(String tokenHashHex);
 
     @Override
     void close();

@@ -57,12 +57,14 @@ public final class SqliteIssuerStore implements IssuerStore {
     }
     private final Clock clock;
     private final SecureRandom random;
+    /** Keys the admin-token hashes; read from the data directory on open. */
+    private final AdminTokenKey tokenKey;
     private long auditSeq;
     private String auditHead;
     /** The open list per purpose, known only inside a transaction holding the lock; cleared when a transaction fails. */
     private final java.util.Map<StatusPurpose, int[]> openLists = new java.util.EnumMap<>(StatusPurpose.class);
 
-    private SqliteIssuerStore(Connection c, Connection reader, Clock clock, SecureRandom random) throws SQLException {
+    private SqliteIssuerStore(Connection c, Connection reader, Clock clock, SecureRandom random, Path dataDir) throws SQLException {
         this.c = c;
         this.reader = reader;
         this.clock = clock;
@@ -86,6 +88,7 @@ public final class SqliteIssuerStore implements IssuerStore {
         try (Statement s = reader.createStatement()) {
             s.execute("PRAGMA busy_timeout = 5000");
         }
+        tokenKey = keyAdminTokens(dataDir);
         writer = new Thread(this::writeIssues, "issuer-store-writer");
         writer.setDaemon(true);
         writer.start();
@@ -95,7 +98,15 @@ public final class SqliteIssuerStore implements IssuerStore {
         try {
             String url = "jdbc:sqlite:" + file.toAbsolutePath();
             Connection writerConnection = DriverManager.getConnection(url);
-            return new SqliteIssuerStore(writerConnection, DriverManager.getConnection(url), clock, random);
+            Connection readerConnection = DriverManager.getConnection(url);
+            try {
+                return new SqliteIssuerStore(writerConnection, readerConnection, clock, random, file.toAbsolutePath().getParent());
+            } catch (SQLException | RuntimeException e) {
+                // a store that refuses to open (a newer schema, a missing admin-token key) leaves no connection behind
+                readerConnection.close();
+                writerConnection.close();
+                throw e;
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the issuer store " + file + ": " + e.getMessage(), e);
         }
@@ -567,7 +578,7 @@ public final class SqliteIssuerStore implements IssuerStore {
         tx(audit, () -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO admin_tokens VALUES (?, ?, ?)")) {
                 ps.setString(1, name);
-                ps.setString(2, tokenHashHex);
+                ps.setString(2, tokenKey.keyed(tokenHashHex));
                 ps.setString(3, role);
                 return ps.executeUpdate();
             }
@@ -575,25 +586,59 @@ public final class SqliteIssuerStore implements IssuerStore {
     }
 
     @Override
-    public Optional<String> adminRole(String tokenHashHex) {
+    public Optional<AdminToken> adminToken(String tokenHashHex) {
         List<String[]> all = read(() -> {
             List<String[]> out = new ArrayList<>();
-            try (Statement s = reader.createStatement(); ResultSet rs = s.executeQuery("SELECT token_hash, role FROM admin_tokens")) {
+            try (Statement s = reader.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT token_hash, name, role FROM admin_tokens")) {
                 while (rs.next()) {
-                    out.add(new String[] {rs.getString(1), rs.getString(2)});
+                    out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
                 }
             }
             return out;
         });
-        byte[] wanted = tokenHashHex.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        String role = null;
+        byte[] wanted = tokenKey.keyed(tokenHashHex).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        AdminToken found = null;
         for (String[] t : all) {
             // every stored hash is compared, in constant time, so timing tells nothing about which one matched
             if (MessageDigest.isEqual(wanted, t[0].getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
-                role = t[1];
+                found = new AdminToken(t[1], t[2]);
             }
         }
-        return Optional.ofNullable(role);
+        return Optional.ofNullable(found);
+    }
+
+    /**
+     * Reads (or makes) the admin-token key in {@code dataDir} and re-keys, in one transaction, the bare SHA-256 hashes
+     * that stores made before the key hold: a keyed hash is HMAC(key, SHA-256), so this needs no token and every
+     * existing token keeps working. Runs on open, before any lookup.
+     */
+    private AdminTokenKey keyAdminTokens(java.nio.file.Path dataDir) throws SQLException {
+        List<String> bare = new ArrayList<>();
+        boolean anyKeyed = false;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT token_hash FROM admin_tokens")) {
+            while (rs.next()) {
+                if (AdminTokenKey.isKeyed(rs.getString(1))) {
+                    anyKeyed = true;
+                } else {
+                    bare.add(rs.getString(1));
+                }
+            }
+        }
+        AdminTokenKey key = AdminTokenKey.openOrCreate(dataDir, random, anyKeyed);
+        if (!bare.isEmpty()) {
+            tx(null, () -> {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE admin_tokens SET token_hash = ? WHERE token_hash = ?")) {
+                    for (String hash : bare) {
+                        ps.setString(1, key.keyed(hash));
+                        ps.setString(2, hash);
+                        ps.executeUpdate();
+                    }
+                }
+                return bare.size();
+            });
+        }
+        return key;
     }
 
     @Override

@@ -1,0 +1,288 @@
+package dev.tabard.issuer.oid4vci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabard.codec.Base64Url;
+import dev.tabard.codec.JsonCodec;
+import dev.tabard.crypto.KeyPair;
+import dev.tabard.crypto.KeyType;
+import dev.tabard.did.Did;
+import dev.tabard.did.DidUrl;
+import dev.tabard.did.key.KeyDids;
+import dev.tabard.issuer.IssuerConfig;
+import dev.tabard.issuer.http.IssuerServer;
+import dev.tabard.problem.ProblemType;
+import dev.tabard.vc.jose.CompactJws;
+import dev.tabard.vc.jose.JwsHeader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * OpenID4VCI against a real issuer on 127.0.0.1 (plain HTTP, did:key, a real SQLite store), with real Ed25519 key
+ * proofs, sent from chosen source addresses in 127/8 so that per-client limits meet distinct clients.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class Oid4vciEndpointsTest {
+
+    private static final String FLOODER = "127.0.0.3";
+    private static final String HONEST = "127.0.0.2";
+    /** Nonce requests the flooder sends: far past the per-client cap, bounded so the test ends in seconds. */
+    private static final int FLOOD = 2_000;
+
+    private final SecureRandom random = new SecureRandom();
+    private final String admin = "tabard_" + Base64Url.encode(bytes(32));
+    private final KeyPair agentKey = KeyPair.generate(KeyType.ED25519, random);
+    private final Did agent = KeyDids.of(agentKey.publicKey());
+    private final DidUrl kid = KeyDids.methodId(agentKey.publicKey());
+    @TempDir
+    Path dir;
+    private IssuerServer server;
+    private String issuer;
+    private int port;
+
+    private byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        issuer = "http://localhost:" + port;
+        server = IssuerServer.start(new IssuerConfig(dir, URI.create(issuer), "key", "ACME", "oid4vci test".toCharArray(),
+                Duration.ofHours(1), Optional.of(admin), port), Optional.empty(), Clock.systemUTC());
+        RawHttp.Response r = http("127.0.0.1").postJson("/admin/agents", "{\"did\":\"" + agent + "\",\"name\":\"buyer\","
+                + "\"operator\":{\"name\":\"Procurement\"},\"capabilities\":[\"supplier:lookup\"]}", bearer(admin));
+        assertEquals(201, r.status(), r.body());
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private RawHttp http(String source) throws Exception {
+        return new RawHttp(source, port);
+    }
+
+    private static Map<String, String> bearer(String token) {
+        return Map.of("Authorization", "Bearer " + token);
+    }
+
+    /** An admin offer for the agent, redeemed for an access token from {@code source}. */
+    private String accessToken(String source) throws Exception {
+        RawHttp.Response offer = http("127.0.0.1").postJson("/admin/agents/" + agent + "/offer", "", bearer(admin));
+        assertEquals(201, offer.status(), offer.body());
+        String code = offer.json().at("/credential_offer/grants/" + Oid4vciEndpoints.PRE_AUTH_GRANT.replace("/", "~1")
+                + "/pre-authorized_code").asText();
+        RawHttp.Response token = http(source).post("/oid4vci/token", "application/x-www-form-urlencoded", "grant_type="
+                + URLEncoder.encode(Oid4vciEndpoints.PRE_AUTH_GRANT, StandardCharsets.UTF_8) + "&pre-authorized_code=" + code, Map.of());
+        assertEquals(200, token.status(), token.body());
+        return token.json().get("access_token").asText();
+    }
+
+    private String nonce(String source) throws Exception {
+        RawHttp.Response r = http(source).postJson("/oid4vci/nonce", "", Map.of());
+        assertEquals(200, r.status(), r.body());
+        return r.json().get("c_nonce").asText();
+    }
+
+    /** A key proof for this issuer, signed by the agent's key, with claims {@code edit} may change. */
+    private String proof(String nonce, Consumer<ObjectNode> edit) {
+        ObjectNode claims = JsonCodec.mapper().createObjectNode();
+        claims.put("aud", issuer).put("iat", Clock.systemUTC().instant().getEpochSecond()).put("nonce", nonce);
+        edit.accept(claims);
+        return CompactJws.sign(agentKey, new JwsHeader(Optional.of(kid.toString()), Optional.of("openid4vci-proof+jwt"),
+                Optional.empty()), JsonCodec.write(claims));
+    }
+
+    private RawHttp.Response credential(String source, String token, String proof) throws Exception {
+        return http(source).postJson("/oid4vci/credential", "{\"credential_configuration_id\":\"" + Oid4vciEndpoints.CONFIGURATION_ID
+                + "\",\"proofs\":{\"jwt\":[\"" + proof + "\"]}}", bearer(token));
+    }
+
+    private void assertIssuedToAgent(RawHttp.Response r) {
+        assertEquals(200, r.status(), r.body());
+        JsonNode vc = CompactJws.parse(r.json().at("/credentials/0/credential").asText()).payloadJson();
+        assertEquals(agent.toString(), vc.at("/credentialSubject/id").asText(), vc.toString());
+    }
+
+    private static void assertOAuthError(RawHttp.Response r, int status, String error) {
+        assertEquals(status, r.status(), r.body());
+        assertEquals(error, r.json().path("error").asText(), r.body());
+        assertTrue(r.json().path("error_description").asText().length() > 10, r.body());
+    }
+
+    @Test
+    void nonce_floodFromOneClient_isCappedAndAnotherClientStillReceivesACredential() throws Exception {
+        int granted = 0;
+        int refused = 0;
+        for (int i = 0; i < FLOOD; i++) {
+            RawHttp.Response r = http(FLOODER).postJson("/oid4vci/nonce", "", Map.of());
+            if (r.status() == 200) {
+                granted++;
+                continue;
+            }
+            refused++;
+            assertEquals(429, r.status(), r.body());
+            assertEquals("application/problem+json", r.header("Content-Type").split(";")[0], r.body());
+            assertEquals(429, r.json().get("status").asInt());
+            // after merging, the server's per-client rate limit may answer first: either refusal sheds the flooder
+            String type = r.json().get("type").asText();
+            assertTrue(type.equals(ProblemType.CLIENT_LIMIT_EXCEEDED.type().toString())
+                    || type.equals(ProblemType.RATE_LIMITED.type().toString()), r.body());
+            assertTrue(Long.parseLong(r.header("Retry-After")) > 0, r.headers().toString());
+        }
+        assertTrue(granted <= Oid4vciEndpoints.MAX_NONCES_PER_CLIENT, granted + " nonces held by one client");
+        assertEquals(FLOOD, granted + refused);
+
+        String token = accessToken(HONEST);
+        assertIssuedToAgent(credential(HONEST, token, proof(nonce(HONEST), c -> { })));
+    }
+
+    @Test
+    void nonce_floodBesideHonestTraffic_honestClientIsNeverRefused() throws Exception {
+        int honestRequests = 40;
+        java.util.concurrent.ExecutorService flood = java.util.concurrent.Executors.newFixedThreadPool(4);
+        java.util.concurrent.atomic.AtomicInteger floodRefused = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<java.util.concurrent.Future<?>> flooders = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            flooders.add(flood.submit(() -> {
+                for (int i = 0; i < FLOOD / 4; i++) {
+                    if (http(FLOODER).postJson("/oid4vci/nonce", "", Map.of()).status() == 429) {
+                        floodRefused.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        long[] millis = new long[honestRequests];
+        try {
+            for (int i = 0; i < honestRequests; i++) {
+                long start = System.nanoTime();
+                RawHttp.Response r = http(HONEST).postJson("/oid4vci/nonce", "", Map.of());
+                millis[i] = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(200, r.status(), "honest request " + i + " during the flood: " + r.body());
+            }
+        } finally {
+            for (java.util.concurrent.Future<?> f : flooders) {
+                f.get(90, TimeUnit.SECONDS);
+            }
+            flood.shutdown();
+        }
+        java.util.Arrays.sort(millis);
+        System.out.printf("nonce flood of %d from %s beside %d honest requests from %s: flood refused %d; honest p50 %d ms, p99 %d ms%n",
+                FLOOD, FLOODER, honestRequests, HONEST, floodRefused.get(), millis[honestRequests / 2], millis[honestRequests * 99 / 100]);
+        assertTrue(floodRefused.get() >= FLOOD - Oid4vciEndpoints.MAX_NONCES_PER_CLIENT, "the flooder is shed");
+    }
+
+    @Test
+    void keyProof_hostileIat_isInvalidProof400NeverA500() throws Exception {
+        Map<String, Consumer<ObjectNode>> hostile = Map.of(
+                "2^63", c -> c.put("iat", new java.math.BigInteger("9223372036854775808")),
+                "-2^63", c -> c.put("iat", Long.MIN_VALUE),
+                "-2^63-1", c -> c.put("iat", new java.math.BigInteger("-9223372036854775809")),
+                "1e300", c -> c.put("iat", 1e300),
+                "-1", c -> c.put("iat", -1),
+                "string", c -> c.put("iat", "1700000000"),
+                "1.5", c -> c.put("iat", 1.5),
+                "absent", c -> c.remove("iat"));
+        String token = null;
+        int tries = 0;
+        for (Map.Entry<String, Consumer<ObjectNode>> e : hostile.entrySet()) {
+            if (tries++ % Oid4vciEndpoints.MAX_FAILED_CREDENTIAL_REQUESTS == 0) {
+                token = accessToken(HONEST); // the last one was used up by its refused requests
+            }
+            RawHttp.Response r = credential(HONEST, token, proof(nonce(HONEST), e.getValue()));
+            assertOAuthError(r, 400, "invalid_proof");
+            assertTrue(r.json().get("error_description").asText().contains("iat"), e.getKey() + ": " + r.body());
+        }
+        assertIssuedToAgent(credential(HONEST, accessToken(HONEST), proof(nonce(HONEST), c -> { })));
+    }
+
+    @Test
+    void keyProof_staleOrFutureIat_isInvalidProof() throws Exception {
+        long now = Clock.systemUTC().instant().getEpochSecond();
+        assertOAuthError(credential(HONEST, accessToken(HONEST), proof(nonce(HONEST), c -> c.put("iat", now - 600))), 400, "invalid_proof");
+        assertOAuthError(credential(HONEST, accessToken(HONEST), proof(nonce(HONEST), c -> c.put("iat", now + 600))), 400, "invalid_proof");
+    }
+
+    @Test
+    void accessToken_usedForACredential_isRefusedTheSecondTime() throws Exception {
+        String token = accessToken(HONEST);
+        assertIssuedToAgent(credential(HONEST, token, proof(nonce(HONEST), c -> { })));
+        RawHttp.Response again = credential(HONEST, token, proof(nonce(HONEST), c -> { }));
+        assertOAuthError(again, 401, "invalid_token");
+        assertTrue(again.header("WWW-Authenticate").contains("invalid_token"), again.headers().toString());
+    }
+
+    @Test
+    void accessToken_afterAnInvalidNonce_staysUsableForTheRetry() throws Exception {
+        String token = accessToken(HONEST);
+        assertOAuthError(credential(HONEST, token, proof("never-issued", c -> { })), 400, "invalid_nonce");
+        assertIssuedToAgent(credential(HONEST, token, proof(nonce(HONEST), c -> { })));
+    }
+
+    @Test
+    void accessToken_afterMaxFailedRequests_isUsedUp() throws Exception {
+        String token = accessToken(HONEST);
+        for (int i = 0; i < Oid4vciEndpoints.MAX_FAILED_CREDENTIAL_REQUESTS; i++) {
+            assertOAuthError(credential(HONEST, token, proof(nonce(HONEST), c -> c.put("aud", "https://elsewhere.example"))), 400,
+                    "invalid_proof");
+        }
+        assertOAuthError(credential(HONEST, token, proof(nonce(HONEST), c -> { })), 401, "invalid_token");
+    }
+
+    @Test
+    void renew_repeatedWithOneCredential_stopsAtThePerAgentOfferCapWithOAuth429() throws Exception {
+        RawHttp.Response issued = credential(HONEST, accessToken(HONEST), proof(nonce(HONEST), c -> { }));
+        assertIssuedToAgent(issued);
+        String vc = issued.json().at("/credentials/0/credential").asText();
+        for (int i = 0; i <= Oid4vciEndpoints.MAX_OFFERS_PER_AGENT; i++) {
+            java.time.Instant now = Clock.systemUTC().instant();
+            String vp = dev.tabard.vc.jose.VcJose.securePresentation(dev.tabard.vc.jose.VcJose.presentationOf(java.util.List.of(vc)),
+                    agentKey, kid, nonce(HONEST), issuer, "urn:uuid:" + java.util.UUID.randomUUID(), now, now.plusSeconds(60));
+            RawHttp.Response r = http(HONEST).postJson("/oid4vci/renew", "{\"presentation\":\"" + vp + "\"}", Map.of());
+            if (i < Oid4vciEndpoints.MAX_OFFERS_PER_AGENT) {
+                assertEquals(200, r.status(), "renewal " + i + ": " + r.body());
+            } else {
+                assertOAuthError(r, 429, "temporarily_unavailable");
+                assertTrue(Long.parseLong(r.header("Retry-After")) > 0, r.headers().toString());
+            }
+        }
+    }
+
+    @Test
+    void offers_overThePerAgentCap_are429ClientLimitExceeded() throws Exception {
+        for (int i = 0; i < Oid4vciEndpoints.MAX_OFFERS_PER_AGENT; i++) {
+            assertEquals(201, http("127.0.0.1").postJson("/admin/agents/" + agent + "/offer", "", bearer(admin)).status());
+        }
+        RawHttp.Response r = http("127.0.0.1").postJson("/admin/agents/" + agent + "/offer", "", bearer(admin));
+        assertEquals(429, r.status(), r.body());
+        assertEquals(ProblemType.CLIENT_LIMIT_EXCEEDED.type().toString(), r.json().get("type").asText());
+        assertEquals(429, r.json().get("status").asInt());
+    }
+}
