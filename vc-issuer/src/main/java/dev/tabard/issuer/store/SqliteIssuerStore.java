@@ -7,6 +7,8 @@ import dev.tabard.crypto.VerificationKey;
 import dev.tabard.did.Did;
 import dev.tabard.issuer.agents.Agent;
 import dev.tabard.issuer.audit.AuditEntry;
+import dev.tabard.issuer.audit.AuditKey;
+import dev.tabard.issuer.audit.SignedHead;
 import dev.tabard.issuer.keys.OrgKey;
 import dev.tabard.issuer.status.StatusListRecord;
 import dev.tabard.problem.ProblemException;
@@ -14,6 +16,7 @@ import dev.tabard.problem.ProblemType;
 import dev.tabard.vc.AgentClaims;
 import dev.tabard.vc.status.Bitstring;
 import dev.tabard.vc.status.StatusPurpose;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -31,6 +34,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * {@link IssuerStore} in one SQLite file: WAL journal, a busy timeout, and one transaction per change. One
@@ -59,6 +63,8 @@ public final class SqliteIssuerStore implements IssuerStore {
     private final SecureRandom random;
     private long auditSeq;
     private String auditHead;
+    /** Signs the head of every audited transaction once set; see {@link #signAuditHeadsWith}. */
+    private volatile Supplier<AuditKey> auditKey;
     /** The open list per purpose, known only inside a transaction holding the lock; cleared when a transaction fails. */
     private final java.util.Map<StatusPurpose, int[]> openLists = new java.util.EnumMap<>(StatusPurpose.class);
 
@@ -91,12 +97,25 @@ public final class SqliteIssuerStore implements IssuerStore {
         writer.start();
     }
 
+    /**
+     * Opens or creates the store in {@code file}. The file, and the directory when it is created here, are
+     * owner-only; SQLite gives its {@code -wal} and {@code -shm} files the database file's permissions.
+     */
     public static SqliteIssuerStore open(Path file, Clock clock, SecureRandom random) {
         try {
+            Path absolute = file.toAbsolutePath();
+            OwnerOnlyFiles.createDirectories(absolute.getParent());
+            OwnerOnlyFiles.createOrRestrict(absolute);
+            for (String suffix : new String[] {"-wal", "-shm", "-journal"}) {
+                Path companion = absolute.resolveSibling(absolute.getFileName() + suffix);
+                if (Files.exists(companion)) {
+                    OwnerOnlyFiles.createOrRestrict(companion);
+                }
+            }
             String url = "jdbc:sqlite:" + file.toAbsolutePath();
             Connection writerConnection = DriverManager.getConnection(url);
             return new SqliteIssuerStore(writerConnection, DriverManager.getConnection(url), clock, random);
-        } catch (SQLException e) {
+        } catch (SQLException | java.io.IOException e) {
             throw new IllegalStateException("cannot open the issuer store " + file + ": " + e.getMessage(), e);
         }
     }
@@ -117,6 +136,7 @@ public final class SqliteIssuerStore implements IssuerStore {
                 T result = work.run();
                 if (audit != null) {
                     AuditEntry e = appendAudit(seq, head, audit);
+                    signHead(e.seq(), e.hash());
                     c.commit();
                     auditSeq = e.seq();
                     auditHead = e.hash();
@@ -152,6 +172,54 @@ public final class SqliteIssuerStore implements IssuerStore {
             ps.executeUpdate();
         }
         return e;
+    }
+
+    /** Stores a signed head over entry {@code seq}, inside the caller's transaction, once a key is set. */
+    private void signHead(long seq, String hash) throws SQLException {
+        Supplier<AuditKey> key = auditKey;
+        if (key == null) {
+            return;
+        }
+        SignedHead head = SignedHead.sign(seq, hash, clock.instant(), key.get());
+        try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO audit_heads VALUES (?, ?)")) {
+            ps.setLong(1, seq);
+            ps.setString(2, head.jws());
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public void signAuditHeadsWith(Supplier<AuditKey> key) {
+        java.util.Objects.requireNonNull(key, "key");
+        lock.lock();
+        try {
+            auditKey = key;
+            long signed = latestAuditHead().map(h -> h.seq()).orElse(0L);
+            if (auditSeq > signed && signed > 0) {
+                // a head over this tail would vouch for entries nobody signed: a store with signed heads never has
+                // an unsigned tail unless it was changed outside the issuer
+                throw new IllegalStateException("the audit log's entries " + (signed + 1) + "-" + auditSeq + " are not covered by a "
+                        + "signed head, so they were written outside the issuer; run 'tabard audit verify --data DIR' and restore "
+                        + "the store from a backup");
+            }
+            if (auditSeq > signed) {
+                // bootstrap entries written before the first key existed, or a store from before signed heads
+                c.setAutoCommit(false);
+                try {
+                    signHead(auditSeq, auditHead);
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("issuer store: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -190,6 +258,8 @@ public final class SqliteIssuerStore implements IssuerStore {
                         seq = e.seq();
                         head = e.hash();
                     }
+                    // one signature per batch: the head covers every entry of it
+                    signHead(seq, head);
                     c.commit();
                     auditSeq = seq;
                     auditHead = head;
@@ -547,13 +617,56 @@ public final class SqliteIssuerStore implements IssuerStore {
                 ps.setInt(2, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new AuditEntry(rs.getLong("seq"), Instant.parse(rs.getString("at")), rs.getString("actor"),
-                                rs.getString("action"), rs.getString("subject"), rs.getString("details"),
-                                rs.getString("previous_hash"), rs.getString("hash")));
+                        out.add(new AuditEntry(rs.getLong("seq"), auditTime(rs.getString("at")), text(rs, "actor"),
+                                text(rs, "action"), text(rs, "subject"), text(rs, "details"),
+                                text(rs, "previous_hash"), text(rs, "hash")));
                     }
                 }
             }
             return out;
+        });
+    }
+
+    /**
+     * An entry's time as stored; one that is not a time reads as the epoch, which fails the entry's hash check, so
+     * a damaged row is reported as edited rather than stopping the check.
+     */
+    private static Instant auditTime(String at) {
+        try {
+            return Instant.parse(at == null ? "" : at);
+        } catch (java.time.DateTimeException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    private static String text(ResultSet rs, String column) throws SQLException {
+        String v = rs.getString(column);
+        return v == null ? "" : v;
+    }
+
+    @Override
+    public List<StoredHead> auditHeads(long afterSeq, int limit) {
+        return read(() -> {
+            List<StoredHead> out = new ArrayList<>();
+            try (PreparedStatement ps = reader.prepareStatement("SELECT seq, jws FROM audit_heads WHERE seq > ? ORDER BY seq LIMIT ?")) {
+                ps.setLong(1, afterSeq);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new StoredHead(rs.getLong(1), text(rs, "jws")));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Optional<StoredHead> latestAuditHead() {
+        return read(() -> {
+            try (Statement s = reader.createStatement(); ResultSet rs = s.executeQuery("SELECT seq, jws FROM audit_heads ORDER BY seq DESC LIMIT 1")) {
+                return rs.next() ? Optional.of(new StoredHead(rs.getLong(1), text(rs, "jws"))) : Optional.empty();
+            }
         });
     }
 
