@@ -283,6 +283,11 @@ class AuditCommandTest {
             assertEquals(2, r.code(), junk);
             assertTrue(r.err().contains("is malformed"), r.err());
         }
+        Path huge = dir.resolve("huge.json");
+        Files.writeString(huge, " ".repeat(AuditCheckpoint.MAX_BYTES + 1));
+        Run tooLarge = verify(huge);
+        assertEquals(2, tooLarge.code());
+        assertTrue(tooLarge.err().contains("is larger than " + AuditCheckpoint.MAX_BYTES + " bytes"), tooLarge.err());
     }
 
     @Test

@@ -159,19 +159,8 @@ public final class SqliteIssuerStore implements IssuerStore {
     }
 
     private AuditEntry appendAudit(long seq, String head, Audit audit) throws SQLException {
-        AuditEntry e = AuditEntry.next(seq + 1, clock.instant(), audit.actor(), audit.action(), audit.subject(), audit.detailsJson(), head);
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit VALUES (?,?,?,?,?,?,?,?)")) {
-            ps.setLong(1, e.seq());
-            ps.setString(2, e.at().toString());
-            ps.setString(3, e.actor());
-            ps.setString(4, e.action());
-            ps.setString(5, e.subject());
-            ps.setString(6, e.detailsJson());
-            ps.setString(7, e.previousHash());
-            ps.setString(8, e.hash());
-            ps.executeUpdate();
-        }
-        return e;
+        return AuditTables.append(c, AuditEntry.next(seq + 1, clock.instant(), audit.actor(), audit.action(), audit.subject(),
+                audit.detailsJson(), head));
     }
 
     /** Stores a signed head over entry {@code seq}, inside the caller's transaction, once a key is set. */
@@ -180,12 +169,7 @@ public final class SqliteIssuerStore implements IssuerStore {
         if (key == null) {
             return;
         }
-        SignedHead head = SignedHead.sign(seq, hash, clock.instant(), key.get());
-        try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO audit_heads VALUES (?, ?)")) {
-            ps.setLong(1, seq);
-            ps.setString(2, head.jws());
-            ps.executeUpdate();
-        }
+        AuditTables.insertHead(c, SignedHead.sign(seq, hash, clock.instant(), key.get()));
     }
 
     @Override
@@ -193,7 +177,6 @@ public final class SqliteIssuerStore implements IssuerStore {
         java.util.Objects.requireNonNull(key, "key");
         lock.lock();
         try {
-            auditKey = key;
             long signed = latestAuditHead().map(h -> h.seq()).orElse(0L);
             if (auditSeq > signed && signed > 0) {
                 // a head over this tail would vouch for entries nobody signed: a store with signed heads never has
@@ -202,6 +185,7 @@ public final class SqliteIssuerStore implements IssuerStore {
                         + "signed head, so they were written outside the issuer; run 'tabard audit verify --data DIR' and restore "
                         + "the store from a backup");
             }
+            auditKey = key;
             if (auditSeq > signed) {
                 // bootstrap entries written before the first key existed, or a store from before signed heads
                 c.setAutoCommit(false);
@@ -610,64 +594,17 @@ public final class SqliteIssuerStore implements IssuerStore {
 
     @Override
     public List<AuditEntry> audit(long afterSeq, int limit) {
-        return read(() -> {
-            List<AuditEntry> out = new ArrayList<>();
-            try (PreparedStatement ps = reader.prepareStatement("SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?")) {
-                ps.setLong(1, afterSeq);
-                ps.setInt(2, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new AuditEntry(rs.getLong("seq"), auditTime(rs.getString("at")), text(rs, "actor"),
-                                text(rs, "action"), text(rs, "subject"), text(rs, "details"),
-                                text(rs, "previous_hash"), text(rs, "hash")));
-                    }
-                }
-            }
-            return out;
-        });
-    }
-
-    /**
-     * An entry's time as stored; one that is not a time reads as the epoch, which fails the entry's hash check, so
-     * a damaged row is reported as edited rather than stopping the check.
-     */
-    private static Instant auditTime(String at) {
-        try {
-            return Instant.parse(at == null ? "" : at);
-        } catch (java.time.DateTimeException e) {
-            return Instant.EPOCH;
-        }
-    }
-
-    private static String text(ResultSet rs, String column) throws SQLException {
-        String v = rs.getString(column);
-        return v == null ? "" : v;
+        return read(() -> AuditTables.entries(reader, afterSeq, limit));
     }
 
     @Override
     public List<StoredHead> auditHeads(long afterSeq, int limit) {
-        return read(() -> {
-            List<StoredHead> out = new ArrayList<>();
-            try (PreparedStatement ps = reader.prepareStatement("SELECT seq, jws FROM audit_heads WHERE seq > ? ORDER BY seq LIMIT ?")) {
-                ps.setLong(1, afterSeq);
-                ps.setInt(2, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new StoredHead(rs.getLong(1), text(rs, "jws")));
-                    }
-                }
-            }
-            return out;
-        });
+        return read(() -> AuditTables.heads(reader, afterSeq, limit));
     }
 
     @Override
     public Optional<StoredHead> latestAuditHead() {
-        return read(() -> {
-            try (Statement s = reader.createStatement(); ResultSet rs = s.executeQuery("SELECT seq, jws FROM audit_heads ORDER BY seq DESC LIMIT 1")) {
-                return rs.next() ? Optional.of(new StoredHead(rs.getLong(1), text(rs, "jws"))) : Optional.empty();
-            }
-        });
+        return read(() -> AuditTables.latestHead(reader));
     }
 
     @Override
