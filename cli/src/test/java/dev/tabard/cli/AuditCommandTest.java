@@ -191,6 +191,19 @@ class AuditCommandTest {
     }
 
     @Test
+    void verify_bootstrapEntryWrittenBeforeAnyKeyRecomputed_exitsOneSignatureInvalid() throws Exception {
+        store();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("issuer.db"))) {
+            assertEquals("key.create", scalar(c, "SELECT action FROM audit WHERE seq = 1"), "written before the key could sign");
+            assertEquals("1", scalar(c, "SELECT MIN(seq) FROM audit_heads"), "covered by the first head, made once the key exists");
+        }
+        recomputeFrom(1);
+        Run r = verify();
+        assertEquals(1, r.code());
+        assertTrue(r.out().startsWith("BROKEN: entry 1 signature invalid: the head key-1 signed at "), r.out());
+    }
+
+    @Test
     void verify_newest100Deleted_exitsOneTruncated() throws Exception {
         store();
         sql("DELETE FROM audit WHERE seq > " + (entries - 100));
@@ -350,12 +363,13 @@ class AuditCommandTest {
     private void recomputeFrom(long from) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("issuer.db"))) {
             c.setAutoCommit(false);
-            String previous;
+            String previous = AuditEntry.GENESIS;
             try (PreparedStatement ps = c.prepareStatement("SELECT hash FROM audit WHERE seq = ?")) {
                 ps.setLong(1, from - 1);
                 try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    previous = rs.getString(1);
+                    if (rs.next()) {
+                        previous = rs.getString(1);
+                    }
                 }
             }
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM audit WHERE seq >= " + from + " ORDER BY seq");
