@@ -54,7 +54,10 @@ public interface IssuerStore extends AuditTrail, AutoCloseable {
      * From now on every transaction that appends audit entries also stores a head signed by the key {@code key}
      * gives at that moment (the active org key, which rotation may change), and fails if it cannot be signed. Entries
      * written before (bootstrap, or a store from an older version) are covered at once by a head over the current end
-     * of the chain.
+     * of the chain. A store that already has signed heads never gets a head over entries after its newest one:
+     * those were written outside the issuer, and signing them would make them look genuine.
+     *
+     * @throws IllegalStateException when the store has signed heads and entries after the newest of them
      */
     void signAuditHeadsWith(Supplier<AuditKey> key);
 
