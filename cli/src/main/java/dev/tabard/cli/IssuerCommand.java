@@ -8,6 +8,7 @@ import dev.tabard.issuer.IssuerConfig;
 import dev.tabard.issuer.IssuerConfigLoader;
 import dev.tabard.issuer.IssuerConfigLoader.Setting;
 import dev.tabard.issuer.http.IssuerServer;
+import dev.tabard.issuer.store.OwnerOnlyFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -103,8 +104,8 @@ final class IssuerCommand {
             Optional<SSLContext> tls = Optional.empty();
             if (settings.tlsSelfSigned()) {
                 SelfSignedTls cert = SelfSignedTls.localhost();
-                Files.createDirectories(settings.data());
-                Files.writeString(settings.data().resolve("tls-cert.pem"), cert.certificatePem());
+                OwnerOnlyFiles.createDirectories(settings.data());
+                OwnerOnlyFiles.writeString(settings.data().resolve("tls-cert.pem"), cert.certificatePem());
                 tls = Optional.of(cert.serverContext());
             } else if (settings.tlsCert().isPresent()) {
                 tls = Optional.of(Pem.serverContext(settings.tlsCert().get(), settings.tlsKey().orElseThrow()));
@@ -143,17 +144,12 @@ final class IssuerCommand {
             if (env != null && !env.isEmpty()) {
                 return env.toCharArray();
             }
-            Files.createDirectories(data);
+            OwnerOnlyFiles.createDirectories(data);
             Path file = data.resolve("secret");
             if (!Files.exists(file)) {
                 byte[] b = new byte[32];
                 new SecureRandom().nextBytes(b);
-                Files.writeString(file, Base64Url.encode(b));
-                try {
-                    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException ignored) {
-                    // not a POSIX file system
-                }
+                OwnerOnlyFiles.writeString(file, Base64Url.encode(b));
             }
             return Files.readString(file).trim().toCharArray();
         }

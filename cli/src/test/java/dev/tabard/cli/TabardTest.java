@@ -57,7 +57,8 @@ class TabardTest {
     void everyDocumentedCommandHasHelp() {
         for (String[] cmd : new String[][] {{"issuer", "serve", "--help"}, {"verifier", "serve", "--help"}, {"resolve", "--help"},
             {"verify", "--help"}, {"wallet", "init", "--help"}, {"wallet", "receive", "--help"}, {"wallet", "list", "--help"},
-            {"wallet", "present", "--help"}, {"wallet", "card", "--help"}, {"audit", "verify", "--help"}, {"demo", "--help"}}) {
+            {"wallet", "present", "--help"}, {"wallet", "card", "--help"}, {"audit", "verify", "--help"}, {"audit", "checkpoint", "--help"},
+            {"demo", "--help"}}) {
             Run r = run(cmd);
             assertEquals(0, r.code(), String.join(" ", cmd));
             assertTrue(r.out().contains("Usage"), r.out());

@@ -96,6 +96,11 @@ public final class IssuerService {
                         k.publicKey()));
             }
         }
+        // every audited change from here on is signed by the active Ed25519 key, and the bootstrap entries with it
+        store.signAuditHeadsWith(() -> {
+            OrgKey signing = activeKey();
+            return new dev.tabard.issuer.audit.AuditKey(signing.id(), signers.get(signing.id()));
+        });
         Optional<String> storedDid = store.meta("did");
         if (storedDid.isPresent()) {
             this.did = Did.parse(storedDid.get());

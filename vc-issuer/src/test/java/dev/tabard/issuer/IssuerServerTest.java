@@ -356,7 +356,8 @@ class IssuerServerTest {
             c.createStatement().executeUpdate("UPDATE audit SET actor = 'someone-else' WHERE seq = 2");
         }
         try (SqliteIssuerStore store = SqliteIssuerStore.open(dir.resolve("issuer.db"), Clock.systemUTC(), new SecureRandom())) {
-            assertEquals(Optional.of("entry 2 was altered"), AuditLog.verify(store.audit(0, 10_000)));
+            assertEquals("BROKEN: entry 2 edited: its content no longer gives its stored hash",
+                    AuditLog.verify(store, Optional.empty()).message());
         }
         ProblemException e = assertThrows(ProblemException.class,
                 () -> IssuerServer.start(config(port, "wrong secret"), Optional.of(tls.serverContext()), Clock.systemUTC()));

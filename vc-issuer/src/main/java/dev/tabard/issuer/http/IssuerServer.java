@@ -16,7 +16,9 @@ import dev.tabard.issuer.IssuerService;
 import dev.tabard.issuer.agents.Agent;
 import dev.tabard.issuer.audit.AuditEntry;
 import dev.tabard.issuer.audit.AuditLog;
+import dev.tabard.issuer.audit.AuditVerdict;
 import dev.tabard.issuer.store.IssuerStore;
+import dev.tabard.issuer.store.OwnerOnlyFiles;
 import dev.tabard.issuer.store.SqliteIssuerStore;
 import dev.tabard.problem.Problem;
 import dev.tabard.problem.ProblemException;
@@ -28,7 +30,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -189,7 +190,7 @@ public final class IssuerServer implements AutoCloseable {
         java.util.Objects.requireNonNull(vcApiAccess, "vcApiAccess");
         java.util.Objects.requireNonNull(transport, "transport");
         try {
-            Files.createDirectories(config.dataDir());
+            OwnerOnlyFiles.createDirectories(config.dataDir());
         } catch (IOException e) {
             throw new IllegalStateException("cannot create " + config.dataDir(), e);
         }
@@ -439,13 +440,10 @@ public final class IssuerServer implements AutoCloseable {
 
     private void verifyAudit(Context ctx) {
         auth.require(ctx, "admin");
-        List<AuditEntry> all = new ArrayList<>();
-        for (List<AuditEntry> page = store.audit(0, 10_000); !page.isEmpty(); page = store.audit(page.get(page.size() - 1).seq(), 10_000)) {
-            all.addAll(page);
-        }
-        Optional<String> broken = AuditLog.verify(all);
-        ctx.contentType("application/json").result(JsonCodec.writeString(Map.of("intact", broken.isEmpty(), "entries", all.size(),
-                "problem", broken.orElse(""))));
+        AuditVerdict verdict = AuditLog.verify(store, Optional.empty());
+        ctx.contentType("application/json").result(JsonCodec.writeString(Map.of("intact", verdict.intact(), "entries", verdict.entries(),
+                "signedHeadSeq", verdict.signedHeadSeq(), "problem", verdict.broken().map(Object::toString).orElse(""),
+                "message", verdict.message())));
     }
 
     private void listKeys(Context ctx) {

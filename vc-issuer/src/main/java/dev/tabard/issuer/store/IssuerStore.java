@@ -2,19 +2,21 @@ package dev.tabard.issuer.store;
 
 import dev.tabard.did.Did;
 import dev.tabard.issuer.agents.Agent;
-import dev.tabard.issuer.audit.AuditEntry;
+import dev.tabard.issuer.audit.AuditKey;
+import dev.tabard.issuer.audit.AuditTrail;
 import dev.tabard.issuer.keys.OrgKey;
 import dev.tabard.issuer.status.StatusListRecord;
 import dev.tabard.vc.status.StatusPurpose;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The issuer's state. Every method that changes state is one transaction that also appends its audit entry,
  * so a crash leaves either all of a change or none of it. Implementations are thread-safe.
  */
-public interface IssuerStore extends AutoCloseable {
+public interface IssuerStore extends AuditTrail, AutoCloseable {
 
     /** What an audited change records, besides what the store fills in (sequence, time, hashes). */
     record Audit(String actor, String action, String subject, String detailsJson) {
@@ -51,7 +53,16 @@ public interface IssuerStore extends AutoCloseable {
 
     Optional<StatusListRecord> statusList(int id);
 
-    List<AuditEntry> audit(long afterSeq, int limit);
+    /**
+     * From now on every transaction that appends audit entries also stores a head signed by the key {@code key}
+     * gives at that moment (the active org key, which rotation may change), and fails if it cannot be signed. Entries
+     * written before (bootstrap, or a store from an older version) are covered at once by a head over the current end
+     * of the chain. A store that already has signed heads never gets a head over entries after its newest one:
+     * those were written outside the issuer, and signing them would make them look genuine.
+     *
+     * @throws IllegalStateException when the store has signed heads and entries after the newest of them
+     */
+    void signAuditHeadsWith(Supplier<AuditKey> key);
 
     /** An admin token's name and role, as the admin API checks and audits them. */
     record AdminToken(String name, String role) {

@@ -27,6 +27,10 @@ final class Migrations {
             CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
                 subject TEXT NOT NULL, details TEXT NOT NULL, previous_hash TEXT NOT NULL, hash TEXT NOT NULL);
             CREATE TABLE admin_tokens (name TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL);
+            """,
+            // the org key's signature over the audit chain's end, one per audited transaction (AuditLog, SignedHead)
+            """
+            CREATE TABLE audit_heads (seq INTEGER PRIMARY KEY, jws TEXT NOT NULL);
             """);
 
     private Migrations() {

@@ -7,6 +7,8 @@ import dev.tabard.crypto.VerificationKey;
 import dev.tabard.did.Did;
 import dev.tabard.issuer.agents.Agent;
 import dev.tabard.issuer.audit.AuditEntry;
+import dev.tabard.issuer.audit.AuditKey;
+import dev.tabard.issuer.audit.SignedHead;
 import dev.tabard.issuer.keys.OrgKey;
 import dev.tabard.issuer.status.StatusListRecord;
 import dev.tabard.problem.ProblemException;
@@ -14,6 +16,7 @@ import dev.tabard.problem.ProblemType;
 import dev.tabard.vc.AgentClaims;
 import dev.tabard.vc.status.Bitstring;
 import dev.tabard.vc.status.StatusPurpose;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -31,6 +34,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * {@link IssuerStore} in one SQLite file: WAL journal, a busy timeout, and one transaction per change. One
@@ -61,6 +65,8 @@ public final class SqliteIssuerStore implements IssuerStore {
     private final AdminTokenKey tokenKey;
     private long auditSeq;
     private String auditHead;
+    /** Signs the head of every audited transaction once set; see {@link #signAuditHeadsWith}. */
+    private volatile Supplier<AuditKey> auditKey;
     /** The open list per purpose, known only inside a transaction holding the lock; cleared when a transaction fails. */
     private final java.util.Map<StatusPurpose, int[]> openLists = new java.util.EnumMap<>(StatusPurpose.class);
 
@@ -94,8 +100,21 @@ public final class SqliteIssuerStore implements IssuerStore {
         writer.start();
     }
 
+    /**
+     * Opens or creates the store in {@code file}. The file, and the directory when it is created here, are
+     * owner-only; SQLite gives its {@code -wal} and {@code -shm} files the database file's permissions.
+     */
     public static SqliteIssuerStore open(Path file, Clock clock, SecureRandom random) {
         try {
+            Path absolute = file.toAbsolutePath();
+            OwnerOnlyFiles.createDirectories(absolute.getParent());
+            OwnerOnlyFiles.createOrRestrict(absolute);
+            for (String suffix : new String[] {"-wal", "-shm", "-journal"}) {
+                Path companion = absolute.resolveSibling(absolute.getFileName() + suffix);
+                if (Files.exists(companion)) {
+                    OwnerOnlyFiles.createOrRestrict(companion);
+                }
+            }
             String url = "jdbc:sqlite:" + file.toAbsolutePath();
             Connection writerConnection = DriverManager.getConnection(url);
             Connection readerConnection = DriverManager.getConnection(url);
@@ -107,7 +126,7 @@ public final class SqliteIssuerStore implements IssuerStore {
                 writerConnection.close();
                 throw e;
             }
-        } catch (SQLException e) {
+        } catch (SQLException | java.io.IOException e) {
             throw new IllegalStateException("cannot open the issuer store " + file + ": " + e.getMessage(), e);
         }
     }
@@ -128,6 +147,7 @@ public final class SqliteIssuerStore implements IssuerStore {
                 T result = work.run();
                 if (audit != null) {
                     AuditEntry e = appendAudit(seq, head, audit);
+                    signHead(e.seq(), e.hash());
                     c.commit();
                     auditSeq = e.seq();
                     auditHead = e.hash();
@@ -150,19 +170,51 @@ public final class SqliteIssuerStore implements IssuerStore {
     }
 
     private AuditEntry appendAudit(long seq, String head, Audit audit) throws SQLException {
-        AuditEntry e = AuditEntry.next(seq + 1, clock.instant(), audit.actor(), audit.action(), audit.subject(), audit.detailsJson(), head);
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit VALUES (?,?,?,?,?,?,?,?)")) {
-            ps.setLong(1, e.seq());
-            ps.setString(2, e.at().toString());
-            ps.setString(3, e.actor());
-            ps.setString(4, e.action());
-            ps.setString(5, e.subject());
-            ps.setString(6, e.detailsJson());
-            ps.setString(7, e.previousHash());
-            ps.setString(8, e.hash());
-            ps.executeUpdate();
+        return AuditTables.append(c, AuditEntry.next(seq + 1, clock.instant(), audit.actor(), audit.action(), audit.subject(),
+                audit.detailsJson(), head));
+    }
+
+    /** Stores a signed head over entry {@code seq}, inside the caller's transaction, once a key is set. */
+    private void signHead(long seq, String hash) throws SQLException {
+        Supplier<AuditKey> key = auditKey;
+        if (key == null) {
+            return;
         }
-        return e;
+        AuditTables.insertHead(c, SignedHead.sign(seq, hash, clock.instant(), key.get()));
+    }
+
+    @Override
+    public void signAuditHeadsWith(Supplier<AuditKey> key) {
+        java.util.Objects.requireNonNull(key, "key");
+        lock.lock();
+        try {
+            long signed = latestAuditHead().map(h -> h.seq()).orElse(0L);
+            if (auditSeq > signed && signed > 0) {
+                // a head over this tail would vouch for entries nobody signed: a store with signed heads never has
+                // an unsigned tail unless it was changed outside the issuer
+                throw new IllegalStateException("the audit log's entries " + (signed + 1) + "-" + auditSeq + " are not covered by a "
+                        + "signed head, so they were written outside the issuer; run 'tabard audit verify --data DIR' and restore "
+                        + "the store from a backup");
+            }
+            auditKey = key;
+            if (auditSeq > signed) {
+                // bootstrap entries written before the first key existed, or a store from before signed heads
+                c.setAutoCommit(false);
+                try {
+                    signHead(auditSeq, auditHead);
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("issuer store: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -201,6 +253,8 @@ public final class SqliteIssuerStore implements IssuerStore {
                         seq = e.seq();
                         head = e.hash();
                     }
+                    // one signature per batch: the head covers every entry of it
+                    signHead(seq, head);
                     c.commit();
                     auditSeq = seq;
                     auditHead = head;
@@ -556,21 +610,17 @@ public final class SqliteIssuerStore implements IssuerStore {
 
     @Override
     public List<AuditEntry> audit(long afterSeq, int limit) {
-        return read(() -> {
-            List<AuditEntry> out = new ArrayList<>();
-            try (PreparedStatement ps = reader.prepareStatement("SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?")) {
-                ps.setLong(1, afterSeq);
-                ps.setInt(2, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new AuditEntry(rs.getLong("seq"), Instant.parse(rs.getString("at")), rs.getString("actor"),
-                                rs.getString("action"), rs.getString("subject"), rs.getString("details"),
-                                rs.getString("previous_hash"), rs.getString("hash")));
-                    }
-                }
-            }
-            return out;
-        });
+        return read(() -> AuditTables.entries(reader, afterSeq, limit));
+    }
+
+    @Override
+    public List<StoredHead> auditHeads(long afterSeq, int limit) {
+        return read(() -> AuditTables.heads(reader, afterSeq, limit));
+    }
+
+    @Override
+    public Optional<StoredHead> latestAuditHead() {
+        return read(() -> AuditTables.latestHead(reader));
     }
 
     @Override

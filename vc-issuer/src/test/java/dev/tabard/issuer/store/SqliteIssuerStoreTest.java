@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tabard.did.Did;
+import dev.tabard.crypto.KeyPair;
+import dev.tabard.crypto.KeyType;
+import dev.tabard.issuer.audit.AuditKey;
 import dev.tabard.issuer.audit.AuditLog;
+import dev.tabard.issuer.audit.AuditVerdict;
+import dev.tabard.issuer.keys.OrgKey;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
 import java.nio.file.Path;
@@ -35,6 +40,9 @@ class SqliteIssuerStoreTest {
     void close_whileIssuing_commitsEveryQueuedIssuanceAndRefusesLaterOnes() throws Exception {
         Path file = dir.resolve("issuer.db");
         SqliteIssuerStore store = SqliteIssuerStore.open(file, Clock.systemUTC(), new SecureRandom());
+        KeyPair orgKey = KeyPair.generate(KeyType.ED25519, new SecureRandom());
+        store.putKey(new OrgKey("key-1", orgKey.publicKey(), "not used here", OrgKey.State.ACTIVE, Instant.now(), Optional.empty()), null);
+        store.signAuditHeadsWith(() -> new AuditKey("key-1", orgKey));
         Did agent = Did.parse("did:example:agent");
         Set<String> stored = ConcurrentHashMap.newKeySet();
         List<Throwable> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -79,7 +87,9 @@ class SqliteIssuerStoreTest {
             }
             var audit = reopened.audit(0, 1_000_000);
             assertEquals(stored.size(), audit.size(), "one audit entry per stored issuance, none for a refused one");
-            assertEquals(Optional.empty(), AuditLog.verify(audit));
+            AuditVerdict verdict = AuditLog.verify(reopened, Optional.empty());
+            assertTrue(verdict.intact(), verdict.message());
+            assertEquals(audit.size(), verdict.signedHeadSeq(), "every committed batch ends in a signed head");
         }
     }
 }
