@@ -11,14 +11,14 @@ CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
 SECONDS_=${SECONDS_:-20}
 DATA=$(mktemp -d)
-export TABARD_ADMIN_TOKEN=load-test-admin-token
+export TABARD_ADMIN_TOKEN="$(openssl rand -base64 32)"
 export TABARD_SECRET=load-test-secret
 java -Xmx512m -jar cli/target/tabard.jar issuer serve --port "$PORT" --data "$DATA" > "$DATA/issuer.log" 2>&1 &
 ISSUER=$!
 trap 'kill $ISSUER 2>/dev/null; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null && break; sleep 0.2; done
 AGENT=did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK
-curl -sf -H "Authorization: Bearer $TABARD_ADMIN_TOKEN" -d "{\"did\":\"$AGENT\",\"name\":\"load-agent\",\"operator\":{\"name\":\"ops\"},\"capabilities\":[\"supplier:lookup\"]}" \
+curl -sf -H "Authorization: Bearer $TABARD_ADMIN_TOKEN" -H "Content-Type: application/json" -d "{\"did\":\"$AGENT\",\"name\":\"load-agent\",\"operator\":{\"name\":\"ops\"},\"capabilities\":[\"supplier:lookup\"]}" \
   "http://127.0.0.1:$PORT/admin/agents" > /dev/null
 URL="http://127.0.0.1:$PORT/admin/agents/$AGENT/credentials"
 TOKEN=$TABARD_ADMIN_TOKEN wrk -s benchmarks/load/issue.lua -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP_SECONDS:-15}s" "$URL" > /dev/null # warm-up

@@ -43,7 +43,8 @@ import picocli.CommandLine.Command;
         description = "Run issuer, wallets and verifier end to end on 127.0.0.1, then revoke and show the verifier refusing.")
 final class DemoCommand implements Callable<Integer> {
 
-    private static final String ADMIN = "demo-admin-token";
+    /** Made per run, as an operator would with `openssl rand -base64 32`: a fixed token in the source would be public. */
+    private static final String ADMIN = demoAdminToken();
     private final PrintStream out = System.out;
     private HttpClient http;
     private String issuerBase;
@@ -191,5 +192,11 @@ final class DemoCommand implements Callable<Integer> {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    private static String demoAdminToken() {
+        byte[] b = new byte[32];
+        new java.security.SecureRandom().nextBytes(b);
+        return "tabard_" + dev.tabard.codec.Base64Url.encode(b);
     }
 }

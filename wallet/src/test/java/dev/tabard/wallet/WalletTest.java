@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The wallet against a real vc-issuer started in the test on 127.0.0.1 over HTTPS. */
 class WalletTest {
 
-    private static final String ADMIN = "wallet-test-admin-token";
+    private static final String ADMIN = "tabard_wallet-test_Hq3vN8xK2pL5mR7tY1cB4dF6gJ9kZ0sW";
     private final SelfSignedTls tls = SelfSignedTls.localhost();
     @TempDir
     Path dir;

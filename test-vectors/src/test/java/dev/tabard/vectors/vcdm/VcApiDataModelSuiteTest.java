@@ -68,7 +68,7 @@ class VcApiDataModelSuiteTest {
             port = s.getLocalPort();
         }
         issuer = IssuerServer.start(new IssuerConfig(data, URI.create("https://localhost:" + port), "key", "Suite Org",
-                "correct horse".toCharArray(), Duration.ofHours(1), Optional.of("admin-token-0123456789"), port),
+                "correct horse".toCharArray(), Duration.ofHours(1), Optional.of("tabard_conformance_0123456789abcdefGHIJKLMN"), port),
                 Optional.of(TLS.serverContext()), Clock.systemUTC(), IssuerServer.VcApiAccess.OPEN_FOR_LOCAL_CONFORMANCE_RUNS);
         issuerId = issuer.service().did().toString();
         KeyDidResolver keys = new KeyDidResolver();
