@@ -31,6 +31,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -245,6 +247,53 @@ class WalletTest {
             t1.join();
             t2.join();
             assertEquals(6, w1.credentials(CredentialQuery.all()).size());
+        }
+    }
+
+    @Test
+    void review_tamperedRows_failWithTheReasonAndNeverVerify() throws Exception {
+        Path file = dir.resolve("tamper.wallet");
+        try (Wallet w = Wallet.open(file, "s".toCharArray(), verifier(), new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC());
+             Wallet other = wallet("other", "s")) {
+            register(w);
+            register(other);
+            String id = w.store(post("/admin/agents/" + w.did() + "/credentials", null).get("vcJwt").asText()).id();
+            String forged = w.store(post("/admin/agents/" + w.did() + "/credentials", null).get("vcJwt").asText()).id();
+            String foreign = other.store(post("/admin/agents/" + other.did() + "/credentials", null).get("vcJwt").asText()).token();
+            assertEquals(List.of(true, true), w.review().stream().map(CheckedCredential::verified).toList());
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+                // more authority than was granted, in the column a query selects on
+                c.createStatement().executeUpdate("UPDATE credentials SET capabilities = '[\"supplier:lookup\",\"treasury:transfer\"]'"
+                        + " WHERE id = '" + id + "'");
+                // a changed signature
+                c.createStatement().executeUpdate("UPDATE credentials SET token = substr(token, 1, length(token) - 10)"
+                        + " || CASE substr(token, length(token) - 9, 1) WHEN 'A' THEN 'B' ELSE 'A' END || substr(token, length(token) - 8)"
+                        + " WHERE id = '" + forged + "'");
+                // another agent's valid credential copied in
+                try (var ps = c.prepareStatement("INSERT INTO credentials SELECT 'urn:copied', ?, issuer, types, capabilities,"
+                        + " valid_until, stored FROM credentials WHERE id = ?")) {
+                    ps.setString(1, foreign);
+                    ps.setString(2, id);
+                    ps.executeUpdate();
+                }
+                // a date column that no longer parses
+                c.createStatement().executeUpdate("INSERT INTO credentials SELECT 'urn:bad-date', token, issuer, types, capabilities,"
+                        + " '2030-01-01T00:00Z', stored FROM credentials WHERE id = '" + id + "'");
+            }
+            java.util.Map<String, CheckedCredential> byId = new java.util.HashMap<>();
+            w.review().forEach(r -> byId.put(r.rowId(), r));
+            assertEquals(4, byId.size());
+            byId.values().forEach(r -> {
+                assertTrue(!r.verified(), r.rowId());
+                assertTrue(r.agent().isEmpty(), r.rowId());
+            });
+            assertEquals(ProblemType.MALFORMED_VALUE_ERROR, byId.get(id).result().errors().get(0).type());
+            assertTrue(byId.get(id).result().errors().get(0).detail().contains("capabilities"), byId.get(id).result().errors().toString());
+            assertEquals(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, byId.get(forged).result().errors().get(0).type());
+            assertEquals(ProblemType.HOLDER_MISMATCH, byId.get("urn:copied").result().errors().get(0).type());
+            assertEquals(ProblemType.MALFORMED_VALUE_ERROR, byId.get("urn:bad-date").result().errors().get(0).type());
+            assertEquals(0, w.credentials(new CredentialQuery(Set.of(), Optional.empty(), Set.of(), Optional.empty())).stream()
+                    .filter(c -> c.id().equals("urn:bad-date")).count(), "a row whose columns do not parse is not selected");
         }
     }
 }
