@@ -296,4 +296,64 @@ class WalletTest {
                     .filter(c -> c.id().equals("urn:bad-date")).count(), "a row whose columns do not parse is not selected");
         }
     }
+
+    /**
+     * Defect 7's reproducer, end to end: a presentation whose correctly signed proof says {@code expires:
+     * "2030-01-01T00:00Z"} (no seconds) was accepted by the proof check and then answered with HTTP 500 by the verifier
+     * endpoint. It is now a 400 problem naming the property.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void verifierEndpoint_signedProofExpiresWithoutSeconds_is400MalformedValueNot500() throws Exception {
+        try (Wallet w = wallet("dates", "s")) {
+            register(w);
+            w.store(post("/admin/agents/" + w.did() + "/credentials", null).get("vcJwt").asText());
+            dev.tabard.verifier.http.VerifierServer server = dev.tabard.verifier.http.VerifierServer.start(verifier(),
+                    "https://verifier.example", 0, Optional.empty(), Clock.systemUTC(), true);
+            try {
+                String url = "http://127.0.0.1:" + server.port();
+                // the same re-signing with a well-formed date verifies, so only the date differs below
+                HttpResponse<String> ok = verifyWithExpires(url, w, "2030-01-01T00:00:00Z");
+                assertEquals(200, ok.statusCode(), ok.body());
+                HttpResponse<String> r = verifyWithExpires(url, w, "2030-01-01T00:00Z");
+                assertEquals(400, r.statusCode(), r.body());
+                JsonNode problem = JsonCodec.parse(r.body());
+                assertEquals(400, problem.get("status").asInt(), r.body());
+                assertTrue(r.body().contains("MALFORMED_VALUE_ERROR") && r.body().contains("/proof/expires"), r.body());
+            } finally {
+                server.close();
+            }
+        }
+    }
+
+    /** Presents to the verifier at {@code url} for a fresh challenge, with the proof's {@code expires} set to {@code expires}. */
+    private static HttpResponse<String> verifyWithExpires(String url, Wallet w, String expires) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String challenge = JsonCodec.parse(http.send(HttpRequest.newBuilder(URI.create(url + "/challenges"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).body()).get("challenge").asText();
+        var honest = w.presentDataIntegrity(new PresentationRequest(challenge, "https://verifier.example", Set.of("AgentCredential"),
+                Set.of()));
+        var body = JsonCodec.mapper().createObjectNode();
+        body.set("verifiablePresentation", resign(honest, w, expires));
+        body.putObject("options").put("challenge", challenge).put("domain", "https://verifier.example");
+        return http.send(HttpRequest.newBuilder(URI.create(url + "/presentations/verify")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code vp} with its proof's {@code expires} replaced by {@code expires} and signed again by the wallet's key. */
+    private static com.fasterxml.jackson.databind.node.ObjectNode resign(com.fasterxml.jackson.databind.node.ObjectNode vp, Wallet w,
+                                                                        String expires) {
+        var unsecured = vp.deepCopy();
+        var proof = (com.fasterxml.jackson.databind.node.ObjectNode) unsecured.remove("proof");
+        proof.remove("proofValue");
+        proof.put("expires", expires);
+        var suite = dev.tabard.vc.di.Cryptosuites.byName(proof.get("cryptosuite").asText()).orElseThrow();
+        var config = proof.deepCopy();
+        config.set("@context", unsecured.get("@context").deepCopy());
+        byte[] signature = w.signer().sign(suite.hashData(unsecured, config, dev.tabard.jsonld.BundledContexts.standard()));
+        proof.put("proofValue", "z" + dev.tabard.codec.Base58Btc.encode(signature));
+        var secured = unsecured.deepCopy();
+        secured.set("proof", proof);
+        return secured;
+    }
 }
