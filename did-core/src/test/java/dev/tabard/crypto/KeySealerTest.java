@@ -56,7 +56,9 @@ class KeySealerTest {
         ProblemException e = assertThrows(ProblemException.class,
                 () -> KeySealer.open(SECRET, "v2.argon2id." + memory + "." + iterations + "." + lanes + "." + salt, RANDOM));
         assertEquals(expected, e.type(), e.getMessage());
-        assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 50, "refused without deriving");
+        long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        // deriving 4 GiB or a million passes takes minutes or runs out of memory; a refusal is a string check
+        assertTrue(millis < 1_000, "refused in " + millis + " ms, without deriving");
     }
 
     @Test
