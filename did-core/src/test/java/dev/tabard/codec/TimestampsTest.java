@@ -44,7 +44,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * One table of date inputs run through every place that reads a date: the parser itself, credential
  * {@code validFrom}/{@code validUntil} (VC 2.0) and {@code issuanceDate} (VC 1.1), Data Integrity proof
  * {@code created}/{@code expires}, a vc+jwt's enveloped credential, and the NumericDate claims of vc+jwt and vp+jwt.
- * Every refusal is MALFORMED_VALUE_ERROR (HTTP 400) with a pointer to the property, on real signed documents.
+ * Every refusal is MALFORMED_VALUE_ERROR (HTTP 400) with a pointer to the property, on real signed documents; for
+ * proof dates it is PROOF_VERIFICATION_ERROR (HTTP 400), as Data Integrity §4.4 and the W3C suite ask.
  */
 class TimestampsTest {
 
@@ -172,12 +173,12 @@ class TimestampsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalidDates")
-    void dataIntegrityProofDates_invalidForm_failWithMalformedValueAtTheProof(String name, String literal) {
+    void dataIntegrityProofDates_invalidForm_failWithProofVerificationErrorAtTheProperty(String name, String literal) {
         ObjectNode signed = presentationWithProof();
         for (String property : List.of("created", "expires")) {
             ObjectNode altered = signed.deepCopy();
             altered.set("proof", with((ObjectNode) signed.get("proof"), property, literal));
-            assertMalformed("/proof/" + property, () -> DataIntegrity.verify(altered, resolver,
+            assertProblem(ProblemType.PROOF_VERIFICATION_ERROR, "/proof/" + property, () -> DataIntegrity.verify(altered, resolver,
                     DataIntegrity.Expectations.authentication("c-1", "verifier.example", CLOCK), BundledContexts.standard()));
         }
     }
@@ -195,11 +196,11 @@ class TimestampsTest {
     }
 
     @Test
-    void dataIntegrityProof_expiresWithoutSeconds_isMalformedNotInternalError() {
+    void dataIntegrityProof_expiresWithoutSeconds_isATyped400NotInternalError() {
         // defect 7: this value passed the proof check and then failed as INTERNAL_ERROR (HTTP 500) in the next
         ObjectNode altered = presentationWithProof();
         ((ObjectNode) altered.get("proof")).put("expires", "2030-01-01T00:00Z");
-        ProblemException e = assertMalformed("/proof/expires", () -> DataIntegrity.verify(altered, resolver,
+        ProblemException e = assertProblem(ProblemType.PROOF_VERIFICATION_ERROR, "/proof/expires", () -> DataIntegrity.verify(altered, resolver,
                 DataIntegrity.Expectations.authentication("c-1", "verifier.example", CLOCK), BundledContexts.standard()));
         assertEquals(400, e.problem().type().status());
     }
@@ -291,9 +292,13 @@ class TimestampsTest {
     }
 
     private static ProblemException assertMalformed(String pointer, Executable call) {
+        return assertProblem(ProblemType.MALFORMED_VALUE_ERROR, pointer, call);
+    }
+
+    private static ProblemException assertProblem(ProblemType type, String pointer, Executable call) {
         ProblemException e = assertThrows(ProblemException.class, call);
         Problem p = e.problem();
-        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, p.type(), e.getMessage());
+        assertEquals(type, p.type(), e.getMessage());
         assertEquals(Optional.of(pointer), p.pointer(), e.getMessage());
         assertNotEquals(500, p.type().status());
         return e;

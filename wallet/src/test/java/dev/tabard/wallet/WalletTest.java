@@ -300,11 +300,11 @@ class WalletTest {
     /**
      * Defect 7's reproducer, end to end: a presentation whose correctly signed proof says {@code expires:
      * "2030-01-01T00:00Z"} (no seconds) was accepted by the proof check and then answered with HTTP 500 by the verifier
-     * endpoint. It is now a 400 problem naming the property.
+     * endpoint. It is now a 400 PROOF_VERIFICATION_ERROR (Data Integrity §4.4's type) at {@code /proof/expires}.
      */
     @Test
     @org.junit.jupiter.api.Timeout(60)
-    void verifierEndpoint_signedProofExpiresWithoutSeconds_is400MalformedValueNot500() throws Exception {
+    void verifierEndpoint_signedProofExpiresWithoutSeconds_is400ProblemNot500() throws Exception {
         try (Wallet w = wallet("dates", "s")) {
             register(w);
             w.store(post("/admin/agents/" + w.did() + "/credentials", null).get("vcJwt").asText());
@@ -319,7 +319,7 @@ class WalletTest {
                 assertEquals(400, r.statusCode(), r.body());
                 JsonNode problem = JsonCodec.parse(r.body());
                 assertEquals(400, problem.get("status").asInt(), r.body());
-                assertTrue(r.body().contains("MALFORMED_VALUE_ERROR") && r.body().contains("/proof/expires"), r.body());
+                assertTrue(r.body().contains("#PROOF_VERIFICATION_ERROR") && r.body().contains("\"/proof/expires\""), r.body());
             } finally {
                 server.close();
             }

@@ -116,9 +116,8 @@ public final class DataIntegrity {
     /**
      * Verifies every proof on {@code secured}.
      *
-     * @throws ProblemException {@code MALFORMED_VALUE_ERROR} at {@code /proof[/i]/created} or {@code /expires} for a
-     *     date that is not a {@link Timestamps} dateTimeStamp;
-     *     {@code PROOF_VERIFICATION_ERROR} for a missing, malformed or failing proof or a
+     * @throws ProblemException {@code PROOF_VERIFICATION_ERROR} at {@code /proof[/i]/created} or {@code /expires} for a
+     *     date that is not a {@link Timestamps} dateTimeStamp, and for a missing, malformed or failing proof or a
      *     wrong purpose; {@code INVALID_CHALLENGE_ERROR}, {@code INVALID_DOMAIN_ERROR};
      *     {@code INVALID_VERIFICATION_METHOD}, {@code INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD};
      *     {@code LIMIT_EXCEEDED} past {@link #MAX_PROOFS}; the canonicalization problems of
@@ -195,11 +194,11 @@ public final class DataIntegrity {
             throw invalid("proof purpose '" + purpose + "' is not the expected '" + expect.purpose().property() + "'");
         }
         Instant now = expect.clock().instant();
-        Instant created = Timestamps.dateTimeStamp(proof, "created", pointer).orElse(null);
+        Instant created = proofDate(proof, "created", pointer).orElse(null);
         if (created != null && created.isAfter(now.plus(expect.skew()))) {
             throw invalid("the proof was created in the future (" + created + ")");
         }
-        Optional<Instant> expires = Timestamps.dateTimeStamp(proof, "expires", pointer);
+        Optional<Instant> expires = proofDate(proof, "expires", pointer);
         if (expires.isPresent() && now.minus(expect.skew()).isAfter(expires.get())) {
             throw invalid("the proof expired at " + expires.get());
         }
@@ -276,6 +275,20 @@ public final class DataIntegrity {
             }
         }
         return true;
+    }
+
+    /**
+     * A proof date under {@link Timestamps}' rules. Data Integrity §4.4 asks for {@code PROOF_VERIFICATION_ERROR} when
+     * {@code created} or {@code expires} is not a dateTimeStamp (the W3C suite checks it), so the type is that one and
+     * the pointer and detail are the parser's.
+     */
+    private static Optional<Instant> proofDate(ObjectNode proof, String name, String pointer) {
+        try {
+            return Timestamps.dateTimeStamp(proof, name, pointer);
+        } catch (ProblemException e) {
+            Problem p = e.problem();
+            throw new ProblemException(new Problem(ProblemType.PROOF_VERIFICATION_ERROR, p.detail(), p.pointer()));
+        }
     }
 
     private static ProblemException invalid(String detail) {
