@@ -153,12 +153,16 @@ public final class Wallet implements AutoCloseable {
         return verifier.verifyCredential(credential.token());
     }
 
-    /** The held credentials matching {@code query} that verify now, status included (each is checked with its issuer's lists). */
+    /**
+     * The held credentials matching {@code query} that verify now as {@link #review()} checks them: status included (each
+     * with its issuer's lists), for this wallet's DID, and with columns that say what the signed credential says.
+     */
     public List<StoredCredential> activeCredentials(CredentialQuery query) {
         List<StoredCredential> out = new ArrayList<>();
-        for (StoredCredential c : store.query(query)) {
-            if (check(c).verified()) {
-                out.add(c);
+        for (WalletStore.Row row : store.rows()) {
+            Optional<StoredCredential> c = WalletStore.parse(row).filter(query::matches);
+            if (c.isPresent() && RowCheck.check(row, verifier.verifyCredential(row.token()), did).verified()) {
+                out.add(c.get());
             }
         }
         return out;

@@ -261,6 +261,7 @@ class WalletTest {
             String forged = w.store(post("/admin/agents/" + w.did() + "/credentials", null).get("vcJwt").asText()).id();
             String foreign = other.store(post("/admin/agents/" + other.did() + "/credentials", null).get("vcJwt").asText()).token();
             assertEquals(List.of(true, true), w.review().stream().map(CheckedCredential::verified).toList());
+            assertEquals(2, w.activeCredentials(CredentialQuery.all()).size());
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
                 // more authority than was granted, in the column a query selects on
                 c.createStatement().executeUpdate("UPDATE credentials SET capabilities = '[\"supplier:lookup\",\"treasury:transfer\"]'"
@@ -294,6 +295,7 @@ class WalletTest {
             assertEquals(ProblemType.MALFORMED_VALUE_ERROR, byId.get("urn:bad-date").result().errors().get(0).type());
             assertEquals(0, w.credentials(new CredentialQuery(Set.of(), Optional.empty(), Set.of(), Optional.empty())).stream()
                     .filter(c -> c.id().equals("urn:bad-date")).count(), "a row whose columns do not parse is not selected");
+            assertEquals(List.of(), w.activeCredentials(CredentialQuery.all()), "no tampered row is active");
         }
     }
 
