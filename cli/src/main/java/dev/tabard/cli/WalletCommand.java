@@ -1,20 +1,23 @@
 package dev.tabard.cli;
 
 import dev.tabard.did.DidResolver;
+import dev.tabard.problem.Problem;
 import dev.tabard.fetch.SafeFetcher;
+import dev.tabard.verifier.AgentIdentity;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.verifier.status.StatusListCache;
+import dev.tabard.wallet.CheckedCredential;
 import dev.tabard.wallet.Wallet;
 import dev.tabard.wallet.oid4vci.IssuanceClient;
 import dev.tabard.wallet.present.PresentationRequest;
-import dev.tabard.wallet.store.CredentialQuery;
 import dev.tabard.wallet.store.StoredCredential;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,17 +77,37 @@ final class WalletCommand {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the credentials held.")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = {"List the credentials held that verify now (signature, dates, status, this wallet's DID).",
+                "Every other row is reported on stderr as skipped, with the reason; the exit code is then 1."})
     static final class ListCredentials extends Base implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
+            int skipped = 0;
             try (Wallet w = open()) {
-                for (StoredCredential c : w.credentials(CredentialQuery.all())) {
-                    System.out.println(c.id() + "  " + c.issuer() + "  " + c.capabilities() + "  until " + c.validUntil().orElse(null));
+                for (CheckedCredential c : w.review()) {
+                    if (c.agent().isPresent()) {
+                        AgentIdentity a = c.agent().get();
+                        System.out.println(printable(a.credentialId().map(Object::toString).orElse(c.rowId()) + "  " + a.organization()
+                                + "  " + new TreeSet<>(a.capabilities()) + "  until " + a.validUntil().map(Object::toString).orElse("-")));
+                    } else {
+                        skipped++;
+                        Problem p = c.result().errors().get(0);
+                        System.err.println(printable("warning: skipped " + c.rowId() + ": not verified: " + p.type().title() + ": "
+                                + p.detail()));
+                    }
                 }
             }
-            return 0;
+            return skipped == 0 ? 0 : 1;
         }
+    }
+
+    /** {@code text} with control characters replaced, so that a row edited into the file cannot drive the terminal. */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(cp -> out.appendCodePoint(Character.isISOControl(cp) || cp == 0x2028 || cp == 0x2029
+                || Character.getType(cp) == Character.FORMAT ? '?' : cp));
+        return out.toString();
     }
 
     @Command(name = "card", mixinStandardHelpOptions = true,

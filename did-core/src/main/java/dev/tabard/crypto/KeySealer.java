@@ -11,74 +11,128 @@ import java.util.Objects;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.crypto.generators.SCrypt;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
- * Encrypts private keys at rest: AES-256-GCM under a key derived from a secret with scrypt. The derivation is
- * slow on purpose and runs once, when the sealer is made; each sealed key then costs one AES operation.
+ * Encrypts private keys at rest: AES-256-GCM under a key derived from a secret with Argon2id (RFC 9106), the
+ * password hash OWASP recommends first. The derivation is slow on purpose and runs once, when the sealer is made;
+ * each sealed key then costs one AES operation.
  *
- * <p>A sealed value is text, {@code v1.<log2 N>.<r>.<p>.<salt>.<nonce>.<ciphertext+tag>} in base64url, so the
- * parameters travel with the data and can be raised later without losing old keys. The label is bound as
- * associated data: a sealed key cannot be moved to another record unnoticed.
+ * <p>The parameters are text, {@code v2.argon2id.<memory KiB>.<iterations>.<parallelism>.<salt>}, stored beside the
+ * sealed keys so that they can be raised later. Because they are read back from a file anyone with write access
+ * can edit, {@link #open(char[], String, SecureRandom)} bounds them before running anything: a file that asks for
+ * 4 GiB or a million passes is refused in microseconds instead of exhausting memory or a CPU, and one that asks for
+ * less than the OWASP floor is refused as well, so an edit cannot weaken the next re-seal. A sealed key is
+ * {@code v1.<nonce>.<ciphertext+tag>}; the label is bound as associated data, so a sealed key cannot be moved to
+ * another record unnoticed.
  */
 public final class KeySealer {
 
-    public static final int DEFAULT_LOG2_N = 15;
-    public static final int DEFAULT_R = 8;
-    public static final int DEFAULT_P = 1;
+    /** OWASP Password Storage Cheat Sheet's Argon2id floor: 19 MiB, 2 passes, 1 lane (about 110 ms warm here). */
+    public static final int MIN_MEMORY_KIB = 19 * 1024;
+    public static final int MIN_ITERATIONS = 2;
+    public static final int MIN_PARALLELISM = 1;
+
+    /** 256 MiB: what a CLI on a small host can allocate without swapping; 13x the floor. */
+    public static final int MAX_MEMORY_KIB = 256 * 1024;
+    /** 10 passes: with the memory ceiling, a few seconds of work; more buys little against offline guessing. */
+    public static final int MAX_ITERATIONS = 10;
+    /** 4 lanes: Bouncy Castle computes lanes one after another, so more only adds time. */
+    public static final int MAX_PARALLELISM = 4;
+
+    /** RFC 9106 recommends 16 bytes; a longer stored salt is refused rather than hashed. */
+    public static final int SALT_BYTES = 16;
+    /** The AES-GCM nonce length (NIST SP 800-38D's recommended 96 bits). */
+    private static final int NONCE_BYTES = 12;
+    /** Longer than any parameter string we write; longer text is refused unread. */
+    private static final int MAX_PARAMETERS_LENGTH = 100;
 
     private final byte[] salt;
-    private final int log2N;
-    private final int r;
-    private final int p;
+    private final int memoryKib;
+    private final int iterations;
+    private final int parallelism;
     private final SecretKeySpec key;
     private final SecureRandom random;
 
-    private KeySealer(char[] secret, byte[] salt, int log2N, int r, int p, SecureRandom random) {
-        if (log2N < 10 || log2N > 22 || r < 1 || r > 32 || p < 1 || p > 16) {
-            throw new IllegalArgumentException("scrypt parameters out of range");
-        }
+    private KeySealer(char[] secret, byte[] salt, int memoryKib, int iterations, int parallelism, SecureRandom random) {
         this.salt = salt.clone();
-        this.log2N = log2N;
-        this.r = r;
-        this.p = p;
+        this.memoryKib = memoryKib;
+        this.iterations = iterations;
+        this.parallelism = parallelism;
         byte[] pw = new String(secret).getBytes(StandardCharsets.UTF_8);
-        byte[] k = SCrypt.generate(pw, salt, 1 << log2N, r, p, 32);
+        Argon2BytesGenerator argon2 = new Argon2BytesGenerator();
+        argon2.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id).withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withSalt(salt).withMemoryAsKB(memoryKib).withIterations(iterations).withParallelism(parallelism).build());
+        byte[] k = new byte[32];
+        argon2.generateBytes(pw, k);
         Arrays.fill(pw, (byte) 0);
         this.key = new SecretKeySpec(k, "AES");
         Arrays.fill(k, (byte) 0);
         this.random = random;
     }
 
-    /** A sealer for a new store: fresh salt, default parameters. */
+    /** A sealer for a new store: fresh salt, the OWASP floor parameters. */
     public static KeySealer create(char[] secret, SecureRandom random) {
-        byte[] salt = new byte[16];
+        Objects.requireNonNull(secret, "secret");
+        byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
-        return new KeySealer(secret, salt, DEFAULT_LOG2_N, DEFAULT_R, DEFAULT_P, random);
+        return new KeySealer(secret, salt, MIN_MEMORY_KIB, MIN_ITERATIONS, MIN_PARALLELISM, random);
     }
 
-    /** A sealer for an existing store, from the parameters {@link #parameters()} gave when it was made. */
+    /**
+     * A sealer for an existing store, from the parameters {@link #parameters()} gave when it was made. The parameters
+     * are checked against the bounds above before the derivation runs.
+     *
+     * @throws ProblemException {@code LIMIT_EXCEEDED} for memory, iterations or parallelism outside
+     *     [{@value #MIN_MEMORY_KIB}, {@value #MAX_MEMORY_KIB}] KiB, [{@value #MIN_ITERATIONS}, {@value #MAX_ITERATIONS}],
+     *     [{@value #MIN_PARALLELISM}, {@value #MAX_PARALLELISM}]; {@code MALFORMED_VALUE_ERROR} for text that is not
+     *     parameters we write (an older scrypt {@code v1} string included)
+     */
     public static KeySealer open(char[] secret, String parameters, SecureRandom random) {
-        String[] parts = parameters.split("\\.");
-        if (parts.length != 5 || !parts[0].equals("v1")) {
-            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "unknown key sealing parameters");
+        Objects.requireNonNull(secret, "secret");
+        Objects.requireNonNull(parameters, "parameters");
+        String[] parts = parameters.length() > MAX_PARAMETERS_LENGTH ? new String[0] : parameters.split("\\.", -1);
+        if (parts.length != 6 || !parts[0].equals("v2") || !parts[1].equals("argon2id")) {
+            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "the key sealing parameters are not"
+                    + " v2.argon2id.<memory KiB>.<iterations>.<parallelism>.<salt>; restore the file from a backup");
         }
+        int memoryKib = bounded(parts[2], "memory (KiB)", MIN_MEMORY_KIB, MAX_MEMORY_KIB);
+        int iterations = bounded(parts[3], "iterations", MIN_ITERATIONS, MAX_ITERATIONS);
+        int parallelism = bounded(parts[4], "parallelism", MIN_PARALLELISM, MAX_PARALLELISM);
+        byte[] salt;
         try {
-            return new KeySealer(secret, Base64Url.decode(parts[4]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]),
-                    Integer.parseInt(parts[3]), random);
-        } catch (NumberFormatException e) {
-            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "malformed key sealing parameters");
+            salt = Base64Url.decode(parts[5]);
+        } catch (ProblemException e) {
+            salt = new byte[0];
         }
+        if (salt.length != SALT_BYTES) {
+            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR,
+                    "the key sealing salt must be " + SALT_BYTES + " bytes of base64url; restore the file from a backup");
+        }
+        return new KeySealer(secret, salt, memoryKib, iterations, parallelism, random);
+    }
+
+    private static int bounded(String digits, String what, int min, int max) {
+        if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "the key sealing " + what + " is not a number");
+        }
+        long v = digits.length() > 9 ? Long.MAX_VALUE : Long.parseLong(digits);
+        if (v < min || v > max) {
+            throw new ProblemException(ProblemType.LIMIT_EXCEEDED, "the stored Argon2id " + what + " " + digits + " is outside "
+                    + min + ".." + max + "; the file was edited or written by another program: restore it from a backup");
+        }
+        return (int) v;
     }
 
     /** The derivation parameters and salt, to store beside the sealed keys (not secret). */
     public String parameters() {
-        return "v1." + log2N + "." + r + "." + p + "." + Base64Url.encode(salt);
+        return "v2.argon2id." + memoryKib + "." + iterations + "." + parallelism + "." + Base64Url.encode(salt);
     }
 
     /** Seals {@code plaintext}, bound to {@code label}. */
     public String seal(byte[] plaintext, String label) {
-        byte[] nonce = new byte[12];
+        byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
@@ -93,17 +147,22 @@ public final class KeySealer {
     /**
      * Opens what {@link #seal} made.
      *
-     * @throws ProblemException {@code UNAUTHORIZED} when the secret is wrong or the data or label was altered
+     * @throws ProblemException {@code UNAUTHORIZED} when the secret is wrong or the data or label was altered;
+     *     {@code MALFORMED_VALUE_ERROR} for text that is not a sealed key
      */
     public byte[] open(String sealed, String label) {
         Objects.requireNonNull(sealed, "sealed");
-        String[] parts = sealed.split("\\.");
+        String[] parts = sealed.split("\\.", -1);
         if (parts.length != 3 || !parts[0].equals("v1")) {
             throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "not a sealed key");
         }
+        byte[] nonce = Base64Url.decode(parts[1]);
+        if (nonce.length != NONCE_BYTES) {
+            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "not a sealed key: the nonce must be " + NONCE_BYTES + " bytes");
+        }
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, Base64Url.decode(parts[1])));
+            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, nonce));
             c.updateAAD(label.getBytes(StandardCharsets.UTF_8));
             return c.doFinal(Base64Url.decode(parts[2]));
         } catch (javax.crypto.AEADBadTagException e) {
@@ -115,6 +174,6 @@ public final class KeySealer {
 
     @Override
     public String toString() {
-        return "KeySealer[" + "scrypt N=2^" + log2N + "]";
+        return "KeySealer[argon2id m=" + memoryKib + " KiB, t=" + iterations + ", p=" + parallelism + "]";
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.codec.JsonCodec;
+import dev.tabard.codec.Timestamps;
 import dev.tabard.did.Did;
 import dev.tabard.problem.ProblemException;
 import java.net.URI;
@@ -236,8 +237,8 @@ public record AgentClaims(Did agent, String name, Did organization, String organ
         vc.put("id", id.toString());
         vc.putArray("type").add(Credential.TYPE).add(CREDENTIAL_TYPE);
         vc.put("issuer", organization.toString());
-        vc.put("validFrom", validFrom.toString());
-        vc.put("validUntil", validUntil.toString());
+        vc.put("validFrom", Timestamps.format(validFrom));
+        vc.put("validUntil", Timestamps.format(validUntil));
         vc.set("credentialSubject", subjectJson());
         if (!statusEntries.isEmpty()) {
             ArrayNode st = vc.putArray("credentialStatus");

@@ -3,6 +3,7 @@ package dev.tabard.vc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.codec.JsonCodec;
+import dev.tabard.codec.Timestamps;
 import dev.tabard.problem.Problem;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
@@ -56,14 +57,15 @@ public final class Credential {
         this.types = DataModel.types(json.get("type"), base + "/type", TYPE);
         this.issuer = issuer(json.get("issuer"), base + "/issuer");
         if (version == Version.V2_0) {
-            this.validFrom = DataModel.dateTimeStamp(json, "validFrom", base, true);
-            this.validUntil = DataModel.dateTimeStamp(json, "validUntil", base, true);
+            this.validFrom = Timestamps.dateTimeStamp(json, "validFrom", base);
+            this.validUntil = Timestamps.dateTimeStamp(json, "validUntil", base);
         } else {
             if (!json.has("issuanceDate")) {
                 throw DataModel.malformed(base + "/issuanceDate", "a VC 1.1 credential requires issuanceDate");
             }
-            this.validFrom = DataModel.dateTimeStamp(json, "issuanceDate", base, false);
-            this.validUntil = DataModel.dateTimeStamp(json, "expirationDate", base, false);
+            // VC 1.1 allowed a dateTime without a time zone; we refuse it, as for VC 2.0, because its instant is a guess
+            this.validFrom = Timestamps.dateTimeStamp(json, "issuanceDate", base);
+            this.validUntil = Timestamps.dateTimeStamp(json, "expirationDate", base);
         }
         if (validFrom.isPresent() && validUntil.isPresent() && validUntil.get().isBefore(validFrom.get())) {
             throw new ProblemException(Problem.at(ProblemType.RANGE_ERROR, base + "/validUntil",

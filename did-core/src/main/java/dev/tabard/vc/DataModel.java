@@ -6,16 +6,10 @@ import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.time.DateTimeException;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** The VC data model's value rules, each failing with a pointer to the value that broke it. */
 final class DataModel {
@@ -23,12 +17,6 @@ final class DataModel {
     static final String V2_CONTEXT = "https://www.w3.org/ns/credentials/v2";
     static final String V1_CONTEXT = "https://www.w3.org/2018/credentials/v1";
 
-    /** XSD dateTimeStamp: a dateTime whose time zone is mandatory. */
-    private static final Pattern DATE_TIME_STAMP = Pattern.compile(
-            "-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})");
-    /** XSD dateTime (VC 1.1): the time zone may be absent. */
-    private static final Pattern DATE_TIME = Pattern.compile(
-            "-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?");
     private static final Set<String> LANGUAGE_KEYS = Set.of("@value", "@language", "@direction");
 
     private DataModel() {
@@ -37,9 +25,6 @@ final class DataModel {
     static ProblemException malformed(String pointer, String detail) {
         return new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, pointer, detail));
     }
-
-    /** An absolute URL (or URN, DID): a scheme, no whitespace, RFC 3986 syntax. */
-    private static final Pattern ZONE_OFFSET = Pattern.compile("[+-][0-9]{2}:[0-9]{2}$");
 
     static boolean isUrl(String s) {
         return parseUrl(s) != null;
@@ -108,40 +93,6 @@ final class DataModel {
             throw malformed(pointer, "type must include " + required);
         }
         return List.copyOf(types);
-    }
-
-    static Optional<Instant> dateTimeStamp(JsonNode parent, String name, String pointer, boolean zoneRequired) {
-        JsonNode v = parent.get(name);
-        if (v == null) {
-            return Optional.empty();
-        }
-        String p = pointer + "/" + name;
-        if (!v.isTextual()) {
-            throw malformed(p, name + " must be an XSD dateTimeStamp string");
-        }
-        String s = v.asText();
-        if (!(zoneRequired ? DATE_TIME_STAMP : DATE_TIME).matcher(s).matches()) {
-            throw malformed(p, name + " '" + s + "' is not an XSD " + (zoneRequired ? "dateTimeStamp (time zone required)" : "dateTime"));
-        }
-        try {
-            if (s.length() == 20 && s.charAt(19) == 'Z' && s.charAt(0) != '-') { // yyyy-MM-ddTHH:mm:ssZ, most dates
-                return Optional.of(LocalDateTime.of(digits(s, 0, 4), digits(s, 5, 2), digits(s, 8, 2), digits(s, 11, 2),
-                        digits(s, 14, 2), digits(s, 17, 2)).toInstant(ZoneOffset.UTC));
-            }
-            boolean hasZone = s.endsWith("Z") || ZONE_OFFSET.matcher(s).find();
-            return Optional.of(OffsetDateTime.parse(hasZone ? s : s + "Z").toInstant());
-        } catch (DateTimeException e) {
-            throw malformed(p, name + " '" + s + "' is not a valid date and time");
-        }
-    }
-
-    /** The decimal number of {@code length} ASCII digits at {@code from} (the pattern has checked they are digits). */
-    private static int digits(String s, int from, int length) {
-        int v = 0;
-        for (int i = from; i < from + length; i++) {
-            v = v * 10 + (s.charAt(i) - '0');
-        }
-        return v;
     }
 
     /** {@code name}/{@code description}: a string, a language value object, or an array of them. */

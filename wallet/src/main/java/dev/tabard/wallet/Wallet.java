@@ -58,10 +58,13 @@ public final class Wallet implements AutoCloseable {
     }
 
     /**
-     * Opens (or creates) the wallet file at {@code path}.
+     * Opens (or creates) the wallet file at {@code path}, owner-only on POSIX.
      *
      * @param verifier checks every credential before it is stored
-     * @throws ProblemException {@code UNAUTHORIZED} for a wrong secret; the file is not changed
+     * @throws ProblemException {@code UNAUTHORIZED} for a wrong secret; {@code LIMIT_EXCEEDED} when the key-derivation
+     *     parameters stored in the file are outside {@link KeySealer}'s bounds (refused before the derivation runs);
+     *     {@code MALFORMED_VALUE_ERROR} for parameters that do not parse. The detail names the file; the file is not
+     *     changed
      */
     public static Wallet open(Path path, char[] secret, Verifier verifier, IssuanceClient issuance, Clock clock) {
         return open(path, secret, KeyType.ED25519, verifier, issuance, clock);
@@ -89,6 +92,9 @@ public final class Wallet implements AutoCloseable {
             KeyPair key = KeyPair.fromPrivateKey(KeyType.valueOf(store.meta("key.type").orElseThrow()),
                     sealer.open(store.meta("key.sealed").orElseThrow(), "wallet-key"), pub);
             return new Wallet(store, key, verifier, issuance, clock);
+        } catch (ProblemException e) {
+            store.close();
+            throw new ProblemException(e.type(), "the wallet " + path + ": " + e.problem().detail());
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -147,12 +153,16 @@ public final class Wallet implements AutoCloseable {
         return verifier.verifyCredential(credential.token());
     }
 
-    /** The held credentials matching {@code query} that verify now, status included (each is checked with its issuer's lists). */
+    /**
+     * The held credentials matching {@code query} that verify now as {@link #review()} checks them: status included (each
+     * with its issuer's lists), for this wallet's DID, and with columns that say what the signed credential says.
+     */
     public List<StoredCredential> activeCredentials(CredentialQuery query) {
         List<StoredCredential> out = new ArrayList<>();
-        for (StoredCredential c : store.query(query)) {
-            if (check(c).verified()) {
-                out.add(c);
+        for (WalletStore.Row row : store.rows()) {
+            Optional<StoredCredential> c = WalletStore.parse(row).filter(query::matches);
+            if (c.isPresent() && RowCheck.check(row, verifier.verifyCredential(row.token()), did).verified()) {
+                out.add(c.get());
             }
         }
         return out;
@@ -190,8 +200,26 @@ public final class Wallet implements AutoCloseable {
         return store(issuance.receive(o, key, keyId(), txCode));
     }
 
+    /**
+     * The held credentials matching {@code query}, from the file's columns without verifying them: for selection. What
+     * to show a person or act on comes from {@link #review()}.
+     */
     public List<StoredCredential> credentials(CredentialQuery query) {
         return store.query(query);
+    }
+
+    /**
+     * Every row of the wallet file, each verified now: signature, dates, status and policy; that the credential is for
+     * this wallet's DID; and that the row's columns (id, issuer, types, capabilities, validity) say what the signed
+     * credential says. A row edited in the file, a credential copied in from another wallet, or one that has expired
+     * or been revoked comes back failed, with the problems that say why.
+     */
+    public List<CheckedCredential> review() {
+        List<CheckedCredential> out = new ArrayList<>();
+        for (WalletStore.Row row : store.rows()) {
+            out.add(new CheckedCredential(row.id(), RowCheck.check(row, verifier.verifyCredential(row.token()), did)));
+        }
+        return out;
     }
 
     public boolean delete(String id) {

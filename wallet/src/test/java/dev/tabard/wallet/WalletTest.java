@@ -31,6 +31,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -246,5 +248,114 @@ class WalletTest {
             t2.join();
             assertEquals(6, w1.credentials(CredentialQuery.all()).size());
         }
+    }
+
+    @Test
+    void review_tamperedRows_failWithTheReasonAndNeverVerify() throws Exception {
+        Path file = dir.resolve("tamper.wallet");
+        try (Wallet w = Wallet.open(file, "s".toCharArray(), verifier(), new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC());
+             Wallet other = wallet("other", "s")) {
+            register(w);
+            register(other);
+            String id = w.store(post("/admin/agents/" + w.did() + "/credentials", null).get("vcJwt").asText()).id();
+            String forged = w.store(post("/admin/agents/" + w.did() + "/credentials", null).get("vcJwt").asText()).id();
+            String foreign = other.store(post("/admin/agents/" + other.did() + "/credentials", null).get("vcJwt").asText()).token();
+            assertEquals(List.of(true, true), w.review().stream().map(CheckedCredential::verified).toList());
+            assertEquals(2, w.activeCredentials(CredentialQuery.all()).size());
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+                // more authority than was granted, in the column a query selects on
+                c.createStatement().executeUpdate("UPDATE credentials SET capabilities = '[\"supplier:lookup\",\"treasury:transfer\"]'"
+                        + " WHERE id = '" + id + "'");
+                // a changed signature
+                c.createStatement().executeUpdate("UPDATE credentials SET token = substr(token, 1, length(token) - 10)"
+                        + " || CASE substr(token, length(token) - 9, 1) WHEN 'A' THEN 'B' ELSE 'A' END || substr(token, length(token) - 8)"
+                        + " WHERE id = '" + forged + "'");
+                // another agent's valid credential copied in
+                try (var ps = c.prepareStatement("INSERT INTO credentials SELECT 'urn:copied', ?, issuer, types, capabilities,"
+                        + " valid_until, stored FROM credentials WHERE id = ?")) {
+                    ps.setString(1, foreign);
+                    ps.setString(2, id);
+                    ps.executeUpdate();
+                }
+                // a date column that no longer parses
+                c.createStatement().executeUpdate("INSERT INTO credentials SELECT 'urn:bad-date', token, issuer, types, capabilities,"
+                        + " '2030-01-01T00:00Z', stored FROM credentials WHERE id = '" + id + "'");
+            }
+            java.util.Map<String, CheckedCredential> byId = new java.util.HashMap<>();
+            w.review().forEach(r -> byId.put(r.rowId(), r));
+            assertEquals(4, byId.size());
+            byId.values().forEach(r -> {
+                assertTrue(!r.verified(), r.rowId());
+                assertTrue(r.agent().isEmpty(), r.rowId());
+            });
+            assertEquals(ProblemType.MALFORMED_VALUE_ERROR, byId.get(id).result().errors().get(0).type());
+            assertTrue(byId.get(id).result().errors().get(0).detail().contains("capabilities"), byId.get(id).result().errors().toString());
+            assertEquals(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, byId.get(forged).result().errors().get(0).type());
+            assertEquals(ProblemType.HOLDER_MISMATCH, byId.get("urn:copied").result().errors().get(0).type());
+            assertEquals(ProblemType.MALFORMED_VALUE_ERROR, byId.get("urn:bad-date").result().errors().get(0).type());
+            assertEquals(0, w.credentials(new CredentialQuery(Set.of(), Optional.empty(), Set.of(), Optional.empty())).stream()
+                    .filter(c -> c.id().equals("urn:bad-date")).count(), "a row whose columns do not parse is not selected");
+            assertEquals(List.of(), w.activeCredentials(CredentialQuery.all()), "no tampered row is active");
+        }
+    }
+
+    /**
+     * Defect 7's reproducer, end to end: a presentation whose correctly signed proof says {@code expires:
+     * "2030-01-01T00:00Z"} (no seconds) was accepted by the proof check and then answered with HTTP 500 by the verifier
+     * endpoint. It is now a 400 PROOF_VERIFICATION_ERROR (Data Integrity §4.4's type) at {@code /proof/expires}.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void verifierEndpoint_signedProofExpiresWithoutSeconds_is400ProblemNot500() throws Exception {
+        try (Wallet w = wallet("dates", "s")) {
+            register(w);
+            w.store(post("/admin/agents/" + w.did() + "/credentials", null).get("vcJwt").asText());
+            dev.tabard.verifier.http.VerifierServer server = dev.tabard.verifier.http.VerifierServer.start(verifier(),
+                    "https://verifier.example", 0, Optional.empty(), Clock.systemUTC(), true);
+            try {
+                String url = "http://127.0.0.1:" + server.port();
+                // the same re-signing with a well-formed date verifies, so only the date differs below
+                HttpResponse<String> ok = verifyWithExpires(url, w, "2030-01-01T00:00:00Z");
+                assertEquals(200, ok.statusCode(), ok.body());
+                HttpResponse<String> r = verifyWithExpires(url, w, "2030-01-01T00:00Z");
+                assertEquals(400, r.statusCode(), r.body());
+                JsonNode problem = JsonCodec.parse(r.body());
+                assertEquals(400, problem.get("status").asInt(), r.body());
+                assertTrue(r.body().contains("#PROOF_VERIFICATION_ERROR") && r.body().contains("\"/proof/expires\""), r.body());
+            } finally {
+                server.close();
+            }
+        }
+    }
+
+    /** Presents to the verifier at {@code url} for a fresh challenge, with the proof's {@code expires} set to {@code expires}. */
+    private static HttpResponse<String> verifyWithExpires(String url, Wallet w, String expires) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String challenge = JsonCodec.parse(http.send(HttpRequest.newBuilder(URI.create(url + "/challenges"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).body()).get("challenge").asText();
+        var honest = w.presentDataIntegrity(new PresentationRequest(challenge, "https://verifier.example", Set.of("AgentCredential"),
+                Set.of()));
+        var body = JsonCodec.mapper().createObjectNode();
+        body.set("verifiablePresentation", resign(honest, w, expires));
+        body.putObject("options").put("challenge", challenge).put("domain", "https://verifier.example");
+        return http.send(HttpRequest.newBuilder(URI.create(url + "/presentations/verify")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code vp} with its proof's {@code expires} replaced by {@code expires} and signed again by the wallet's key. */
+    private static com.fasterxml.jackson.databind.node.ObjectNode resign(com.fasterxml.jackson.databind.node.ObjectNode vp, Wallet w,
+                                                                        String expires) {
+        var unsecured = vp.deepCopy();
+        var proof = (com.fasterxml.jackson.databind.node.ObjectNode) unsecured.remove("proof");
+        proof.remove("proofValue");
+        proof.put("expires", expires);
+        var suite = dev.tabard.vc.di.Cryptosuites.byName(proof.get("cryptosuite").asText()).orElseThrow();
+        var config = proof.deepCopy();
+        config.set("@context", unsecured.get("@context").deepCopy());
+        byte[] signature = w.signer().sign(suite.hashData(unsecured, config, dev.tabard.jsonld.BundledContexts.standard()));
+        proof.put("proofValue", "z" + dev.tabard.codec.Base58Btc.encode(signature));
+        var secured = unsecured.deepCopy();
+        secured.set("proof", proof);
+        return secured;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.codec.Base58Btc;
 import dev.tabard.codec.JsonCodec;
+import dev.tabard.codec.Timestamps;
 import dev.tabard.crypto.Signer;
 import dev.tabard.did.DidResolver;
 import dev.tabard.did.DidUrl;
@@ -17,7 +18,6 @@ import dev.tabard.problem.ProblemType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,8 +82,8 @@ public final class DataIntegrity {
         ObjectNode proof = JsonCodec.mapper().createObjectNode();
         proof.put("type", PROOF_TYPE);
         proof.put("cryptosuite", suite.name());
-        proof.put("created", options.created().truncatedTo(ChronoUnit.SECONDS).toString());
-        options.expires().ifPresent(e -> proof.put("expires", e.truncatedTo(ChronoUnit.SECONDS).toString()));
+        proof.put("created", Timestamps.format(options.created().truncatedTo(ChronoUnit.SECONDS)));
+        options.expires().ifPresent(e -> proof.put("expires", Timestamps.format(e.truncatedTo(ChronoUnit.SECONDS))));
         proof.put("verificationMethod", options.verificationMethod().toString());
         proof.put("proofPurpose", options.purpose().property());
         options.challenge().ifPresent(c -> proof.put("challenge", c));
@@ -116,7 +116,8 @@ public final class DataIntegrity {
     /**
      * Verifies every proof on {@code secured}.
      *
-     * @throws ProblemException {@code PROOF_VERIFICATION_ERROR} for a missing, malformed or failing proof or a
+     * @throws ProblemException {@code PROOF_VERIFICATION_ERROR} at {@code /proof[/i]/created} or {@code /expires} for a
+     *     date that is not a {@link Timestamps} dateTimeStamp, and for a missing, malformed or failing proof or a
      *     wrong purpose; {@code INVALID_CHALLENGE_ERROR}, {@code INVALID_DOMAIN_ERROR};
      *     {@code INVALID_VERIFICATION_METHOD}, {@code INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD};
      *     {@code LIMIT_EXCEEDED} past {@link #MAX_PROOFS}; the canonicalization problems of
@@ -144,7 +145,7 @@ public final class DataIntegrity {
         for (int i = 0; i < list.size(); i++) {
             String pointer = "/proof" + (proofs.isArray() ? "/" + i : "");
             try {
-                out.add(verifyOne(withPreviousProofs(unsecured, list.get(i), list), list.get(i), resolver, expect, contexts));
+                out.add(verifyOne(withPreviousProofs(unsecured, list.get(i), list), list.get(i), pointer, resolver, expect, contexts));
             } catch (ProblemException e) {
                 List<Problem> at = new ArrayList<>();
                 for (Problem p : e.problems()) {
@@ -178,8 +179,8 @@ public final class DataIntegrity {
         return doc;
     }
 
-    private static VerifiedProof verifyOne(ObjectNode unsecured, JsonNode node, DidResolver resolver, Expectations expect,
-                                           BundledContexts contexts) {
+    private static VerifiedProof verifyOne(ObjectNode unsecured, JsonNode node, String pointer, DidResolver resolver,
+                                           Expectations expect, BundledContexts contexts) {
         if (!node.isObject()) {
             throw invalid("a proof is an object");
         }
@@ -193,11 +194,11 @@ public final class DataIntegrity {
             throw invalid("proof purpose '" + purpose + "' is not the expected '" + expect.purpose().property() + "'");
         }
         Instant now = expect.clock().instant();
-        Instant created = time(proof, "created").orElse(null);
+        Instant created = proofDate(proof, "created", pointer).orElse(null);
         if (created != null && created.isAfter(now.plus(expect.skew()))) {
             throw invalid("the proof was created in the future (" + created + ")");
         }
-        Optional<Instant> expires = time(proof, "expires");
+        Optional<Instant> expires = proofDate(proof, "expires", pointer);
         if (expires.isPresent() && now.minus(expect.skew()).isAfter(expires.get())) {
             throw invalid("the proof expired at " + expires.get());
         }
@@ -276,15 +277,17 @@ public final class DataIntegrity {
         return true;
     }
 
-    private static Optional<Instant> time(ObjectNode proof, String name) {
-        JsonNode v = proof.get(name);
-        if (v == null) {
-            return Optional.empty();
-        }
+    /**
+     * A proof date under {@link Timestamps}' rules. Data Integrity §4.4 asks for {@code PROOF_VERIFICATION_ERROR} when
+     * {@code created} or {@code expires} is not a dateTimeStamp (the W3C suite checks it), so the type is that one and
+     * the pointer and detail are the parser's.
+     */
+    private static Optional<Instant> proofDate(ObjectNode proof, String name, String pointer) {
         try {
-            return Optional.of(java.time.OffsetDateTime.parse(v.asText()).toInstant());
-        } catch (DateTimeParseException e) {
-            throw invalid(name + " must be an XSD dateTimeStamp");
+            return Timestamps.dateTimeStamp(proof, name, pointer);
+        } catch (ProblemException e) {
+            Problem p = e.problem();
+            throw new ProblemException(new Problem(ProblemType.PROOF_VERIFICATION_ERROR, p.detail(), p.pointer()));
         }
     }
 

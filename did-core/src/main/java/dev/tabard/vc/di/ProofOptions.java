@@ -1,5 +1,6 @@
 package dev.tabard.vc.di;
 
+import dev.tabard.codec.Timestamps;
 import dev.tabard.did.DidUrl;
 import dev.tabard.did.Relationship;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.Optional;
  * @param purpose {@code assertionMethod} for an issuer, {@code authentication} for a holder's presentation
  * @param created when the proof was made
  * @param expires when it stops being acceptable, for short-lived presentations
+ * @throws IllegalArgumentException when {@code created} or {@code expires} is outside years 0001-9999
  * @param challenge the verifier's challenge
  * @param domain the verifier's domain
  */
@@ -28,6 +30,9 @@ public record ProofOptions(String cryptosuite, DidUrl verificationMethod, Relati
         Objects.requireNonNull(expires, "expires");
         Objects.requireNonNull(challenge, "challenge");
         Objects.requireNonNull(domain, "domain");
+        // both are written as XSD dateTimeStamp, which only years 0001-9999 can be
+        Timestamps.format(created);
+        expires.ifPresent(Timestamps::format);
     }
 
     /** An issuer's proof. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.codec.JsonCodec;
+import dev.tabard.codec.Timestamps;
 import dev.tabard.crypto.Signer;
 import dev.tabard.did.Did;
 import dev.tabard.did.DidDocument;
@@ -92,8 +93,8 @@ public final class VcJose {
             throw new IllegalArgumentException("kid " + kid + " does not belong to the issuer " + c.issuer().id());
         }
         ObjectNode payload = credential.deepCopy();
-        payload.put("iat", now.getEpochSecond());
-        c.validUntil().ifPresent(u -> payload.put("exp", u.getEpochSecond()));
+        payload.put("iat", Timestamps.toNumericDate(now));
+        c.validUntil().ifPresent(u -> payload.put("exp", Timestamps.toNumericDate(u)));
         return CompactJws.sign(signer, JwsHeader.of(kid.toString(), VC_JWT, "vc"), JsonCodec.write(payload));
     }
 
@@ -109,8 +110,8 @@ public final class VcJose {
         payload.put("nonce", nonce);
         payload.put("aud", audience);
         payload.put("jti", jti);
-        payload.put("iat", now.getEpochSecond());
-        payload.put("exp", expires.getEpochSecond());
+        payload.put("iat", Timestamps.toNumericDate(now));
+        payload.put("exp", Timestamps.toNumericDate(expires));
         return CompactJws.sign(signer, JwsHeader.of(kid.toString(), VP_JWT, "vp"), JsonCodec.write(payload));
     }
 
@@ -174,18 +175,20 @@ public final class VcJose {
             if (credential.subjects().size() == 1) {
                 credential.subjects().get(0).id().ifPresent(s -> claimMatches(payload, "sub", s));
             }
-            if (payload.has("exp") && credential.validUntil().isPresent()
-                    && Instant.ofEpochSecond(payload.get("exp").asLong()).isAfter(credential.validUntil().get().plus(options.skew()))) {
+            Optional<Instant> exp = Timestamps.numericDate(payload, "exp");
+            Optional<Instant> nbf = Timestamps.numericDate(payload, "nbf");
+            if (exp.isPresent() && credential.validUntil().isPresent()
+                    && exp.get().isAfter(credential.validUntil().get().plus(options.skew()))) {
                 throw malformed("/exp", "exp is after validUntil: the signature would outlive the credential");
             }
-            if (payload.has("nbf") && credential.validFrom().isPresent()
-                    && Instant.ofEpochSecond(payload.get("nbf").asLong()).isBefore(credential.validFrom().get().minus(options.skew()))) {
+            if (nbf.isPresent() && credential.validFrom().isPresent()
+                    && nbf.get().isBefore(credential.validFrom().get().minus(options.skew()))) {
                 throw malformed("/nbf", "nbf is before validFrom: the signature would be valid before the credential");
             }
         }
         VerifiedCredential verified = new VerifiedCredential(credential, vm, vc11 ? Format.VC11_JWT : Format.VC_JWT, token);
-        options.verifiedTokens().put(token, new VerifiedTokens.Entry(verified, kid, time(payload, "iat"), time(payload, "nbf"),
-                time(payload, "exp")));
+        options.verifiedTokens().put(token, new VerifiedTokens.Entry(verified, kid, Timestamps.numericDate(payload, "iat"),
+                Timestamps.numericDate(payload, "nbf"), Timestamps.numericDate(payload, "exp")));
         return verified;
     }
 
@@ -218,9 +221,8 @@ public final class VcJose {
         VerificationMethod vm = authorize(resolver, kid, Relationship.AUTHENTICATION);
         jws.verify(vm.key());
         checkTimes(payload, options);
-        if (!payload.hasNonNull("exp")) {
-            throw malformed("/exp", "a presentation must carry exp");
-        }
+        Instant expires = Timestamps.numericDate(payload, "exp")
+                .orElseThrow(() -> malformed("/exp", "a presentation must carry exp"));
         if (!expectedNonce.equals(payload.path("nonce").asText(null))) {
             throw new ProblemException(ProblemType.INVALID_CHALLENGE_ERROR, "the presentation's nonce is not the expected challenge");
         }
@@ -277,7 +279,7 @@ public final class VcJose {
             }
         }
         return new VerifiedPresentation(presentation, holder, vm, credentials, expectedNonce,
-                Optional.ofNullable(payload.path("jti").asText(null)), Instant.ofEpochSecond(payload.get("exp").asLong()));
+                Optional.ofNullable(payload.path("jti").asText(null)), expires);
     }
 
     private static List<JsonNode> asList(JsonNode n) {
@@ -334,7 +336,8 @@ public final class VcJose {
 
     /** iat, nbf and exp, when present: integral seconds in a sane range, and consistent with now. */
     private static void checkTimes(ObjectNode payload, JoseOptions options) {
-        checkTimes(time(payload, "iat"), time(payload, "nbf"), time(payload, "exp"), options);
+        checkTimes(Timestamps.numericDate(payload, "iat"), Timestamps.numericDate(payload, "nbf"),
+                Timestamps.numericDate(payload, "exp"), options);
     }
 
     private static void checkTimes(Optional<Instant> iat, Optional<Instant> nbf, Optional<Instant> exp, JoseOptions options) {
@@ -351,17 +354,6 @@ public final class VcJose {
         if (iat.isPresent() && exp.isPresent() && exp.get().isBefore(iat.get())) {
             throw malformed("/exp", "exp is before iat");
         }
-    }
-
-    private static Optional<Instant> time(ObjectNode payload, String name) {
-        JsonNode v = payload.get(name);
-        if (v == null) {
-            return Optional.empty();
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0 || v.asLong() > 253402300799L) {
-            throw malformed("/" + name, name + " must be whole seconds since the epoch, before year 10000");
-        }
-        return Optional.of(Instant.ofEpochSecond(v.asLong()));
     }
 
     private static void claimMatches(ObjectNode payload, String claim, String expected) {
@@ -395,12 +387,8 @@ public final class VcJose {
         if (payload.hasNonNull("jti")) {
             doc.put("id", payload.get("jti").asText());
         }
-        if (payload.hasNonNull("nbf")) {
-            doc.put("issuanceDate", Instant.ofEpochSecond(payload.get("nbf").asLong()).toString());
-        }
-        if (payload.hasNonNull("exp")) {
-            doc.put("expirationDate", Instant.ofEpochSecond(payload.get("exp").asLong()).toString());
-        }
+        Timestamps.numericDate(payload, "nbf").ifPresent(nbf -> doc.put("issuanceDate", Timestamps.format(nbf)));
+        Timestamps.numericDate(payload, "exp").ifPresent(exp -> doc.put("expirationDate", Timestamps.format(exp)));
         if (payload.hasNonNull("sub") && doc.path("credentialSubject").isObject()) {
             ((ObjectNode) doc.get("credentialSubject")).put("id", payload.get("sub").asText());
         }

@@ -3,6 +3,7 @@ package dev.tabard.vc.status;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.codec.JsonCodec;
+import dev.tabard.codec.Timestamps;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
 import dev.tabard.vc.Credential;
@@ -53,8 +54,8 @@ public final class StatusListCredentials {
         vc.put("id", id.toString());
         vc.putArray("type").add(Credential.TYPE).add(CREDENTIAL_TYPE);
         vc.put("issuer", issuer);
-        vc.put("validFrom", validFrom.toString());
-        vc.put("validUntil", validUntil.toString());
+        vc.put("validFrom", Timestamps.format(validFrom));
+        vc.put("validUntil", Timestamps.format(validUntil));
         ObjectNode s = vc.putObject("credentialSubject");
         s.put("id", id + "#list");
         s.put("type", SUBJECT_TYPE);

@@ -3,6 +3,7 @@ package dev.tabard.wallet.oid4vci;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.codec.JsonCodec;
+import dev.tabard.codec.Timestamps;
 import dev.tabard.crypto.Signer;
 import dev.tabard.did.DidUrl;
 import dev.tabard.fetch.FetchedResource;
@@ -84,7 +85,7 @@ public final class IssuanceClient {
         String access = token.path("access_token").asText();
         ObjectNode nonce = json(fetcher.postJson(URI.create(meta.path("nonce_endpoint").asText()), new byte[0], JSON, Map.of()), "nonce");
         ObjectNode claims = JsonCodec.mapper().createObjectNode();
-        claims.put("aud", issuer).put("iat", clock.instant().getEpochSecond()).put("nonce", nonce.path("c_nonce").asText());
+        claims.put("aud", issuer).put("iat", Timestamps.toNumericDate(clock.instant())).put("nonce", nonce.path("c_nonce").asText());
         String proof = CompactJws.sign(signer, new JwsHeader(Optional.of(kid.toString()), Optional.of("openid4vci-proof+jwt"),
                 Optional.empty()), JsonCodec.write(claims));
         ObjectNode req = JsonCodec.mapper().createObjectNode();

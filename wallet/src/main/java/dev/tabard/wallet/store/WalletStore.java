@@ -1,7 +1,19 @@
 package dev.tabard.wallet.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabard.codec.JsonCodec;
+import dev.tabard.codec.Timestamps;
+import dev.tabard.problem.ProblemException;
+import dev.tabard.problem.ProblemType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -12,14 +24,45 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The wallet file: SQLite in WAL mode with a busy timeout, so two threads or two processes can share it; every
  * change is one transaction, so a kill loses nothing that was committed.
+ *
+ * <p>On POSIX systems the file and its {@code -wal} and {@code -shm} companions are owner-only ({@code 0600}; SQLite
+ * gives the companions the database file's mode) and a directory created for it is {@code 0700}: the file holds the
+ * sealed key and credentials that carry personal data. An existing file with wider permissions is narrowed on open.
+ *
+ * <p>The file is not trusted: anyone who can write it can change a row. {@link #rows()} hands out each row as
+ * stored, for the wallet to verify; {@link #query} leaves out rows whose columns do not parse.
  */
 public final class WalletStore implements AutoCloseable {
+
+    /** Owner read and write only. */
+    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+    /** Owner only, for a directory the wallet creates. */
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+
+    /**
+     * A credential row as the file holds it, every column as text, before anything is checked.
+     *
+     * @param validUntil the {@code valid_until} column, absent when it is SQL NULL
+     */
+    public record Row(String id, String token, String issuer, String types, String capabilities, Optional<String> validUntil,
+                      String stored) {
+        public Row {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(token, "token");
+            Objects.requireNonNull(issuer, "issuer");
+            Objects.requireNonNull(types, "types");
+            Objects.requireNonNull(capabilities, "capabilities");
+            Objects.requireNonNull(validUntil, "validUntil");
+            Objects.requireNonNull(stored, "stored");
+        }
+    }
 
     private final Connection c;
 
@@ -35,11 +78,52 @@ public final class WalletStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens (or creates) the wallet file, owner-only on POSIX.
+     *
+     * @throws IllegalStateException when the file cannot be created, opened or made owner-only
+     */
     public static WalletStore open(Path file) {
+        Path absolute = file.toAbsolutePath();
         try {
-            return new WalletStore(DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath()));
-        } catch (SQLException e) {
+            ownerOnly(absolute);
+            return new WalletStore(DriverManager.getConnection("jdbc:sqlite:" + absolute));
+        } catch (SQLException | IOException e) {
             throw new IllegalStateException("cannot open the wallet " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the file (and missing directories) owner-only, or narrows an existing file and its companions to 0600. */
+    private static void ownerOnly(Path file) throws IOException {
+        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        Path parent = file.getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            createDirectories(parent);
+        }
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
+        } catch (FileAlreadyExistsException e) {
+            // an existing wallet: narrowed below
+        }
+        for (String suffix : List.of("", "-wal", "-shm")) {
+            Path f = Path.of(file + suffix);
+            if (Files.exists(f, LinkOption.NOFOLLOW_LINKS) && !Files.getPosixFilePermissions(f).equals(OWNER_ONLY_FILE)) {
+                Files.setPosixFilePermissions(f, OWNER_ONLY_FILE);
+            }
+        }
+    }
+
+    private static void createDirectories(Path dir) throws IOException {
+        Path parent = dir.getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            createDirectories(parent);
+        }
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+        } catch (FileAlreadyExistsException e) {
+            // made by another process meanwhile; its mode is that process's choice
         }
     }
 
@@ -87,8 +171,8 @@ public final class WalletStore implements AutoCloseable {
             ps.setString(3, cred.issuer());
             ps.setString(4, JsonCodec.writeString(cred.types()));
             ps.setString(5, JsonCodec.writeString(cred.capabilities()));
-            ps.setString(6, cred.validUntil().map(Instant::toString).orElse(null));
-            ps.setString(7, cred.stored().toString());
+            ps.setString(6, cred.validUntil().map(Timestamps::format).orElse(null));
+            ps.setString(7, Timestamps.format(cred.stored()));
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -104,17 +188,22 @@ public final class WalletStore implements AutoCloseable {
         }
     }
 
+    /** The held credentials matching {@code q}, newest first; rows whose columns do not parse are left out. */
     public synchronized List<StoredCredential> query(CredentialQuery q) {
         List<StoredCredential> out = new ArrayList<>();
+        for (Row row : rows()) {
+            parse(row).filter(q::matches).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** Every credential row as stored, newest first, unchecked. */
+    public synchronized List<Row> rows() {
+        List<Row> out = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM credentials ORDER BY stored DESC")) {
             while (rs.next()) {
-                String until = rs.getString("valid_until");
-                StoredCredential sc = new StoredCredential(rs.getString("id"), rs.getString("token"), rs.getString("issuer"),
-                        strings(rs.getString("types")), strings(rs.getString("capabilities")),
-                        until == null ? Optional.empty() : Optional.of(Instant.parse(until)), Instant.parse(rs.getString("stored")));
-                if (q.matches(sc)) {
-                    out.add(sc);
-                }
+                out.add(new Row(text(rs, "id"), text(rs, "token"), text(rs, "issuer"), text(rs, "types"), text(rs, "capabilities"),
+                        Optional.ofNullable(rs.getString("valid_until")), text(rs, "stored")));
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -122,9 +211,36 @@ public final class WalletStore implements AutoCloseable {
         return out;
     }
 
+    /** The typed credential a row describes, or empty when a column does not parse (the file was edited). */
+    public static Optional<StoredCredential> parse(Row row) {
+        try {
+            Optional<Instant> until = row.validUntil().isEmpty() ? Optional.empty()
+                    : Optional.of(Timestamps.parseDateTimeStamp(row.validUntil().get(), "/valid_until"));
+            return Optional.of(new StoredCredential(row.id(), row.token(), row.issuer(), strings(row.types()),
+                    strings(row.capabilities()), until, Timestamps.parseDateTimeStamp(row.stored(), "/stored")));
+        } catch (ProblemException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String text(ResultSet rs, String column) throws SQLException {
+        String v = rs.getString(column);
+        return v == null ? "" : v;
+    }
+
+    /** A JSON array of strings. */
     private static Set<String> strings(String json) {
+        JsonNode array = JsonCodec.parse(json.getBytes(StandardCharsets.UTF_8));
+        if (!array.isArray()) {
+            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "not a JSON array");
+        }
         Set<String> out = new LinkedHashSet<>();
-        JsonCodec.parse(json).forEach(n -> out.add(n.asText()));
+        for (JsonNode n : array) {
+            if (!n.isTextual()) {
+                throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "not a JSON array of strings");
+            }
+            out.add(n.asText());
+        }
         return out;
     }
 
