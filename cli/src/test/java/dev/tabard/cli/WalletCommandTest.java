@@ -92,7 +92,7 @@ class WalletCommandTest {
 
     private JsonNode post(String path, String body) throws Exception {
         HttpClient admin = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
-        HttpResponse<String> r = admin.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + ADMIN)
+        HttpResponse<String> r = admin.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
                 .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(2, r.statusCode() / 100, r.body());

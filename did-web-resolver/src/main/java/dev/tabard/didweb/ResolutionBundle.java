@@ -103,12 +103,8 @@ public final class ResolutionBundle {
         if (!FORMAT.equals(root.path("format").asText())) {
             throw malformed("/format", "not a resolution bundle (format " + root.path("format") + ")");
         }
-        Instant created;
-        try {
-            created = Instant.parse(root.path("created").asText());
-        } catch (java.time.format.DateTimeParseException e) {
-            throw malformed("/created", "created must be an RFC 3339 time");
-        }
+        Instant created = dev.tabard.codec.Timestamps.dateTimeStamp(root, "created", "")
+                .orElseThrow(() -> malformed("/created", "a bundle says when it was created"));
         JsonNode entries = root.get("entries");
         if (entries == null || !entries.isArray()) {
             throw malformed("/entries", "entries must be an array");

@@ -71,7 +71,7 @@ class AdminTokenMigrationTest {
             assertEquals(403, get(second, "/admin/audit", LEGACY).statusCode(), "the legacy token keeps its role, no more");
             assertEquals(401, get(second, "/admin/audit", ADMIN + "x").statusCode());
             HttpResponse<String> agents = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + second.port() + "/admin/agents"))
-                    .header("Authorization", "Bearer " + ADMIN).POST(HttpRequest.BodyPublishers.ofString("{\"did\":\"did:key:"
+                    .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"did\":\"did:key:"
                             + "z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK\",\"name\":\"a\",\"operator\":{\"name\":\"o\"},"
                             + "\"capabilities\":[\"x:y\"]}")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(201, agents.statusCode(), agents.body());

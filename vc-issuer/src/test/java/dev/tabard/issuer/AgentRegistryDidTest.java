@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AgentRegistryDidTest {
 
-    private static final String ADMIN = "test-admin-token-0123456789";
+    private static final String ADMIN = "tabard_Tk80-a_mJrujnWgw8B97Ue3_dkcJ3WyTHlriQHYZ26Y";
 
     private final SelfSignedTls tls = SelfSignedTls.localhost();
     @TempDir

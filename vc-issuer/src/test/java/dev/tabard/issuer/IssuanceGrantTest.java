@@ -53,7 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class IssuanceGrantTest {
 
-    private static final String ADMIN = "test-admin-token-0123456789";
+    private static final String ADMIN = "tabard_5xOnc_3wXSxllvhES67m6_c_5x4kPatwXT04vzx0a5E";
     private static final String V2 = "https://www.w3.org/ns/credentials/v2";
     private static final String TABARD = "https://w3id.org/tabard/v1";
 

@@ -55,7 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class Oid4vciIssuanceGrantTest {
 
-    private static final String ADMIN = "test-admin-token-0123456789";
+    private static final String ADMIN = "tabard_rUL59WO1LJtiTs07zU2f_EQVJX7XdteT97tnAZ-XGyU";
 
     private final SelfSignedTls tls = SelfSignedTls.localhost();
     private final KeyPair agentKey = KeyPair.generate(KeyType.ED25519, new SecureRandom());

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class OpenVcApiAgentCredentialTest {
 
-    private static final String ADMIN = "admin-token-0123456789";
+    private static final String ADMIN = "tabard_QPTKDyEXzsfw0cZhltyHioCVeW5VsWQ-SdrK-HqmKQI";
     private static final String V2 = "https://www.w3.org/ns/credentials/v2";
 
     private final SelfSignedTls tls = SelfSignedTls.localhost();

@@ -2,13 +2,12 @@ package dev.tabard.verifier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabard.codec.Timestamps;
 import dev.tabard.problem.Problem;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -62,19 +61,7 @@ record PresentationLifetime(Instant end) {
     static List<Instant> jwtStarts(ObjectNode payload) {
         List<Instant> out = new ArrayList<>();
         for (String claim : List.of("iat", "nbf")) {
-            JsonNode n = payload.get(claim);
-            if (n != null && !n.isNull()) {
-                if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-                    throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/" + claim,
-                            claim + " must be an integer NumericDate"));
-                }
-                try {
-                    out.add(Instant.ofEpochSecond(n.asLong()));
-                } catch (DateTimeException e) {
-                    throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/" + claim,
-                            claim + " is outside the range of dates"));
-                }
-            }
+            Timestamps.numericDate(payload, claim).ifPresent(out::add);
         }
         return out;
     }
@@ -94,16 +81,14 @@ record PresentationLifetime(Instant end) {
         return out;
     }
 
-    /** An XML Schema dateTime with a time zone, read as the Data Integrity proof checks read it. */
+    /** A date read by the one parser every other date goes through. */
     private static Optional<Instant> dateTime(JsonNode n, String pointer) {
         if (n == null) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(OffsetDateTime.parse(n.asText()).toInstant());
-        } catch (DateTimeException e) {
-            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, pointer,
-                    "not a dateTime with a time zone, such as 2030-01-01T00:00:00Z"));
+        if (!n.isTextual()) {
+            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, pointer, "a date is an XSD dateTimeStamp string"));
         }
+        return Optional.of(Timestamps.parseDateTimeStamp(n.asText(), pointer));
     }
 }

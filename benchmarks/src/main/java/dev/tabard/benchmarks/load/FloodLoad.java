@@ -38,7 +38,10 @@ public final class FloodLoad {
             String evilStatusBase = "http://127.0.0.1:" + silent.getLocalPort() + "/status/";
             KeyPair evil = KeyPair.generate(KeyType.ED25519, new java.security.SecureRandom());
             KeyPair insider = KeyPair.generate(KeyType.ED25519, new java.security.SecureRandom());
-            String insiderCredential = credentialFor(f, insider);
+            String insiderCredential = credentialFor(f, insider, "urn:uuid:insider");
+            KeyPair second = KeyPair.generate(KeyType.ED25519, new java.security.SecureRandom());
+            List<HonestTraffic.Agent> agents = List.of(new HonestTraffic.Agent(f.agentKey, f.vcJwt),
+                    new HonestTraffic.Agent(second, credentialFor(f, second, "urn:uuid:second-agent")));
             ObjectNode poison = poisonCredential(f);
             int verifier = targets.verifierPort();
             int issuer = targets.issuerPort();
@@ -69,7 +72,7 @@ public final class FloodLoad {
             System.out.printf("%-50s %8s %8s %8s %8s %8s  %s%n", "phase", "honest", "p50 ms", "p99 ms", "max ms", "refused", "flood answered");
             for (Phase phase : all) {
                 List<Floods.Flood> running = phase.floods().stream().map(FloodStarter::start).toList();
-                HonestTraffic.Result r = HonestTraffic.run(f, targets, seconds);
+                HonestTraffic.Result r = HonestTraffic.run(f, agents, targets, seconds);
                 StringBuilder outcome = new StringBuilder();
                 for (Floods.Flood fl : running) {
                     outcome.append(outcome.length() == 0 ? "" : "; ").append(fl.name()).append(": ").append(fl.outcome());
@@ -91,10 +94,10 @@ public final class FloodLoad {
     record Phase(String name, List<FloodStarter> floods) {
     }
 
-    /** The org's AgentCredential for another agent: what an insider who turned attacker holds. */
-    private static String credentialFor(Fixtures f, KeyPair agent) {
+    /** The org's AgentCredential for another agent (an honest one, or an insider turned attacker). */
+    private static String credentialFor(Fixtures f, KeyPair agent, String id) {
         ObjectNode c = f.credential.deepCopy();
-        c.put("id", "urn:uuid:insider");
+        c.put("id", id);
         ((ObjectNode) c.get("credentialSubject")).put("id", KeyDids.of(agent.publicKey()).toString());
         return VcJose.secureCredential(c, f.orgKey, f.orgKid, Fixtures.NOW);
     }

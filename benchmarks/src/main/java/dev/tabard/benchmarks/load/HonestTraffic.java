@@ -2,6 +2,7 @@ package dev.tabard.benchmarks.load;
 
 import dev.tabard.benchmarks.Fixtures;
 import dev.tabard.codec.JsonCodec;
+import dev.tabard.crypto.KeyPair;
 import dev.tabard.did.key.KeyDids;
 import dev.tabard.vc.jose.VcJose;
 import java.io.IOException;
@@ -34,15 +35,20 @@ final class HonestTraffic {
     private HonestTraffic() {
     }
 
-    static Result run(Fixtures f, FloodTargets targets, int seconds) throws InterruptedException {
+    /** An agent that answers challenges: its key and its AgentCredential. */
+    record Agent(KeyPair key, String credential) {
+    }
+
+    /** Runs the clients for {@code seconds}; each relying party talks to its own agent. */
+    static Result run(Fixtures f, List<Agent> agents, FloodTargets targets, int seconds) throws InterruptedException {
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         List<String> refusals = Collections.synchronizedList(new ArrayList<>());
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         List<Thread> clients = List.of(
                 Floods.daemon(() -> paced(end, "127.0.1.1", targets.verifierPort(), Optional.empty(), latencies, refusals,
-                        (c, round) -> relyingParty(f, c, round, SERIAL.incrementAndGet(), latencies, refusals))),
+                        (c, round) -> relyingParty(f, agents.get(0), c, round, SERIAL.incrementAndGet(), latencies, refusals))),
                 Floods.daemon(() -> paced(end, "127.0.1.2", targets.verifierPort(), Optional.empty(), latencies, refusals,
-                        (c, round) -> relyingParty(f, c, round, SERIAL.incrementAndGet(), latencies, refusals))),
+                        (c, round) -> relyingParty(f, agents.get(1), c, round, SERIAL.incrementAndGet(), latencies, refusals))),
                 Floods.daemon(() -> paced(end, "127.0.1.3", targets.issuerPort(), Optional.of(targets.clientTls()), latencies, refusals,
                         (c, round) -> wallet(c, round, latencies, refusals))));
         clients.forEach(Thread::start);
@@ -87,7 +93,7 @@ final class HonestTraffic {
         }
     }
 
-    private static void relyingParty(Fixtures f, RawHttp c, int round, int serial, List<Long> latencies, List<String> refusals)
+    private static void relyingParty(Fixtures f, Agent agent, RawHttp c, int round, int serial, List<Long> latencies, List<String> refusals)
             throws IOException {
         RawHttp.Response issued = timed(latencies, () -> c.postJson("/challenges", "{}"));
         if (issued.status() != 201) {
@@ -95,7 +101,7 @@ final class HonestTraffic {
             return;
         }
         String challenge = JsonCodec.parseObject(issued.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)).get("challenge").asText();
-        String vp = VcJose.securePresentation(VcJose.presentationOf(List.of(f.vcJwt)), f.agentKey, KeyDids.methodId(f.agentKey.publicKey()),
+        String vp = VcJose.securePresentation(VcJose.presentationOf(List.of(agent.credential())), agent.key(), KeyDids.methodId(agent.key().publicKey()),
                 challenge, Fixtures.AUDIENCE, "urn:uuid:honest-" + serial, Fixtures.NOW, Fixtures.NOW.plusSeconds(300));
         expect(latencies, refusals, "POST /presentations/verify", 200, () -> c.postJson("/presentations/verify", presentationBody(vp, challenge)));
         if (round % 5 == 0) {

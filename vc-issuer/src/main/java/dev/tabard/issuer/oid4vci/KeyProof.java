@@ -10,6 +10,7 @@ import dev.tabard.did.Relationship;
 import dev.tabard.did.VerificationMethod;
 import dev.tabard.did.jwk.JwkDidResolver;
 import dev.tabard.did.key.KeyDidResolver;
+import dev.tabard.codec.Timestamps;
 import dev.tabard.problem.Problem;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
@@ -65,27 +66,14 @@ final class KeyProof {
         if (!issuerId.toString().equals(p.path("aud").asText())) {
             throw bad("the proof's aud must be " + issuerId);
         }
-        Instant iat = numericDate(p.get("iat"));
+        Instant iat = Timestamps.numericDate(p, "iat").orElseThrow(() -> Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/iat",
+                "the proof has no iat: sign it with the current time as iat").exception());
         Instant now = clock.instant();
         if (iat.isBefore(now.minus(FRESHNESS)) || iat.isAfter(now.plus(FUTURE_SKEW))) {
             throw Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/iat", "the proof's iat (" + iat + ") is not within "
                     + FRESHNESS.toMinutes() + " minutes of now: sign a new proof with the current time").exception();
         }
         return p.path("nonce").asText("");
-    }
-
-    /**
-     * A JWT NumericDate (RFC 7519 §2) as an instant, under the rule did-core's JOSE code applies to {@code iat},
-     * {@code nbf} and {@code exp}: whole seconds from 0 to the end of year 9999. So ±2^63, 1e300, -1, 1.5 and the string
-     * "1700000000" are refused here rather than wrapped or failing inside java.time. TODO(#23): call did-core's one
-     * numeric-date parser once it is public, and drop this method.
-     */
-    static Instant numericDate(JsonNode v) {
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0 || v.asLong() > MAX_NUMERIC_DATE) {
-            throw Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/iat",
-                    "the proof's iat must be whole seconds since the epoch, before year 10000").exception();
-        }
-        return Instant.ofEpochSecond(v.asLong());
     }
 
     private static ProblemException bad(String detail) {

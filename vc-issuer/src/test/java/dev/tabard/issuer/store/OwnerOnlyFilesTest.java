@@ -55,7 +55,7 @@ class OwnerOnlyFilesTest {
                 "owner only".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), 0), Optional.empty(), Clock.systemUTC());
         try {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.port() + "/admin/agents")).header("Authorization", "Bearer " + ADMIN)
+                    URI.create("http://127.0.0.1:" + server.port() + "/admin/agents")).header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"did\":\"did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK\","
                             + "\"name\":\"a\",\"operator\":{\"name\":\"o\"}}")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(201, r.statusCode(), r.body());
