@@ -91,15 +91,20 @@ class AuditCommandTest {
                 "audit test secret".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), 0), Optional.empty(), Clock.systemUTC());
     }
 
+    /** One client, so its connections are reused: the issuer closes a 65th connection from one address. */
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
     private static HttpResponse<String> post(IssuerServer server, String path, String body) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A fresh copy of the untouched store for one test. */
+    /** A fresh copy of the untouched store for one test, with the admin-token key that belongs with it. */
     private Path store() throws Exception {
         Files.copy(written.resolve("issuer.db"), dir.resolve("issuer.db"));
+        Files.copy(written.resolve("admin-token.key"), dir.resolve("admin-token.key"));
         return dir;
     }
 

@@ -37,8 +37,8 @@ import org.eclipse.jetty.server.Request;
  * {@code INPUT_TOO_LARGE}) and by {@link TransportLimits#bodyTimeout()} (408 {@code REQUEST_TIMEOUT}); only then
  * is the request dispatched to Javalin with the buffered bytes as its input stream.
  *
- * <p>Memory is bounded by bytes actually received: at most the maximum body per connection, and connections by
- * {@link ConnectionGuard}.
+ * <p>Memory is bounded by bytes actually received: at most the maximum body per connection, connections by
+ * {@link ConnectionGuard}, and all bodies being received, in all and per client address, by {@link BodyBudget}.
  */
 final class BodyBuffering implements Filter {
 
@@ -46,11 +46,13 @@ final class BodyBuffering implements Filter {
 
     private final int maxBodyBytes;
     private final Duration bodyTimeout;
+    private final BodyBudget budget;
     private final AtomicLong timeouts = new AtomicLong();
 
-    BodyBuffering(int maxBodyBytes, Duration bodyTimeout) {
+    BodyBuffering(int maxBodyBytes, Duration bodyTimeout, BodyBudget budget) {
         this.maxBodyBytes = maxBodyBytes;
         this.bodyTimeout = bodyTimeout;
+        this.budget = budget;
     }
 
     @Override
@@ -102,12 +104,15 @@ final class BodyBuffering implements Filter {
         private final ByteArrayOutputStream bytes;
         private final byte[] chunk = new byte[8192];
         private final AtomicBoolean finished = new AtomicBoolean();
+        private final String client;
+        private final AtomicLong held = new AtomicLong();
 
         Reader(AsyncContext async, HttpServletRequest req, HttpServletResponse res, ServletInputStream in, long declared) {
             this.async = async;
             this.req = req;
             this.res = res;
             this.in = in;
+            this.client = req.getRemoteAddr();
             this.bytes = new ByteArrayOutputStream((int) Math.min(declared > 0 ? declared : 8192, 65_536));
         }
 
@@ -122,6 +127,13 @@ final class BodyBuffering implements Filter {
                     answer(413, tooLarge());
                     return;
                 }
+                if (!budget.take(client, n)) {
+                    res.setHeader("Retry-After", "1");
+                    answer(503, Problem.of(ProblemType.SERVICE_UNAVAILABLE, "the server is receiving as many request bodies from "
+                            + "this address as it holds at once; send this one again when the others are done"));
+                    return;
+                }
+                held.addAndGet(n);
                 bytes.write(chunk, 0, n);
             }
         }
@@ -166,8 +178,10 @@ final class BodyBuffering implements Filter {
             }
         }
 
+        /** The request is over (answered, dispatched and handled, or abandoned): its bytes leave the budget. */
         @Override
         public void onComplete(AsyncEvent event) {
+            budget.give(client, held.getAndSet(0));
         }
 
         @Override

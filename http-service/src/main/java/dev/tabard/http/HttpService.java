@@ -75,7 +75,7 @@ public final class HttpService implements AutoCloseable {
         this.problemMembers = b.problemMembers;
         this.deadlines = new ScheduledExecutorScheduler(b.name + "-deadlines", true);
         this.guard = new ConnectionGuard(b.limits, deadlines);
-        this.bodies = new BodyBuffering(b.maxBodyBytes, b.limits.bodyTimeout());
+        this.bodies = new BodyBuffering(b.maxBodyBytes, b.limits.bodyTimeout(), new BodyBudget(b.bodyBudgetBytes, b.maxBodyBytes));
         this.app = Javalin.create(config -> configure(config, b));
         Map<String, RateLimiter> limiters = b.rateLimiters();
         app.before(ctx -> {

@@ -27,6 +27,7 @@ public final class HttpServiceBuilder {
     Optional<SSLContext> tls = Optional.empty();
     int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     TransportLimits limits = TransportLimits.defaults();
+    long bodyBudgetBytes = BodyBudget.DEFAULT_TOTAL;
     Clock clock = Clock.systemUTC();
     final Map<String, RateLimit> rateLimits = new HashMap<>();
     final Set<String> formRoutes = new HashSet<>();
@@ -60,6 +61,15 @@ public final class HttpServiceBuilder {
             throw new IllegalArgumentException("maxBodyBytes must be positive");
         }
         this.maxBodyBytes = maxBodyBytes;
+        return this;
+    }
+
+    /** Bytes of request bodies being received at once, in all; one client address may hold an eighth. */
+    public HttpServiceBuilder bodyBudgetBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("the body budget must be positive");
+        }
+        this.bodyBudgetBytes = bytes;
         return this;
     }
 

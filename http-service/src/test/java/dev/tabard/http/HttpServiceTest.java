@@ -96,6 +96,32 @@ class HttpServiceTest {
 
     @Test
     @Timeout(30)
+    void bodiesHeldOpen_pastOneAddressesShareOfTheBodyBudget_get503_whileAnotherAddressIsServed() throws Exception {
+        // 8,000 bytes in all, so 1,000 per address: two half-sent 600-byte bodies from one address are one too many
+        start(HttpService.builder("test-http").maxBodyBytes(1_000).bodyBudgetBytes(8_000));
+        try (Socket first = RawHttp.connect("127.0.3.1", server.port(), 10_000);
+             Socket second = RawHttp.connect("127.0.3.1", server.port(), 10_000)) {
+            String head = "POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 900\r\n\r\n";
+            first.getOutputStream().write((head + "\"" + "a".repeat(599)).getBytes(StandardCharsets.US_ASCII));
+            first.getOutputStream().flush();
+            RawHttp.Response served = RawHttp.exchange("127.0.3.2", server.port(), RawHttp.post("/echo", "application/json", "[1]"));
+            assertEquals(200, served.status(), served.body());
+            second.getOutputStream().write((head + "\"" + "b".repeat(599)).getBytes(StandardCharsets.US_ASCII));
+            second.getOutputStream().flush();
+            RawHttp.Response shed = RawHttp.read(second.getInputStream());
+            assertProblem(shed, 503, "SERVICE_UNAVAILABLE");
+            assertEquals("1", shed.header("Retry-After"));
+            // the first body completes and is answered: its share was never taken from it
+            first.getOutputStream().write(("a".repeat(299) + "\"").getBytes(StandardCharsets.US_ASCII));
+            first.getOutputStream().flush();
+            assertEquals(200, RawHttp.read(first.getInputStream()).status());
+        }
+        RawHttp.Response after = RawHttp.exchange("127.0.3.1", server.port(), RawHttp.post("/echo", "application/json", "[2]"));
+        assertEquals(200, after.status(), "the address's share is given back when its bodies are done: " + after.body());
+    }
+
+    @Test
+    @Timeout(30)
     void connectionsPerAddress_overTheCap_closedOnAccept_otherAddressesServed() throws Exception {
         start(HttpService.builder("test-http").limits(TransportLimits.defaults().withMaxConnectionsPerAddress(4)));
         List<Socket> held = new ArrayList<>();

@@ -11,7 +11,7 @@ import java.util.Objects;
  * A signed head the operator exported and keeps outside the issuer's data directory. It is the anchor that makes
  * truncation visible: a log that ends before the checkpoint's {@code seq}, or whose entry there has another hash,
  * was cut or rewritten. It carries the public key that signed it, so a store whose key table was replaced cannot
- * vouch for itself.
+ * attest to itself.
  *
  * <p>The file is one JSON object: {@code seq}, {@code hash}, {@code time}, {@code keyId},
  * {@code publicKeyMultibase} and {@code jws}, the head's compact JWS.

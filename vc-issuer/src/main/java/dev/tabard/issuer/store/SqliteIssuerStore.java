@@ -190,7 +190,7 @@ public final class SqliteIssuerStore implements IssuerStore {
         try {
             long signed = latestAuditHead().map(h -> h.seq()).orElse(0L);
             if (auditSeq > signed && signed > 0) {
-                // a head over this tail would vouch for entries nobody signed: a store with signed heads never has
+                // a head over this tail would attest to entries nobody signed: a store with signed heads never has
                 // an unsigned tail unless it was changed outside the issuer
                 throw new IllegalStateException("the audit log's entries " + (signed + 1) + "-" + auditSeq + " are not covered by a "
                         + "signed head, so they were written outside the issuer; run 'tabard audit verify --data DIR' and restore "
