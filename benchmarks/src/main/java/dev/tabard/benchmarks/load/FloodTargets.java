@@ -59,7 +59,8 @@ final class FloodTargets implements AutoCloseable {
         Verifier v = Verifier.builder().resolver(f.resolver).clock(clock)
                 .statusLists(new StatusListCache(Optional.of(loopback), Optional.of(bundle), f.resolver, clock))
                 .trustPolicy(TrustPolicy.builder().trustIssuer(f.org).trustIssuer(KeyDids.of(f.orgKey.publicKey())).build()).build();
-        VerifierServer verifierServer = VerifierServer.start(v, Fixtures.AUDIENCE, 0, Optional.empty(), clock, false);
+        // the fixtures' credentials are checked at their fixed time; challenges and rate limits run on the real clock
+        VerifierServer verifierServer = VerifierServer.start(v, Fixtures.AUDIENCE, 0, Optional.empty(), Clock.systemUTC(), false);
         SelfSignedTls tls = SelfSignedTls.localhost();
         Path data = Files.createTempDirectory("tabard-flood-issuer");
         byte[] token = new byte[32];

@@ -18,13 +18,16 @@ import javax.net.ssl.SSLContext;
 /**
  * Well-behaved clients at a steady pace, each from its own address in 127.0.1.0/24: two relying parties that ask the
  * verifier for a challenge, have the agent answer it with a vp+jwt and verify it (and now and then a Data Integrity
- * credential and the health check), and a wallet that reads the issuer's health, DID document and nonces over TLS.
+ * credential and the health check), and a wallet that reads the issuer's health and DID document over TLS and asks
+ * for a nonce now and then.
  * Every request's latency is recorded; any answer other than the expected one counts as refused.
  */
 final class HonestTraffic {
 
     /** Rounds per second of each client. */
     static final int ROUNDS_PER_SECOND = 10;
+    /** The wallet asks for a nonce every five seconds, as one that requests a credential that often would. */
+    static final int NONCE_EVERY = 5 * ROUNDS_PER_SECOND;
 
     record Result(int requests, double p50Millis, double p99Millis, double maxMillis, int refused, List<String> refusals) {
     }
@@ -114,7 +117,7 @@ final class HonestTraffic {
     private static void wallet(RawHttp c, int round, List<Long> latencies, List<String> refusals) throws IOException {
         expect(latencies, refusals, "GET /healthz", 200, () -> c.get("/healthz"));
         expect(latencies, refusals, "GET /.well-known/did.json", 200, () -> c.get("/.well-known/did.json"));
-        if (round % 5 == 0) {
+        if (round % NONCE_EVERY == 0) {
             expect(latencies, refusals, "POST /oid4vci/nonce", 200, () -> c.exchange("POST", "/oid4vci/nonce", null, ""));
         }
     }
