@@ -2,15 +2,21 @@ package dev.tabard.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tabard.codec.Base64Url;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.generators.SCrypt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,8 +68,9 @@ class KeySealerTest {
     }
 
     @Test
-    void open_malformedOrOldParameters_isMalformedValue() {
-        for (String p : new String[] {"", "v1.15.8.1.AAAAAAAAAAAAAAAAAAAAAA", "v2.scrypt.19456.2.1.AAAAAAAAAAAAAAAAAAAAAA",
+    void open_malformedParameters_isMalformedValue() {
+        for (String p : new String[] {"", "v1.15.8.1", "v1.15.8.1.AAAA", "v1.15.8.1.AAAAAAAAAAAAAAAAAAAAAA.extra", "v1.fifteen.8.1.AAAAAAAAAAAAAAAAAAAAAA",
+            "v0.15.8.1.AAAAAAAAAAAAAAAAAAAAAA", "v2.scrypt.19456.2.1.AAAAAAAAAAAAAAAAAAAAAA",
             "v2.argon2id.19456.2.1.AAAA", "v2.argon2id.19456.2.1.AAAAAAAAAAAAAAAAAAAAAA.extra", "v2.argon2id.19456.2.1.!!",
             "v2.argon2id.19456.2.1." + "A".repeat(1000)}) {
             assertEquals(ProblemType.MALFORMED_VALUE_ERROR, assertThrows(ProblemException.class,
@@ -76,5 +83,96 @@ class KeySealerTest {
         KeySealer sealer = KeySealer.create(SECRET, RANDOM);
         assertEquals(ProblemType.MALFORMED_VALUE_ERROR, assertThrows(ProblemException.class,
                 () -> sealer.open("v1.AAAA.AAAAAAAAAAAAAAAAAAAAAA", "wallet-key")).type());
+    }
+
+    /**
+     * Seals as the scrypt sealer did before Argon2id (commit ff28552), written out here with Bouncy Castle's SCrypt so
+     * that the test does not depend on the code it checks: parameters {@code v1.15.8.1.<salt>}, sealed key
+     * {@code v1.<nonce>.<AES-256-GCM ciphertext+tag>} with the label as associated data.
+     */
+    private record OldScryptSealing(String parameters, String sealed) {
+        static OldScryptSealing of(char[] secret, byte[] plaintext, String label) throws Exception {
+            byte[] salt = new byte[16];
+            RANDOM.nextBytes(salt);
+            byte[] key = SCrypt.generate(new String(secret).getBytes(StandardCharsets.UTF_8), salt, 1 << 15, 8, 1, 32);
+            byte[] nonce = new byte[12];
+            RANDOM.nextBytes(nonce);
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
+            c.updateAAD(label.getBytes(StandardCharsets.UTF_8));
+            return new OldScryptSealing("v1.15.8.1." + Base64Url.encode(salt),
+                    "v1." + Base64Url.encode(nonce) + "." + Base64Url.encode(c.doFinal(plaintext)));
+        }
+    }
+
+    @Test
+    void open_parametersTheScryptSealerWrote_opensItsKeys_andNeedsUpgrade() throws Exception {
+        byte[] plaintext = "an org key".getBytes(StandardCharsets.UTF_8);
+        OldScryptSealing old = OldScryptSealing.of(SECRET, plaintext, "org-key key-1");
+        KeySealer sealer = KeySealer.open(SECRET, old.parameters(), RANDOM);
+        assertTrue(sealer.needsUpgrade(), sealer.toString());
+        assertEquals(old.parameters(), sealer.parameters());
+        assertArrayEquals(plaintext, sealer.open(old.sealed(), "org-key key-1"));
+        assertEquals(ProblemType.UNAUTHORIZED, assertThrows(ProblemException.class, () -> sealer.open(old.sealed(), "org-key key-2")).type());
+        assertEquals(ProblemType.UNAUTHORIZED, assertThrows(ProblemException.class,
+                () -> KeySealer.open("wrong".toCharArray(), old.parameters(), RANDOM).open(old.sealed(), "org-key key-1")).type());
+        assertFalse(KeySealer.create(SECRET, RANDOM).needsUpgrade());
+    }
+
+    @Test
+    void resealUnder_aFreshArgon2idSealer_opensAfterReopeningFromTheNewParametersOnly() throws Exception {
+        byte[] plaintext = "wallet key bytes".getBytes(StandardCharsets.UTF_8);
+        OldScryptSealing old = OldScryptSealing.of(SECRET, plaintext, "wallet-key");
+        KeySealer legacy = KeySealer.open(SECRET, old.parameters(), RANDOM);
+        KeySealer upgraded = KeySealer.create(SECRET, RANDOM);
+        String resealed = legacy.resealUnder(upgraded, old.sealed(), "wallet-key");
+
+        KeySealer reopened = KeySealer.open(SECRET, upgraded.parameters(), RANDOM);
+        assertFalse(reopened.needsUpgrade());
+        assertTrue(reopened.parameters().startsWith("v2.argon2id."), reopened.parameters());
+        assertArrayEquals(plaintext, reopened.open(resealed, "wallet-key"));
+        // the sealed form did not change with the KDF: only the key under it did
+        assertTrue(resealed.matches("v1\\.[A-Za-z0-9_-]{16}\\.[A-Za-z0-9_-]+"), resealed);
+        assertEquals(ProblemType.UNAUTHORIZED, assertThrows(ProblemException.class, () -> legacy.open(resealed, "wallet-key")).type());
+        assertEquals(ProblemType.UNAUTHORIZED, assertThrows(ProblemException.class, () -> reopened.open(old.sealed(), "wallet-key")).type());
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void open_scryptAtTheCeiling_stillOpens() {
+        String salt = KeySealer.create(SECRET, RANDOM).parameters().split("\\.")[5];
+        KeySealer sealer = KeySealer.open(SECRET, "v1." + KeySealer.MAX_SCRYPT_LOG2_N + ".8.1." + salt, RANDOM);
+        assertTrue(sealer.needsUpgrade());
+        assertArrayEquals(new byte[] {1, 2, 3}, sealer.open(sealer.seal(new byte[] {1, 2, 3}, "k"), "k"));
+    }
+
+    /**
+     * Scrypt parameters the old code would have run (log2 N up to 22, r up to 32, p up to 16: up to 16 GiB) or never
+     * wrote; each is refused before any derivation runs.
+     */
+    @ParameterizedTest(name = "{0}")
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    @CsvSource(delimiter = '|', value = {
+        "N = 2^22 (4 GiB)|22|8|1",
+        "N = 2^22, r = 32 (16 GiB)|22|32|1",
+        "one step over the ceiling (256 MiB)|18|8|1",
+        "below what was ever written|14|8|1",
+        "N = 2^10|10|8|1",
+        "r = 32|15|32|1",
+        "r = 1|15|1|1",
+        "p = 16|15|8|16",
+        "p = 2|15|8|2",
+        "beyond an int|99999999999|8|1",
+    })
+    void open_scryptParametersOutOfBounds_isRefusedBeforeDeriving(String name, String log2N, String r, String p) {
+        String salt = KeySealer.create(SECRET, RANDOM).parameters().split("\\.")[5];
+        long start = System.nanoTime();
+        ProblemException e = assertThrows(ProblemException.class,
+                () -> KeySealer.open(SECRET, "v1." + log2N + "." + r + "." + p + "." + salt, RANDOM));
+        assertEquals(ProblemType.LIMIT_EXCEEDED, e.type(), e.getMessage());
+        assertTrue(e.getMessage().contains("scrypt"), e.getMessage());
+        long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        // N = 2^22 with r = 32 needs 16 GiB; a refusal is a string check
+        assertTrue(millis < 1_000, "refused in " + millis + " ms, without deriving");
     }
 }

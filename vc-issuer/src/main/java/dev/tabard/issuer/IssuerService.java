@@ -56,7 +56,8 @@ public final class IssuerService {
     private final IssuerConfig config;
     private final Clock clock;
     private final SecureRandom random;
-    private final KeySealer sealer;
+    /** Set twice at most, both times in the constructor: a store sealed with scrypt is moved to Argon2id on open. */
+    private volatile KeySealer sealer;
     private final Did did;
     private final Map<String, KeyPair> signers = new ConcurrentHashMap<>();
     private final Map<Integer, SignedList> signedLists = new ConcurrentHashMap<>();
@@ -79,21 +80,15 @@ public final class IssuerService {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
-        Optional<String> params = store.meta("sealing");
-        if (params.isEmpty()) {
-            this.sealer = KeySealer.create(config.secret(), random);
-            store.putMeta("sealing", sealer.parameters(), null);
-        } else {
-            this.sealer = KeySealer.open(config.secret(), params.get(), random);
-        }
+        this.sealer = OrgKeySealing.openOrCreate(store, config.secret(), random);
         if (store.keys().stream().noneMatch(k -> k.publicKey().type() == KeyType.ED25519)) {
             createKey(KeyType.ED25519, OrgKey.State.ACTIVE, "system", "key.create");
         }
         for (OrgKey k : store.keys()) {
             if (k.state() != OrgKey.State.RETIRED) {
                 // a wrong secret fails here, before anything is served
-                signers.put(k.id(), KeyPair.fromPrivateKey(k.publicKey().type(), sealer.open(k.sealedPrivateKey(), "org-key " + k.id()),
-                        k.publicKey()));
+                signers.put(k.id(), KeyPair.fromPrivateKey(k.publicKey().type(),
+                        sealer.open(k.sealedPrivateKey(), OrgKeySealing.label(k.id())), k.publicKey()));
             }
         }
         // every audited change from here on is signed by the active Ed25519 key, and the bootstrap entries with it
@@ -101,6 +96,8 @@ public final class IssuerService {
             OrgKey signing = activeKey();
             return new dev.tabard.issuer.audit.AuditKey(signing.id(), signers.get(signing.id()));
         });
+        // a store sealed with scrypt moves to Argon2id here, in one signed and audited transaction
+        this.sealer = OrgKeySealing.upgrade(store, sealer, config.secret(), random);
         Optional<String> storedDid = store.meta("did");
         if (storedDid.isPresent()) {
             this.did = Did.parse(storedDid.get());
@@ -191,8 +188,8 @@ public final class IssuerService {
         }
         String id = idPrefix(type) + n;
         KeyPair key = KeyPair.generate(type, random);
-        OrgKey k = new OrgKey(id, key.publicKey(), sealer.seal(key.unsafePrivateKeyBytes(), "org-key " + id), state, clock.instant(),
-                Optional.empty());
+        OrgKey k = new OrgKey(id, key.publicKey(), sealer.seal(key.unsafePrivateKeyBytes(), OrgKeySealing.label(id)), state,
+                clock.instant(), Optional.empty());
         store.putKey(k, new IssuerStore.Audit(actor, action, id, JsonCodec.writeString(Map.of("type", type.name(), "state", state.name()))));
         signers.put(id, key);
         log.atInfo().setMessage("org key created").addKeyValue("event", action).addKeyValue("keyId", id)

@@ -41,6 +41,9 @@ public final class Wallet implements AutoCloseable {
     /** How long a presentation is valid: long enough to cross the network, short enough not to be worth stealing. */
     public static final Duration PRESENTATION_LIFETIME = Duration.ofMinutes(2);
 
+    /** The associated data the wallet's key is sealed with. */
+    private static final String KEY_LABEL = "wallet-key";
+
     private final WalletStore store;
     private final Signer key;
     private final Did did;
@@ -64,7 +67,7 @@ public final class Wallet implements AutoCloseable {
      * @throws ProblemException {@code UNAUTHORIZED} for a wrong secret; {@code LIMIT_EXCEEDED} when the key-derivation
      *     parameters stored in the file are outside {@link KeySealer}'s bounds (refused before the derivation runs);
      *     {@code MALFORMED_VALUE_ERROR} for parameters that do not parse. The detail names the file; the file is not
-     *     changed
+     *     changed. A file sealed with scrypt, as before Argon2id, opens and is re-sealed under Argon2id in one transaction
      */
     public static Wallet open(Path path, char[] secret, Verifier verifier, IssuanceClient issuance, Clock clock) {
         return open(path, secret, KeyType.ED25519, verifier, issuance, clock);
@@ -84,13 +87,20 @@ public final class Wallet implements AutoCloseable {
                 KeyPair fresh = KeyPair.generate(keyType, random);
                 store.initMeta(Map.of("sealing", sealer.parameters(), "key.type", fresh.keyType().name(),
                         "key.public", fresh.publicKey().toMultibase(),
-                        "key.sealed", sealer.seal(fresh.unsafePrivateKeyBytes(), "wallet-key")));
+                        "key.sealed", sealer.seal(fresh.unsafePrivateKeyBytes(), KEY_LABEL)));
                 fresh.destroy();
             }
             KeySealer sealer = KeySealer.open(secret, store.meta("sealing").orElseThrow(), random);
             VerificationKey pub = VerificationKey.fromMultibase(store.meta("key.public").orElseThrow());
-            KeyPair key = KeyPair.fromPrivateKey(KeyType.valueOf(store.meta("key.type").orElseThrow()),
-                    sealer.open(store.meta("key.sealed").orElseThrow(), "wallet-key"), pub);
+            String sealedKey = store.meta("key.sealed").orElseThrow();
+            KeyPair key = KeyPair.fromPrivateKey(KeyType.valueOf(store.meta("key.type").orElseThrow()), sealer.open(sealedKey, KEY_LABEL),
+                    pub);
+            if (sealer.needsUpgrade()) {
+                // a file sealed with scrypt moves to Argon2id: parameters and key in one transaction, or not at all;
+                // false means another process sharing the file re-sealed it first, which is as good
+                KeySealer upgraded = KeySealer.create(secret, random);
+                store.resealKey(sealer.parameters(), upgraded.parameters(), sealer.resealUnder(upgraded, sealedKey, KEY_LABEL));
+            }
             return new Wallet(store, key, verifier, issuance, clock);
         } catch (ProblemException e) {
             store.close();

@@ -113,8 +113,9 @@ class WalletFileTest {
         }
     }
 
+    /** The former scrypt sealer's format still opens (WalletSealingUpgradeTest), but only within what it ever wrote. */
     @Test
-    void open_parametersFromTheFormerScryptSealer_areRefusedAsMalformed() throws Exception {
+    void open_formerScryptParametersBeyondWhatItWrote_areRefusedAsLimitExceeded() throws Exception {
         Path file = dir.resolve("scrypt.wallet");
         try (Wallet w = open(file, "s")) {
             assertTrue(w.did().toString().startsWith("did:key:"));
@@ -122,7 +123,7 @@ class WalletFileTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
             setSealing(c, "v1.22.32.16.AAAAAAAAAAAAAAAAAAAAAA");
         }
-        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, assertThrows(ProblemException.class, () -> open(file, "s")).type());
+        assertEquals(ProblemType.LIMIT_EXCEEDED, assertThrows(ProblemException.class, () -> open(file, "s")).type());
     }
 
     private static void setSealing(Connection c, String value) throws Exception {

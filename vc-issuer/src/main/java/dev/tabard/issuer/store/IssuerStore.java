@@ -30,6 +30,19 @@ public interface IssuerStore extends AuditTrail, AutoCloseable {
 
     void putKey(OrgKey key, Audit audit);
 
+    /**
+     * Replaces the key sealing parameters (meta {@code sealing}) and the sealed private key of every org key in one
+     * transaction with one audit entry, so that a crash leaves either the old parameters with the old sealed keys or the
+     * new with the new: never a key sealed under parameters that are not stored.
+     *
+     * @param replacing the parameters every key is sealed under now
+     * @param sealing the parameters the keys in {@code sealedByKeyId} are sealed under
+     * @param sealedByKeyId the re-sealed private key of every stored org key, by key id
+     * @throws IllegalStateException when the stored parameters are not {@code replacing}, or the ids are not exactly
+     *     those of the stored keys; nothing is changed then
+     */
+    void resealKeys(String replacing, String sealing, java.util.Map<String, String> sealedByKeyId, Audit audit);
+
     Optional<Agent> agent(Did did);
 
     /** Agents whose DID or name contains {@code query} (all when empty), newest first. */

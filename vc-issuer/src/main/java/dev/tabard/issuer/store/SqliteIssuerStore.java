@@ -344,6 +344,35 @@ public final class SqliteIssuerStore implements IssuerStore {
     }
 
     @Override
+    public void resealKeys(String replacing, String sealing, java.util.Map<String, String> sealedByKeyId, Audit audit) {
+        tx(audit, () -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE meta SET value = ? WHERE key = 'sealing' AND value = ?")) {
+                ps.setString(1, sealing);
+                ps.setString(2, replacing);
+                if (ps.executeUpdate() != 1) {
+                    throw new IllegalStateException("the stored key sealing parameters are not the ones the keys were opened with;"
+                            + " nothing was re-sealed");
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE org_keys SET sealed_private = ? WHERE id = ?")) {
+                for (var e : sealedByKeyId.entrySet()) {
+                    ps.setString(1, e.getValue());
+                    ps.setString(2, e.getKey());
+                    if (ps.executeUpdate() != 1) {
+                        throw new IllegalStateException("no org key " + e.getKey() + " to re-seal; nothing was re-sealed");
+                    }
+                }
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM org_keys")) {
+                if (rs.next() && rs.getLong(1) != sealedByKeyId.size()) {
+                    throw new IllegalStateException("the store holds org keys that were not re-sealed; nothing was re-sealed");
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
     public Optional<Agent> agent(Did did) {
         return read(() -> {
             try (PreparedStatement ps = reader.prepareStatement("SELECT * FROM agents WHERE did = ?")) {

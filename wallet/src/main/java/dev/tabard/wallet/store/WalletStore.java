@@ -164,6 +164,42 @@ public final class WalletStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Replaces the key sealing parameters (meta {@code sealing}) and the sealed key (meta {@code key.sealed}) in one
+     * transaction, so that the key is never sealed under parameters the file does not hold; only while the file still
+     * holds {@code replacing}.
+     *
+     * @return false, changing nothing, when the file holds other parameters (another process re-sealed first)
+     * @throws IllegalStateException when the file has no sealed key; nothing is changed
+     */
+    public synchronized boolean resealKey(String replacing, String sealing, String sealedKey) {
+        try {
+            c.setAutoCommit(false);
+            try (PreparedStatement key = c.prepareStatement("UPDATE meta SET value = ? WHERE key = 'key.sealed'");
+                 PreparedStatement parameters = c.prepareStatement("UPDATE meta SET value = ? WHERE key = 'sealing' AND value = ?")) {
+                key.setString(1, sealedKey);
+                if (key.executeUpdate() != 1) {
+                    throw new IllegalStateException("the wallet file has no sealed key to re-seal");
+                }
+                parameters.setString(1, sealing);
+                parameters.setString(2, replacing);
+                if (parameters.executeUpdate() != 1) {
+                    c.rollback();
+                    return false;
+                }
+                c.commit();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public synchronized void put(StoredCredential cred) {
         try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO credentials VALUES (?,?,?,?,?,?,?)")) {
             ps.setString(1, cred.id());
