@@ -314,10 +314,13 @@ class WalletTest {
                     "https://verifier.example", 0, Optional.empty(), Clock.systemUTC(), true);
             try {
                 String url = "http://127.0.0.1:" + server.port();
-                // the same re-signing with a well-formed date verifies, so only the date differs below
-                HttpResponse<String> ok = verifyWithExpires(url, w, "2030-01-01T00:00:00Z");
+                // the same re-signing with a well-formed date verifies, so only the date differs below; the date is a
+                // whole minute within Verifier.MAX_PRESENTATION_LIFETIME, which refuses 2030 as LIFETIME_TOO_LONG
+                String expires = Clock.systemUTC().instant().plus(Duration.ofMinutes(5))
+                        .truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString();
+                HttpResponse<String> ok = verifyWithExpires(url, w, expires);
                 assertEquals(200, ok.statusCode(), ok.body());
-                HttpResponse<String> r = verifyWithExpires(url, w, "2030-01-01T00:00Z");
+                HttpResponse<String> r = verifyWithExpires(url, w, expires.replace(":00Z", "Z"));
                 assertEquals(400, r.statusCode(), r.body());
                 JsonNode problem = JsonCodec.parse(r.body());
                 assertEquals(400, problem.get("status").asInt(), r.body());
