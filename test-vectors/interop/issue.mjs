@@ -25,6 +25,10 @@ agentKey.controller = agentDid;
 const documentLoader = documentLoaderWith();
 
 const now = Math.floor(Date.UTC(2026, 10, 22, 10, 0, 0) / 1000);
+// A presentation answers one fresh challenge: Tabard refuses one valid longer than Verifier.MAX_PRESENTATION_LIFETIME
+// (10 minutes) as LIFETIME_TOO_LONG, so the presentations below live 5 minutes, as TabardIssued's presentations do.
+// Credentials keep their years.
+const presentationLifetime = 5 * 60;
 const agentCredential = {
   '@context': ['https://www.w3.org/ns/credentials/v2', 'https://w3id.org/tabard/v1'],
   id: 'urn:uuid:0c5b2a4e-5a7e-4d7e-9a59-5d7f3c2d1e01',
@@ -72,7 +76,7 @@ const didJwtVc = await createVerifiableCredentialJwt({
     credentialSubject: {name: 'peer-agent'}}
 }, {did: issuerDid, signer: EdDSASigner(new Uint8Array(32).fill(7)), alg: 'EdDSA'}, {header: {kid}});
 const didJwtVp = await createVerifiablePresentationJwt({
-  nbf: now, exp: now + 2 * 24 * 3600, jti: 'urn:uuid:0c5b2a4e-5a7e-4d7e-9a59-5d7f3c2d1e04',
+  nbf: now, exp: now + presentationLifetime, jti: 'urn:uuid:0c5b2a4e-5a7e-4d7e-9a59-5d7f3c2d1e04',
   vp: {'@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'],
     verifiableCredential: [didJwtVc]}
 }, {did: agentDid, signer: EdDSASigner(new Uint8Array(32).fill(9)), alg: 'EdDSA'},
@@ -85,9 +89,12 @@ const didJwtVcNoKid = await createVerifiableCredentialJwt({
     credentialSubject: {name: 'peer-agent'}}
 }, {did: issuerDid, signer: EdDSASigner(new Uint8Array(32).fill(7)), alg: 'EdDSA'});
 
-// Digital Bazaar: a presentation of the eddsa-rdfc-2022 credential, signed by the agent for a challenge and domain
+// Digital Bazaar: a presentation of the eddsa-rdfc-2022 credential, signed by the agent for a challenge and domain,
+// with a proof that expires 5 minutes after it was created (the suite's proof template is copied into the proof
+// before signing, so expires is signed too)
 const agentSuite = new DataIntegrityProof({signer: agentKey.signer(), cryptosuite: eddsaRdfc2022});
 agentSuite.date = '2026-11-22T10:00:00Z';
+agentSuite.proof = {expires: new Date((now + presentationLifetime) * 1000).toISOString().replace('.000Z', 'Z')};
 const diPresentation = await vc.signPresentation({
   presentation: vc.createPresentation({verifiableCredential: [diCredential], holder: agentDid,
     id: 'urn:uuid:0c5b2a4e-5a7e-4d7e-9a59-5d7f3c2d1e05'}),

@@ -8,7 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabard.codec.Base64Url;
+import dev.tabard.codec.JsonCodec;
+import dev.tabard.crypto.KeyPair;
+import dev.tabard.crypto.KeyType;
 import dev.tabard.did.Did;
+import dev.tabard.did.key.KeyDids;
 import dev.tabard.did.key.KeyDidResolver;
 import dev.tabard.didweb.ResolutionBundle;
 import dev.tabard.problem.ProblemType;
@@ -24,8 +29,10 @@ import dev.tabard.verifier.status.StatusListCache;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -38,18 +45,27 @@ import org.junit.jupiter.api.Test;
  * revocation list, and credentials pointing into it). The file is written by {@code test-vectors/interop/issue.mjs}
  * and committed, so this runs without Node; {@code mvn -B -Pinterop -pl test-vectors -am verify} regenerates it
  * first. The other direction is {@link TabardIssuedTest} with {@code verify.mjs}.
+ *
+ * <p>The peers' credentials are checked a day after issue; their presentations live 5 minutes, within
+ * {@link Verifier#MAX_PRESENTATION_LIFETIME}, and are checked inside that window.
  */
 class NodePeersTest {
 
     private static final JsonNode PEERS = Vectors.json("interop/node-issued.json");
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T00:00:00Z"), ZoneOffset.UTC);
+    /** One minute after issue.mjs signed its presentations (nbf and proof created 10:00, exp and expires 10:05). */
+    private static final Clock PRESENTATION_CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:01:00Z"), ZoneOffset.UTC);
     private static final PresentationOptions BINDING =
             new PresentationOptions(PEERS.get("challenge").asText(), PEERS.get("domain").asText());
 
     private static Verifier verifier(boolean acceptVc11) {
+        return verifier(CLOCK, acceptVc11);
+    }
+
+    private static Verifier verifier(Clock clock, boolean acceptVc11) {
         KeyDidResolver resolver = new KeyDidResolver();
         // the peer's status list, as a vc+jwt (the form the verifier fetches), served from a bundle instead of HTTP
-        ResolutionBundle bundle = ResolutionBundle.builder(CLOCK.instant())
+        ResolutionBundle bundle = ResolutionBundle.builder(clock.instant())
                 .resource(URI.create(PEERS.get("statusListUrl").asText()), "application/vc+jwt",
                         valid("statusListJwt").asText().getBytes(StandardCharsets.US_ASCII))
                 .build();
@@ -57,8 +73,8 @@ class NodePeersTest {
         if (acceptVc11) {
             policy.formats(TrustPolicy.Format.VC_JWT, TrustPolicy.Format.VC11_JWT, TrustPolicy.Format.DATA_INTEGRITY);
         }
-        return Verifier.builder().resolver(resolver).clock(CLOCK).trustPolicy(policy.build())
-                .statusLists(new StatusListCache(Optional.empty(), Optional.of(bundle), resolver, CLOCK)).build();
+        return Verifier.builder().resolver(resolver).clock(clock).trustPolicy(policy.build())
+                .statusLists(new StatusListCache(Optional.empty(), Optional.of(bundle), resolver, clock)).build();
     }
 
     private static JsonNode valid(String name) {
@@ -109,28 +125,70 @@ class NodePeersTest {
     @Test
     void didJwtVcPresentation_verifiesBoundToChallengeAndDomain() {
         String token = valid("didJwtVp").asText();
-        // issue.mjs signed it for two days, past Verifier.MAX_PRESENTATION_LIFETIME: refused only for that, after its
-        // signature, nonce, audience and credential verified (the checks below fail earlier when those are wrong)
-        assertFails(ProblemType.LIFETIME_TOO_LONG, verifier(true).verifyPresentation(token, BINDING));
+        VerificationResult r = verifier(PRESENTATION_CLOCK, true).verifyPresentation(token, BINDING);
+        assertVerified(r);
         assertFails(ProblemType.INVALID_CHALLENGE_ERROR,
-                verifier(true).verifyPresentation(token, new PresentationOptions("another", BINDING.domain())));
-        assertFails(ProblemType.INVALID_DOMAIN_ERROR,
-                verifier(true).verifyPresentation(token, new PresentationOptions(BINDING.challenge(), "https://other.example")));
-        assertFails(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, verifier(true).verifyPresentation(tampered("didJwtVp").asText(), BINDING));
+                verifier(PRESENTATION_CLOCK, true).verifyPresentation(token, new PresentationOptions("another", BINDING.domain())));
+        assertFails(ProblemType.INVALID_DOMAIN_ERROR, verifier(PRESENTATION_CLOCK, true)
+                .verifyPresentation(token, new PresentationOptions(BINDING.challenge(), "https://other.example")));
+        assertFails(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR,
+                verifier(PRESENTATION_CLOCK, true).verifyPresentation(tampered("didJwtVp").asText(), BINDING));
+        // a day later it has expired
+        assertFails(ProblemType.CREDENTIAL_EXPIRED, verifier(true).verifyPresentation(token, BINDING));
+    }
+
+    /**
+     * The did-jwt-vc presentation's own header and payload, with {@code exp} moved, signed again with the peer's agent
+     * key (rebuilt from issue.mjs's fixed seed): valid for exactly {@link Verifier#MAX_PRESENTATION_LIFETIME} it
+     * verifies, one second longer it is refused as {@code LIFETIME_TOO_LONG}.
+     */
+    @Test
+    void didJwtVcPresentation_signedForLongerThanTheCap_failsWithLifetimeTooLong() {
+        String[] parts = valid("didJwtVp").asText().split("\\.");
+        // the key is the peer's: signing the peer's header and payload again gives the peer's signature
+        assertEquals(valid("didJwtVp").asText(), signedByPeerAgent(parts[0], parts[1]));
+        ObjectNode payload = JsonCodec.parseObject(Base64Url.decode(parts[1]));
+        long nbf = payload.get("nbf").asLong();
+
+        payload.put("exp", nbf + Verifier.MAX_PRESENTATION_LIFETIME.toSeconds());
+        String atTheCap = signedByPeerAgent(parts[0], Base64Url.encode(JsonCodec.write(payload)));
+        assertVerified(verifier(PRESENTATION_CLOCK, true).verifyPresentation(atTheCap, BINDING));
+
+        payload.put("exp", nbf + Verifier.MAX_PRESENTATION_LIFETIME.toSeconds() + 1);
+        String pastTheCap = signedByPeerAgent(parts[0], Base64Url.encode(JsonCodec.write(payload)));
+        assertFails(ProblemType.LIFETIME_TOO_LONG, verifier(PRESENTATION_CLOCK, true).verifyPresentation(pastTheCap, BINDING));
+
+        // what issue.mjs signed before the cap: two days
+        payload.put("exp", nbf + Duration.ofDays(2).toSeconds());
+        String twoDays = signedByPeerAgent(parts[0], Base64Url.encode(JsonCodec.write(payload)));
+        assertFails(ProblemType.LIFETIME_TOO_LONG, verifier(PRESENTATION_CLOCK, true).verifyPresentation(twoDays, BINDING));
+    }
+
+    /** A compact JWS over {@code header.payload} by the peer's agent key, derived from issue.mjs's seed of 32 nines. */
+    private static String signedByPeerAgent(String header, String payload) {
+        byte[] seed = new byte[32];
+        Arrays.fill(seed, (byte) 9);
+        KeyPair agent = KeyPair.fromPrivateKey(KeyType.ED25519, seed, KeyDids.key(Did.parse(PEERS.get("agent").asText())));
+        String signingInput = header + "." + payload;
+        return signingInput + "." + Base64Url.encode(agent.sign(signingInput.getBytes(StandardCharsets.US_ASCII)));
     }
 
     @Test
     void digitalBazaarPresentation_verifiesBoundToChallengeAndDomain() {
         String vp = valid("diPresentation").toString();
-        VerificationResult r = verifier(false).verifyPresentation(vp, BINDING);
+        VerificationResult r = verifier(PRESENTATION_CLOCK, false).verifyPresentation(vp, BINDING);
         assertVerified(r);
         assertEquals(PEERS.get("agent").asText(), r.agent().orElseThrow().agent().toString());
         assertFails(ProblemType.INVALID_CHALLENGE_ERROR,
-                verifier(false).verifyPresentation(vp, new PresentationOptions("another", BINDING.domain())));
-        assertFails(ProblemType.INVALID_DOMAIN_ERROR,
-                verifier(false).verifyPresentation(vp, new PresentationOptions(BINDING.challenge(), "https://other.example")));
+                verifier(PRESENTATION_CLOCK, false).verifyPresentation(vp, new PresentationOptions("another", BINDING.domain())));
+        assertFails(ProblemType.INVALID_DOMAIN_ERROR, verifier(PRESENTATION_CLOCK, false)
+                .verifyPresentation(vp, new PresentationOptions(BINDING.challenge(), "https://other.example")));
         assertFails(ProblemType.PROOF_VERIFICATION_ERROR,
-                verifier(false).verifyPresentation(tampered("diPresentation").toString(), BINDING));
+                verifier(PRESENTATION_CLOCK, false).verifyPresentation(tampered("diPresentation").toString(), BINDING));
+        // a day later its proof has expired: refused for that, not for its signature
+        VerificationResult late = verifier(false).verifyPresentation(vp, BINDING);
+        assertFails(ProblemType.PROOF_VERIFICATION_ERROR, late);
+        assertTrue(late.errors().get(0).detail().contains("expired"), () -> late.errors().toString());
     }
 
     @Test
@@ -161,6 +219,6 @@ class NodePeersTest {
         assertFails(ProblemType.CREDENTIAL_REVOKED, verifier(false).verifyCredential(text(valid("revokedCredential"))));
         assertVerified(verifier(false).verifyCredential(text(valid("activeCredential"))));
         Vectors.report("interop: jose, did-jwt-vc, @digitalbazaar/vc and vc-bitstring-status-list issued; valid, tampered, "
-                + "bound and revoked", 27, 27);
+                + "bound, expired, lifetime-capped and revoked", 32, 32);
     }
 }
