@@ -294,9 +294,17 @@ public final class HttpService implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Stops accepting, lets requests in flight finish within the server's stop timeout, then closes every connection.
+     * A request still running at the timeout is cut off, which is what the timeout is for: that is logged, not thrown.
+     */
     @Override
     public void close() {
-        app.stop();
+        try {
+            app.stop();
+        } catch (RuntimeException e) {
+            log.atWarn().setMessage("requests still in flight at the stop timeout were cut off").setCause(e).log();
+        }
         try {
             deadlines.stop();
         } catch (Exception e) {
