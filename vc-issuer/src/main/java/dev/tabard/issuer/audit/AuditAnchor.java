@@ -147,7 +147,7 @@ public final class AuditAnchor {
         }
     }
 
-    /** What makes {@code trail} not hold {@code anchor}: a forged anchor, no signed head, or a missing or changed entry. */
+    /** What makes {@code trail} not hold {@code anchor}: a forged anchor, a missing or changed entry, or no signed head. */
     static Optional<AuditBreak> check(AuditCheckpoint anchor, AuditTrail trail) {
         Map<String, VerificationKey> keys = new HashMap<>();
         trail.keys().forEach(k -> keys.put(k.id(), k.publicKey()));
@@ -156,10 +156,6 @@ public final class AuditAnchor {
             return forged;
         }
         SignedHead head = anchor.head();
-        if (trail.latestAuditHead().isEmpty()) {
-            return Optional.of(new AuditBreak(AuditBreak.Kind.UNSIGNED, 1, "the store holds no signed head, but " + NAME
-                    + " shows it was signed up to entry " + head.seq() + ": the signed heads were deleted"));
-        }
         List<AuditEntry> at = trail.audit(head.seq() - 1, 1);
         if (at.isEmpty()) {
             return Optional.of(new AuditBreak(AuditBreak.Kind.TRUNCATED, head.seq(), "it is missing, but " + NAME + " of "
@@ -172,6 +168,10 @@ public final class AuditAnchor {
         if (!at.get(0).hash().equals(head.hash())) {
             return Optional.of(new AuditBreak(AuditBreak.Kind.EDITED, head.seq(), "its hash differs from " + NAME + " of "
                     + head.time() + ": entries up to " + head.seq() + " were changed and the chain re-computed"));
+        }
+        if (trail.latestAuditHead().isEmpty()) {
+            return Optional.of(new AuditBreak(AuditBreak.Kind.UNSIGNED, 1, "the store holds no signed head, but " + NAME
+                    + " shows it was signed up to entry " + head.seq() + ": the signed heads were deleted"));
         }
         return Optional.empty();
     }
