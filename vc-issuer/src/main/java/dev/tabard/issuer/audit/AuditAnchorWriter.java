@@ -81,12 +81,13 @@ public final class AuditAnchorWriter implements AutoCloseable {
     }
 
     private synchronized void writeNewer() throws IOException {
-        Optional<AuditCheckpoint> newest = AuditAnchor.newestHead(trail);
-        if (newest.isEmpty()) {
+        long writtenSeq = written.map(a -> a.head().seq()).orElse(0L);
+        // one indexed read a second while nothing is signed; the head is parsed and verified only when it moved
+        if (trail.latestAuditHead().map(h -> h.seq() <= writtenSeq).orElse(true)) {
             return;
         }
-        long seq = newest.get().head().seq();
-        if (written.isPresent() && written.get().head().seq() >= seq) {
+        Optional<AuditCheckpoint> newest = AuditAnchor.newestHead(trail);
+        if (newest.isEmpty() || newest.get().head().seq() <= writtenSeq) {
             return;
         }
         AuditAnchor.write(dataDir, newest.get());
