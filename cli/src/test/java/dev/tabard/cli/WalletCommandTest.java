@@ -50,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class WalletCommandTest {
 
-    private static final String ADMIN = "wallet-command-test-admin-token";
+    private static final String ADMIN = "wallet-command-test-admin-token-0123456789";
     private static final String SECRET = "wallet command test secret";
     private final SelfSignedTls tls = SelfSignedTls.localhost();
     @TempDir
