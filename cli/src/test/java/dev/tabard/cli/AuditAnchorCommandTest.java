@@ -241,6 +241,18 @@ class AuditAnchorCommandTest {
     }
 
     @Test
+    void serve_truncatedStore_exitsTwoWithTheRefusalAndNoStackTrace() throws Exception {
+        data();
+        long keep = Long.parseLong(scalar("SELECT MAX(seq) FROM audit_heads WHERE seq <= " + (entries - 5)));
+        sql("DELETE FROM audit WHERE seq > " + keep, "DELETE FROM audit_heads WHERE seq > " + keep);
+        Run r = run("issuer", "serve", "--data", dir.toString(), "--port", "0", "--public-url", "https://localhost:8443");
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.err().startsWith("error: refusing to start: the audit log in issuer.db was altered: entry " + entries
+                + " truncated"), r.err());
+        assertTrue(r.err().contains("'tabard audit verify --data " + dir + "'") && !r.err().contains("\tat "), r.err());
+    }
+
+    @Test
     void anchorOlderThanTheStore_isIntactAndMovesForwardOnTheNextRun() throws Exception {
         data();
         byte[] older = Files.readAllBytes(AuditAnchor.file(dir));
