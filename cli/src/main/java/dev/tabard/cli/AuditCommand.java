@@ -1,6 +1,7 @@
 package dev.tabard.cli;
 
 import dev.tabard.codec.JsonCodec;
+import dev.tabard.issuer.audit.AuditAnchor;
 import dev.tabard.issuer.audit.AuditCheckpoint;
 import dev.tabard.issuer.audit.AuditLog;
 import dev.tabard.issuer.audit.AuditVerdict;
@@ -19,17 +20,20 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code tabard audit}: check the issuer's signed audit chain, and export its signed head as a checkpoint to keep
- * outside the data directory. Exit codes: 0 intact, 1 broken (or nothing signed to export), 2 a missing store or
- * an unreadable checkpoint.
+ * outside the data directory. Both check the log against the issuer's {@link AuditAnchor} when the data directory
+ * has one. Exit codes: 0 intact, 1 broken (or nothing signed to export), 2 a missing store or an unreadable
+ * checkpoint or anchor.
  */
 @Command(name = "audit", description = "The issuer's audit log.", subcommands = {AuditCommand.Verify.class, AuditCommand.Checkpoint.class})
 final class AuditCommand {
 
     @Command(name = "verify", mixinStandardHelpOptions = true, description = {
         "Check the issuer's audit chain: every entry's hash, its order, and the org key's signatures over the chain's heads.",
+        "Always against the issuer's audit anchor (" + AuditAnchor.FILE + " in the data directory, its newest signed head, "
+            + "kept current within a second): a log that lost its signed heads or the anchored entry was altered or truncated.",
         "With --checkpoint, also that the log still holds, unchanged, everything up to the exported head.",
         "Exit 0 when intact, 1 when an entry was edited, reordered, deleted or truncated, or a signature is invalid, "
-            + "2 for a missing store or an unreadable checkpoint."})
+            + "2 for a missing store, or an unreadable checkpoint or anchor."})
     static final class Verify implements Callable<Integer> {
         @Option(names = "--data", required = true, description = "The issuer's data directory.")
         Path data;
@@ -52,8 +56,15 @@ final class AuditCommand {
             if (db.isEmpty()) {
                 return 2;
             }
+            Optional<AuditCheckpoint> anchor;
+            try {
+                anchor = AuditAnchor.read(data);
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
+            }
             try (SqliteIssuerStore store = SqliteIssuerStore.open(db.get(), Clock.systemUTC(), new SecureRandom())) {
-                AuditVerdict verdict = AuditLog.verify(store, checkpoint);
+                AuditVerdict verdict = AuditLog.verify(store, checkpoint, anchor);
                 System.out.println(verdict.message());
                 return verdict.intact() ? 0 : 1;
             }
@@ -75,10 +86,17 @@ final class AuditCommand {
             if (db.isEmpty()) {
                 return 2;
             }
+            Optional<AuditCheckpoint> anchor;
+            try {
+                anchor = AuditAnchor.read(data);
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
+            }
             try (SqliteIssuerStore store = SqliteIssuerStore.open(db.get(), Clock.systemUTC(), new SecureRandom())) {
                 // the head is read before the chain is checked, so the check covers it
                 Optional<SignedHead> head = store.latestAuditHead().map(h -> SignedHead.parse(h.jws()));
-                AuditVerdict verdict = AuditLog.verify(store, Optional.empty());
+                AuditVerdict verdict = AuditLog.verify(store, Optional.empty(), anchor);
                 if (!verdict.intact()) {
                     System.err.println("no checkpoint: the chain is broken. " + verdict.message());
                     return 1;

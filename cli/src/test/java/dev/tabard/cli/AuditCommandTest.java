@@ -51,6 +51,9 @@ class AuditCommandTest {
     private static final String ADMIN = "audit-test-admin-token-0123456789";
     private static final int ISSUED_PER_KEY = 60;
 
+    /** One client, so its connections are reused: a client per request would hold more than the issuer allows one address. */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     @TempDir
     static Path written;
     /** Entries in the untouched store. */
@@ -91,17 +94,17 @@ class AuditCommandTest {
                 "audit test secret".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), 0), Optional.empty(), Clock.systemUTC());
     }
 
-    /** One client, so its connections are reused: the issuer closes a 65th connection from one address. */
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
-
     private static HttpResponse<String> post(IssuerServer server, String path, String body) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A fresh copy of the untouched store for one test, with the admin-token key that belongs with it. */
+    /**
+     * A fresh copy of the untouched store for one test, with the admin-token key that belongs to it but without the
+     * audit anchor: these tests are about what the store alone shows (AuditAnchorCommandTest adds the anchor).
+     */
     private Path store() throws Exception {
         Files.copy(written.resolve("issuer.db"), dir.resolve("issuer.db"));
         Files.copy(written.resolve("admin-token.key"), dir.resolve("admin-token.key"));

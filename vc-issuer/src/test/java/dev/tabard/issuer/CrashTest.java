@@ -7,6 +7,7 @@ import dev.tabard.crypto.KeyPair;
 import dev.tabard.crypto.KeyType;
 import dev.tabard.did.Did;
 import dev.tabard.did.key.KeyDids;
+import dev.tabard.issuer.audit.AuditAnchor;
 import dev.tabard.issuer.audit.AuditLog;
 import dev.tabard.issuer.store.SqliteIssuerStore;
 import java.net.URI;
@@ -113,6 +114,11 @@ class CrashTest {
             var verdict = AuditLog.verify(store, java.util.Optional.empty());
             assertTrue(verdict.intact(), verdict.message());
             assertEquals(verdict.entries(), verdict.signedHeadSeq());
+            // the anchor, rewritten every second during the load, is whole (renamed into place) and held by the store
+            var anchor = AuditAnchor.read(dir);
+            assertTrue(anchor.isPresent() && anchor.get().head().seq() > 1, "the anchor followed the issuance");
+            var anchored = AuditLog.verify(store, java.util.Optional.empty(), anchor);
+            assertTrue(anchored.intact(), anchored.message());
         }
         Process again = start(port); // the store reopens and keeps issuing
         try {

@@ -6,6 +6,7 @@ import dev.tabard.issuer.audit.AuditTrail.StoredHead;
 import dev.tabard.issuer.keys.OrgKey;
 import dev.tabard.problem.ProblemException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,37 +41,55 @@ public final class AuditLog {
      * stored data can hold.
      */
     public static AuditVerdict verify(AuditTrail trail, Optional<AuditCheckpoint> checkpoint) {
+        return verify(trail, checkpoint, Optional.empty());
+    }
+
+    /**
+     * As {@link #verify(AuditTrail, Optional)}, also against the issuer's {@link AuditAnchor} from the data
+     * directory: the log must still hold the anchor's head unchanged, and signed heads, since the anchor shows it
+     * was signed.
+     */
+    public static AuditVerdict verify(AuditTrail trail, Optional<AuditCheckpoint> checkpoint, Optional<AuditCheckpoint> anchor) {
         Objects.requireNonNull(trail, "trail");
         Objects.requireNonNull(checkpoint, "checkpoint");
+        Objects.requireNonNull(anchor, "anchor");
         Map<String, VerificationKey> keys = new HashMap<>();
         for (OrgKey k : trail.keys()) {
             keys.put(k.id(), k.publicKey());
         }
-        if (checkpoint.isPresent()) {
-            Optional<AuditBreak> forged = checkCheckpoint(checkpoint.get(), keys);
+        List<Reference> references = new ArrayList<>();
+        anchor.ifPresent(a -> references.add(new Reference(AuditAnchor.NAME, a)));
+        checkpoint.ifPresent(c -> references.add(new Reference("the checkpoint", c)));
+        for (Reference r : references) {
+            Optional<AuditBreak> forged = checkReference(r.name(), r.checkpoint(), keys);
             if (forged.isPresent()) {
                 return new AuditVerdict(0, 0, forged);
             }
         }
         // read before the entries: a head committed later than this read names an entry the walk will also see
         long latestHead = trail.latestAuditHead().map(StoredHead::seq).orElse(0L);
-        return new Walk(trail, keys, checkpoint).run(latestHead);
+        return new Walk(trail, keys, references, anchor.map(a -> a.head().seq())).run(latestHead);
     }
 
-    private static Optional<AuditBreak> checkCheckpoint(AuditCheckpoint cp, Map<String, VerificationKey> keys) {
+    /** A head kept outside the store, and how a message names it. */
+    private record Reference(String name, AuditCheckpoint checkpoint) {
+    }
+
+    /** That {@code cp} is signed by the key it carries, and that the store holds that same key under its id. */
+    static Optional<AuditBreak> checkReference(String name, AuditCheckpoint cp, Map<String, VerificationKey> keys) {
         SignedHead head = cp.head();
         try {
             head.verify(cp.publicKey());
         } catch (ProblemException e) {
-            return Optional.of(new AuditBreak(Kind.SIGNATURE_INVALID, head.seq(), "the checkpoint does not verify ("
+            return Optional.of(new AuditBreak(Kind.SIGNATURE_INVALID, head.seq(), name + " does not verify ("
                     + e.problem().detail() + "): it was forged or altered; compare it with the copy you exported"));
         }
         VerificationKey stored = keys.get(head.keyId());
         if (!cp.publicKey().equals(stored)) {
-            return Optional.of(new AuditBreak(Kind.SIGNATURE_INVALID, head.seq(), "the checkpoint was signed by "
+            return Optional.of(new AuditBreak(Kind.SIGNATURE_INVALID, head.seq(), name + " was signed by "
                     + head.keyId() + " = " + cp.publicKey().toMultibase() + ", but the store holds "
                     + (stored == null ? "no such key" : stored.toMultibase())
-                    + ": the store's keys or the checkpoint were replaced"));
+                    + ": the store's keys or " + name + " were replaced"));
         }
         return Optional.empty();
     }
@@ -79,17 +98,21 @@ public final class AuditLog {
     private static final class Walk {
         private final AuditTrail trail;
         private final Map<String, VerificationKey> keys;
-        private final Optional<AuditCheckpoint> checkpoint;
+        private final List<Reference> references;
+        /** The anchor's seq: this store was signed at least up to there. */
+        private final Optional<Long> anchoredSeq;
+        /** The hash the log holds at each reference's seq. */
+        private final Map<Long, String> hashAtReference = new HashMap<>();
         private final ArrayDeque<StoredHead> heads = new ArrayDeque<>();
         private long headsAfter;
         private boolean headsDone;
         private long signed;
-        private Optional<String> hashAtCheckpoint = Optional.empty();
 
-        Walk(AuditTrail trail, Map<String, VerificationKey> keys, Optional<AuditCheckpoint> checkpoint) {
+        Walk(AuditTrail trail, Map<String, VerificationKey> keys, List<Reference> references, Optional<Long> anchoredSeq) {
             this.trail = trail;
             this.keys = keys;
-            this.checkpoint = checkpoint;
+            this.references = references;
+            this.anchoredSeq = anchoredSeq;
         }
 
         AuditVerdict run(long latestHead) {
@@ -125,8 +148,10 @@ public final class AuditLog {
             if (!intact(e)) {
                 return Optional.of(new AuditBreak(Kind.EDITED, e.seq(), "its content no longer gives its stored hash"));
             }
-            if (checkpoint.isPresent() && checkpoint.get().head().seq() == e.seq()) {
-                hashAtCheckpoint = Optional.of(e.hash());
+            for (Reference r : references) {
+                if (r.checkpoint().head().seq() == e.seq()) {
+                    hashAtReference.put(e.seq(), e.hash());
+                }
             }
             for (StoredHead h = peekHead(); h != null && h.seq() <= e.seq(); h = peekHead()) {
                 heads.poll();
@@ -193,21 +218,23 @@ public final class AuditLog {
                 return Optional.of(new AuditBreak(Kind.TRUNCATED, last + 1, "a signed head covers entry " + latestHead
                         + " but the log ends at seq " + last + ": entries " + (last + 1) + "-" + latestHead + " were deleted"));
             }
-            if (checkpoint.isPresent()) {
-                SignedHead cp = checkpoint.get().head();
+            for (Reference r : references) {
+                SignedHead cp = r.checkpoint().head();
                 if (cp.seq() > last) {
-                    return Optional.of(new AuditBreak(Kind.TRUNCATED, last + 1, "the checkpoint of " + cp.time() + " covers entry "
+                    return Optional.of(new AuditBreak(Kind.TRUNCATED, last + 1, r.name() + " of " + cp.time() + " covers entry "
                             + cp.seq() + " but the log ends at seq " + last + ": entries " + (last + 1) + "-" + cp.seq() + " were deleted"));
                 }
-                if (!hashAtCheckpoint.orElse("").equals(cp.hash())) {
-                    return Optional.of(new AuditBreak(Kind.EDITED, cp.seq(), "its hash differs from the checkpoint of " + cp.time()
-                            + ": entries up to " + cp.seq() + " were changed after the checkpoint was taken"));
+                if (!hashAtReference.getOrDefault(cp.seq(), "").equals(cp.hash())) {
+                    return Optional.of(new AuditBreak(Kind.EDITED, cp.seq(), "its hash differs from " + r.name() + " of " + cp.time()
+                            + ": entries up to " + cp.seq() + " were changed after it was signed"));
                 }
             }
             if (signed < last) {
                 return Optional.of(new AuditBreak(Kind.UNSIGNED, signed + 1, "entries " + (signed + 1) + "-" + last
-                        + " are not covered by a signed head: written outside the issuer, or their heads were deleted"
-                        + " (a store from before signed heads gets its first one when the issuer next starts)"));
+                        + " are not covered by a signed head: " + anchoredSeq.map(seq -> "their signed heads were deleted ("
+                                + AuditAnchor.NAME + " shows this log was signed up to entry " + seq + "): the audit log was altered")
+                        .orElse("written outside the issuer, or their heads were deleted (a store from before signed heads gets "
+                                + "its first one when the issuer next starts)")));
             }
             return Optional.empty();
         }

@@ -14,6 +14,8 @@ import dev.tabard.issuer.IssuerConfig;
 import dev.tabard.issuer.IssuanceFormat;
 import dev.tabard.issuer.IssuerService;
 import dev.tabard.issuer.agents.Agent;
+import dev.tabard.issuer.audit.AuditAnchor;
+import dev.tabard.issuer.audit.AuditAnchorWriter;
 import dev.tabard.issuer.audit.AuditEntry;
 import dev.tabard.issuer.audit.AuditLog;
 import dev.tabard.issuer.audit.AuditVerdict;
@@ -106,6 +108,8 @@ public final class IssuerServer implements AutoCloseable {
     private final Javalin app;
     private final dev.tabard.issuer.oid4vci.Oid4vciEndpoints oid4vci;
     private final AtomicLong requests = new AtomicLong();
+    /** Set once at start; the HTTP glue only reads it. */
+    private Optional<AuditAnchorWriter> anchor = Optional.empty();
 
     private IssuerServer(IssuerService service, Optional<SSLContext> tls, int port, java.net.URI publicUrl, Clock clock,
                          VcApiAccess vcApiAccess, Transport transport) {
@@ -195,8 +199,16 @@ public final class IssuerServer implements AutoCloseable {
             throw new IllegalStateException("cannot create " + config.dataDir(), e);
         }
         SqliteIssuerStore store = SqliteIssuerStore.open(config.dataDir().resolve("issuer.db"), clock, new SecureRandom());
+        try {
+            // before the service signs anything: never sign over a log that lost the anchored head
+            AuditAnchor.requireHeldBy(config.dataDir(), store);
+        } catch (IllegalStateException e) {
+            store.close();
+            throw e;
+        }
         IssuerService service = new IssuerService(store, config, clock, new SecureRandom());
         IssuerServer s = new IssuerServer(service, tls, config.port(), config.publicUrl(), clock, vcApiAccess, transport);
+        s.anchor = Optional.of(AuditAnchorWriter.start(store, config.dataDir()));
         s.http.start();
         log.atInfo().setMessage("issuer started").addKeyValue("event", "start").addKeyValue("did", service.did().toString())
                 .addKeyValue("publicUrl", config.publicUrl().toString()).addKeyValue("port", s.port()).addKeyValue("tls", tls.isPresent())
@@ -248,6 +260,7 @@ public final class IssuerServer implements AutoCloseable {
     public void close() {
         log.atInfo().setMessage("issuer stopping").addKeyValue("event", "shutdown").log();
         http.close();
+        anchor.ifPresent(AuditAnchorWriter::close);
         store.close();
         log.atInfo().setMessage("issuer stopped").addKeyValue("event", "stopped").addKeyValue("requests", requests.get())
                 .log();
@@ -440,7 +453,7 @@ public final class IssuerServer implements AutoCloseable {
 
     private void verifyAudit(Context ctx) {
         auth.require(ctx, "admin");
-        AuditVerdict verdict = AuditLog.verify(store, Optional.empty());
+        AuditVerdict verdict = AuditLog.verify(store, Optional.empty(), anchor.flatMap(AuditAnchorWriter::anchor));
         ctx.contentType("application/json").result(JsonCodec.writeString(Map.of("intact", verdict.intact(), "entries", verdict.entries(),
                 "signedHeadSeq", verdict.signedHeadSeq(), "problem", verdict.broken().map(Object::toString).orElse(""),
                 "message", verdict.message())));
