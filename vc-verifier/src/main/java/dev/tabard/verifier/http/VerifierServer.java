@@ -185,6 +185,11 @@ public final class VerifierServer implements AutoCloseable {
         }
     }
 
+    /** Challenges issued by {@code POST /challenges} and not yet answered or expired. */
+    public int openChallenges() {
+        return challenges.open();
+    }
+
     public int port() {
         return http.port();
     }
@@ -282,15 +287,19 @@ public final class VerifierServer implements AutoCloseable {
         // the caller may name which of this verifier's domains it expects, never another site's
         Optional<String> requested = options.isObject() ? VcApiRequests.optionalText(options, "domain", pointer + "/options/domain") : Optional.empty();
         String domain = requested.isPresent() ? configuredDomain(requested.get(), pointer + "/options/domain") : domains.get(0);
-        if (requireIssuedChallenges) {
-            Challenges.Issued issued = challenges.redeem(challenge).orElseThrow(() -> new ProblemException(Problem.at(
-                    ProblemType.INVALID_CHALLENGE_ERROR, pointer + "/options/challenge",
-                    "the challenge was not issued by this verifier, was already used, or expired; request one from POST /challenges")));
-            if (requested.isPresent() && !requested.get().equals(issued.domain())) {
+        // a challenge issued here is used up by the presentation that answers it, and binds it to the domain it was
+        // issued for, whether or not this verifier also accepts challenges its callers made
+        Optional<Challenges.Issued> issued = challenges.redeem(challenge);
+        if (issued.isEmpty() && requireIssuedChallenges) {
+            throw new ProblemException(Problem.at(ProblemType.INVALID_CHALLENGE_ERROR, pointer + "/options/challenge",
+                    "the challenge was not issued by this verifier, was already used, or expired; request one from POST /challenges"));
+        }
+        if (issued.isPresent()) {
+            if (requested.isPresent() && !requested.get().equals(issued.get().domain())) {
                 throw new ProblemException(Problem.at(ProblemType.INVALID_DOMAIN_ERROR, pointer + "/options/domain",
-                        "the challenge was issued for " + issued.domain() + ", not " + requested.get()));
+                        "the challenge was issued for " + issued.get().domain() + ", not " + requested.get()));
             }
-            domain = issued.domain();
+            domain = issued.get().domain();
         }
         String secured = VcApiRequests.secured(vp, "data:application/vp+jwt,", "EnvelopedVerifiablePresentation");
         PresentationOptions expected = new PresentationOptions(challenge, domain);

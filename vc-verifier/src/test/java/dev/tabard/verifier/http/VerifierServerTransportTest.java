@@ -164,6 +164,22 @@ class VerifierServerTransportTest {
 
     @Test
     @Timeout(60)
+    void acceptingCallersChallenges_aChallengeIssuedHereIsStillBoundToItsDomain_andUsedUpByItsAnswer() throws Exception {
+        server = builder(Clock.systemUTC()).acceptChallengesNotIssuedHere().start();
+        String c = challenge("{\"domain\":\"" + SECOND + "\"}").get("challenge").asText();
+        assertProblem(verify(vp(c, HOME), c, Optional.of(HOME)), 400, "INVALID_DOMAIN_ERROR");
+        String c2 = challenge("{\"domain\":\"" + SECOND + "\"}").get("challenge").asText();
+        assertEquals(200, verify(vp(c2, SECOND), c2, Optional.empty()).statusCode(), "answered for the domain it was issued for");
+        String c3 = challenge("{}").get("challenge").asText();
+        assertEquals(200, verify(vp(c3, HOME), c3, Optional.empty()).statusCode());
+        // every issued challenge was answered: none is left open to count against the client
+        assertEquals(0, server.openChallenges());
+        String own = "caller-made-" + RANDOM.nextLong();
+        assertEquals(200, verify(vp(own, HOME), own, Optional.empty()).statusCode(), "a caller's own challenge is accepted");
+    }
+
+    @Test
+    @Timeout(60)
     void challengeFlood_fromOneAddress_rateLimitedThenCapped_honestClientStillVerifies() throws Exception {
         SteppingClock clock = new SteppingClock();
         server = builder(clock).start();
