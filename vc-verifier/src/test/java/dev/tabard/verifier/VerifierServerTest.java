@@ -106,6 +106,29 @@ class VerifierServerTest {
     }
 
     @Test
+    void aSecuredDocumentSentAsAJsonString_isAParsingError_notVerified() throws Exception {
+        AgentClaims claims = new AgentClaims(agent, "agent", org, "ACME", new AgentClaims.Operator("Ops", Optional.empty()),
+                Set.of(), AgentClaims.Constraints.none(), AgentClaims.Delegation.none());
+        ObjectNode signed = DataIntegrity.sign(claims.credential(URI.create("urn:uuid:3"), now.minusSeconds(60), now.plusSeconds(600),
+                List.of()), orgKey, ProofOptions.assertion("eddsa-rdfc-2022", KeyDids.methodId(orgKey.publicKey()), now),
+                BundledContexts.standard());
+        ObjectNode asObject = JsonCodec.mapper().createObjectNode();
+        asObject.set("verifiableCredential", signed);
+        assertEquals(200, post("/credentials/verify", asObject.toString()).statusCode(), "the same document as an object verifies");
+        ObjectNode asString = JsonCodec.mapper().createObjectNode();
+        asString.put("verifiableCredential", signed.toString());
+        HttpResponse<String> r = post("/credentials/verify", asString.toString());
+        assertEquals(400, r.statusCode(), r.body());
+        JsonNode problem = JsonCodec.parse(r.body());
+        assertEquals("https://www.w3.org/TR/vc-data-model#PARSING_ERROR", problem.get("type").asText(), r.body());
+        assertEquals(400, problem.get("status").asInt());
+        assertFalse(problem.get("verified").asBoolean());
+        ObjectNode bareJwt = JsonCodec.mapper().createObjectNode();
+        bareJwt.put("verifiableCredential", vcJwt());
+        assertEquals(200, post("/credentials/verify", bareJwt.toString()).statusCode(), "a bare compact JWT is still a token");
+    }
+
+    @Test
     void dataIntegrityCredentialVerifies() throws Exception {
         AgentClaims claims = new AgentClaims(agent, "agent", org, "ACME", new AgentClaims.Operator("Ops", Optional.empty()),
                 Set.of(), AgentClaims.Constraints.none(), AgentClaims.Delegation.none());

@@ -16,6 +16,10 @@ import java.util.Optional;
 /** Reading VC-API request bodies into what the verifier takes: options, secured documents, checked strings. */
 final class VcApiRequests {
 
+    /** Three base64url segments: the only form a bare string may take. */
+    private static final java.util.regex.Pattern COMPACT_JWS =
+            java.util.regex.Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+
     private VcApiRequests() {}
 
     /**
@@ -58,6 +62,12 @@ final class VcApiRequests {
     /** Text for a JWT (given bare or enveloped in a data: URL), JSON text for a Data Integrity document. */
     static String secured(JsonNode v, String dataPrefix, String envelopeType) {
         if (v.isTextual()) {
+            // a bare string is a compact JWS or nothing: a JSON document sent as a string is not a secured document
+            if (!COMPACT_JWS.matcher(v.asText()).matches()) {
+                throw new ProblemException(Problem.of(ProblemType.PARSING_ERROR,
+                        "a string here is a compact JWS (header.payload.signature in base64url); send a secured document as a "
+                                + "JSON object, or a JWT bare or in an " + envelopeType));
+            }
             return v.asText();
         }
         if (v.isObject() && envelopeType.equals(v.path("type").asText())) {
