@@ -45,6 +45,10 @@ final class VerifierCommand {
         @Option(names = "--tls-self-signed", description = "Serve HTTPS with a certificate made on the spot.")
         boolean selfSigned;
 
+        @Option(names = "--require-issued-challenges", description = {"Accept only challenges from POST /challenges (single-use, "
+            + "valid 5 minutes). By default a caller's own challenge is accepted too, and a replayed presentation is refused."})
+        boolean requireIssuedChallenges;
+
         @Mixin
         NetOptions net;
 
@@ -72,6 +76,9 @@ final class VerifierCommand {
             VerifierServer.Builder builder = VerifierServer.builder(verifier).port(port).metrics(metricsAccess).clock(Clock.systemUTC())
                     .tls(selfSigned ? Optional.of(SelfSignedTls.localhost().serverContext()) : Optional.empty());
             (domains.isEmpty() ? List.of(scheme + "://localhost:" + port) : domains).forEach(builder::domain);
+            if (requireIssuedChallenges) {
+                builder.requireIssuedChallenges();
+            }
             VerifierServer server = builder.start();
             System.out.println("verifier serving " + scheme + "://127.0.0.1:" + server.port() + " for domain "
                     + String.join(", ", server.domains()));

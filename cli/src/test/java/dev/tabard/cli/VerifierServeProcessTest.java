@@ -1,6 +1,7 @@
 package dev.tabard.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -68,13 +69,18 @@ class VerifierServeProcessTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A presentation (not a valid one) answering a challenge the caller made up. */
+    private static final String CALLERS_OWN_CHALLENGE =
+            "{\"verifiablePresentation\":\"eyJhbGciOiJFZERTQSJ9.e30.c2ln\",\"options\":{\"challenge\":\"callers-own\"}}";
+
     @Test
     @Timeout(120)
-    void serve_repeatedDomainsAndMetricsFlags_bindChallengesAndGuardMetrics() throws Exception {
+    void serve_repeatedDomainsMetricsAndRequiredChallengeFlags_bindChallengesAndGuardMetrics() throws Exception {
         int port = freePort();
         int metricsPort = freePort();
         Process p = serve(Map.of("TABARD_VERIFIER_METRICS_TOKEN", METRICS), "--port", Integer.toString(port),
-                "--domain", "https://a.example", "--domain", "https://b.example", "--metrics-listen", "127.0.0.1:" + metricsPort);
+                "--domain", "https://a.example", "--domain", "https://b.example", "--metrics-listen", "127.0.0.1:" + metricsPort,
+                "--require-issued-challenges");
         try {
             String out = startupOutput(p);
             assertTrue(out.contains("for domain https://a.example, https://b.example"), out);
@@ -89,6 +95,9 @@ class VerifierServeProcessTest {
             assertEquals(401, send("GET", base + "/metrics", null, null).statusCode());
             assertEquals(200, send("GET", base + "/metrics", null, METRICS).statusCode());
             assertEquals(200, send("GET", "http://127.0.0.1:" + metricsPort + "/metrics", null, null).statusCode());
+            HttpResponse<String> own = send("POST", base + "/presentations/verify", CALLERS_OWN_CHALLENGE, null);
+            assertEquals("https://w3id.org/security#INVALID_CHALLENGE_ERROR", JsonCodec.parse(own.body()).get("type").asText(),
+                    "--require-issued-challenges refuses a challenge this verifier did not issue: " + own.body());
         } finally {
             p.destroy();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
@@ -106,6 +115,9 @@ class VerifierServeProcessTest {
                     out);
             HttpResponse<String> off = send("GET", "http://127.0.0.1:" + port + "/metrics", null, null);
             assertEquals(404, off.statusCode());
+            HttpResponse<String> own = send("POST", "http://127.0.0.1:" + port + "/presentations/verify", CALLERS_OWN_CHALLENGE, null);
+            assertEquals(400, own.statusCode());
+            assertFalse(own.body().contains("INVALID_CHALLENGE_ERROR"), "by default a caller's own challenge is taken: " + own.body());
         } finally {
             p.destroy();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));

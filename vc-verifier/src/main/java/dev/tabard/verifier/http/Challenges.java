@@ -23,8 +23,11 @@ import java.util.Optional;
  */
 final class Challenges {
 
-    /** A challenge as issued: its value, the domain a presentation answering it must be addressed to, and its expiry. */
-    record Issued(String challenge, String domain, Instant expires) {
+    /**
+     * A challenge as issued: its value, the domain a presentation answering it must be addressed to, its expiry, and
+     * the client it was issued to.
+     */
+    record Issued(String challenge, String domain, Instant expires, String client) {
     }
 
     private record Entry(String client, Issued issued) {
@@ -72,7 +75,7 @@ final class Challenges {
         }
         byte[] b = new byte[24];
         random.nextBytes(b);
-        Issued issued = new Issued(Base64Url.encode(b), domain, now.plus(lifetime));
+        Issued issued = new Issued(Base64Url.encode(b), domain, now.plus(lifetime), client);
         byChallenge.put(issued.challenge(), new Entry(client, issued));
         byClient.computeIfAbsent(client, c -> new LinkedHashSet<>()).add(issued.challenge());
         return issued;
@@ -90,6 +93,17 @@ final class Challenges {
             byClient.remove(e.client());
         }
         return e.issued().expires().isBefore(clock.instant()) ? Optional.empty() : Optional.of(e.issued());
+    }
+
+    /**
+     * Puts back a challenge {@link #redeem} took, when the verification it was taken for failed on this verifier's
+     * side (a status list or DID it could not fetch): the presenter did nothing wrong and may answer it again.
+     */
+    synchronized void restore(Issued issued) {
+        if (issued.expires().isAfter(clock.instant()) && !byChallenge.containsKey(issued.challenge())) {
+            byChallenge.put(issued.challenge(), new Entry(issued.client(), issued));
+            byClient.computeIfAbsent(issued.client(), c -> new LinkedHashSet<>()).add(issued.challenge());
+        }
     }
 
     synchronized int open() {

@@ -108,7 +108,7 @@ public final class VerifierServer implements AutoCloseable {
     public static VerifierServer start(Verifier verifier, String domain, int port, Optional<SSLContext> tls, Clock clock,
                                        boolean requireIssuedChallenges) {
         Builder b = builder(verifier).domain(domain).port(port).tls(tls).clock(clock);
-        return (requireIssuedChallenges ? b : b.acceptChallengesNotIssuedHere()).start();
+        return (requireIssuedChallenges ? b.requireIssuedChallenges() : b).start();
     }
 
     public static Builder builder(Verifier verifier) {
@@ -122,7 +122,7 @@ public final class VerifierServer implements AutoCloseable {
         private int port;
         private Optional<SSLContext> tls = Optional.empty();
         private Clock clock = Clock.systemUTC();
-        private boolean requireIssuedChallenges = true;
+        private boolean requireIssuedChallenges = false;
         private TransportLimits limits = TransportLimits.defaults();
         private MetricsAccess metrics = MetricsAccess.notServed();
 
@@ -156,11 +156,12 @@ public final class VerifierServer implements AutoCloseable {
         }
 
         /**
-         * Accepts any challenge the caller names, not only those from {@code POST /challenges}: replay protection then
-         * rests on the verifier's replay guard alone. For load tests and callers that make their own challenges.
+         * Accepts only challenges from {@code POST /challenges}: each is single-use and lives
+         * {@link #CHALLENGE_LIFETIME}. By default the caller's own challenge is accepted too (the VC-API, OpenID4VP and
+         * agent handshakes make their own), and the replay guard refuses a presentation seen before.
          */
-        public Builder acceptChallengesNotIssuedHere() {
-            this.requireIssuedChallenges = false;
+        public Builder requireIssuedChallenges() {
+            this.requireIssuedChallenges = true;
             return this;
         }
 
@@ -303,8 +304,16 @@ public final class VerifierServer implements AutoCloseable {
         }
         String secured = VcApiRequests.secured(vp, "data:application/vp+jwt,", "EnvelopedVerifiablePresentation");
         PresentationOptions expected = new PresentationOptions(challenge, domain);
-        return gated(() -> verifier.verifyPresentation(secured, expected));
+        VerificationResult result = gated(() -> verifier.verifyPresentation(secured, expected));
+        if (issued.isPresent() && !result.verified() && VERIFIER_SIDE.contains(result.errors().get(0).type())) {
+            challenges.restore(issued.get());
+        }
+        return result;
     }
+
+    /** Failures that are this verifier's, not the presenter's: they do not use up the challenge. */
+    private static final java.util.Set<ProblemType> VERIFIER_SIDE = java.util.EnumSet.of(ProblemType.STATUS_RETRIEVAL_ERROR,
+            ProblemType.FETCH_FAILED, ProblemType.SERVICE_UNAVAILABLE, ProblemType.INTERNAL_ERROR, ProblemType.NOT_FOUND);
 
     private void verifyBatch(Context ctx) {
         ObjectNode body = VcApiRequests.body(ctx);

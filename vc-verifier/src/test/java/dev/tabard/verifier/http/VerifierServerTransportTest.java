@@ -96,10 +96,14 @@ class VerifierServerTransportTest {
     }
 
     private String vp(String challenge, String audience) {
+        return vp(challenge, audience, List.of());
+    }
+
+    private String vp(String challenge, String audience, List<com.fasterxml.jackson.databind.node.ObjectNode> status) {
         AgentClaims claims = new AgentClaims(agent, "agent", org, "ACME", new AgentClaims.Operator("Ops", Optional.empty()),
                 Set.of("supplier:lookup"), AgentClaims.Constraints.none(), AgentClaims.Delegation.none());
         String vc = VcJose.secureCredential(claims.credential(URI.create("urn:uuid:" + RANDOM.nextLong()), now.minusSeconds(60),
-                now.plusSeconds(600), List.of()), orgKey, KeyDids.methodId(orgKey.publicKey()), now);
+                now.plusSeconds(600), status), orgKey, KeyDids.methodId(orgKey.publicKey()), now);
         return VcJose.securePresentation(VcJose.presentationOf(List.of(vc)), agentKey, KeyDids.methodId(agentKey.publicKey()),
                 challenge, audience, "urn:uuid:" + RANDOM.nextLong(), now, now.plusSeconds(60));
     }
@@ -164,8 +168,8 @@ class VerifierServerTransportTest {
 
     @Test
     @Timeout(60)
-    void acceptingCallersChallenges_aChallengeIssuedHereIsStillBoundToItsDomain_andUsedUpByItsAnswer() throws Exception {
-        server = builder(Clock.systemUTC()).acceptChallengesNotIssuedHere().start();
+    void byDefault_callersChallengesAreAccepted_yetAChallengeIssuedHereIsBoundToItsDomain_andUsedUpByItsAnswer() throws Exception {
+        server = builder(Clock.systemUTC()).start();
         String c = challenge("{\"domain\":\"" + SECOND + "\"}").get("challenge").asText();
         assertProblem(verify(vp(c, HOME), c, Optional.of(HOME)), 400, "INVALID_DOMAIN_ERROR");
         String c2 = challenge("{\"domain\":\"" + SECOND + "\"}").get("challenge").asText();
@@ -176,6 +180,25 @@ class VerifierServerTransportTest {
         assertEquals(0, server.openChallenges());
         String own = "caller-made-" + RANDOM.nextLong();
         assertEquals(200, verify(vp(own, HOME), own, Optional.empty()).statusCode(), "a caller's own challenge is accepted");
+    }
+
+    @Test
+    @Timeout(60)
+    void issuedChallengesRequired_usedUpByThePresentersFailure_butNotByTheVerifiers() throws Exception {
+        server = builder(Clock.systemUTC()).requireIssuedChallenges().start();
+        String own = "caller-made-" + RANDOM.nextLong();
+        assertProblem(verify(vp(own, HOME), own, Optional.empty()), 400, "INVALID_CHALLENGE_ERROR");
+        // this verifier has no way to fetch status lists: its failure, so the challenge stays usable
+        String c = challenge("{}").get("challenge").asText();
+        List<com.fasterxml.jackson.databind.node.ObjectNode> status = List.of(
+                AgentClaims.statusEntry(URI.create("https://status.example/lists/1"), "revocation", 7));
+        assertProblem(verify(vp(c, HOME, status), c, Optional.empty()), 400, "STATUS_RETRIEVAL_ERROR");
+        assertEquals(200, verify(vp(c, HOME), c, Optional.empty()).statusCode(), "answered again after the verifier's failure");
+        assertProblem(verify(vp(c, HOME), c, Optional.empty()), 400, "INVALID_CHALLENGE_ERROR");
+        // a presentation addressed elsewhere is the presenter's fault: the challenge is gone
+        String c2 = challenge("{}").get("challenge").asText();
+        assertProblem(verify(vp(c2, EVIL), c2, Optional.empty()), 400, "INVALID_DOMAIN_ERROR");
+        assertProblem(verify(vp(c2, HOME), c2, Optional.empty()), 400, "INVALID_CHALLENGE_ERROR");
     }
 
     @Test
