@@ -189,8 +189,12 @@ public final class Verifier {
                     credentials.add(jwt(EnvelopedCredential.token(url)));
                 }
             }
-            if (credentials.isEmpty()) {
-                throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "the presentation carries no credential");
+            // VC DM 2.0 §4.13: a presentation may carry no credential; it then proves only that the holder controls its
+            // key, yields no AgentIdentity, and cannot meet a policy that asks for types or capabilities
+            if (credentials.isEmpty() && (!policy.requiredTypes().isEmpty() || !policy.requiredCapabilities().isEmpty())) {
+                throw new ProblemException(ProblemType.MISSING_CAPABILITY, "the presentation carries no credential, and this "
+                        + "verifier requires " + (policy.requiredCapabilities().isEmpty() ? "the types " + policy.requiredTypes()
+                        : "the capabilities " + policy.requiredCapabilities()));
             }
             for (SecuredCredential s : credentials) {
                 boolean bound = s.credential().subjects().stream().map(CredentialSubject::id)

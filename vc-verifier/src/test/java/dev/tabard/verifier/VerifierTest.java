@@ -138,6 +138,24 @@ class VerifierTest {
     }
 
     @Test
+    void presentationWithoutCredentials_provesTheHoldersKeyOnly_noAgent_andMeetsNoCapabilityPolicy() {
+        String vp = VcJose.securePresentation(VcJose.presentationOf(List.of()), agentKey, KeyDids.methodId(agentKey.publicKey()),
+                "n-empty", DOMAIN, "urn:uuid:" + RANDOM.nextLong(), now, now.plusSeconds(60));
+        PresentationOptions options = new PresentationOptions("n-empty", DOMAIN);
+        VerificationResult open = verifier(TrustPolicy.builder().trustAnyIssuer().build()).verifyPresentation(vp, options);
+        assertTrue(open.verified(), open.errors().toString());
+        assertTrue(open.agent().isEmpty(), "no credential, no agent identity");
+        assertTrue(open.checked().contains(Check.PROOF) && open.checked().contains(Check.HOLDER_BINDING), open.checked().toString());
+        VerificationResult withPolicy = verifier(trustOrg()).verifyPresentation(vp, options);
+        assertFalse(withPolicy.verified());
+        assertEquals(ProblemType.MISSING_CAPABILITY, withPolicy.errors().get(0).type());
+        String forged = VcJose.securePresentation(VcJose.presentationOf(List.of()), KeyPair.generate(KeyType.ED25519, RANDOM),
+                KeyDids.methodId(agentKey.publicKey()), "n-empty", DOMAIN, "urn:uuid:" + RANDOM.nextLong(), now, now.plusSeconds(60));
+        assertFalse(verifier(TrustPolicy.builder().trustAnyIssuer().build()).verifyPresentation(forged, options).verified(),
+                "its proof is still checked");
+    }
+
+    @Test
     void agentPresentationVerifiesToItsIdentity() {
         VerificationResult r = verifier(trustOrg()).verifyPresentation(present(agentKey, vcJwt(), "c-1"), new PresentationOptions("c-1", DOMAIN));
         assertTrue(r.verified(), () -> r.errors().toString());
