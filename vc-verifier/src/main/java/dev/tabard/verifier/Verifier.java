@@ -196,20 +196,29 @@ public final class Verifier {
                         + "verifier requires " + (policy.requiredCapabilities().isEmpty() ? "the types " + policy.requiredTypes()
                         : "the capabilities " + policy.requiredCapabilities()));
             }
+            // holder binding is this verifier's policy, not the data model's: with no trust policy (the VC-API mode of
+            // the W3C suites) a credential about someone else is reported and gives no identity; with one it is refused
+            List<Problem> warnings = new ArrayList<>();
+            List<SecuredCredential> bound = new ArrayList<>();
             for (SecuredCredential s : credentials) {
-                boolean bound = s.credential().subjects().stream().map(CredentialSubject::id)
+                boolean isBound = s.credential().subjects().stream().map(CredentialSubject::id)
                         .anyMatch(id -> id.isPresent() && id.get().equals(holder.toString()));
-                if (!bound) {
+                String which = s.credential().id().map(Object::toString).orElse("a credential it carries");
+                if (isBound) {
+                    bound.add(s);
+                } else if (policy.trustAnyIssuer()) {
+                    warnings.add(Problem.of(ProblemType.HOLDER_MISMATCH, "the presentation's signer " + holder + " is not the subject of "
+                            + which + ": it is not bound to the holder, and no agent identity comes from it"));
+                } else {
                     throw new ProblemException(ProblemType.HOLDER_MISMATCH,
-                            "the presentation's signer " + holder + " is not the subject of " + s.credential().id().map(Object::toString)
-                                    .orElse("a credential it carries"));
+                            "the presentation's signer " + holder + " is not the subject of " + which);
                 }
             }
             checked.add(Check.HOLDER_BINDING);
             Optional<AgentIdentity> agent = Optional.empty();
             for (SecuredCredential s : credentials) {
                 Optional<AgentIdentity> a = checks.policy(s, checked);
-                if (agent.isEmpty()) {
+                if (agent.isEmpty() && bound.contains(s)) {
                     agent = a;
                 }
             }
@@ -219,7 +228,7 @@ public final class Verifier {
             }
             // last, so that only presentations this verifier would accept take room in the guard
             replayGuard.check(holder.toString(), nonce, jti, lifetime.rememberUntil(policy.maxClockSkew()));
-            return VerificationResult.verified(agent, List.of(), checked);
+            return VerificationResult.verified(agent, warnings, checked);
         } catch (ProblemException e) {
             return VerificationResult.failed(e.problems(), List.of(), checked);
         } catch (RuntimeException e) {

@@ -205,6 +205,19 @@ class VerifierTest {
     }
 
     @Test
+    void withoutATrustPolicy_aCredentialAboutSomeoneElse_isReportedNotBound_andGivesNoIdentity() {
+        KeyPair other = KeyPair.generate(KeyType.ED25519, RANDOM);
+        VerificationResult r = verifier(TrustPolicy.builder().trustAnyIssuer().build()).verifyPresentation(present(other, vcJwt(), "c-u"),
+                new PresentationOptions("c-u", DOMAIN));
+        assertTrue(r.verified(), r.errors().toString());
+        assertTrue(r.agent().isEmpty(), "no identity from a credential the holder is not the subject of");
+        assertEquals(ProblemType.HOLDER_MISMATCH, r.warnings().get(0).type());
+        VerificationResult own = verifier(TrustPolicy.builder().trustAnyIssuer().build()).verifyPresentation(present(agentKey, vcJwt(),
+                "c-b"), new PresentationOptions("c-b", DOMAIN));
+        assertTrue(own.agent().isPresent() && own.warnings().isEmpty(), "a bound credential still gives the identity");
+    }
+
+    @Test
     void onlyAcceptedPresentationsTakeRoomInTheReplayGuard() {
         ReplayGuard guard = ReplayGuard.inMemory(clock);
         SafeFetcher fetcher = new SafeFetcher(server.policy().build());
