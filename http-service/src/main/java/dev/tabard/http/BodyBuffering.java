@@ -112,7 +112,7 @@ final class BodyBuffering implements Filter {
             this.req = req;
             this.res = res;
             this.in = in;
-            this.client = req.getRemoteAddr();
+            this.client = ClientAddress.of(req.getRemoteAddr());
             this.bytes = new ByteArrayOutputStream((int) Math.min(declared > 0 ? declared : 8192, 65_536));
         }
 

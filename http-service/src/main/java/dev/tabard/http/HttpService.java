@@ -86,7 +86,7 @@ public final class HttpService implements AutoCloseable {
         app.beforeMatched(ctx -> {
             RateLimiter limiter = limiters.get(normalized(ctx.path()));
             if (limiter != null) {
-                limiter.take(clientAddress(ctx)).ifPresent(wait -> {
+                limiter.take(ClientAddress.of(ctx)).ifPresent(wait -> {
                     long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
                     ctx.header("Retry-After", Long.toString(seconds));
                     throw new ProblemException(ProblemType.RATE_LIMITED, "too many requests to " + normalized(ctx.path())
@@ -234,11 +234,6 @@ public final class HttpService implements AutoCloseable {
         ObjectNode o = ProblemResponses.json(problems, ctx.path(), status);
         problemMembers.accept(o);
         ctx.status(status).contentType(ProblemJson.MEDIA_TYPE).result(JsonCodec.writeString(o));
-    }
-
-    /** The client a request counts against: the TCP peer address, never a header the client wrote. */
-    public static String clientAddress(Context ctx) {
-        return ctx.req().getRemoteAddr();
     }
 
     private static String normalized(String path) {

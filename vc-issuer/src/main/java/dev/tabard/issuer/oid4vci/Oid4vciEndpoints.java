@@ -293,7 +293,7 @@ public final class Oid4vciEndpoints {
      * the problem details every other endpoint gives: 429 {@code CLIENT_LIMIT_EXCEEDED}, with {@code Retry-After}.
      */
     private void nonce(Context ctx) {
-        String client = ClientAddress.of(ctx);
+        String client = dev.tabard.http.ClientAddress.of(ctx);
         String n = randomToken();
         try {
             nonces.put(client, n, clock.instant());

@@ -128,10 +128,10 @@ class PerClientTableTest {
 
     @Test
     void clientAddress_ipv6CountsPer64_ipv4PerAddress() {
-        assertEquals("127.0.0.2", ClientAddress.of("127.0.0.2"));
-        assertEquals("127.0.0.2", ClientAddress.of("::ffff:127.0.0.2"));
-        assertEquals("2001:db8:0:1::/64", ClientAddress.of("2001:db8:0:1:aaaa:bbbb:cccc:dddd"));
-        assertEquals(ClientAddress.of("[2001:db8:0:1::1]"), ClientAddress.of("2001:db8:0:1:ffff::2%eth0"));
-        assertEquals("0:0:0:0::/64", ClientAddress.of("::1"));
+        assertEquals("127.0.0.2", dev.tabard.http.ClientAddress.of("127.0.0.2"));
+        assertEquals("127.0.0.2", dev.tabard.http.ClientAddress.of("::ffff:127.0.0.2"));
+        assertEquals("2001:db8:0:1::/64", dev.tabard.http.ClientAddress.of("2001:db8:0:1:aaaa:bbbb:cccc:dddd"));
+        assertEquals(dev.tabard.http.ClientAddress.of("[2001:db8:0:1::1]"), dev.tabard.http.ClientAddress.of("2001:db8:0:1:ffff::2%eth0"));
+        assertEquals("0:0:0:0::/64", dev.tabard.http.ClientAddress.of("::1"));
     }
 }

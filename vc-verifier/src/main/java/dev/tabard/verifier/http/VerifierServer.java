@@ -223,7 +223,7 @@ public final class VerifierServer implements AutoCloseable {
                 domain = configuredDomain(requested.get(), "/domain");
             }
         }
-        Challenges.Issued issued = challenges.issue(HttpService.clientAddress(ctx), domain);
+        Challenges.Issued issued = challenges.issue(dev.tabard.http.ClientAddress.of(ctx), domain);
         ctx.status(201).json(Map.of("challenge", issued.challenge(), "domain", issued.domain(), "expires", issued.expires().toString()));
     }
 

@@ -1,23 +1,24 @@
-package dev.tabard.issuer.oid4vci;
+package dev.tabard.http;
 
 import io.javalin.http.Context;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * The client a request is counted against for per-client limits: its IPv4 address, or the /64 prefix of its IPv6
- * address, since one host usually holds a whole /64 (RFC 7421) and could otherwise count as 2^64 clients.
+ * The client a request is counted against for every per-client limit (rates, challenges, nonces, body budget): its
+ * IPv4 address, or the /64 prefix of its IPv6 address, since one host usually holds a whole /64 (RFC 7421) and could
+ * otherwise count as 2^64 clients. The TCP peer only: {@code X-Forwarded-For} is never read.
  */
-final class ClientAddress {
+public final class ClientAddress {
 
     private ClientAddress() {
     }
 
-    static String of(Context ctx) {
+    public static String of(Context ctx) {
         return of(ctx.req().getRemoteAddr());
     }
 
-    static String of(String remoteAddress) {
+    public static String of(String remoteAddress) {
         if (remoteAddress.indexOf(':') < 0) {
             return remoteAddress;
         }
