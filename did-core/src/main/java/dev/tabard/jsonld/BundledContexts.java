@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -60,17 +61,25 @@ public final class BundledContexts {
 
     private static final BundledContexts DEFAULT = new BundledContexts(load(), false);
 
+    /** Size cap for one context added with {@link #with}; the v2 credentials context is about 10 KB. */
+    public static final int MAX_CONTEXT_BYTES = 256 * 1024;
+
     /** Distinct {@code @context} lists kept processed; they are made of bundled URLs only, so few ever occur. */
     private static final int PROCESSED_LIMIT = 64;
 
     private final Map<String, Document> documents;
+    /** Each context's bytes as shipped or added, for digests that pin a context (VC DM 2.0 §5.3). */
+    private final Map<String, byte[]> bytes;
     private final boolean inlineContexts;
     private final DocumentLoader loader;
     private final JsonLdOptions options;
     private final Map<String, ActiveContext> processed = new ConcurrentHashMap<>();
 
-    private BundledContexts(Map<String, Document> documents, boolean inlineContexts) {
-        this.documents = Collections.unmodifiableMap(documents);
+    private BundledContexts(Map<String, byte[]> bytes, boolean inlineContexts) {
+        this.bytes = Collections.unmodifiableMap(bytes);
+        Map<String, Document> parsed = new LinkedHashMap<>();
+        bytes.forEach((url, b) -> parsed.put(url, parse(new ByteArrayInputStream(b), url)));
+        this.documents = Collections.unmodifiableMap(parsed);
         this.inlineContexts = inlineContexts;
         this.loader = this::load;
         this.options = new JsonLdOptions(loader);
@@ -87,8 +96,11 @@ public final class BundledContexts {
     /** These contexts plus one more, given by its URL and exact bytes. */
     public BundledContexts with(String url, byte[] context) {
         Objects.requireNonNull(url, "url");
-        Map<String, Document> more = new LinkedHashMap<>(documents);
-        more.put(url, parse(new ByteArrayInputStream(context), url));
+        if (context.length > MAX_CONTEXT_BYTES) {
+            throw new IllegalArgumentException("context " + url + " is over " + MAX_CONTEXT_BYTES + " bytes");
+        }
+        Map<String, byte[]> more = new LinkedHashMap<>(bytes);
+        more.put(url, context.clone());
         return new BundledContexts(more, inlineContexts);
     }
 
@@ -98,7 +110,7 @@ public final class BundledContexts {
      * undefined-term checks still apply. The W3C conformance suites post such documents.
      */
     public BundledContexts allowingInlineContexts() {
-        return new BundledContexts(documents, true);
+        return new BundledContexts(bytes, true);
     }
 
     public boolean allowsInlineContexts() {
@@ -107,6 +119,15 @@ public final class BundledContexts {
 
     public boolean knows(String url) {
         return documents.containsKey(url);
+    }
+
+    /**
+     * The exact bytes held for a context URL, for checking a digest that pins it (VC DM 2.0 §5.3
+     * {@code relatedResource}); empty for a URL not held. The array is a copy.
+     */
+    public Optional<byte[]> bytes(String url) {
+        byte[] b = bytes.get(url);
+        return b == null ? Optional.empty() : Optional.of(b.clone());
     }
 
     public Set<String> urls() {
@@ -168,14 +189,14 @@ public final class BundledContexts {
         return d;
     }
 
-    private static Map<String, Document> load() {
-        Map<String, Document> docs = new LinkedHashMap<>();
+    private static Map<String, byte[]> load() {
+        Map<String, byte[]> docs = new LinkedHashMap<>();
         RESOURCES.forEach((url, file) -> {
             try (InputStream in = BundledContexts.class.getResourceAsStream("contexts/" + file)) {
                 if (in == null) {
                     throw new IllegalStateException("missing bundled context " + file);
                 }
-                docs.put(url, parse(in, url));
+                docs.put(url, in.readAllBytes());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -79,6 +79,7 @@ public final class Credential {
         DataModel.typedObjects(json, "refreshService", base, false);
         DataModel.languageValue(json, "name", base);
         DataModel.languageValue(json, "description", base);
+        RelatedResources.check(json, base);
         List<JsonNode> proofs = DataModel.oneOrMany(json.get("proof"));
         for (int i = 0; i < proofs.size(); i++) {
             String p = base + "/proof" + (json.get("proof").isArray() ? "/" + i : "");

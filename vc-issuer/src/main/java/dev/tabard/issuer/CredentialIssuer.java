@@ -128,6 +128,16 @@ final class CredentialIssuer {
         return clock.instant().truncatedTo(ChronoUnit.SECONDS);
     }
 
+    /** The data-model check of the document to sign, with pointers into the request ({@code /credential/...}). */
+    private static Credential parseCallerDocument(ObjectNode vc) {
+        try {
+            return Credential.of(vc);
+        } catch (ProblemException e) {
+            Problem p = e.problem();
+            throw new ProblemException(p.pointer().map(ptr -> Problem.at(p.type(), POINTER + ptr, p.detail())).orElse(p));
+        }
+    }
+
     private static Credential.Version version(ObjectNode vc) {
         JsonNode context = vc.path("@context");
         return BundledContexts.CREDENTIALS_V1.equals(context.isArray() ? context.path(0).asText() : context.asText())
@@ -201,7 +211,7 @@ final class CredentialIssuer {
     private Signed sign(ObjectNode vc, IssuanceFormat format, Set<StatusPurpose> requested, String actor, BundledContexts contexts,
                         IssuanceMode mode, boolean callerDocument) {
         Kind kind = allowedIn(mode, vc);
-        Credential parsed = Credential.of(vc);
+        Credential parsed = parseCallerDocument(vc);
         Set<StatusPurpose> statuses = requested;
         Duration maxLifetime = ValidityBounds.MAX_LIFETIME;
         Optional<Did> agent = Optional.empty();
