@@ -47,6 +47,9 @@ public final class BundledContexts {
     public static final String DID_V1 = "https://www.w3.org/ns/did/v1";
     public static final String STATUS_V1 = "https://www.w3.org/ns/credentials/status/v1";
     public static final String TABARD_V1 = "https://w3id.org/tabard/v1";
+    /** The W3C examples context; shipped in the jar but processed only by {@link #withW3cExamplesContextForConformanceRuns}. */
+    public static final String W3C_EXAMPLES_V2 = "https://www.w3.org/ns/credentials/examples/v2";
+    private static final String W3C_EXAMPLES_V2_FILE = "credentials-examples-v2.jsonld";
 
     private static final Map<String, String> RESOURCES = Map.of(
             CREDENTIALS_V1, "credentials-v1.jsonld",
@@ -102,6 +105,16 @@ public final class BundledContexts {
         Map<String, byte[]> more = new LinkedHashMap<>(bytes);
         more.put(url, context.clone());
         return new BundledContexts(more, inlineContexts);
+    }
+
+    /**
+     * These contexts plus the W3C examples context ({@value #W3C_EXAMPLES_V2}), as w3c/vc-data-model publishes it. Off
+     * by default: its {@code @vocab} gives every term a meaning, so a misspelt or injected property is signed and
+     * verified instead of refused as undefined. The W3C suites and the specs' test vectors use it; turn it on for local
+     * conformance runs only.
+     */
+    public BundledContexts withW3cExamplesContextForConformanceRuns() {
+        return with(W3C_EXAMPLES_V2, resource(W3C_EXAMPLES_V2_FILE));
     }
 
     /**
@@ -191,17 +204,19 @@ public final class BundledContexts {
 
     private static Map<String, byte[]> load() {
         Map<String, byte[]> docs = new LinkedHashMap<>();
-        RESOURCES.forEach((url, file) -> {
-            try (InputStream in = BundledContexts.class.getResourceAsStream("contexts/" + file)) {
-                if (in == null) {
-                    throw new IllegalStateException("missing bundled context " + file);
-                }
-                docs.put(url, in.readAllBytes());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        RESOURCES.forEach((url, file) -> docs.put(url, resource(file)));
         return docs;
+    }
+
+    private static byte[] resource(String file) {
+        try (InputStream in = BundledContexts.class.getResourceAsStream("contexts/" + file)) {
+            if (in == null) {
+                throw new IllegalStateException("missing bundled context " + file);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Document parse(InputStream in, String url) {

@@ -13,8 +13,6 @@ import dev.tabard.problem.ProblemType;
 import dev.tabard.vc.status.StatusPurpose;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,9 +25,6 @@ import java.util.Set;
  * @see <a href="https://w3c-ccg.github.io/vc-api/#issue-credential">VC-API: Issue Credential</a>
  */
 final class VcApiEndpoints {
-
-    /** The W3C examples context, {@code https://www.w3.org/ns/credentials/examples/v2}, as w3c/vc-data-model publishes it. */
-    private static final String EXAMPLES_CONTEXT = "https://www.w3.org/ns/credentials/examples/v2";
 
     private static final String SUITES = "cryptosuite is eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019 or ecdsa-jcs-2019";
 
@@ -44,7 +39,7 @@ final class VcApiEndpoints {
         this.auth = auth;
         this.access = access;
         this.contexts = access == IssuerServer.VcApiAccess.TOKEN ? BundledContexts.standard()
-                : BundledContexts.standard().with(EXAMPLES_CONTEXT, examplesContext()).allowingInlineContexts();
+                : BundledContexts.standard().withW3cExamplesContextForConformanceRuns().allowingInlineContexts();
         this.mode = access == IssuerServer.VcApiAccess.TOKEN ? IssuanceMode.BOUNDED
                 : IssuanceMode.CONFORMANCE_RUN_SIGNS_CALLER_DATES_AND_STATUS;
     }
@@ -52,17 +47,6 @@ final class VcApiEndpoints {
     void register(Javalin app) {
         app.post("/credentials/issue", this::vcApiIssue);
         app.post("/credentials/status", this::vcApiStatus);
-    }
-
-    private static byte[] examplesContext() {
-        try (InputStream in = VcApiEndpoints.class.getResourceAsStream("credentials-examples-v2.jsonld")) {
-            if (in == null) {
-                throw new IllegalStateException("missing credentials-examples-v2.jsonld");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     /** The audit actor of a VC-API call: the token's holder, or, on an open conformance server, "vc-api". */
