@@ -1,6 +1,7 @@
 package dev.tabard.vectors.vcdm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.did.key.KeyDidResolver;
 import dev.tabard.fetch.SelfSignedTls;
@@ -48,7 +49,9 @@ final class SuiteServers implements AutoCloseable {
         KeyDidResolver keys = new KeyDidResolver();
         Verifier v = Verifier.builder().resolver(keys).trustPolicy(TrustPolicy.builder().trustAnyIssuer().build())
                 .statusLists(new StatusListCache(Optional.empty(), Optional.empty(), keys, Clock.systemUTC())).build();
-        verifier = VerifierServer.start(v, "https://verifier.example", 0, Optional.of(tls.serverContext()), Clock.systemUTC(), true);
+        // as `verifier serve` without --require-issued-challenges: the caller's own challenge is accepted
+        verifier = VerifierServer.builder(v).domain(VERIFIER_DOMAIN).port(0).tls(Optional.of(tls.serverContext()))
+                .clock(Clock.systemUTC()).start();
         client = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
     }
 
@@ -66,6 +69,17 @@ final class SuiteServers implements AutoCloseable {
     HttpResponse<String> verify(JsonNode credential) throws Exception {
         return post(verifier.port(), "/credentials/verify",
                 "{\"verifiableCredential\":" + credential + ",\"options\":{\"checks\":[\"proof\"]}}");
+    }
+
+    /** The domain the verifier accepts presentations for (its default). */
+    static final String VERIFIER_DOMAIN = "https://verifier.example";
+
+    /** {@code POST /presentations/verify} as the suite's verifyVp: the presentation and {@code options.challenge/domain}. */
+    HttpResponse<String> verifyVp(JsonNode presentation, String challenge, String domain) throws Exception {
+        ObjectNode body = JsonCodec.mapper().createObjectNode();
+        body.set("verifiablePresentation", presentation);
+        body.putObject("options").put("challenge", challenge).put("domain", domain);
+        return post(verifier.port(), "/presentations/verify", body.toString());
     }
 
     private HttpResponse<String> post(int port, String path, String body) throws Exception {
