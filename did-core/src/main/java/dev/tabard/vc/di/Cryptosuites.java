@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The cryptosuites Tabard creates and verifies: eddsa-rdfc-2022 and eddsa-jcs-2022 on Ed25519; ecdsa-rdfc-2019 and
@@ -43,10 +44,20 @@ public final class Cryptosuites {
         return ALL.stream().anyMatch(s -> s.name().equals(name));
     }
 
-    /** The suite {@code name} on {@code keyType}, or a {@code PROOF_VERIFICATION_ERROR} saying what would fit. */
+    /** Refuses, with a {@code PROOF_VERIFICATION_ERROR} naming the suites there are, a name no key type has. */
+    static void requireKnown(String name) {
+        if (!isKnown(name)) {
+            throw new ProblemException(ProblemType.PROOF_VERIFICATION_ERROR, "unsupported cryptosuite '" + name
+                    + "': use one of " + ALL.stream().map(Cryptosuite::name).distinct().collect(Collectors.joining(", ")));
+        }
+    }
+
+    /** The suite {@code name} on {@code keyType}, or a {@code PROOF_VERIFICATION_ERROR} saying which keys would fit. */
     static Cryptosuite require(String name, KeyType keyType) {
+        requireKnown(name);
         return byName(name, keyType).orElseThrow(() -> new ProblemException(ProblemType.PROOF_VERIFICATION_ERROR,
-                isKnown(name) ? name + " does not sign with " + keyType + " keys" : "unsupported cryptosuite '" + name + "'"));
+                name + " needs a " + ALL.stream().filter(s -> s.name().equals(name)).map(s -> s.keyType().jwkCrv())
+                        .collect(Collectors.joining(" or ")) + " key; the verification method's key is " + keyType.jwkCrv()));
     }
 
     static byte[] digest(String algorithm, byte[] data) {

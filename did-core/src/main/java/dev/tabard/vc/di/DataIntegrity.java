@@ -218,9 +218,7 @@ public final class DataIntegrity {
             throw invalid("proof type must be " + PROOF_TYPE + ", not '" + proof.path("type").asText() + "'");
         }
         String suiteName = proof.path("cryptosuite").asText();
-        if (!Cryptosuites.isKnown(suiteName)) {
-            throw invalid("unsupported cryptosuite '" + suiteName + "'");
-        }
+        Cryptosuites.requireKnown(suiteName);
         String purpose = proof.path("proofPurpose").asText();
         if (!expect.purpose().property().equals(purpose)) {
             throw invalid("proof purpose '" + purpose + "' is not the expected '" + expect.purpose().property() + "'");

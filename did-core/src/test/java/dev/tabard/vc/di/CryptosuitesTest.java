@@ -94,5 +94,7 @@ class CryptosuitesTest {
         ProblemException e = assertThrows(ProblemException.class, () -> DataIntegrity.verify(signed, new KeyDidResolver(),
                 DataIntegrity.Expectations.assertion(Clock.fixed(NOW, ZoneOffset.UTC)), CONTEXTS));
         assertEquals(ProblemType.PROOF_VERIFICATION_ERROR, e.type());
+        assertTrue(e.problem().detail().contains("ecdsa-jcs-2019 needs a P-256 or P-384 key"), e.problem().detail());
+        assertTrue(e.problem().detail().contains("is Ed25519"), e.problem().detail());
     }
 }
