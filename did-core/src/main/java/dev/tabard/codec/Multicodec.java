@@ -17,7 +17,8 @@ public enum Multicodec {
     SECP256K1_PUB(0xe7, 33),
     BLS12_381_G2_PUB(0xeb, 96),
     ED25519_PRIV(0x1300, 32),
-    P256_PRIV(0x1306, 32);
+    P256_PRIV(0x1306, 32),
+    P384_PRIV(0x1307, 48);
 
     private final int code;
     private final int keyLength;

@@ -1,7 +1,7 @@
 package dev.tabard.crypto;
 
 import dev.tabard.crypto.internal.Ed25519;
-import dev.tabard.crypto.internal.P256;
+import dev.tabard.crypto.internal.Ecdsa;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
 import java.security.SecureRandom;
@@ -30,12 +30,12 @@ public final class KeyPair implements Signer {
     public static KeyPair generate(KeyType type, SecureRandom random) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(random, "random");
-        byte[] sk = type == KeyType.ED25519 ? Ed25519.generatePrivateKey(random) : P256.generatePrivateKey(random);
+        byte[] sk = type == KeyType.ED25519 ? Ed25519.generatePrivateKey(random) : curve(type).generatePrivateKey(random);
         return fromPrivateKey(type, sk);
     }
 
     /**
-     * Rebuilds a key pair from its private key (Ed25519 seed or P-256 scalar, 32 bytes).
+     * Rebuilds a key pair from its private key (Ed25519 seed or P-256 scalar, 32 bytes; P-384 scalar, 48 bytes).
      *
      * @throws ProblemException {@code MALFORMED_VALUE_ERROR} for a key of the wrong length or out of range
      */
@@ -43,7 +43,7 @@ public final class KeyPair implements Signer {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(privateKey, "privateKey");
         byte[] sk = privateKey.clone();
-        byte[] pk = type == KeyType.ED25519 ? Ed25519.publicKey(sk) : P256.derivePublicKey(sk);
+        byte[] pk = type == KeyType.ED25519 ? Ed25519.publicKey(sk) : curve(type).derivePublicKey(sk);
         return new KeyPair(type, sk, VerificationKey.of(type, pk));
     }
 
@@ -77,7 +77,11 @@ public final class KeyPair implements Signer {
         Objects.requireNonNull(message, "message");
         return type == KeyType.ED25519
                 ? Ed25519.sign(privateKey, publicKeyBytes, message)
-                : P256.sign(privateKey, message);
+                : curve(type).sign(privateKey, message);
+    }
+
+    private static Ecdsa curve(KeyType type) {
+        return type == KeyType.P384 ? Ecdsa.P384 : Ecdsa.P256;
     }
 
     /** The private key bytes. Only for storage in an encrypted vault. */

@@ -13,7 +13,12 @@ public enum KeyType {
     /** Ed25519 (RFC 8032). JWS {@code EdDSA}, or its fully specified name {@code Ed25519} (RFC 9864). */
     ED25519(Multicodec.ED25519_PUB, "EdDSA", Set.of("EdDSA", "Ed25519"), "OKP", "Ed25519", 32, 64),
     /** ECDSA on NIST P-256 with SHA-256. JWS {@code ES256}; public keys held compressed (33 bytes). */
-    P256(Multicodec.P256_PUB, "ES256", Set.of("ES256"), "EC", "P-256", 33, 64);
+    P256(Multicodec.P256_PUB, "ES256", Set.of("ES256"), "EC", "P-256", 33, 64),
+    /**
+     * ECDSA on NIST P-384 with SHA-384. JWS {@code ES384}; public keys held compressed (49 bytes). Verified where
+     * others use it (the W3C ECDSA suites, ES384 tokens); Tabard's issuer creates Ed25519 and P-256 keys.
+     */
+    P384(Multicodec.P384_PUB, "ES384", Set.of("ES384"), "EC", "P-384", 49, 96);
 
     private final Multicodec multicodec;
     private final String jwsAlgorithm;
@@ -56,12 +61,12 @@ public enum KeyType {
         return jwkCrv;
     }
 
-    /** Length in bytes of the public key as held ({@code P256}: SEC1 compressed). */
+    /** Length in bytes of the public key as held (the NIST curves: SEC1 compressed). */
     public int publicKeyLength() {
         return publicKeyLength;
     }
 
-    /** Length in bytes of a signature (P-256: IEEE P1363 r‖s). */
+    /** Length in bytes of a signature (the NIST curves: IEEE P1363 r‖s). */
     public int signatureLength() {
         return signatureLength;
     }

@@ -11,7 +11,7 @@ public interface Signer {
     VerificationKey publicKey();
 
     /**
-     * Signs {@code message}. Ed25519 per RFC 8032; P-256 as ECDSA over SHA-256 with deterministic nonces
+     * Signs {@code message}. Ed25519 per RFC 8032; P-256 and P-384 as ECDSA over SHA-256 and SHA-384 with deterministic nonces
      * (RFC 6979), returned as IEEE P1363 r‖s with low or high s as produced.
      */
     byte[] sign(byte[] message);

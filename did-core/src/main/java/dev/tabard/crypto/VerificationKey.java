@@ -5,7 +5,7 @@ import dev.tabard.codec.Base64Url;
 import dev.tabard.codec.Multibase;
 import dev.tabard.codec.Multicodec;
 import dev.tabard.crypto.internal.Ed25519;
-import dev.tabard.crypto.internal.P256;
+import dev.tabard.crypto.internal.Ecdsa;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
 import java.nio.charset.StandardCharsets;
@@ -16,24 +16,39 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A validated public key. Construction rejects keys of the wrong length, Ed25519 keys that are
- * non-canonical or of small order, and P-256 points that are not on the curve.
+ * A validated public key. There is one way to make one, {@link #of}, and every other path (Multikey, JWK, did:key, DID
+ * documents, a key pair's public half) goes through it: Ed25519 keys must be canonical and not of small order, EC
+ * points must be on their curve, not infinity, with coordinates below the field prime. So a key that exists has been
+ * checked, and its verifier is ready (an EC point is decoded once, here, not on every signature).
  *
- * @param type the key type, which fixes the signature algorithm
- * @param publicKey raw Ed25519 key (32 bytes) or SEC1-compressed P-256 point (33 bytes)
+ * <p>A final class rather than a record: a record's canonical constructor would be public, and so a way around the
+ * checks.
  */
-public record VerificationKey(KeyType type, Bytes publicKey) {
+public final class VerificationKey {
 
-    public VerificationKey {
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(publicKey, "publicKey");
-        if (publicKey.size() != type.publicKeyLength()) {
-            throw new IllegalArgumentException(type + " public key must be " + type.publicKeyLength() + " bytes");
-        }
+    private final KeyType type;
+    private final Bytes publicKey;
+    private final SignatureVerifier verifier;
+
+    private VerificationKey(KeyType type, Bytes publicKey, SignatureVerifier verifier) {
+        this.type = type;
+        this.publicKey = publicKey;
+        this.verifier = verifier;
+    }
+
+    /** The key type, which fixes the signature algorithm. */
+    public KeyType type() {
+        return type;
+    }
+
+    /** The raw Ed25519 key (32 bytes), or the SEC1-compressed EC point (P-256: 33 bytes, P-384: 49). */
+    public Bytes publicKey() {
+        return publicKey;
     }
 
     /**
-     * Validates and wraps a raw public key. P-256 accepts compressed (33) or uncompressed (65) SEC1 points.
+     * Validates and wraps a raw public key. The EC types accept a compressed or an uncompressed SEC1 point and hold
+     * it compressed.
      *
      * @throws ProblemException {@code INVALID_VERIFICATION_METHOD} for a malformed or weak key
      */
@@ -41,14 +56,26 @@ public record VerificationKey(KeyType type, Bytes publicKey) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(raw, "raw");
         switch (type) {
-            case ED25519:
+            case ED25519: {
                 Ed25519.validatePublicKey(raw);
-                return new VerificationKey(type, Bytes.copyFrom(raw));
+                byte[] key = raw.clone();
+                return new VerificationKey(type, Bytes.copyFrom(key),
+                        (message, signature) -> Ed25519.verify(key, message, signature));
+            }
             case P256:
-                return new VerificationKey(type, Bytes.copyFrom(P256.compress(raw)));
+            case P384: {
+                Ecdsa curve = curve(type);
+                Ecdsa.PublicKey point = curve.publicKey(raw);
+                return new VerificationKey(type, Bytes.copyFrom(point.compressed()),
+                        (message, signature) -> curve.verifyP1363(point, message, signature));
+            }
             default:
                 throw new IllegalStateException(type.name());
         }
+    }
+
+    private static Ecdsa curve(KeyType type) {
+        return type == KeyType.P384 ? Ecdsa.P384 : Ecdsa.P256;
     }
 
     /**
@@ -126,13 +153,14 @@ public record VerificationKey(KeyType type, Bytes publicKey) {
                 return of(type, x);
             }
             byte[] y = Base64Url.decode(text(jwk, "y"));
-            if (x.length != 32 || y.length != 32) {
-                throw invalid("P-256 JWK coordinates must be 32 bytes each");
+            int length = curve(type).fieldLength();
+            if (x.length != length || y.length != length) {
+                throw invalid(crv + " JWK coordinates must be " + length + " bytes each (RFC 7518 §6.2.1.2)");
             }
-            byte[] uncompressed = new byte[65];
+            byte[] uncompressed = new byte[1 + 2 * length];
             uncompressed[0] = 0x04;
-            System.arraycopy(x, 0, uncompressed, 1, 32);
-            System.arraycopy(y, 0, uncompressed, 33, 32);
+            System.arraycopy(x, 0, uncompressed, 1, length);
+            System.arraycopy(y, 0, uncompressed, 1 + length, length);
             return of(type, uncompressed);
         } catch (ProblemException e) {
             if (e.type() == ProblemType.INVALID_VERIFICATION_METHOD) {
@@ -150,9 +178,11 @@ public record VerificationKey(KeyType type, Bytes publicKey) {
         if (type == KeyType.ED25519) {
             jwk.put("x", Base64Url.encode(publicKey.toByteArray()));
         } else {
-            byte[] u = P256.decompress(publicKey.toByteArray());
-            jwk.put("x", Base64Url.encode(java.util.Arrays.copyOfRange(u, 1, 33)));
-            jwk.put("y", Base64Url.encode(java.util.Arrays.copyOfRange(u, 33, 65)));
+            Ecdsa curve = curve(type);
+            int length = curve.fieldLength();
+            byte[] u = curve.publicKey(publicKey.toByteArray()).uncompressed();
+            jwk.put("x", Base64Url.encode(java.util.Arrays.copyOfRange(u, 1, 1 + length)));
+            jwk.put("y", Base64Url.encode(java.util.Arrays.copyOfRange(u, 1 + length, 1 + 2 * length)));
         }
         return java.util.Collections.unmodifiableMap(jwk);
     }
@@ -180,20 +210,11 @@ public record VerificationKey(KeyType type, Bytes publicKey) {
     /**
      * A verifier for this key.
      *
-     * <p><b>Security:</b> BouncyCastle, not the JDK 17 provider (which accepts an appended byte on Ed25519
-     * and short P1363 signatures). P-256 requires 64-byte r‖s with 0 &lt; r, s &lt; n.
+     * <p><b>Security:</b> BouncyCastle, not the JDK 17 provider (which accepts an appended byte on Ed25519 and short
+     * P1363 signatures). ECDSA requires r‖s of exactly twice the coordinate length with 0 &lt; r, s &lt; n.
      */
     public SignatureVerifier verifier() {
-        byte[] key = publicKey.toByteArray();
-        switch (type) {
-            case ED25519:
-                return (message, signature) -> Ed25519.verify(key, message, signature);
-            case P256:
-                P256.PublicKey pk = P256.publicKey(key);
-                return (message, signature) -> P256.verifyP1363(pk, message, signature);
-            default:
-                throw new IllegalStateException(type.name());
-        }
+        return verifier;
     }
 
     private static String text(JsonNode jwk, String name) {
@@ -206,6 +227,16 @@ public record VerificationKey(KeyType type, Bytes publicKey) {
 
     private static ProblemException invalid(String detail) {
         return new ProblemException(ProblemType.INVALID_VERIFICATION_METHOD, detail);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VerificationKey other && type == other.type && publicKey.equals(other.publicKey);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * type.hashCode() + publicKey.hashCode();
     }
 
     @Override

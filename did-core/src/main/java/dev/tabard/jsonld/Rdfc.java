@@ -87,6 +87,14 @@ public final class Rdfc {
      *     {@link #LIGHT_STEPS} while {@link #MAX_HEAVY_RUNS} other heavy runs are in flight
      */
     public static String canonicalize(ObjectNode document, BundledContexts contexts) {
+        return canonicalize(document, contexts, "SHA-256");
+    }
+
+    /**
+     * As {@link #canonicalize(ObjectNode, BundledContexts)}, with RDFC-1.0's {@code hashAlgorithm} ({@code SHA-256} or
+     * {@code SHA-384}): ecdsa-rdfc-2019 on P-384 labels blank nodes with SHA-384.
+     */
+    public static String canonicalize(ObjectNode document, BundledContexts contexts, String hashAlgorithm) {
         Objects.requireNonNull(document, "document");
         Objects.requireNonNull(contexts, "contexts");
         checkContexts(document, contexts, "");
@@ -101,7 +109,7 @@ public final class Rdfc {
         }
         checkExpanded(expanded);
         return canonical(consumer -> ToRdfProcessor.toRdf(consumer, expanded, contexts.options()),
-                DEFAULT_BUDGET, "SHA-256", new RdfCanon[1]);
+                DEFAULT_BUDGET, hashAlgorithm, new RdfCanon[1]);
     }
 
     /**

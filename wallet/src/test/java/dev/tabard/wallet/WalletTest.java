@@ -351,7 +351,7 @@ class WalletTest {
         var proof = (com.fasterxml.jackson.databind.node.ObjectNode) unsecured.remove("proof");
         proof.remove("proofValue");
         proof.put("expires", expires);
-        var suite = dev.tabard.vc.di.Cryptosuites.byName(proof.get("cryptosuite").asText()).orElseThrow();
+        var suite = dev.tabard.vc.di.Cryptosuites.byName(proof.get("cryptosuite").asText(), w.signer().keyType()).orElseThrow();
         var config = proof.deepCopy();
         config.set("@context", unsecured.get("@context").deepCopy());
         byte[] signature = w.signer().sign(suite.hashData(unsecured, config, dev.tabard.jsonld.BundledContexts.standard()));

@@ -11,36 +11,58 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
- * The cryptosuites Tabard creates and verifies: eddsa-rdfc-2022 and eddsa-jcs-2022 on Ed25519, ecdsa-rdfc-2019 and
- * ecdsa-jcs-2019 on P-256 (P-384 is not a Tabard key type).
+ * The cryptosuites Tabard creates and verifies: eddsa-rdfc-2022 and eddsa-jcs-2022 on Ed25519; ecdsa-rdfc-2019 and
+ * ecdsa-jcs-2019 on P-256 and on P-384. A suite here is one name on one key type, because the ECDSA suites hash with
+ * the hash that follows the curve (vc-di-ecdsa §3.3, §3.4): SHA-256 for P-256, SHA-384 for P-384, both for the proof
+ * configuration and document hashes and inside RDFC-1.0.
  */
 public final class Cryptosuites {
 
-    public static final Cryptosuite EDDSA_RDFC_2022 = new RdfcSuite("eddsa-rdfc-2022", KeyType.ED25519);
-    public static final Cryptosuite EDDSA_JCS_2022 = new JcsSuite("eddsa-jcs-2022", KeyType.ED25519);
-    public static final Cryptosuite ECDSA_RDFC_2019 = new RdfcSuite("ecdsa-rdfc-2019", KeyType.P256);
-    public static final Cryptosuite ECDSA_JCS_2019 = new JcsSuite("ecdsa-jcs-2019", KeyType.P256);
+    public static final Cryptosuite EDDSA_RDFC_2022 = new RdfcSuite("eddsa-rdfc-2022", KeyType.ED25519, "SHA-256");
+    public static final Cryptosuite EDDSA_JCS_2022 = new JcsSuite("eddsa-jcs-2022", KeyType.ED25519, "SHA-256");
+    public static final Cryptosuite ECDSA_RDFC_2019 = new RdfcSuite("ecdsa-rdfc-2019", KeyType.P256, "SHA-256");
+    public static final Cryptosuite ECDSA_JCS_2019 = new JcsSuite("ecdsa-jcs-2019", KeyType.P256, "SHA-256");
+    public static final Cryptosuite ECDSA_RDFC_2019_P384 = new RdfcSuite("ecdsa-rdfc-2019", KeyType.P384, "SHA-384");
+    public static final Cryptosuite ECDSA_JCS_2019_P384 = new JcsSuite("ecdsa-jcs-2019", KeyType.P384, "SHA-384");
 
-    private static final List<Cryptosuite> ALL = List.of(EDDSA_RDFC_2022, EDDSA_JCS_2022, ECDSA_RDFC_2019, ECDSA_JCS_2019);
+    private static final List<Cryptosuite> ALL = List.of(EDDSA_RDFC_2022, EDDSA_JCS_2022, ECDSA_RDFC_2019, ECDSA_JCS_2019,
+            ECDSA_RDFC_2019_P384, ECDSA_JCS_2019_P384);
 
     private Cryptosuites() {
     }
 
-    public static Optional<Cryptosuite> byName(String name) {
-        return ALL.stream().filter(s -> s.name().equals(name)).findFirst();
+    /** The suite {@code name} on keys of {@code keyType}, if Tabard has it. */
+    public static Optional<Cryptosuite> byName(String name, KeyType keyType) {
+        return ALL.stream().filter(s -> s.name().equals(name) && s.keyType() == keyType).findFirst();
     }
 
-    /** The suite for {@code name} and key type, or a {@code PROOF_VERIFICATION_ERROR}. */
-    static Cryptosuite require(String name) {
-        return byName(name).orElseThrow(() -> new ProblemException(ProblemType.PROOF_VERIFICATION_ERROR,
-                "unsupported cryptosuite '" + name + "'"));
+    /** Whether any key type has the suite {@code name}. */
+    public static boolean isKnown(String name) {
+        return ALL.stream().anyMatch(s -> s.name().equals(name));
     }
 
-    static byte[] sha256(byte[] data) {
+    /** Refuses, with a {@code PROOF_VERIFICATION_ERROR} naming the suites there are, a name no key type has. */
+    static void requireKnown(String name) {
+        if (!isKnown(name)) {
+            throw new ProblemException(ProblemType.PROOF_VERIFICATION_ERROR, "unsupported cryptosuite '" + name
+                    + "': use one of " + ALL.stream().map(Cryptosuite::name).distinct().collect(Collectors.joining(", ")));
+        }
+    }
+
+    /** The suite {@code name} on {@code keyType}, or a {@code PROOF_VERIFICATION_ERROR} saying which keys would fit. */
+    static Cryptosuite require(String name, KeyType keyType) {
+        requireKnown(name);
+        return byName(name, keyType).orElseThrow(() -> new ProblemException(ProblemType.PROOF_VERIFICATION_ERROR,
+                name + " needs a " + ALL.stream().filter(s -> s.name().equals(name)).map(s -> s.keyType().jwkCrv())
+                        .collect(Collectors.joining(" or ")) + " key; the verification method's key is " + keyType.jwkCrv()));
+    }
+
+    static byte[] digest(String algorithm, byte[] data) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
+            return MessageDigest.getInstance(algorithm).digest(data);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -53,19 +75,22 @@ public final class Cryptosuites {
         return out;
     }
 
-    private record RdfcSuite(String name, KeyType keyType) implements Cryptosuite {
+    private record RdfcSuite(String name, KeyType keyType, String hashAlgorithm) implements Cryptosuite {
         @Override
         public byte[] hashData(ObjectNode unsecuredDocument, ObjectNode proofConfig, BundledContexts contexts) {
-            byte[] proofHash = sha256(Rdfc.canonicalize(proofConfig, contexts).getBytes(StandardCharsets.UTF_8));
-            byte[] docHash = sha256(Rdfc.canonicalize(unsecuredDocument, contexts).getBytes(StandardCharsets.UTF_8));
+            byte[] proofHash = digest(hashAlgorithm,
+                    Rdfc.canonicalize(proofConfig, contexts, hashAlgorithm).getBytes(StandardCharsets.UTF_8));
+            byte[] docHash = digest(hashAlgorithm,
+                    Rdfc.canonicalize(unsecuredDocument, contexts, hashAlgorithm).getBytes(StandardCharsets.UTF_8));
             return concat(proofHash, docHash);
         }
     }
 
-    private record JcsSuite(String name, KeyType keyType) implements Cryptosuite {
+    private record JcsSuite(String name, KeyType keyType, String hashAlgorithm) implements Cryptosuite {
         @Override
         public byte[] hashData(ObjectNode unsecuredDocument, ObjectNode proofConfig, BundledContexts contexts) {
-            return concat(sha256(Jcs.canonicalize(proofConfig)), sha256(Jcs.canonicalize(unsecuredDocument)));
+            return concat(digest(hashAlgorithm, Jcs.canonicalize(proofConfig)),
+                    digest(hashAlgorithm, Jcs.canonicalize(unsecuredDocument)));
         }
 
         @Override

@@ -65,18 +65,47 @@ public final class DataIntegrity {
         }
     }
 
-    /** A proof that verified, and the method that made it. */
-    public record VerifiedProof(String cryptosuite, VerificationMethod method, Instant created) {
+    /**
+     * A proof that verified, and the method that made it. Only {@link #verify} makes one: a final class, not a record,
+     * so that no public constructor can claim a verification that did not happen.
+     */
+    public static final class VerifiedProof {
+        private final String cryptosuite;
+        private final VerificationMethod method;
+        private final Instant created;
+
+        private VerifiedProof(String cryptosuite, VerificationMethod method, Instant created) {
+            this.cryptosuite = cryptosuite;
+            this.method = method;
+            this.created = created;
+        }
+
+        public String cryptosuite() {
+            return cryptosuite;
+        }
+
+        /** The verification method whose key the proof verified with. */
+        public VerificationMethod method() {
+            return method;
+        }
+
+        /** The proof's {@code created}, or null when it has none. */
+        public Instant created() {
+            return created;
+        }
+
+        @Override
+        public String toString() {
+            return "VerifiedProof[" + cryptosuite + ", " + method.id() + "]";
+        }
     }
 
     /** Adds a proof to {@code unsecured} (to the existing set, if it has proofs already). */
     public static ObjectNode sign(ObjectNode unsecured, Signer signer, ProofOptions options, BundledContexts contexts) {
         Objects.requireNonNull(unsecured, "unsecured");
-        Cryptosuite suite = Cryptosuites.byName(options.cryptosuite())
-                .orElseThrow(() -> new IllegalArgumentException("unknown cryptosuite " + options.cryptosuite()));
-        if (signer.keyType() != suite.keyType()) {
-            throw new IllegalArgumentException(suite.name() + " signs with " + suite.keyType() + " keys, not " + signer.keyType());
-        }
+        Cryptosuite suite = Cryptosuites.byName(options.cryptosuite(), signer.keyType())
+                .orElseThrow(() -> new IllegalArgumentException("Tabard has no cryptosuite " + options.cryptosuite()
+                        + " for " + signer.keyType() + " keys"));
         ObjectNode document = unsecured.deepCopy();
         JsonNode existing = document.remove("proof");
         ObjectNode proof = JsonCodec.mapper().createObjectNode();
@@ -188,7 +217,8 @@ public final class DataIntegrity {
         if (!PROOF_TYPE.equals(proof.path("type").asText())) {
             throw invalid("proof type must be " + PROOF_TYPE + ", not '" + proof.path("type").asText() + "'");
         }
-        Cryptosuite suite = Cryptosuites.require(proof.path("cryptosuite").asText());
+        String suiteName = proof.path("cryptosuite").asText();
+        Cryptosuites.requireKnown(suiteName);
         String purpose = proof.path("proofPurpose").asText();
         if (!expect.purpose().property().equals(purpose)) {
             throw invalid("proof purpose '" + purpose + "' is not the expected '" + expect.purpose().property() + "'");
@@ -227,9 +257,7 @@ public final class DataIntegrity {
                 .orElseThrow(() -> new ProblemException(ProblemType.INVALID_VERIFICATION_METHOD_URL,
                         "verificationMethod is not a DID URL"));
         VerificationMethod vm = resolver.resolve(vmId.did()).document().authorize(vmId, expect.purpose());
-        if (vm.key().type() != suite.keyType()) {
-            throw invalid(suite.name() + " needs a " + suite.keyType() + " key; " + vmId + " is " + vm.key().type());
-        }
+        Cryptosuite suite = Cryptosuites.require(suiteName, vm.key().type());
         ObjectNode config = proof.deepCopy();
         config.remove("proofValue");
         if (docContext != null && !(suite.proofKeepsContext() && proofContext != null)) {

@@ -38,6 +38,7 @@ public final class CompactJws {
     private final byte[] payload;
     private final byte[] signature;
     private final String alg;
+    private ObjectNode payloadObject;
 
     private CompactJws(String token, int signingInputLength, ObjectNode header, byte[] payload, byte[] signature,
                        String alg) {
@@ -140,12 +141,13 @@ public final class CompactJws {
 
     /**
      * Verifies the signature with {@code key}. The header's {@code alg} must be one the key's type allows
-     * (Ed25519: {@code EdDSA} or {@code Ed25519}; P-256: {@code ES256}).
+     * (Ed25519: {@code EdDSA} or {@code Ed25519}; P-256: {@code ES256} only; P-384: {@code ES384} only).
      *
+     * @return the token as verified, the only way to get one
      * @throws ProblemException {@code ALGORITHM_NOT_ALLOWED} when it is not; {@code CRYPTOGRAPHIC_SECURITY_ERROR}
      *     when the signature does not verify
      */
-    public CompactJws verify(VerificationKey key) {
+    public VerifiedJws verify(VerificationKey key) {
         Objects.requireNonNull(key, "key");
         if (!key.type().acceptedJwsAlgorithms().contains(alg)) {
             throw new ProblemException(ProblemType.ALGORITHM_NOT_ALLOWED,
@@ -157,7 +159,7 @@ public final class CompactJws {
         } catch (ProblemException e) {
             throw new ProblemException(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, "JWS signature does not verify");
         }
-        return this;
+        return new VerifiedJws(this, key);
     }
 
     /** Signs {@code payload}; {@code alg} follows {@code signer}'s key type. */
@@ -204,9 +206,19 @@ public final class CompactJws {
         return payload.clone();
     }
 
-    /** The payload as a JSON object, parsed with the strict codec. */
+    /** The payload as a JSON object, parsed with the strict codec; not yet covered by a verified signature. */
     public ObjectNode payloadJson() {
         return JsonCodec.parseObject(payload);
+    }
+
+    /** The payload object, parsed once and shared: for this package's readers, which do not change it. */
+    ObjectNode payloadObject() {
+        ObjectNode parsed = payloadObject;
+        if (parsed == null) {
+            parsed = JsonCodec.parseObject(payload);
+            payloadObject = parsed;
+        }
+        return parsed;
     }
 
     byte[] signature() {

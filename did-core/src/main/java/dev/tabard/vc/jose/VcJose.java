@@ -20,10 +20,8 @@ import dev.tabard.vc.Presentation;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * VC-JOSE-COSE: credentials as {@code application/vc+jwt} and presentations as {@code application/vp+jwt},
@@ -40,42 +38,113 @@ public final class VcJose {
     public static final String VP_JWT = "vp+jwt";
 
     /** Registered JWT claims a VC 2.0 token may carry beside the credential's own members. */
-    private static final Set<String> JWT_CLAIMS = Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "nonce", "cnf");
-
     private VcJose() {
     }
 
     /** How a verified credential was secured. */
     public enum Format { VC_JWT, VC11_JWT }
 
-    /** A credential whose signature, signer and JOSE claims checked out. */
-    public record VerifiedCredential(Credential credential, VerificationMethod method, Format format, String token) {
-        public VerifiedCredential {
-            Objects.requireNonNull(credential, "credential");
-            Objects.requireNonNull(method, "method");
-            Objects.requireNonNull(format, "format");
-            Objects.requireNonNull(token, "token");
+    /**
+     * A credential whose signature, signer and JOSE claims checked out. Only {@link #verifyCredential} makes one: a
+     * final class, not a record, so that no public constructor can claim a verification that did not happen.
+     */
+    public static final class VerifiedCredential {
+        private final Credential credential;
+        private final VerificationMethod method;
+        private final Format format;
+        private final String token;
+
+        private VerifiedCredential(Credential credential, VerificationMethod method, Format format, String token) {
+            this.credential = Objects.requireNonNull(credential, "credential");
+            this.method = Objects.requireNonNull(method, "method");
+            this.format = Objects.requireNonNull(format, "format");
+            this.token = Objects.requireNonNull(token, "token");
+        }
+
+        public Credential credential() {
+            return credential;
+        }
+
+        /** The issuer's verification method the signature verified with. */
+        public VerificationMethod method() {
+            return method;
+        }
+
+        public Format format() {
+            return format;
+        }
+
+        /** The token as it was verified. */
+        public String token() {
+            return token;
+        }
+
+        @Override
+        public String toString() {
+            return "VerifiedCredential[" + format + ", " + method.id() + "]";
         }
     }
 
     /**
-     * A presentation whose signature, holder key, nonce and audience checked out, with its credentials.
-     *
-     * @param nonce the {@code nonce} claim, which equals the expected challenge
-     * @param jti the {@code jti} claim, for replay protection
-     * @param expires the {@code exp} claim
+     * A presentation whose signature, holder key, nonce and audience checked out, with its credentials. Only
+     * {@link #verifyPresentation} makes one (see {@link VerifiedCredential}).
      */
-    public record VerifiedPresentation(Presentation presentation, Did holder, VerificationMethod method,
-                                       List<VerifiedCredential> credentials, String nonce, Optional<String> jti,
-                                       Instant expires) {
-        public VerifiedPresentation {
-            Objects.requireNonNull(presentation, "presentation");
-            Objects.requireNonNull(holder, "holder");
-            Objects.requireNonNull(method, "method");
-            credentials = List.copyOf(credentials);
-            Objects.requireNonNull(nonce, "nonce");
-            Objects.requireNonNull(jti, "jti");
-            Objects.requireNonNull(expires, "expires");
+    public static final class VerifiedPresentation {
+        private final Presentation presentation;
+        private final Did holder;
+        private final VerificationMethod method;
+        private final List<VerifiedCredential> credentials;
+        private final String nonce;
+        private final Optional<String> jti;
+        private final Instant expires;
+
+        private VerifiedPresentation(Presentation presentation, Did holder, VerificationMethod method,
+                                     List<VerifiedCredential> credentials, String nonce, Optional<String> jti,
+                                     Instant expires) {
+            this.presentation = Objects.requireNonNull(presentation, "presentation");
+            this.holder = Objects.requireNonNull(holder, "holder");
+            this.method = Objects.requireNonNull(method, "method");
+            this.credentials = List.copyOf(credentials);
+            this.nonce = Objects.requireNonNull(nonce, "nonce");
+            this.jti = Objects.requireNonNull(jti, "jti");
+            this.expires = Objects.requireNonNull(expires, "expires");
+        }
+
+        public Presentation presentation() {
+            return presentation;
+        }
+
+        /** The DID whose key signed the presentation. */
+        public Did holder() {
+            return holder;
+        }
+
+        public VerificationMethod method() {
+            return method;
+        }
+
+        public List<VerifiedCredential> credentials() {
+            return credentials;
+        }
+
+        /** The {@code nonce} claim, which equals the expected challenge. */
+        public String nonce() {
+            return nonce;
+        }
+
+        /** The {@code jti} claim, for replay protection. */
+        public Optional<String> jti() {
+            return jti;
+        }
+
+        /** The {@code exp} claim. */
+        public Instant expires() {
+            return expires;
+        }
+
+        @Override
+        public String toString() {
+            return "VerifiedPresentation[" + holder + ", " + credentials.size() + " credentials]";
         }
     }
 
@@ -139,12 +208,12 @@ public final class VcJose {
         VerifiedTokens.Entry known = options.verifiedTokens().get(Objects.requireNonNull(token, "token"));
         if (known != null && (known.verified().format() == Format.VC_JWT || options.acceptVc11())
                 && authorize(resolver, known.kid(), Relationship.ASSERTION_METHOD).equals(known.verified().method())) {
-            checkTimes(known.iat(), known.nbf(), known.exp(), options);
+            JwtClaims.checkTimes(known.iat(), known.nbf(), known.exp(), options);
             return known.verified();
         }
         CompactJws jws = CompactJws.parse(token);
-        ObjectNode payload = jws.payloadJson();
-        boolean vc11 = payload.has("vc");
+        ObjectNode unverified = jws.payloadObject();
+        boolean vc11 = unverified.has("vc");
         String typ = jws.typ().orElse("");
         if (vc11) {
             if (!options.acceptVc11()) {
@@ -155,25 +224,25 @@ public final class VcJose {
             }
         } else if (!typ.equals(VC_JWT) && !typ.equals("application/" + VC_JWT)) {
             throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "JWS typ must be vc+jwt, not '" + typ + "'");
-        } else if (payload.has("vp")) {
+        } else if (unverified.has("vp")) {
             throw malformed("/vp", "a vc+jwt must not carry a 'vp' claim");
         } else {
             requireCty(jws, "vc");
         }
         DidUrl kid = kid(jws);
         VerificationMethod vm = authorize(resolver, kid, Relationship.ASSERTION_METHOD);
-        jws.verify(vm.key());
-        checkTimes(payload, options);
-        Credential credential = vc11 ? vc11Credential(payload) : Credential.of(stripJwtClaims(payload));
+        ObjectNode payload = jws.verify(vm.key()).payloadObject();
+        JwtClaims.checkTimes(payload, options);
+        Credential credential = vc11 ? JwtClaims.vc11Credential(payload) : Credential.of(JwtClaims.stripJwtClaims(payload));
         if (!credential.issuer().id().toString().equals(kid.did().toString())) {
             throw new ProblemException(ProblemType.INVALID_VERIFICATION_METHOD,
                     "the credential's issuer " + credential.issuer().id() + " does not control " + kid);
         }
         if (!vc11) {
-            claimMatches(payload, "iss", credential.issuer().id().toString());
-            credential.id().ifPresent(id -> claimMatches(payload, "jti", id.toString()));
+            JwtClaims.claimMatches(payload, "iss", credential.issuer().id().toString());
+            credential.id().ifPresent(id -> JwtClaims.claimMatches(payload, "jti", id.toString()));
             if (credential.subjects().size() == 1) {
-                credential.subjects().get(0).id().ifPresent(s -> claimMatches(payload, "sub", s));
+                credential.subjects().get(0).id().ifPresent(s -> JwtClaims.claimMatches(payload, "sub", s));
             }
             Optional<Instant> exp = Timestamps.numericDate(payload, "exp");
             Optional<Instant> nbf = Timestamps.numericDate(payload, "nbf");
@@ -205,8 +274,8 @@ public final class VcJose {
         Objects.requireNonNull(expectedNonce, "expectedNonce");
         Objects.requireNonNull(expectedAudience, "expectedAudience");
         CompactJws jws = CompactJws.parse(Objects.requireNonNull(token, "token"));
-        ObjectNode payload = jws.payloadJson();
-        boolean vp11 = payload.has("vp");
+        ObjectNode unverified = jws.payloadObject();
+        boolean vp11 = unverified.has("vp");
         String typ = jws.typ().orElse("");
         if (vp11) {
             if (!options.acceptVc11()) {
@@ -219,14 +288,14 @@ public final class VcJose {
         }
         DidUrl kid = kid(jws);
         VerificationMethod vm = authorize(resolver, kid, Relationship.AUTHENTICATION);
-        jws.verify(vm.key());
-        checkTimes(payload, options);
+        ObjectNode payload = jws.verify(vm.key()).payloadObject();
+        JwtClaims.checkTimes(payload, options);
         Instant expires = Timestamps.numericDate(payload, "exp")
                 .orElseThrow(() -> malformed("/exp", "a presentation must carry exp"));
         if (!expectedNonce.equals(payload.path("nonce").asText(null))) {
             throw new ProblemException(ProblemType.INVALID_CHALLENGE_ERROR, "the presentation's nonce is not the expected challenge");
         }
-        if (!audienceMatches(payload.get("aud"), expectedAudience)) {
+        if (!JwtClaims.audienceMatches(payload.get("aud"), expectedAudience)) {
             throw new ProblemException(ProblemType.INVALID_DOMAIN_ERROR, "the presentation is not addressed to " + expectedAudience);
         }
         Presentation presentation;
@@ -238,7 +307,7 @@ public final class VcJose {
             }
             ObjectNode doc = ((ObjectNode) vp).deepCopy();
             JsonNode vcs = doc.remove("verifiableCredential");
-            for (JsonNode t : vcs == null ? List.<JsonNode>of() : asList(vcs)) {
+            for (JsonNode t : vcs == null ? List.<JsonNode>of() : JwtClaims.asList(vcs)) {
                 if (!t.isTextual()) {
                     throw malformed("/vp/verifiableCredential", "VC 1.1 presentations carry credential JWT strings");
                 }
@@ -253,7 +322,7 @@ public final class VcJose {
                 throw new ProblemException(ProblemType.LIMIT_EXCEEDED, "too many credentials in the presentation");
             }
         } else {
-            presentation = Presentation.of(stripJwtClaims(payload));
+            presentation = Presentation.of(JwtClaims.stripJwtClaims(payload));
             if (!presentation.credentials().isEmpty()) {
                 throw malformed("/verifiableCredential", "a vp+jwt carries enveloped credentials only");
             }
@@ -282,33 +351,6 @@ public final class VcJose {
                 Optional.ofNullable(payload.path("jti").asText(null)), expires);
     }
 
-    private static List<JsonNode> asList(JsonNode n) {
-        List<JsonNode> out = new ArrayList<>();
-        if (n.isArray()) {
-            n.forEach(out::add);
-        } else {
-            out.add(n);
-        }
-        return out;
-    }
-
-    private static boolean audienceMatches(JsonNode aud, String expected) {
-        if (aud == null) {
-            return false;
-        }
-        if (aud.isTextual()) {
-            return aud.asText().equals(expected);
-        }
-        if (aud.isArray()) {
-            for (JsonNode a : aud) {
-                if (a.asText().equals(expected)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     /** cty is optional in VC-JOSE-COSE, but when present it must name the payload's media type. */
     private static void requireCty(CompactJws jws, String expected) {
         Optional<String> cty = jws.cty();
@@ -334,72 +376,7 @@ public final class VcJose {
         return doc.authorize(kid, purpose);
     }
 
-    /** iat, nbf and exp, when present: integral seconds in a sane range, and consistent with now. */
-    private static void checkTimes(ObjectNode payload, JoseOptions options) {
-        checkTimes(Timestamps.numericDate(payload, "iat"), Timestamps.numericDate(payload, "nbf"),
-                Timestamps.numericDate(payload, "exp"), options);
-    }
-
-    private static void checkTimes(Optional<Instant> iat, Optional<Instant> nbf, Optional<Instant> exp, JoseOptions options) {
-        Instant now = options.clock().instant();
-        if (exp.isPresent() && now.minus(options.skew()).isAfter(exp.get())) {
-            throw new ProblemException(ProblemType.CREDENTIAL_EXPIRED, "the token expired at " + exp.get());
-        }
-        if (nbf.isPresent() && now.plus(options.skew()).isBefore(nbf.get())) {
-            throw new ProblemException(ProblemType.CREDENTIAL_NOT_YET_VALID, "the token is not valid before " + nbf.get());
-        }
-        if (iat.isPresent() && now.plus(options.skew()).isBefore(iat.get())) {
-            throw malformed("/iat", "the token was issued in the future (" + iat.get() + ")");
-        }
-        if (iat.isPresent() && exp.isPresent() && exp.get().isBefore(iat.get())) {
-            throw malformed("/exp", "exp is before iat");
-        }
-    }
-
-    private static void claimMatches(ObjectNode payload, String claim, String expected) {
-        JsonNode v = payload.get(claim);
-        if (v != null && !v.asText().equals(expected)) {
-            throw malformed("/" + claim, claim + " '" + v.asText() + "' contradicts the credential ('" + expected + "')");
-        }
-    }
-
-    /** The payload without its JWT claims; shares the members' trees with the payload (the data model copies them). */
-    private static ObjectNode stripJwtClaims(ObjectNode payload) {
-        ObjectNode doc = JsonCodec.mapper().createObjectNode();
-        for (Map.Entry<String, JsonNode> e : payload.properties()) {
-            if (!JWT_CLAIMS.contains(e.getKey())) {
-                doc.set(e.getKey(), e.getValue());
-            }
-        }
-        return doc;
-    }
-
-    /** VC 1.1 JWT decoding (VCDM 1.1 §6.3.1): the JWT claims go back into the credential. */
-    private static Credential vc11Credential(ObjectNode payload) {
-        JsonNode vc = payload.get("vc");
-        if (!vc.isObject()) {
-            throw malformed("/vc", "vc must be an object");
-        }
-        ObjectNode doc = ((ObjectNode) vc).deepCopy();
-        if (payload.hasNonNull("iss")) {
-            doc.put("issuer", payload.get("iss").asText());
-        }
-        if (payload.hasNonNull("jti")) {
-            doc.put("id", payload.get("jti").asText());
-        }
-        Timestamps.numericDate(payload, "nbf").ifPresent(nbf -> doc.put("issuanceDate", Timestamps.format(nbf)));
-        Timestamps.numericDate(payload, "exp").ifPresent(exp -> doc.put("expirationDate", Timestamps.format(exp)));
-        if (payload.hasNonNull("sub") && doc.path("credentialSubject").isObject()) {
-            ((ObjectNode) doc.get("credentialSubject")).put("id", payload.get("sub").asText());
-        }
-        Credential c = Credential.of(doc);
-        if (c.version() != Credential.Version.V1_1) {
-            throw malformed("/vc/@context", "a vc claim holds a VC 1.1 credential");
-        }
-        return c;
-    }
-
-    private static ProblemException malformed(String pointer, String detail) {
+    static ProblemException malformed(String pointer, String detail) {
         return new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, pointer, detail));
     }
 

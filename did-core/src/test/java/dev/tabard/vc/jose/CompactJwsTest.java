@@ -42,7 +42,8 @@ class CompactJwsTest {
     void signAndVerifyWithTheKeysAlgorithm(KeyType type) {
         KeyPair key = KeyPair.generate(type, RANDOM);
         String token = CompactJws.sign(key, JwsHeader.of("did:example:1#k", "vc+jwt", "vc"), PAYLOAD);
-        CompactJws jws = CompactJws.parse(token).verify(key.publicKey());
+        VerifiedJws jws = CompactJws.parse(token).verify(key.publicKey());
+        assertEquals(key.publicKey(), jws.key());
         assertEquals(type.jwsAlgorithm(), jws.alg());
         assertEquals(Optional.of("did:example:1#k"), jws.kid());
         assertEquals(Optional.of("vc+jwt"), jws.typ());
@@ -65,6 +66,39 @@ class CompactJwsTest {
         assertEquals(ProblemType.ALGORITHM_NOT_ALLOWED, failure(() -> CompactJws.parse(hs).verify(ed.publicKey())));
         String es384 = signedWithHeader(p256, "{\"alg\":\"ES384\"}");
         assertEquals(ProblemType.ALGORITHM_NOT_ALLOWED, failure(() -> CompactJws.parse(es384).verify(p256.publicKey())));
+    }
+
+    /** ES384 only with a P-384 key and ES256 only with a P-256 key, whatever the token says. */
+    @Test
+    void es384IsAllowedOnlyForP384Keys() {
+        KeyPair p384 = KeyPair.generate(KeyType.P384, RANDOM);
+        String es384 = signedWithHeader(p384, "{\"alg\":\"ES384\"}");
+        assertEquals("ES384", CompactJws.parse(es384).verify(p384.publicKey()).alg());
+        // the same P-384 signature under an ES256 label: refused by name before any crypto
+        String mislabelled = signedWithHeader(p384, "{\"alg\":\"ES256\"}");
+        assertEquals(ProblemType.ALGORITHM_NOT_ALLOWED, failure(() -> CompactJws.parse(mislabelled).verify(p384.publicKey())));
+        for (String alg : new String[] {"EdDSA", "Ed25519", "ES512", "ES384K", "es384"}) {
+            String t = signedWithHeader(p384, "{\"alg\":\"" + alg + "\"}");
+            assertEquals(ProblemType.ALGORITHM_NOT_ALLOWED, failure(() -> CompactJws.parse(t).verify(p384.publicKey())), alg);
+        }
+        // a P-256 signature labelled ES384 does not pass under a P-384 key
+        String p256AsEs384 = signedWithHeader(p256, "{\"alg\":\"ES384\"}");
+        assertEquals(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR,
+                failure(() -> CompactJws.parse(p256AsEs384).verify(p384.publicKey())));
+        // a P-384 ES384 token verifies with no other key
+        String other = signedWithHeader(KeyPair.generate(KeyType.P384, RANDOM), "{\"alg\":\"ES384\"}");
+        assertEquals(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, failure(() -> CompactJws.parse(other).verify(p384.publicKey())));
+    }
+
+    /** Only verification makes a {@link VerifiedJws}: it has no public constructor and is not a record. */
+    @Test
+    void aVerifiedJwsCannotBeMadeWithoutVerifying() {
+        for (java.lang.reflect.Constructor<?> c : VerifiedJws.class.getDeclaredConstructors()) {
+            assertEquals(false, java.lang.reflect.Modifier.isPublic(c.getModifiers()), c.toString());
+            assertEquals(false, java.lang.reflect.Modifier.isProtected(c.getModifiers()), c.toString());
+        }
+        assertEquals(false, VerifiedJws.class.isRecord());
+        assertEquals(true, java.lang.reflect.Modifier.isFinal(VerifiedJws.class.getModifiers()));
     }
 
     @Test

@@ -61,19 +61,26 @@ class DidKeyVectorsTest {
     }
 
     @Test
-    void p256DidsGiveTheirJwks() {
+    void p256AndP384DidsGiveTheirJwks() {
         JsonNode file = Vectors.json(DIR + "nist-curves.json");
         int p256 = 0;
+        int p384 = 0;
         int refused = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = file.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             Did did = Did.parse(e.getKey());
             JsonNode vm = e.getValue().get("verificationMethod");
-            boolean isP256 = vm.has("publicKeyJwk") ? vm.get("publicKeyJwk").get("crv").asText().equals("P-256")
-                    : e.getKey().startsWith("did:key:zDna");
-            if (isP256) {
-                p256++;
+            String crv = vm.has("publicKeyJwk") ? vm.get("publicKeyJwk").get("crv").asText()
+                    : e.getKey().startsWith("did:key:zDna") ? "P-256" : "?";
+            KeyType type = crv.equals("P-256") ? KeyType.P256 : crv.equals("P-384") ? KeyType.P384 : null;
+            if (type != null) {
+                if (type == KeyType.P256) {
+                    p256++;
+                } else {
+                    p384++;
+                }
                 VerificationKey key = KeyDids.key(did);
+                assertEquals(type, key.type());
                 assertEquals(did, KeyDids.of(key));
                 if (vm.has("publicKeyJwk")) {
                     JsonNode jwk = vm.get("publicKeyJwk");
@@ -81,8 +88,7 @@ class DidKeyVectorsTest {
                     assertEquals(jwk.get("x").asText(), ours.get("x"));
                     assertEquals(jwk.get("y").asText(), ours.get("y"));
                     assertEquals(key, VerificationKey.fromJwk(jwk));
-                    KeyPair pair = KeyPair.fromPrivateKey(KeyType.P256,
-                            Base64Url.decode(vm.get("privateKeyJwk").get("d").asText()), key);
+                    KeyPair pair = KeyPair.fromPrivateKey(type, Base64Url.decode(vm.get("privateKeyJwk").get("d").asText()), key);
                     assertEquals(key, pair.publicKey());
                 } else {
                     assertArrayEquals(Base58Btc.decode(vm.get("publicKeyBase58").asText()), key.publicKey().toByteArray());
@@ -95,9 +101,11 @@ class DidKeyVectorsTest {
                 refused++;
             }
         }
-        Vectors.report("did:key nist curves (P-256 mapped, P-384/P-521 refused)", p256 + refused, p256 + refused);
+        Vectors.report("did:key nist curves (P-256 and P-384 mapped, P-521 refused)", p256 + p384 + refused,
+                p256 + p384 + refused);
         assertEquals(3, p256);
-        assertEquals(4, refused);
+        assertEquals(2, p384);
+        assertEquals(2, refused);
     }
 
     @Test

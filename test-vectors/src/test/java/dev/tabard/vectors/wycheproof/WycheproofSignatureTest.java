@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabard.crypto.KeyType;
 import dev.tabard.crypto.SignatureVerifier;
 import dev.tabard.crypto.VerificationKey;
-import dev.tabard.crypto.internal.P256;
+import dev.tabard.crypto.internal.Ecdsa;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
 import dev.tabard.vectors.Vectors;
@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Wycheproof (C2SP, commit dac1dd47) signature vectors through Tabard's own verify paths. A key the import
  * refuses counts as a rejection of each of its group's signatures; every vector must end as Wycheproof
- * says ({@code valid} accepted, {@code invalid} rejected — the files hold no {@code acceptable}).
+ * says ({@code valid} accepted, {@code invalid} rejected — the files hold no {@code acceptable}, and one would count
+ * as a mismatch). P-256 with SHA-256 and P-384 with SHA-384, each in the P1363 form JWS and Data Integrity use
+ * (through {@link VerificationKey}) and in DER (through the same validated point).
  */
 class WycheproofSignatureTest {
 
@@ -40,34 +42,52 @@ class WycheproofSignatureTest {
 
     @Test
     void ecdsaP256Sha256P1363() {
-        JsonNode file = Vectors.json(DIR + "ecdsa_secp256r1_sha256_p1363_test.json");
+        p1363(KeyType.P256, "ecdsa_secp256r1_sha256_p1363_test.json", "wycheproof ecdsa p256 sha256 p1363", 262);
+    }
+
+    @Test
+    void ecdsaP256Sha256Der() {
+        der(KeyType.P256, Ecdsa.P256, "ecdsa_secp256r1_sha256_test.json", "wycheproof ecdsa p256 sha256 der", 484);
+    }
+
+    @Test
+    void ecdsaP384Sha384P1363() {
+        p1363(KeyType.P384, "ecdsa_secp384r1_sha384_p1363_test.json", "wycheproof ecdsa p384 sha384 p1363", 280);
+    }
+
+    @Test
+    void ecdsaP384Sha384Der() {
+        der(KeyType.P384, Ecdsa.P384, "ecdsa_secp384r1_sha384_test.json", "wycheproof ecdsa p384 sha384 der", 504);
+    }
+
+    private static void p1363(KeyType type, String name, String suite, int expectedCases) {
+        JsonNode file = Vectors.json(DIR + name);
         Tally tally = new Tally();
         for (JsonNode group : file.get("testGroups")) {
-            SignatureVerifier verifier = importKey(() -> VerificationKey.of(KeyType.P256,
+            SignatureVerifier verifier = importKey(() -> VerificationKey.of(type,
                     Vectors.hex(group.get("publicKey").get("uncompressed").asText())).verifier());
             for (JsonNode test : group.get("tests")) {
                 tally.check(test, verifier, test.get("sig").asText());
             }
         }
-        tally.finish("wycheproof ecdsa p256 sha256 p1363", 262);
+        tally.finish(suite, expectedCases);
     }
 
-    @Test
-    void ecdsaP256Sha256Der() {
-        JsonNode file = Vectors.json(DIR + "ecdsa_secp256r1_sha256_test.json");
+    private static void der(KeyType type, Ecdsa curve, String name, String suite, int expectedCases) {
+        JsonNode file = Vectors.json(DIR + name);
         Tally tally = new Tally();
         for (JsonNode group : file.get("testGroups")) {
             SignatureVerifier verifier = importKey(() -> {
-                VerificationKey key = VerificationKey.of(KeyType.P256,
+                VerificationKey key = VerificationKey.of(type,
                         Vectors.hex(group.get("publicKey").get("uncompressed").asText()));
-                P256.PublicKey point = P256.publicKey(key.publicKey().toByteArray());
-                return (SignatureVerifier) (message, der) -> P256.verifyDer(point, message, der);
+                Ecdsa.PublicKey point = curve.publicKey(key.publicKey().toByteArray());
+                return (SignatureVerifier) (message, der) -> curve.verifyDer(point, message, der);
             });
             for (JsonNode test : group.get("tests")) {
                 tally.check(test, verifier, test.get("sig").asText());
             }
         }
-        tally.finish("wycheproof ecdsa p256 sha256 der", 484);
+        tally.finish(suite, expectedCases);
     }
 
     private interface KeyImport {
