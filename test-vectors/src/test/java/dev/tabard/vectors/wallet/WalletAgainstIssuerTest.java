@@ -1,4 +1,4 @@
-package dev.tabard.wallet;
+package dev.tabard.vectors.wallet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,6 +21,8 @@ import dev.tabard.verifier.PresentationOptions;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.VerificationResult;
 import dev.tabard.verifier.Verifier;
+import dev.tabard.wallet.CheckedCredential;
+import dev.tabard.wallet.Wallet;
 import dev.tabard.wallet.oid4vci.IssuanceClient;
 import dev.tabard.wallet.present.PresentationRequest;
 import dev.tabard.wallet.store.CredentialQuery;
@@ -40,10 +42,15 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The wallet against a real vc-issuer started in the test on 127.0.0.1 over HTTPS. */
-class WalletTest {
+/**
+ * The wallet against a real vc-issuer (and verifier endpoint) started in the test on 127.0.0.1 over HTTPS. It lives in
+ * test-vectors, beside the other cross-module tests, so that the wallet's own dependency tree carries no server.
+ */
+@Timeout(120)
+class WalletAgainstIssuerTest {
 
     private static final String ADMIN = "tabard_wallet-test_Hq3vN8xK2pL5mR7tY1cB4dF6gJ9kZ0sW";
     private final SelfSignedTls tls = SelfSignedTls.localhost();
