@@ -50,6 +50,54 @@ class PublicApiShapeTest {
                 + "builder method whose name says what it does, or an enum");
     }
 
+    /**
+     * Types at the trust boundary cannot lie: a {@code VerificationResult}, an {@code AgentIdentity} or anything named
+     * {@code Verified…} in vc-verifier is made only by the code that verifies. No public or protected constructor, not a
+     * record (whose canonical constructor is public), and no public static method that returns one.
+     */
+    @Test
+    void verifierResults_cannotBeConstructedOutsideTheVerifier() {
+        List<String> constructible = new ArrayList<>();
+        for (Class<?> type : moduleTypes(Verifier.class)) {
+            String name = type.getSimpleName();
+            if (!isApi(type) || !(name.equals("VerificationResult") || name.equals("AgentIdentity") || name.startsWith("Verified"))) {
+                continue;
+            }
+            constructible.addAll(constructors(type));
+        }
+        assertEquals(List.of(), constructible);
+        assertTrue(constructors(dev.tabard.verifier.VerificationResult.class).isEmpty()
+                && constructors(dev.tabard.verifier.AgentIdentity.class).isEmpty());
+        assertEquals(2, constructors(Constructible.class).size(), "the check finds a public constructor and factory");
+    }
+
+    public static final class Constructible {
+        public Constructible() {
+        }
+
+        public static Constructible forged() {
+            return new Constructible();
+        }
+    }
+
+    private static List<String> constructors(Class<?> type) {
+        List<String> out = new ArrayList<>();
+        if (type.isRecord()) {
+            out.add(type.getName() + " is a record");
+        }
+        for (Constructor<?> c : type.getDeclaredConstructors()) {
+            if (Modifier.isPublic(c.getModifiers()) || Modifier.isProtected(c.getModifiers())) {
+                out.add(type.getName() + ".<init>");
+            }
+        }
+        for (Method m : type.getDeclaredMethods()) {
+            if (Modifier.isStatic(m.getModifiers()) && Modifier.isPublic(m.getModifiers()) && m.getReturnType() == type) {
+                out.add(type.getName() + "." + m.getName());
+            }
+        }
+        return out;
+    }
+
     /** The scan itself finds what it looks for: a test that cannot fail is a defect. */
     @Test
     void offenders_typeWithOptionalAndBooleanParameters_isFlagged() {
