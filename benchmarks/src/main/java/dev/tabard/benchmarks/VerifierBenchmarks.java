@@ -12,13 +12,11 @@ import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.VerificationResult;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.verifier.replay.ReplayGuard;
-import dev.tabard.verifier.status.StatusListCache;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -58,7 +56,7 @@ public class VerifierBenchmarks {
     private byte[] rawMessage;
     private byte[] rawSignature;
     private Clock clock;
-    private StatusListCache lists;
+    private ResolutionBundle bundle;
 
     @Setup
     public void setUp() {
@@ -67,11 +65,10 @@ public class VerifierBenchmarks {
         URI rev = URI.create("https://acme.example/status/1");
         URI sus = URI.create("https://acme.example/status/2");
         Bitstring empty = Bitstring.create(Bitstring.MIN_ENTRIES, 1);
-        ResolutionBundle bundle = ResolutionBundle.builder(Fixtures.NOW)
+        bundle = ResolutionBundle.builder(Fixtures.NOW)
                 .resource(rev, "application/vc+jwt", statusList(rev, StatusPurpose.REVOCATION, empty).getBytes(StandardCharsets.US_ASCII))
                 .resource(sus, "application/vc+jwt", statusList(sus, StatusPurpose.SUSPENSION, empty).getBytes(StandardCharsets.US_ASCII))
                 .build();
-        lists = new StatusListCache(Optional.empty(), Optional.of(bundle), f.resolver, clock);
         presentations = new String[POOL];
         for (int i = 0; i < POOL; i++) {
             presentations[i] = VcJose.securePresentation(VcJose.presentationOf(List.of(f.vcJwt)), f.agentKey,
@@ -98,7 +95,7 @@ public class VerifierBenchmarks {
     }
 
     private Verifier verifier(int verifiedTokens) {
-        return Verifier.builder().resolver(f.resolver).clock(clock).statusLists(lists).replayGuard(ReplayGuard.inMemoryWithoutPerHolderBound(clock))
+        return Verifier.builder().resolver(f.resolver).clock(clock).resolutionBundle(bundle).replayGuard(ReplayGuard.inMemoryWithoutPerHolderBound(clock))
                 .verifiedTokens(verifiedTokens)
                 .trustPolicy(TrustPolicy.builder().trustIssuer(f.org).requireCapabilities("supplier:lookup").build()).build();
     }

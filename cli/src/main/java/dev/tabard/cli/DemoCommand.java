@@ -2,10 +2,6 @@ package dev.tabard.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabard.codec.JsonCodec;
-import dev.tabard.did.DidResolver;
-import dev.tabard.did.DidResolvers;
-import dev.tabard.did.key.KeyDidResolver;
-import dev.tabard.didweb.WebDidResolver;
 import dev.tabard.fetch.FetchPolicy;
 import dev.tabard.fetch.SafeFetcher;
 import dev.tabard.fetch.SelfSignedTls;
@@ -14,7 +10,6 @@ import dev.tabard.issuer.http.IssuerServer;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.verifier.http.VerifierServer;
-import dev.tabard.verifier.status.StatusListCache;
 import dev.tabard.wallet.Wallet;
 import dev.tabard.wallet.oid4vci.IssuanceClient;
 import dev.tabard.wallet.present.PresentationRequest;
@@ -78,12 +73,11 @@ final class DemoCommand implements Callable<Integer> {
         say("its DID document is served at " + issuerBase + "/.well-known/did.json, over HTTPS with a certificate made just now");
 
         SafeFetcher fetcher = new SafeFetcher(FetchPolicy.builder().allowHost("localhost").trustCertificate(tls.certificate()).build());
-        DidResolver resolver = DidResolvers.of(WebDidResolver.builder().fetcher(fetcher).build(), new KeyDidResolver());
         VerifierServer verifierServer = null;
         try {
             step("2", "Two agents create their wallets");
-            Wallet buyer = wallet(dir.resolve("buyer.wallet"), fetcher, resolver);
-            Wallet scout = wallet(dir.resolve("scout.wallet"), fetcher, resolver);
+            Wallet buyer = wallet(dir.resolve("buyer.wallet"), fetcher);
+            Wallet scout = wallet(dir.resolve("scout.wallet"), fetcher);
             say("procurement agent: " + buyer.did());
             say("research agent:    " + scout.did());
 
@@ -99,16 +93,15 @@ final class DemoCommand implements Callable<Integer> {
             step("4", "Each wallet receives its AgentCredential over OpenID4VCI");
             for (Wallet w : new Wallet[] {buyer, scout}) {
                 JsonNode offer = admin("POST", "/admin/agents/" + w.did() + "/offer?tx_code=true", null);
-                var stored = w.receive(offer.get("offer_url").asText(), Optional.of(offer.get("tx_code").asText()));
+                var stored = w.receive(offer.get("offer_url").asText(), offer.get("tx_code").asText());
                 say(w.did().toString().substring(0, 24) + "… holds " + stored.id() + ", valid until " + stored.validUntil().orElseThrow());
             }
 
             step("5", "A supplier's verifier asks the procurement agent to prove who it is");
-            Verifier verifier = Verifier.builder().resolver(resolver)
-                    .trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").requireCapabilities("purchase-order:negotiate").build())
-                    .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC(), Duration.ZERO))
+            Verifier verifier = Verifier.builder().trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").requireCapabilities("purchase-order:negotiate").build())
+                    .fetchPolicy(fetcher.policy()).statusListMaxAge(Duration.ZERO)
                     .build();
-            verifierServer = VerifierServer.start(verifier, "https://supplier.example", 0, Optional.empty(), Clock.systemUTC(), true);
+            verifierServer = VerifierServer.builder(verifier).domain("https://supplier.example").port(0).clock(Clock.systemUTC()).requireIssuedChallenges().start();
             String verifierBase = "http://127.0.0.1:" + verifierServer.port();
             JsonNode result = presentTo(buyer, verifierBase);
             if (!result.path("verified").asBoolean()) {
@@ -162,9 +155,9 @@ final class DemoCommand implements Callable<Integer> {
         return JsonCodec.parse(r.body());
     }
 
-    private Wallet wallet(Path file, SafeFetcher fetcher, DidResolver resolver) {
-        Verifier check = Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").build())
-                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC())).build();
+    private Wallet wallet(Path file, SafeFetcher fetcher) {
+        Verifier check = Verifier.builder().trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").build())
+                .fetchPolicy(fetcher.policy()).build();
         return Wallet.open(file, "demo wallet secret".toCharArray(), check, new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC());
     }
 

@@ -30,13 +30,18 @@ final class NetOptions {
     @Option(names = "--trust-cert", description = "Trust this PEM certificate for TLS, in addition to the system's CAs.")
     Path trustCert;
 
-    SafeFetcher fetcher() throws IOException {
+    /** The fetch policy these options ask for: the defaults, plus the allowed hosts and trusted certificate. */
+    FetchPolicy fetchPolicy() throws IOException {
         FetchPolicy.Builder b = FetchPolicy.builder();
         allowHosts.forEach(b::allowHost);
         if (trustCert != null) {
             b.trustCertificate(SelfSignedTls.readCertificate(Files.readString(trustCert)));
         }
-        return new SafeFetcher(b.build());
+        return b.build();
+    }
+
+    SafeFetcher fetcher() throws IOException {
+        return new SafeFetcher(fetchPolicy());
     }
 
     DidResolver resolver(SafeFetcher fetcher, Optional<ResolutionBundle> bundle) {

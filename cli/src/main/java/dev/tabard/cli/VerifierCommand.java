@@ -1,19 +1,16 @@
 package dev.tabard.cli;
 
-import dev.tabard.did.DidResolver;
-import dev.tabard.fetch.SafeFetcher;
 import dev.tabard.fetch.SelfSignedTls;
 import dev.tabard.http.MetricsAccess;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
+import dev.tabard.verifier.VerifierBuilder;
 import dev.tabard.verifier.http.VerifierServer;
-import dev.tabard.verifier.status.StatusListCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -49,6 +46,10 @@ final class VerifierCommand {
             + "valid 5 minutes). By default a caller's own challenge is accepted too, and a replayed presentation is refused."})
         boolean requireIssuedChallenges;
 
+        @Option(names = "--vc-api-open-for-conformance", description = {"Local W3C suite runs only: accept inline JSON-LD "
+            + "@context objects and the W3C examples context. A proof must still be made by the issuer's key. Never beyond your machine."})
+        boolean vcApiOpenForConformance;
+
         @Mixin
         NetOptions net;
 
@@ -62,19 +63,25 @@ final class VerifierCommand {
         public Integer call() throws Exception {
             TrustPolicy trust;
             if (policy != null) {
-                trust = TrustPolicy.fromFile(policy);
+                trust = PolicyFiles.read(policy);
             } else {
-                trust = TrustPolicy.builder().trustAnyIssuer().build();
+                // the VC-API mode the W3C suites use: any issuer, and credentials about others reported, not refused
+                trust = TrustPolicy.builder().trustAnyIssuer().acceptCredentialsNotBoundToHolder().build();
                 System.err.println("warning: no --policy given: credentials from any issuer are accepted; no trust policy is applied");
             }
-            SafeFetcher fetcher = net.fetcher();
-            DidResolver resolver = net.resolver(fetcher, Optional.empty());
-            Verifier verifier = Verifier.builder().resolver(resolver).trustPolicy(trust)
-                    .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC())).build();
+            VerifierBuilder verifierBuilder = Verifier.builder().trustPolicy(trust).fetchPolicy(net.fetchPolicy());
+            if (vcApiOpenForConformance) {
+                verifierBuilder.acceptInlineContextsAndExamplesContextForConformance();
+                System.err.println("warning: --vc-api-open-for-conformance: inline @context objects and the W3C examples context "
+                        + "are accepted; for local W3C suite runs only");
+            }
+            Verifier verifier = verifierBuilder.build();
             String scheme = selfSigned ? "https" : "http";
             MetricsAccess metricsAccess = metrics.access(spec.commandLine(), System.getenv(), METRICS_TOKEN_VARIABLE);
-            VerifierServer.Builder builder = VerifierServer.builder(verifier).port(port).metrics(metricsAccess).clock(Clock.systemUTC())
-                    .tls(selfSigned ? Optional.of(SelfSignedTls.localhost().serverContext()) : Optional.empty());
+            VerifierServer.Builder builder = VerifierServer.builder(verifier).port(port).metrics(metricsAccess).clock(Clock.systemUTC());
+            if (selfSigned) {
+                builder.tls(SelfSignedTls.localhost().serverContext());
+            }
             (domains.isEmpty() ? List.of(scheme + "://localhost:" + port) : domains).forEach(builder::domain);
             if (requireIssuedChallenges) {
                 builder.requireIssuedChallenges();

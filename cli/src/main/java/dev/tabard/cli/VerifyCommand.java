@@ -1,18 +1,13 @@
 package dev.tabard.cli;
 
 import dev.tabard.codec.JsonCodec;
-import dev.tabard.did.DidResolver;
-import dev.tabard.fetch.SafeFetcher;
 import dev.tabard.verifier.PresentationOptions;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.VerificationResult;
 import dev.tabard.verifier.Verifier;
-import dev.tabard.verifier.status.StatusListCache;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,11 +37,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         byte[] input = file.equals("-") ? System.in.readNBytes(Verifier.MAX_INPUT + 1) : Files.readAllBytes(Path.of(file));
-        TrustPolicy trust = policy != null ? TrustPolicy.fromFile(policy) : TrustPolicy.builder().trustAnyIssuer().build();
-        SafeFetcher fetcher = net.fetcher();
-        DidResolver resolver = net.resolver(fetcher, Optional.empty());
-        Verifier verifier = Verifier.builder().resolver(resolver).trustPolicy(trust)
-                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC())).build();
+        TrustPolicy trust = policy != null ? PolicyFiles.read(policy)
+                : TrustPolicy.builder().trustAnyIssuer().acceptCredentialsNotBoundToHolder().build();
+        Verifier verifier = Verifier.builder().trustPolicy(trust).fetchPolicy(net.fetchPolicy()).build();
         String text = new String(input, StandardCharsets.UTF_8);
         VerificationResult r = challenge != null
                 ? verifier.verifyPresentation(text, new PresentationOptions(challenge, domain != null ? domain : "tabard-cli"))

@@ -1,12 +1,10 @@
 package dev.tabard.cli;
 
-import dev.tabard.did.DidResolver;
 import dev.tabard.problem.Problem;
 import dev.tabard.fetch.SafeFetcher;
 import dev.tabard.verifier.AgentIdentity;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
-import dev.tabard.verifier.status.StatusListCache;
 import dev.tabard.wallet.CheckedCredential;
 import dev.tabard.wallet.Wallet;
 import dev.tabard.wallet.oid4vci.IssuanceClient;
@@ -41,9 +39,8 @@ final class WalletCommand {
                 throw new IllegalArgumentException("set TABARD_WALLET_SECRET to the wallet's secret");
             }
             SafeFetcher fetcher = net.fetcher();
-            DidResolver resolver = net.resolver(fetcher, Optional.empty());
-            Verifier verifier = Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustAnyIssuer().build())
-                    .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC())).build();
+            Verifier verifier = Verifier.builder().trustPolicy(TrustPolicy.builder().trustAnyIssuer().build())
+                    .fetchPolicy(fetcher.policy()).build();
             return Wallet.open(file, secret.toCharArray(), verifier, new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC());
         }
     }
@@ -70,7 +67,7 @@ final class WalletCommand {
         @Override
         public Integer call() throws Exception {
             try (Wallet w = open()) {
-                StoredCredential c = w.receive(offer, Optional.ofNullable(txCode));
+                StoredCredential c = (txCode == null ? w.receive(offer) : w.receive(offer, txCode));
                 System.out.println("stored " + c.id() + " from " + c.issuer() + ", valid until " + c.validUntil().orElse(null));
             }
             return 0;

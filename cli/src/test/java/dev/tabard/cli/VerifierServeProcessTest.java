@@ -128,4 +128,46 @@ class VerifierServeProcessTest {
         assertTrue(bad.exitValue() != 0, out);
         assertTrue(out.contains("TABARD_VERIFIER_METRICS_TOKEN") && out.contains("at least 16"), out);
     }
+
+    /** A Data Integrity credential as the W3C VC DM 2.0 suite writes one: the examples context and an inline context. */
+    private static String suiteCredential(dev.tabard.crypto.KeyPair issuer, dev.tabard.crypto.KeyPair signer) throws Exception {
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        com.fasterxml.jackson.databind.node.ObjectNode vc = (com.fasterxml.jackson.databind.node.ObjectNode) JsonCodec.parse(("""
+                {"@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2",
+                              {"alumniOf": "https://example.org/vocab#alumniOf"}],
+                 "type": ["VerifiableCredential", "ExampleAlumniCredential"], "issuer": "%s", "validFrom": "%s",
+                 "credentialSubject": {"id": "did:example:ebfeb1f712ebc6f1c276e12ec21", "alumniOf": "Example University"}}
+                """).formatted(dev.tabard.did.key.KeyDids.of(issuer.publicKey()), now.minusSeconds(60)));
+        byte[] examples;
+        try (java.io.InputStream in = dev.tabard.verifier.VerifierBuilder.class.getResourceAsStream("credentials-examples-v2.jsonld")) {
+            examples = in.readAllBytes();
+        }
+        dev.tabard.jsonld.BundledContexts contexts = dev.tabard.jsonld.BundledContexts.standard()
+                .with(dev.tabard.verifier.VerifierBuilder.EXAMPLES_CONTEXT, examples).allowingInlineContexts();
+        return dev.tabard.vc.di.DataIntegrity.sign(vc, signer, dev.tabard.vc.di.ProofOptions.assertion("eddsa-rdfc-2022",
+                dev.tabard.did.key.KeyDids.methodId(signer.publicKey()), now), contexts).toString();
+    }
+
+    @Test
+    @Timeout(120)
+    void serve_vcApiOpenForConformance_acceptsTheSuitesContexts_butStillRefusesAProofByAKeyNotTheIssuers() throws Exception {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        dev.tabard.crypto.KeyPair issuer = dev.tabard.crypto.KeyPair.generate(dev.tabard.crypto.KeyType.ED25519, random);
+        dev.tabard.crypto.KeyPair forger = dev.tabard.crypto.KeyPair.generate(dev.tabard.crypto.KeyType.ED25519, random);
+        int port = freePort();
+        Process p = serve(Map.of(), "--port", Integer.toString(port), "--vc-api-open-for-conformance");
+        try {
+            String out = startupOutput(p);
+            assertTrue(out.contains("--vc-api-open-for-conformance"), "the server warns about the mode: " + out);
+            String url = "http://127.0.0.1:" + port + "/credentials/verify";
+            HttpResponse<String> honest = send("POST", url, "{\"verifiableCredential\":" + suiteCredential(issuer, issuer) + "}", null);
+            assertEquals(200, honest.statusCode(), honest.body());
+            HttpResponse<String> forged = send("POST", url, "{\"verifiableCredential\":" + suiteCredential(issuer, forger) + "}", null);
+            assertEquals(400, forged.statusCode(), forged.body());
+            assertTrue(JsonCodec.parse(forged.body()).get("type").asText().endsWith("INVALID_VERIFICATION_METHOD"), forged.body());
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        }
+    }
 }

@@ -17,7 +17,6 @@ import dev.tabard.issuer.IssuerConfig;
 import dev.tabard.issuer.http.IssuerServer;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
-import dev.tabard.verifier.status.StatusListCache;
 import dev.tabard.wallet.Wallet;
 import dev.tabard.wallet.oid4vci.IssuanceClient;
 import java.net.ServerSocket;
@@ -86,7 +85,7 @@ class WalletCommandTest {
     private Wallet wallet(Path file) {
         DidResolver resolver = DidResolvers.of(WebDidResolver.builder().fetcher(fetcher).build(), new KeyDidResolver());
         Verifier verifier = Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").build())
-                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC())).build();
+                .fetchPolicy(fetcher.policy()).build();
         return Wallet.open(file, SECRET.toCharArray(), verifier, new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC());
     }
 

@@ -22,7 +22,6 @@ import dev.tabard.issuer.http.IssuerServer;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.VerificationResult;
 import dev.tabard.verifier.Verifier;
-import dev.tabard.verifier.status.StatusListCache;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -166,7 +165,7 @@ class IssuanceGrantTest {
         DidResolver resolver = DidResolvers.of(WebDidResolver.builder().fetcher(fetcher).build(), new KeyDidResolver());
         return Verifier.builder().resolver(resolver)
                 .trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").requireCapabilities(capabilities).build())
-                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC(), Duration.ZERO)).build();
+                .fetchPolicy(fetcher.policy()).statusListMaxAge(Duration.ZERO).build();
     }
 
     @Test

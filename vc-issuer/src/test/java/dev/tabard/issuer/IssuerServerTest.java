@@ -26,7 +26,6 @@ import dev.tabard.problem.ProblemType;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.VerificationResult;
 import dev.tabard.verifier.Verifier;
-import dev.tabard.verifier.status.StatusListCache;
 import java.net.ServerSocket;
 import dev.tabard.http.MetricsAccess;
 import dev.tabard.http.TransportLimits;
@@ -109,7 +108,7 @@ class IssuerServerTest {
         SafeFetcher fetcher = new SafeFetcher(FetchPolicy.builder().allowHost("localhost").trustCertificate(tls.certificate()).build());
         DidResolver resolver = DidResolvers.of(WebDidResolver.builder().fetcher(fetcher).build(), new KeyDidResolver());
         return Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").build())
-                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC())).build();
+                .fetchPolicy(fetcher.policy()).build();
     }
 
     @Test

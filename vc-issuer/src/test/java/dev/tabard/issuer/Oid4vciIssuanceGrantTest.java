@@ -24,7 +24,6 @@ import dev.tabard.vc.jose.JwsHeader;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.VerificationResult;
 import dev.tabard.verifier.Verifier;
-import dev.tabard.verifier.status.StatusListCache;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -137,7 +136,7 @@ class Oid4vciIssuanceGrantTest {
         SafeFetcher fetcher = new SafeFetcher(FetchPolicy.builder().allowHost("localhost").trustCertificate(tls.certificate()).build());
         DidResolver resolver = DidResolvers.of(WebDidResolver.builder().fetcher(fetcher).build(), new KeyDidResolver());
         return Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").build())
-                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC())).build();
+                .fetchPolicy(fetcher.policy()).build();
     }
 
     @Test

@@ -24,7 +24,6 @@ import dev.tabard.issuer.http.IssuerServer;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.verifier.http.VerifierServer;
-import dev.tabard.verifier.status.StatusListCache;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -79,9 +78,9 @@ class VcApiConformanceTest {
         DidResolver resolver = DidResolvers.of(WebDidResolver.builder().fetcher(fetcher).build(), keys);
         // a verifier configured as for a conformance run: any issuer, status lists read again on every verification
         Verifier v = Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustAnyIssuer().build())
-                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC(), Duration.ZERO))
+                .fetchPolicy(fetcher.policy()).statusListMaxAge(Duration.ZERO)
                 .build();
-        verifier = VerifierServer.start(v, "https://verifier.example", 0, Optional.of(tls.serverContext()), Clock.systemUTC(), true);
+        verifier = VerifierServer.builder(v).domain("https://verifier.example").port(0).tls(tls.serverContext()).clock(Clock.systemUTC()).requireIssuedChallenges().start();
         client = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
     }
 

@@ -100,7 +100,7 @@ final class CredentialChecks {
             if (!entry.isBitstring()) {
                 throw new ProblemException(ProblemType.STATUS_VERIFICATION_ERROR, "unsupported status type " + entry.type());
             }
-            Credential list = statusLists.get(entry.statusListCredential().orElseThrow(), issuer, policy.statusStaleness());
+            Credential list = statusLists.get(entry.statusListCredential().orElseThrow(), issuer, policy.statusStaleness().orElse(Duration.ZERO));
             StatusListCredentials.Status status = StatusListCredentials.check(entry, list);
             if (status.isSet()) {
                 switch (status.purpose()) {

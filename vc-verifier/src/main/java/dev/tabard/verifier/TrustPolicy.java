@@ -18,31 +18,43 @@ import java.util.Set;
 
 /**
  * Whom a verifier trusts and what it requires. No issuer is trusted until one is named (or
- * {@link Builder#trustAnyIssuer()} is chosen, for demos and conformance runs). Immutable.
- *
- * @param statusStaleness how long a status list that can no longer be fetched may still be used; empty
- *     means fail closed (the default)
+ * {@link Builder#trustAnyIssuer()} is chosen, for demos and conformance runs), and a presentation's credentials must be
+ * about its holder unless {@link Builder#acceptCredentialsNotBoundToHolder()} says otherwise. Immutable; built only
+ * through {@link #builder()} or {@link #fromJson}.
  */
-public record TrustPolicy(Set<Did> trustedIssuers, Set<String> trustedWebDomains, boolean trustAnyIssuer,
-                          Set<String> requiredTypes, Set<String> requiredCapabilities, Set<Format> formats,
-                          Set<KeyType> keyTypes, Optional<Duration> maxCredentialAge, Duration maxClockSkew,
-                          Optional<Duration> statusStaleness) {
+public final class TrustPolicy {
 
     public static final Duration MAX_SKEW = Duration.ofMinutes(10);
+    /** The clock skew allowed unless the policy says otherwise. */
+    public static final Duration DEFAULT_SKEW = Duration.ofSeconds(60);
 
     /** How a credential may be secured. */
     public enum Format { VC_JWT, VC11_JWT, DATA_INTEGRITY }
 
-    public TrustPolicy {
-        trustedIssuers = Set.copyOf(trustedIssuers);
-        trustedWebDomains = Set.copyOf(trustedWebDomains);
-        requiredTypes = Set.copyOf(requiredTypes);
-        requiredCapabilities = Set.copyOf(requiredCapabilities);
-        formats = Set.copyOf(formats);
-        keyTypes = Set.copyOf(keyTypes);
-        Objects.requireNonNull(maxCredentialAge, "maxCredentialAge");
-        Objects.requireNonNull(maxClockSkew, "maxClockSkew");
-        Objects.requireNonNull(statusStaleness, "statusStaleness");
+    private final Set<Did> trustedIssuers;
+    private final Set<String> trustedWebDomains;
+    private final boolean trustAnyIssuer;
+    private final boolean acceptCredentialsNotBoundToHolder;
+    private final Set<String> requiredTypes;
+    private final Set<String> requiredCapabilities;
+    private final Set<Format> formats;
+    private final Set<KeyType> keyTypes;
+    private final Optional<Duration> maxCredentialAge;
+    private final Duration maxClockSkew;
+    private final Optional<Duration> statusStaleness;
+
+    private TrustPolicy(Builder b) {
+        this.trustedIssuers = Set.copyOf(b.issuers);
+        this.trustedWebDomains = Set.copyOf(b.domains);
+        this.trustAnyIssuer = b.any;
+        this.acceptCredentialsNotBoundToHolder = b.unbound;
+        this.requiredTypes = Set.copyOf(b.types);
+        this.requiredCapabilities = Set.copyOf(b.capabilities);
+        this.formats = Set.copyOf(b.formats);
+        this.keyTypes = Set.copyOf(b.keyTypes);
+        this.maxCredentialAge = Optional.ofNullable(b.maxAge);
+        this.maxClockSkew = Objects.requireNonNull(b.skew, "maxClockSkew");
+        this.statusStaleness = Optional.ofNullable(b.staleness);
         if (maxClockSkew.isNegative() || maxClockSkew.compareTo(MAX_SKEW) > 0) {
             throw new IllegalArgumentException("clock skew must be 0..10 minutes");
         }
@@ -52,6 +64,63 @@ public record TrustPolicy(Set<Did> trustedIssuers, Set<String> trustedWebDomains
         if (trustAnyIssuer && (!trustedIssuers.isEmpty() || !trustedWebDomains.isEmpty())) {
             throw new IllegalArgumentException("trusting any issuer contradicts a list of trusted issuers");
         }
+    }
+
+    public Set<Did> trustedIssuers() {
+        return trustedIssuers;
+    }
+
+    public Set<String> trustedWebDomains() {
+        return trustedWebDomains;
+    }
+
+    /** Whether every issuer is trusted: proofs, dates and status are still checked, but not who signed. */
+    public boolean trustAnyIssuer() {
+        return trustAnyIssuer;
+    }
+
+    /**
+     * Whether a presentation may carry credentials about someone other than its holder. They are then reported as
+     * warnings and yield no agent identity; by default such a presentation is refused with {@code HOLDER_MISMATCH}.
+     */
+    public boolean acceptCredentialsNotBoundToHolder() {
+        return acceptCredentialsNotBoundToHolder;
+    }
+
+    public Set<String> requiredTypes() {
+        return requiredTypes;
+    }
+
+    public Set<String> requiredCapabilities() {
+        return requiredCapabilities;
+    }
+
+    public Set<Format> formats() {
+        return formats;
+    }
+
+    public Set<KeyType> keyTypes() {
+        return keyTypes;
+    }
+
+    public Optional<Duration> maxCredentialAge() {
+        return maxCredentialAge;
+    }
+
+    public Duration maxClockSkew() {
+        return maxClockSkew;
+    }
+
+    /** How long a status list that can no longer be fetched may still be used; empty fails closed (the default). */
+    public Optional<Duration> statusStaleness() {
+        return statusStaleness;
+    }
+
+    @Override
+    public String toString() {
+        return "TrustPolicy[issuers=" + (trustAnyIssuer ? "any" : trustedIssuers + " " + trustedWebDomains) + ", requiredTypes="
+                + requiredTypes + ", requiredCapabilities=" + requiredCapabilities + ", formats=" + formats + ", keyTypes=" + keyTypes
+                + ", acceptCredentialsNotBoundToHolder=" + acceptCredentialsNotBoundToHolder + "]";
     }
 
     public static Builder builder() {
@@ -73,8 +142,9 @@ public record TrustPolicy(Set<Did> trustedIssuers, Set<String> trustedWebDomains
     /**
      * Reads a policy from JSON: {@code {"trustedIssuers":[…], "trustedWebDomains":[…], "trustAnyIssuer":false,
      * "requiredTypes":[…], "requiredCapabilities":[…], "formats":["vc_jwt","data_integrity"], "keyTypes":["ED25519"],
-     * "maxCredentialAge":"PT24H", "maxClockSkew":"PT60S", "statusStaleness":"PT10M"}}}. Unknown members are errors,
-     * so a misspelt rule never silently does nothing.
+     * "maxCredentialAge":"PT24H", "maxClockSkew":"PT60S", "statusStaleness":"PT10M",
+     * "acceptCredentialsNotBoundToHolder":false}}. Unknown members are errors, so a misspelt rule never silently does
+     * nothing; the two relaxations must be JSON {@code true} to take effect.
      *
      * @throws ProblemException {@code MALFORMED_VALUE_ERROR} with a pointer for anything it cannot read
      */
@@ -82,7 +152,8 @@ public record TrustPolicy(Set<Did> trustedIssuers, Set<String> trustedWebDomains
         ObjectNode o = JsonCodec.parseObject(json);
         Builder b = builder();
         Set<String> known = Set.of("trustedIssuers", "trustedWebDomains", "trustAnyIssuer", "requiredTypes",
-                "requiredCapabilities", "formats", "keyTypes", "maxCredentialAge", "maxClockSkew", "statusStaleness");
+                "requiredCapabilities", "formats", "keyTypes", "maxCredentialAge", "maxClockSkew", "statusStaleness",
+                "acceptCredentialsNotBoundToHolder");
         o.fieldNames().forEachRemaining(f -> {
             if (!known.contains(f)) {
                 throw bad("/" + f, "unknown policy member '" + f + "'");
@@ -92,8 +163,11 @@ public record TrustPolicy(Set<Did> trustedIssuers, Set<String> trustedWebDomains
             b.trustIssuer(Did.tryParse(s).orElseThrow(() -> bad("/trustedIssuers", "'" + s + "' is not a DID")));
         }
         strings(o, "trustedWebDomains").forEach(b::trustWebDomain);
-        if (o.path("trustAnyIssuer").asBoolean(false)) {
+        if (flag(o, "trustAnyIssuer")) {
             b.trustAnyIssuer();
+        }
+        if (flag(o, "acceptCredentialsNotBoundToHolder")) {
+            b.acceptCredentialsNotBoundToHolder();
         }
         b.requireTypes(strings(o, "requiredTypes").toArray(String[]::new));
         b.requireCapabilities(strings(o, "requiredCapabilities").toArray(String[]::new));
@@ -129,31 +203,13 @@ public record TrustPolicy(Set<Did> trustedIssuers, Set<String> trustedWebDomains
         }
     }
 
-    /**
-     * Reads a policy file: YAML when it ends in {@code .yaml} or {@code .yml}, JSON otherwise; the same members either
-     * way. YAML is read without anchors/aliases expansion beyond a small bound and converted to JSON first.
-     */
-    public static TrustPolicy fromFile(java.nio.file.Path file) throws java.io.IOException {
-        byte[] bytes = java.nio.file.Files.readAllBytes(file);
-        if (bytes.length > 256 * 1024) {
-            throw new ProblemException(ProblemType.INPUT_TOO_LARGE, "policy file larger than 256 KiB");
+    /** A relaxation is on only when written as JSON {@code true}: {@code "yes"} or {@code 1} is a mistake, not a yes. */
+    private static boolean flag(ObjectNode o, String name) {
+        JsonNode v = o.get(name);
+        if (v != null && !v.isBoolean()) {
+            throw bad("/" + name, name + " must be true or false");
         }
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-            org.yaml.snakeyaml.LoaderOptions limits = new org.yaml.snakeyaml.LoaderOptions();
-            limits.setMaxAliasesForCollections(10);
-            limits.setNestingDepthLimit(20);
-            com.fasterxml.jackson.dataformat.yaml.YAMLMapper yaml = com.fasterxml.jackson.dataformat.yaml.YAMLMapper.builder(
-                    com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder().loaderOptions(limits).build()).build();
-            JsonNode tree;
-            try {
-                tree = yaml.readTree(bytes);
-            } catch (com.fasterxml.jackson.core.JacksonException e) {
-                throw bad("", "the policy is not valid YAML");
-            }
-            return fromJson(JsonCodec.write(tree));
-        }
-        return fromJson(bytes);
+        return v != null && v.asBoolean();
     }
 
     private static Set<String> strings(ObjectNode o, String name) {
@@ -195,12 +251,13 @@ public record TrustPolicy(Set<Did> trustedIssuers, Set<String> trustedWebDomains
         private final Set<Did> issuers = new LinkedHashSet<>();
         private final Set<String> domains = new LinkedHashSet<>();
         private boolean any;
+        private boolean unbound;
         private final Set<String> types = new LinkedHashSet<>();
         private final Set<String> capabilities = new LinkedHashSet<>();
         private Set<Format> formats = EnumSet.of(Format.VC_JWT, Format.DATA_INTEGRITY);
         private Set<KeyType> keyTypes = EnumSet.allOf(KeyType.class);
         private Duration maxAge;
-        private Duration skew = Duration.ofSeconds(60);
+        private Duration skew = DEFAULT_SKEW;
         private Duration staleness;
 
         private Builder() {
@@ -219,6 +276,16 @@ public record TrustPolicy(Set<Did> trustedIssuers, Set<String> trustedWebDomains
 
         public Builder trustAnyIssuer() {
             any = true;
+            return this;
+        }
+
+        /**
+         * Accepts presentations whose credentials are about someone other than the holder (VC DM 2.0 allows it; the W3C
+         * suites send such presentations). Gives up holder binding: such a credential is reported as a warning and
+         * yields no agent identity, but the presentation verifies.
+         */
+        public Builder acceptCredentialsNotBoundToHolder() {
+            unbound = true;
             return this;
         }
 
@@ -243,24 +310,23 @@ public record TrustPolicy(Set<Did> trustedIssuers, Set<String> trustedWebDomains
         }
 
         public Builder maxCredentialAge(Duration age) {
-            maxAge = age;
+            maxAge = Objects.requireNonNull(age, "age");
             return this;
         }
 
         public Builder maxClockSkew(Duration maxSkew) {
-            skew = maxSkew;
+            skew = Objects.requireNonNull(maxSkew, "maxSkew");
             return this;
         }
 
         /** Accepts a status list that can no longer be fetched for this long past its expiry, instead of failing. */
         public Builder acceptStaleStatusFor(Duration bound) {
-            staleness = bound;
+            staleness = Objects.requireNonNull(bound, "bound");
             return this;
         }
 
         public TrustPolicy build() {
-            return new TrustPolicy(issuers, domains, any, types, capabilities, formats, keyTypes, Optional.ofNullable(maxAge), skew,
-                    Optional.ofNullable(staleness));
+            return new TrustPolicy(this);
         }
     }
 }

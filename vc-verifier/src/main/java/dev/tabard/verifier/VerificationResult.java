@@ -5,36 +5,89 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.problem.Problem;
 import dev.tabard.problem.ProblemJson;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The outcome of a verification, shaped like VC DM 2.0's verification result: verified exactly when there
- * are no errors; the agent identity only when verified; the checks that ran.
+ * are no errors; the agent identity only when verified; the checks that ran. Only the {@link Verifier} makes a
+ * verified one; other code can only add errors to a result ({@link #refutedBy}), never make one verified.
  */
-public record VerificationResult(boolean verified, Optional<AgentIdentity> agent, List<Problem> errors, List<Problem> warnings,
-                                 Set<Check> checked) {
+public final class VerificationResult {
 
-    public VerificationResult {
-        errors = List.copyOf(errors);
-        warnings = List.copyOf(warnings);
-        checked = checked.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(checked));
-        if (verified != errors.isEmpty()) {
-            throw new IllegalArgumentException("verified exactly when there are no errors");
-        }
+    private final boolean verified;
+    private final Optional<AgentIdentity> agent;
+    private final List<Problem> errors;
+    private final List<Problem> warnings;
+    private final Set<Check> checked;
+
+    private VerificationResult(Optional<AgentIdentity> agent, List<Problem> errors, List<Problem> warnings, Set<Check> checked) {
+        this.errors = List.copyOf(errors);
+        this.warnings = List.copyOf(warnings);
+        this.checked = checked.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(checked));
+        this.verified = this.errors.isEmpty();
+        this.agent = Objects.requireNonNull(agent, "agent");
         if (agent.isPresent() && !verified) {
             throw new IllegalArgumentException("an agent identity only for a verified result");
         }
     }
 
-    public static VerificationResult verified(Optional<AgentIdentity> agent, List<Problem> warnings, Set<Check> checked) {
-        return new VerificationResult(true, agent, List.of(), warnings, checked);
+    static VerificationResult verified(Optional<AgentIdentity> agent, List<Problem> warnings, Set<Check> checked) {
+        return new VerificationResult(agent, List.of(), warnings, checked);
     }
 
-    public static VerificationResult failed(List<Problem> errors, List<Problem> warnings, Set<Check> checked) {
-        return new VerificationResult(false, Optional.empty(), errors, warnings, checked);
+    static VerificationResult failed(List<Problem> errors, List<Problem> warnings, Set<Check> checked) {
+        if (errors.isEmpty()) {
+            throw new IllegalArgumentException("a failed result has at least one error");
+        }
+        return new VerificationResult(Optional.empty(), errors, warnings, checked);
+    }
+
+    /**
+     * This result failed with {@code more} errors as well, for a caller whose own checks refuse what verified (the
+     * wallet finds a row that contradicts its credential). The agent identity is dropped.
+     *
+     * @throws IllegalArgumentException when {@code more} is empty: a result cannot be made to verify this way
+     */
+    public VerificationResult refutedBy(List<Problem> more) {
+        if (List.copyOf(more).isEmpty()) {
+            throw new IllegalArgumentException("refuting a result takes at least one error");
+        }
+        List<Problem> all = new ArrayList<>(errors);
+        all.addAll(more);
+        return failed(all, warnings, checked);
+    }
+
+    /** Whether every check passed: exactly when {@link #errors()} is empty. */
+    public boolean verified() {
+        return verified;
+    }
+
+    /** The agent a verified AgentCredential describes; empty when not verified or not an AgentCredential. */
+    public Optional<AgentIdentity> agent() {
+        return agent;
+    }
+
+    public List<Problem> errors() {
+        return errors;
+    }
+
+    public List<Problem> warnings() {
+        return warnings;
+    }
+
+    public Set<Check> checked() {
+        return checked;
+    }
+
+    @Override
+    public String toString() {
+        return "VerificationResult[verified=" + verified + ", agent=" + agent + ", errors=" + errors + ", warnings=" + warnings
+                + ", checked=" + checked + "]";
     }
 
     /** The VC-API response body. */

@@ -19,7 +19,6 @@ import dev.tabard.vc.jose.JoseOptions;
 import dev.tabard.vc.jose.VcJose;
 import dev.tabard.vc.jose.VerifiedTokens;
 import dev.tabard.verifier.replay.ReplayGuard;
-import dev.tabard.verifier.status.StatusListCache;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,21 +61,29 @@ public final class Verifier {
     private final BundledContexts contexts;
     private final VerifiedTokens verifiedTokens;
 
-    private Verifier(Builder b) {
-        this.resolver = capped(Objects.requireNonNull(b.resolver, "resolver"));
-        this.policy = Objects.requireNonNull(b.policy, "trustPolicy");
+    private Verifier(VerifierBuilder b, NetworkStack stack) {
+        this.resolver = capped(stack.resolver());
+        this.policy = b.policy;
         this.clock = b.clock;
-        this.checks = new CredentialChecks(policy, Objects.requireNonNull(b.statusLists, "statusLists"), clock);
+        this.checks = new CredentialChecks(policy, stack.statusLists(), clock);
         this.replayGuard = b.replayGuard != null ? b.replayGuard : ReplayGuard.inMemory(b.clock);
         this.contexts = b.contexts;
-        this.verifiedTokens = b.verifiedTokens != null ? b.verifiedTokens : VerifiedTokens.bounded(DEFAULT_VERIFIED_TOKENS);
+        this.verifiedTokens = VerifiedTokens.bounded(b.verifiedTokens);
+    }
+
+    static Verifier of(VerifierBuilder b, NetworkStack stack) {
+        return new Verifier(b, stack);
     }
 
     /** Credential tokens kept once verified, by default: a few MB at most. */
     public static final int DEFAULT_VERIFIED_TOKENS = 1024;
 
-    public static Builder builder() {
-        return new Builder();
+    /**
+     * The one way to make a verifier: give it a trust policy and, to reach the network, a {@link
+     * dev.tabard.fetch.FetchPolicy}; see {@link VerifierBuilder}.
+     */
+    public static VerifierBuilder builder() {
+        return new VerifierBuilder();
     }
 
     /** did:web resolutions one verification may make (SECURITY-NOTES): a presentation cannot make us crawl the web. */
@@ -206,7 +213,7 @@ public final class Verifier {
                 String which = s.credential().id().map(Object::toString).orElse("a credential it carries");
                 if (isBound) {
                     bound.add(s);
-                } else if (policy.trustAnyIssuer()) {
+                } else if (policy.acceptCredentialsNotBoundToHolder()) {
                     warnings.add(Problem.of(ProblemType.HOLDER_MISMATCH, "the presentation's signer " + holder + " is not the subject of "
                             + which + ": it is not bound to the holder, and no agent identity comes from it"));
                 } else {
@@ -227,7 +234,11 @@ public final class Verifier {
                 checks.status(s, checked);
             }
             // last, so that only presentations this verifier would accept take room in the guard
-            replayGuard.check(holder.toString(), nonce, jti, lifetime.rememberUntil(policy.maxClockSkew()));
+            if (jti.isPresent()) {
+                replayGuard.check(holder.toString(), nonce, jti.get(), lifetime.rememberUntil(policy.maxClockSkew()));
+            } else {
+                replayGuard.check(holder.toString(), nonce, lifetime.rememberUntil(policy.maxClockSkew()));
+            }
             return VerificationResult.verified(agent, warnings, checked);
         } catch (ProblemException e) {
             return VerificationResult.failed(e.problems(), List.of(), checked);
@@ -359,62 +370,5 @@ public final class Verifier {
         int first = t.indexOf('.');
         int second = first < 0 ? -1 : t.indexOf('.', first + 1);
         return !t.startsWith("{") && second > 0 && t.indexOf('.', second + 1) < 0;
-    }
-
-    /** Single-use. */
-    public static final class Builder {
-        private DidResolver resolver;
-        private StatusListCache statusLists;
-        private TrustPolicy policy;
-        private ReplayGuard replayGuard;
-        private Clock clock = Clock.systemUTC();
-        private BundledContexts contexts = BundledContexts.standard();
-        private VerifiedTokens verifiedTokens;
-
-        private Builder() {
-        }
-
-        public Builder resolver(DidResolver resolver) {
-            this.resolver = resolver;
-            return this;
-        }
-
-        public Builder statusLists(StatusListCache statusLists) {
-            this.statusLists = statusLists;
-            return this;
-        }
-
-        public Builder trustPolicy(TrustPolicy policy) {
-            this.policy = policy;
-            return this;
-        }
-
-        public Builder replayGuard(ReplayGuard guard) {
-            this.replayGuard = guard;
-            return this;
-        }
-
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        public Builder contexts(BundledContexts contexts) {
-            this.contexts = Objects.requireNonNull(contexts, "contexts");
-            return this;
-        }
-
-        /**
-         * How many credential tokens to keep once verified, so that one presented again in a new presentation is
-         * checked only in what can change (see {@link VerifiedTokens}); 0 checks every token in full.
-         */
-        public Builder verifiedTokens(int capacity) {
-            this.verifiedTokens = VerifiedTokens.bounded(capacity);
-            return this;
-        }
-
-        public Verifier build() {
-            return new Verifier(this);
-        }
     }
 }

@@ -20,7 +20,6 @@ import dev.tabard.vc.di.DataIntegrity;
 import dev.tabard.vc.di.ProofOptions;
 import dev.tabard.vc.jose.VcJose;
 import dev.tabard.verifier.replay.ReplayGuard;
-import dev.tabard.verifier.status.StatusListCache;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -50,8 +49,7 @@ class PresentationLifetimeTest {
 
     private Verifier verifier(ReplayGuard guard) {
         return Verifier.builder().resolver(resolver).clock(clock).replayGuard(guard)
-                .trustPolicy(TrustPolicy.builder().trustIssuer(org).build())
-                .statusLists(new StatusListCache(Optional.empty(), Optional.empty(), resolver, clock)).build();
+                .trustPolicy(TrustPolicy.builder().trustIssuer(org).build()).build();
     }
 
     /** An AgentCredential for {@code agentKey}'s did:key, issued by the org as a vc+jwt, without status entries. */
@@ -135,8 +133,7 @@ class PresentationLifetimeTest {
         };
         ReplayGuard guard = new ReplayGuard(1_000, moving);
         Verifier v = Verifier.builder().resolver(resolver).clock(moving).replayGuard(guard)
-                .trustPolicy(TrustPolicy.builder().trustIssuer(org).build())
-                .statusLists(new StatusListCache(Optional.empty(), Optional.empty(), resolver, moving)).build();
+                .trustPolicy(TrustPolicy.builder().trustIssuer(org).build()).build();
         KeyPair agent = KeyPair.generate(KeyType.ED25519, RANDOM);
         String vp = diPresentation(agent, "c-1", Optional.empty());
         VerificationResult first = v.verifyPresentation(vp, new PresentationOptions("c-1", DOMAIN));

@@ -33,7 +33,6 @@ import dev.tabard.vc.status.Bitstring;
 import dev.tabard.vc.status.StatusListCredentials;
 import dev.tabard.vc.status.StatusPurpose;
 import dev.tabard.verifier.replay.ReplayGuard;
-import dev.tabard.verifier.status.StatusListCache;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -104,7 +103,7 @@ class VerifierTest {
         SafeFetcher fetcher = new SafeFetcher(server.policy().build());
         DidResolver resolver = resolver(fetcher);
         return Verifier.builder().resolver(resolver).clock(clock).trustPolicy(policy)
-                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, clock))
+                .fetchPolicy(fetcher.policy())
                 .replayGuard(ReplayGuard.inMemory(clock)).build();
     }
 
@@ -205,16 +204,34 @@ class VerifierTest {
     }
 
     @Test
-    void withoutATrustPolicy_aCredentialAboutSomeoneElse_isReportedNotBound_andGivesNoIdentity() {
+    void verifyPresentation_credentialAboutSomeoneElse_refusedWithHolderMismatchUnderAnyPolicyThatDoesNotRelaxIt() {
         KeyPair other = KeyPair.generate(KeyType.ED25519, RANDOM);
-        VerificationResult r = verifier(TrustPolicy.builder().trustAnyIssuer().build()).verifyPresentation(present(other, vcJwt(), "c-u"),
-                new PresentationOptions("c-u", DOMAIN));
-        assertTrue(r.verified(), r.errors().toString());
-        assertTrue(r.agent().isEmpty(), "no identity from a credential the holder is not the subject of");
-        assertEquals(ProblemType.HOLDER_MISMATCH, r.warnings().get(0).type());
-        VerificationResult own = verifier(TrustPolicy.builder().trustAnyIssuer().build()).verifyPresentation(present(agentKey, vcJwt(),
-                "c-b"), new PresentationOptions("c-b", DOMAIN));
-        assertTrue(own.agent().isPresent() && own.warnings().isEmpty(), "a bound credential still gives the identity");
+        for (TrustPolicy policy : List.of(trustOrg(), TrustPolicy.builder().trustAnyIssuer().build(),
+                TrustPolicy.fromJson("{\"trustAnyIssuer\":true}".getBytes(StandardCharsets.UTF_8)))) {
+            VerificationResult r = verifier(policy).verifyPresentation(present(other, vcJwt(), "c-r"), new PresentationOptions("c-r", DOMAIN));
+            assertEquals(ProblemType.HOLDER_MISMATCH, firstError(r), policy.toString());
+            assertTrue(r.agent().isEmpty());
+        }
+    }
+
+    @Test
+    void verifyPresentation_credentialAboutSomeoneElseWithAcceptCredentialsNotBoundToHolder_verifiesWithWarningAndNoIdentity() {
+        KeyPair other = KeyPair.generate(KeyType.ED25519, RANDOM);
+        TrustPolicy fromFile = TrustPolicy.fromJson(("{\"trustedWebDomains\":[\"localhost\"],"
+                + "\"acceptCredentialsNotBoundToHolder\":true}").getBytes(StandardCharsets.UTF_8));
+        for (TrustPolicy relaxed : List.of(fromFile, TrustPolicy.builder().trustAnyIssuer().acceptCredentialsNotBoundToHolder().build())) {
+            assertTrue(relaxed.acceptCredentialsNotBoundToHolder());
+            VerificationResult r = verifier(relaxed).verifyPresentation(present(other, vcJwt(), "c-u"), new PresentationOptions("c-u", DOMAIN));
+            assertTrue(r.verified(), r.errors().toString());
+            assertTrue(r.agent().isEmpty(), "no identity from a credential the holder is not the subject of");
+            assertEquals(ProblemType.HOLDER_MISMATCH, r.warnings().get(0).type());
+            VerificationResult own = verifier(relaxed).verifyPresentation(present(agentKey, vcJwt(), "c-b"),
+                    new PresentationOptions("c-b", DOMAIN));
+            assertTrue(own.agent().isPresent() && own.warnings().isEmpty(), "a bound credential still gives the identity");
+        }
+        // a relaxation is written as JSON true, not as something that might mean yes
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, assertThrows(ProblemException.class, () -> TrustPolicy.fromJson(
+                "{\"acceptCredentialsNotBoundToHolder\":\"yes\"}".getBytes(StandardCharsets.UTF_8))).type());
     }
 
     @Test
@@ -224,12 +241,12 @@ class VerifierTest {
         DidResolver resolver = resolver(fetcher);
         Verifier v = Verifier.builder().resolver(resolver).clock(clock).replayGuard(guard)
                 .trustPolicy(TrustPolicy.builder().trustWebDomain("acme.example").build())
-                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, clock)).build();
+                .fetchPolicy(fetcher.policy()).build();
         assertEquals(ProblemType.UNTRUSTED_ISSUER, firstError(v.verifyPresentation(present(agentKey, vcJwt(), "c-1"),
                 new PresentationOptions("c-1", DOMAIN))));
         assertEquals(0, guard.size());
         Verifier trusting = Verifier.builder().resolver(resolver).clock(clock).replayGuard(guard).trustPolicy(trustOrg())
-                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, clock)).build();
+                .fetchPolicy(fetcher.policy()).build();
         String vp = present(agentKey, vcJwt(), "c-2");
         assertTrue(trusting.verifyPresentation(vp, new PresentationOptions("c-2", DOMAIN)).verified());
         assertEquals(2, guard.size()); // the holder's nonce and the jti
@@ -293,11 +310,11 @@ class VerifierTest {
                 return time.get();
             }
         };
-        StatusListCache lists = new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, moving);
-        Verifier strict = Verifier.builder().resolver(resolver).clock(moving).trustPolicy(trustOrg()).statusLists(lists).build();
-        Verifier lenient = Verifier.builder().resolver(resolver).clock(moving).statusLists(lists)
+        Verifier strict = Verifier.builder().resolver(resolver).clock(moving).trustPolicy(trustOrg()).fetchPolicy(fetcher.policy()).build();
+        Verifier lenient = Verifier.builder().resolver(resolver).clock(moving).fetchPolicy(fetcher.policy())
                 .trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").acceptStaleStatusFor(Duration.ofMinutes(30)).build()).build();
         assertTrue(strict.verifyCredential(vc).verified());
+        assertTrue(lenient.verifyCredential(vc).verified());
         server.close();
         time.set(now.plusSeconds(600)); // the lists (valid 5 minutes) are stale now
         assertEquals(ProblemType.STATUS_RETRIEVAL_ERROR, firstError(strict.verifyCredential(vc)));
@@ -316,7 +333,7 @@ class VerifierTest {
         SafeFetcher forbidden = new SafeFetcher(FetchPolicy.defaults()); // would refuse 127.0.0.1 anyway
         DidResolver offline = DidResolvers.of(WebDidResolver.offline(bundle), new KeyDidResolver());
         Verifier v = Verifier.builder().resolver(offline).clock(clock).trustPolicy(trustOrg())
-                .statusLists(new StatusListCache(Optional.empty(), Optional.of(bundle), offline, clock)).build();
+                .resolutionBundle(bundle).build();
         VerificationResult r = v.verifyPresentation(present(agentKey, vc, "c-offline"), new PresentationOptions("c-offline", DOMAIN));
         assertTrue(r.verified(), () -> r.errors().toString());
         assertEquals(before, server.requests.get());
@@ -336,16 +353,4 @@ class VerifierTest {
         assertFalse(TrustPolicy.builder().build().trusts(org));
     }
 
-    @Test
-    void yamlPoliciesReadTheSameMembers(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        java.nio.file.Path yaml = dir.resolve("policy.yaml");
-        java.nio.file.Files.writeString(yaml, "trustedWebDomains: [localhost]\nrequiredCapabilities:\n  - supplier:lookup\nmaxClockSkew: PT30S\n");
-        TrustPolicy p = TrustPolicy.fromFile(yaml);
-        assertTrue(p.trusts(org));
-        assertEquals(Set.of("supplier:lookup"), p.requiredCapabilities());
-        java.nio.file.Files.writeString(yaml, "trustedIsuers: []\n");
-        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, assertThrows(ProblemException.class, () -> TrustPolicy.fromFile(yaml)).type());
-        java.nio.file.Files.writeString(yaml, "a: &a [x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n");
-        assertThrows(ProblemException.class, () -> TrustPolicy.fromFile(yaml));
-    }
 }

@@ -61,7 +61,7 @@ final class RowCheck {
                 }
             }
         }
-        return errors.isEmpty() ? verification : VerificationResult.failed(errors, verification.warnings(), verification.checked());
+        return errors.isEmpty() ? verification : verification.refutedBy(errors);
     }
 
     private static Problem altered(String what) {

@@ -197,17 +197,22 @@ public final class Wallet implements AutoCloseable {
         if (!agent.agent().equals(did)) {
             throw new ProblemException(ProblemType.HOLDER_MISMATCH, "the credential is for " + agent.agent() + ", not this wallet");
         }
-        StoredCredential sc = new StoredCredential(agent.credentialId().map(Object::toString).orElse("urn:uuid:" + UUID.randomUUID()),
+        StoredCredential held = StoredCredential.of(agent.credentialId().map(Object::toString).orElse("urn:uuid:" + UUID.randomUUID()),
                 vcJwt, agent.organization().toString(), java.util.Set.of("VerifiableCredential", "AgentCredential"),
-                agent.capabilities(), agent.validUntil(), clock.instant());
+                agent.capabilities(), clock.instant());
+        StoredCredential sc = agent.validUntil().map(held::withValidUntil).orElse(held);
         store.put(sc);
         return sc;
     }
 
-    /** Receives a credential through OpenID4VCI from an offer (URL or JSON) and stores it. */
-    public StoredCredential receive(String offer, Optional<String> txCode) {
-        ObjectNode o = IssuanceClient.parseOffer(offer);
-        return store(issuance.receive(o, key, keyId(), txCode));
+    /** Receives a credential through OpenID4VCI from an offer (URL or JSON) that asks for no one-time code, and stores it. */
+    public StoredCredential receive(String offer) {
+        return store(issuance.receive(IssuanceClient.parseOffer(offer), key, keyId()));
+    }
+
+    /** Receives a credential through OpenID4VCI from an offer with the one-time code given out with it, and stores it. */
+    public StoredCredential receive(String offer, String txCode) {
+        return store(issuance.receive(IssuanceClient.parseOffer(offer), key, keyId(), txCode));
     }
 
     /**
@@ -262,7 +267,7 @@ public final class Wallet implements AutoCloseable {
             }
             String issuerUrl = issuerUrl(old.issuer());
             ObjectNode offer = issuance.renewalOffer(issuerUrl, old.token(), key, keyId());
-            StoredCredential fresh = store(issuance.receive(offer, key, keyId(), Optional.empty()));
+            StoredCredential fresh = store(issuance.receive(offer, key, keyId()));
             if (!fresh.id().equals(old.id())) {
                 store.delete(old.id());
             }
@@ -286,7 +291,7 @@ public final class Wallet implements AutoCloseable {
      */
     public ObjectNode presentDataIntegrity(PresentationRequest request) {
         Instant now = clock.instant();
-        StoredCredential c = store.query(new CredentialQuery(request.types(), Optional.empty(), request.capabilities(), Optional.of(now)))
+        StoredCredential c = store.query(CredentialQuery.all().withTypes(request.types()).withCapabilities(request.capabilities()).validAt(now))
                 .stream().findFirst().orElseThrow(() -> new ProblemException(ProblemType.MISSING_CAPABILITY,
                         "no valid credential held matches the request"));
         ObjectNode vp = VcJose.presentationOf(List.of(c.token()));
@@ -304,8 +309,8 @@ public final class Wallet implements AutoCloseable {
     public String present(PresentationRequest request) {
         Instant now = clock.instant();
         List<String> tokens = new ArrayList<>();
-        for (StoredCredential c : store.query(new CredentialQuery(request.types(), Optional.empty(), request.capabilities(),
-                Optional.of(now)))) {
+        for (StoredCredential c : store.query(CredentialQuery.all().withTypes(request.types()).withCapabilities(request.capabilities())
+                .validAt(now))) {
             tokens.add(c.token());
             break; // one credential that satisfies the request is enough; presenting more discloses more
         }
@@ -322,8 +327,7 @@ public final class Wallet implements AutoCloseable {
      * @throws ProblemException {@code MISSING_CAPABILITY} when the wallet holds no valid credential
      */
     public ObjectNode agentCard(dev.tabard.wallet.card.AgentCard card) {
-        StoredCredential c = store.query(new CredentialQuery(java.util.Set.of("AgentCredential"), Optional.empty(), java.util.Set.of(),
-                Optional.of(clock.instant()))).stream().findFirst().orElseThrow(() -> new ProblemException(ProblemType.MISSING_CAPABILITY,
+        StoredCredential c = store.query(CredentialQuery.all().withTypes(java.util.Set.of("AgentCredential")).validAt(clock.instant())).stream().findFirst().orElseThrow(() -> new ProblemException(ProblemType.MISSING_CAPABILITY,
                 "the wallet holds no valid AgentCredential to put on the card"));
         return card.sign(c.token(), key, keyId());
     }

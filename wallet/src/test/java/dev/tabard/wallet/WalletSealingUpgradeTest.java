@@ -19,7 +19,6 @@ import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
-import dev.tabard.verifier.status.StatusListCache;
 import dev.tabard.wallet.oid4vci.IssuanceClient;
 import dev.tabard.wallet.store.WalletStore;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +56,7 @@ class WalletSealingUpgradeTest {
         SafeFetcher fetcher = new SafeFetcher(FetchPolicy.builder().build());
         KeyDidResolver resolver = new KeyDidResolver();
         Verifier verifier = Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustAnyIssuer().build())
-                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC())).build();
+                .fetchPolicy(fetcher.policy()).build();
         return Wallet.open(file, secret.toCharArray(), verifier, new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC());
     }
 

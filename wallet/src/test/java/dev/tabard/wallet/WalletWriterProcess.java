@@ -4,7 +4,6 @@ import dev.tabard.wallet.store.StoredCredential;
 import dev.tabard.wallet.store.WalletStore;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.Set;
 
 /** Writes credentials to a wallet file as fast as it can, printing each committed count; the test kills it. */
@@ -16,8 +15,8 @@ public final class WalletWriterProcess {
     public static void main(String[] args) {
         try (WalletStore store = WalletStore.open(Path.of(args[0]))) {
             for (int i = 0; ; i++) {
-                store.put(new StoredCredential("urn:uuid:" + args[1] + "-" + i, "token-" + i, "did:web:acme.example",
-                        Set.of("AgentCredential"), Set.of("supplier:lookup"), Optional.of(Instant.now().plusSeconds(3600)), Instant.now()));
+                store.put(StoredCredential.of("urn:uuid:" + args[1] + "-" + i, "token-" + i, "did:web:acme.example",
+                        Set.of("AgentCredential"), Set.of("supplier:lookup"), Instant.now()).withValidUntil(Instant.now().plusSeconds(3600)));
                 System.out.println(i + 1);
                 System.out.flush();
             }

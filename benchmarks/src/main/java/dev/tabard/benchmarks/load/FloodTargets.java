@@ -13,7 +13,6 @@ import dev.tabard.issuer.http.IssuerServer;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.verifier.http.VerifierServer;
-import dev.tabard.verifier.status.StatusListCache;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -57,10 +56,10 @@ final class FloodTargets implements AutoCloseable {
         Clock clock = Clock.fixed(Fixtures.NOW, ZoneOffset.UTC);
         SafeFetcher loopback = new SafeFetcher(FetchPolicy.builder().allowHost("127.0.0.1").allowPlainHttp("127.0.0.1").build());
         Verifier v = Verifier.builder().resolver(f.resolver).clock(clock)
-                .statusLists(new StatusListCache(Optional.of(loopback), Optional.of(bundle), f.resolver, clock))
+                .fetchPolicy(loopback.policy()).resolutionBundle(bundle)
                 .trustPolicy(TrustPolicy.builder().trustIssuer(f.org).trustIssuer(KeyDids.of(f.orgKey.publicKey())).build()).build();
         // the fixtures' credentials are checked at their fixed time; challenges and rate limits run on the real clock
-        VerifierServer verifierServer = VerifierServer.start(v, Fixtures.AUDIENCE, 0, Optional.empty(), Clock.systemUTC(), false);
+        VerifierServer verifierServer = VerifierServer.builder(v).domain(Fixtures.AUDIENCE).port(0).clock(Clock.systemUTC()).start();
         SelfSignedTls tls = SelfSignedTls.localhost();
         Path data = Files.createTempDirectory("tabard-flood-issuer");
         byte[] token = new byte[32];

@@ -13,7 +13,6 @@ import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.verifier.http.VerifierServer;
 import dev.tabard.verifier.replay.ReplayGuard;
-import dev.tabard.verifier.status.StatusListCache;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -82,9 +81,9 @@ public final class VerifierLoad {
         Verifier verifier = Verifier.builder().resolver(f.resolver).clock(clock)
                 .replayGuard(ReplayGuard.inMemoryWithoutPerHolderBound(clock)) // all traffic is one agent
                 .verifiedTokens(Integer.getInteger("tabard.verifiedTokens", Verifier.DEFAULT_VERIFIED_TOKENS))
-                .statusLists(new StatusListCache(Optional.empty(), Optional.of(bundle), f.resolver, clock))
+                .resolutionBundle(bundle)
                 .trustPolicy(TrustPolicy.builder().trustIssuer(f.org).requireCapabilities("supplier:lookup").build()).build();
-        VerifierServer server = VerifierServer.start(verifier, Fixtures.AUDIENCE, port, Optional.empty(), clock, false);
+        VerifierServer server = VerifierServer.builder(verifier).domain(Fixtures.AUDIENCE).port(port).clock(clock).start();
         System.out.println("verifier on " + server.port());
         Thread.currentThread().join();
     }

@@ -25,7 +25,6 @@ import dev.tabard.verifier.PresentationOptions;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.VerificationResult;
 import dev.tabard.verifier.Verifier;
-import dev.tabard.verifier.status.StatusListCache;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -74,7 +73,7 @@ class NodePeersTest {
             policy.formats(TrustPolicy.Format.VC_JWT, TrustPolicy.Format.VC11_JWT, TrustPolicy.Format.DATA_INTEGRITY);
         }
         return Verifier.builder().resolver(resolver).clock(clock).trustPolicy(policy.build())
-                .statusLists(new StatusListCache(Optional.empty(), Optional.of(bundle), resolver, clock)).build();
+                .resolutionBundle(bundle).build();
     }
 
     private static JsonNode valid(String name) {

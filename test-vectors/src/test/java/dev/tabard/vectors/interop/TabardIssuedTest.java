@@ -16,7 +16,6 @@ import dev.tabard.verifier.PresentationOptions;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.VerificationResult;
 import dev.tabard.verifier.Verifier;
-import dev.tabard.verifier.status.StatusListCache;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -47,7 +46,7 @@ class TabardIssuedTest {
                 .build();
         return Verifier.builder().resolver(resolver).clock(CLOCK)
                 .trustPolicy(TrustPolicy.builder().trustIssuer(Did.parse(TABARD.get("issuer").asText())).build())
-                .statusLists(new StatusListCache(Optional.empty(), Optional.of(bundle), resolver, CLOCK)).build();
+                .resolutionBundle(bundle).build();
     }
 
     private static Verifier verifier() {

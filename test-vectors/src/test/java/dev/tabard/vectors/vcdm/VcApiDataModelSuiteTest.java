@@ -14,7 +14,6 @@ import dev.tabard.vectors.Vectors;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.verifier.http.VerifierServer;
-import dev.tabard.verifier.status.StatusListCache;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -72,9 +71,8 @@ class VcApiDataModelSuiteTest {
                 Optional.of(TLS.serverContext()), Clock.systemUTC(), IssuerServer.VcApiAccess.OPEN_FOR_LOCAL_CONFORMANCE_RUNS);
         issuerId = issuer.service().did().toString();
         KeyDidResolver keys = new KeyDidResolver();
-        Verifier v = Verifier.builder().resolver(keys).trustPolicy(TrustPolicy.builder().trustAnyIssuer().build())
-                .statusLists(new StatusListCache(Optional.empty(), Optional.empty(), keys, Clock.systemUTC())).build();
-        verifier = VerifierServer.start(v, "https://verifier.example", 0, Optional.of(TLS.serverContext()), Clock.systemUTC(), true);
+        Verifier v = Verifier.builder().resolver(keys).trustPolicy(TrustPolicy.builder().trustAnyIssuer().build()).build();
+        verifier = VerifierServer.builder(v).domain("https://verifier.example").port(0).tls(TLS.serverContext()).clock(Clock.systemUTC()).requireIssuedChallenges().start();
         client = HttpClient.newBuilder().sslContext(TLS.clientContext()).build();
     }
 

@@ -115,17 +115,28 @@ public final class ReplayGuard {
     }
 
     /**
-     * Records a presentation, or refuses it.
+     * Records a presentation without a {@code jti}, or refuses it.
      *
      * @param expires until when the presentation would be accepted, clock skew included; it is remembered that long
-     * @throws ProblemException {@code PRESENTATION_REPLAYED} when the holder's nonce or the jti was seen;
+     * @throws ProblemException {@code PRESENTATION_REPLAYED} when the holder's nonce was seen;
      *     {@code LIFETIME_TOO_LONG} when {@code expires} is more than {@link #MAX_REMEMBERED} away;
      *     {@code CLIENT_LIMIT_EXCEEDED} when the holder already holds its share of the guard
      */
-    public void check(String holder, String nonce, Optional<String> jti, Instant expires) {
+    public void check(String holder, String nonce, Instant expires) {
+        record(holder, nonce, Optional.empty(), expires);
+    }
+
+    /**
+     * Records a presentation with its {@code jti}, or refuses it: as {@link #check(String, String, Instant)}, and also
+     * {@code PRESENTATION_REPLAYED} when the holder presented this {@code jti} before.
+     */
+    public void check(String holder, String nonce, String jti, Instant expires) {
+        record(holder, nonce, Optional.of(Objects.requireNonNull(jti, "jti")), expires);
+    }
+
+    private void record(String holder, String nonce, Optional<String> jti, Instant expires) {
         Objects.requireNonNull(holder, "holder");
         Objects.requireNonNull(nonce, "nonce");
-        Objects.requireNonNull(jti, "jti");
         Objects.requireNonNull(expires, "expires");
         long until = expires.getEpochSecond() + (expires.getNano() > 0 ? 1 : 0);
         Key holderKey = key("holder", holder, "");

@@ -68,32 +68,78 @@ public final class StatusListCache {
     private final Map<URI, Entry> entries = new ConcurrentHashMap<>();
     private final FetchSlots slots = new FetchSlots(MAX_FETCHES_PER_HOST, FETCH_SLOT_WAIT);
 
-    public StatusListCache(Optional<SafeFetcher> fetcher, Optional<ResolutionBundle> bundle, DidResolver resolver, Clock clock) {
-        this(fetcher, bundle, resolver, clock, Duration.ofDays(1));
+    /** The longest a list is kept by default, whatever its validity and cache headers allow. */
+    public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(1);
+
+    private StatusListCache(Builder b) {
+        this.fetcher = Optional.ofNullable(b.fetcher);
+        this.bundle = Optional.ofNullable(b.bundle);
+        this.resolver = Objects.requireNonNull(b.resolver, "resolver");
+        this.clock = Objects.requireNonNull(b.clock, "clock");
+        this.maxAge = b.maxAge;
     }
 
     /**
-     * @param maxAge the longest a list is kept, whatever its validity and cache headers allow; a verifier that must see
-     *     revocations within seconds sets it low
+     * A cache that verifies lists with {@code resolver} (the same resolver the verifier uses for DIDs) and reads them
+     * from nowhere until {@link Builder#fetcher} or {@link Builder#bundle} says where: every list is then
+     * {@code STATUS_RETRIEVAL_ERROR}. {@link dev.tabard.verifier.Verifier#builder()} builds one for you.
      */
-    public StatusListCache(Optional<SafeFetcher> fetcher, Optional<ResolutionBundle> bundle, DidResolver resolver, Clock clock,
-                           Duration maxAge) {
-        this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
-        this.bundle = Objects.requireNonNull(bundle, "bundle");
-        this.resolver = Objects.requireNonNull(resolver, "resolver");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
+    public static Builder builder(DidResolver resolver, Clock clock) {
+        return new Builder(resolver, clock);
+    }
+
+    /** Where status lists come from and how long they are kept. Single-use. */
+    public static final class Builder {
+        private final DidResolver resolver;
+        private final Clock clock;
+        private SafeFetcher fetcher;
+        private ResolutionBundle bundle;
+        private Duration maxAge = DEFAULT_MAX_AGE;
+
+        private Builder(DidResolver resolver, Clock clock) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            this.clock = Objects.requireNonNull(clock, "clock");
+        }
+
+        /** Fetches lists over the network through {@code fetcher} (its policy bounds hosts, sizes and time). */
+        public Builder fetcher(SafeFetcher fetcher) {
+            this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+            return this;
+        }
+
+        /** Reads lists from {@code bundle} first, offline. */
+        public Builder bundle(ResolutionBundle bundle) {
+            this.bundle = Objects.requireNonNull(bundle, "bundle");
+            return this;
+        }
+
+        /**
+         * The longest a list is kept, whatever its validity and cache headers allow ({@link #DEFAULT_MAX_AGE}); a
+         * verifier that must see revocations within seconds sets it low, {@link Duration#ZERO} fetches every time.
+         */
+        public Builder maxAge(Duration maxAge) {
+            Objects.requireNonNull(maxAge, "maxAge");
+            if (maxAge.isNegative()) {
+                throw new IllegalArgumentException("maxAge must not be negative");
+            }
+            this.maxAge = maxAge;
+            return this;
+        }
+
+        public StatusListCache build() {
+            return new StatusListCache(this);
+        }
     }
 
     /**
      * The verified status list credential at {@code uri}, issued by {@code issuer}.
      *
-     * @param staleness how long past expiry a cached copy may serve when fetching fails; empty fails closed
+     * @param staleness how long past expiry a cached copy may serve when fetching fails; {@link Duration#ZERO} fails closed
      * @throws ProblemException {@code STATUS_RETRIEVAL_ERROR} when it cannot be had, including when
      *     {@link #MAX_FETCHES_PER_HOST} fetches to its host are in flight for longer than {@link #FETCH_SLOT_WAIT};
      *     {@code STATUS_VERIFICATION_ERROR} when it does not verify or another party issued it
      */
-    public Credential get(URI uri, Did issuer, Optional<Duration> staleness) {
+    public Credential get(URI uri, Did issuer, Duration staleness) {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(issuer, "issuer");
         Objects.requireNonNull(staleness, "staleness");
@@ -110,8 +156,8 @@ public final class StatusListCache {
             entries.put(uri, fresh);
             return fresh.credential();
         } catch (ProblemException e) {
-            if (e.type() == ProblemType.STATUS_RETRIEVAL_ERROR && cached != null && staleness.isPresent()
-                    && now.isBefore(cached.expires().plus(staleness.get()))) {
+            if (e.type() == ProblemType.STATUS_RETRIEVAL_ERROR && cached != null && !staleness.isZero() && !staleness.isNegative()
+                    && now.isBefore(cached.expires().plus(staleness))) {
                 return cached.credential();
             }
             throw e;

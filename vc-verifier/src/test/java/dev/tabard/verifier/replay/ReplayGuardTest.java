@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -43,47 +42,47 @@ class ReplayGuardTest {
     @Test
     void check_sameNonceOrJti_failsWithPresentationReplayed() {
         ReplayGuard g = new ReplayGuard(10, clock);
-        g.check("h", "n", Optional.of("j"), start.plusSeconds(60));
-        assertEquals(ProblemType.PRESENTATION_REPLAYED, refusal(() -> g.check("h", "n", Optional.empty(), start.plusSeconds(60))));
-        assertEquals(ProblemType.PRESENTATION_REPLAYED, refusal(() -> g.check("h", "other", Optional.of("j"), start.plusSeconds(60))));
-        g.check("another holder", "n", Optional.of("j"), start.plusSeconds(60));
+        g.check("h", "n", "j", start.plusSeconds(60));
+        assertEquals(ProblemType.PRESENTATION_REPLAYED, refusal(() -> g.check("h", "n", start.plusSeconds(60))));
+        assertEquals(ProblemType.PRESENTATION_REPLAYED, refusal(() -> g.check("h", "other", "j", start.plusSeconds(60))));
+        g.check("another holder", "n", "j", start.plusSeconds(60));
         assertEquals(4, g.size());
     }
 
     @Test
     void check_expiryBeyondMaxRemembered_failsWithLifetimeTooLongAndTakesNoRoom() {
         ReplayGuard g = new ReplayGuard(10, clock);
-        assertEquals(ProblemType.LIFETIME_TOO_LONG, refusal(() -> g.check("h", "n", Optional.empty(),
+        assertEquals(ProblemType.LIFETIME_TOO_LONG, refusal(() -> g.check("h", "n",
                 Instant.parse("9999-12-31T23:59:59Z"))));
-        assertEquals(ProblemType.LIFETIME_TOO_LONG, refusal(() -> g.check("h", "n", Optional.empty(),
+        assertEquals(ProblemType.LIFETIME_TOO_LONG, refusal(() -> g.check("h", "n",
                 start.plus(ReplayGuard.MAX_REMEMBERED).plusSeconds(1))));
         assertEquals(0, g.size());
-        g.check("h", "n", Optional.empty(), start.plus(ReplayGuard.MAX_REMEMBERED));
+        g.check("h", "n", start.plus(ReplayGuard.MAX_REMEMBERED));
         assertEquals(1, g.size());
     }
 
     @Test
     void check_afterExpiry_forgetsTheEntry() {
         ReplayGuard g = new ReplayGuard(10, clock);
-        g.check("h", "n", Optional.of("j"), start.plusSeconds(60));
+        g.check("h", "n", "j", start.plusSeconds(60));
         time.set(start.plusSeconds(61));
-        g.check("h", "fresh", Optional.empty(), start.plusSeconds(120));
+        g.check("h", "fresh", start.plusSeconds(120));
         assertEquals(1, g.size());
     }
 
     @Test
     void check_fullGuard_evictsWhatExpiresFirstAndRefusesNoOne() {
         ReplayGuard g = new ReplayGuard(4, 4, clock);
-        g.check("h1", "n", Optional.empty(), start.plusSeconds(600));
-        g.check("h2", "n", Optional.empty(), start.plusSeconds(60));
-        g.check("h3", "n", Optional.empty(), start.plusSeconds(300));
-        g.check("h4", "n", Optional.empty(), start.plusSeconds(400));
-        g.check("h5", "n", Optional.empty(), start.plusSeconds(500));
+        g.check("h1", "n", start.plusSeconds(600));
+        g.check("h2", "n", start.plusSeconds(60));
+        g.check("h3", "n", start.plusSeconds(300));
+        g.check("h4", "n", start.plusSeconds(400));
+        g.check("h5", "n", start.plusSeconds(500));
         assertEquals(4, g.size());
         // h2's entry expired first, so it went; the others are still remembered
-        g.check("h2", "n", Optional.empty(), start.plusSeconds(60));
+        g.check("h2", "n", start.plusSeconds(60));
         for (String kept : new String[] {"h1", "h4", "h5"}) {
-            assertEquals(ProblemType.PRESENTATION_REPLAYED, refusal(() -> g.check(kept, "n", Optional.empty(), start.plusSeconds(60))));
+            assertEquals(ProblemType.PRESENTATION_REPLAYED, refusal(() -> g.check(kept, "n", start.plusSeconds(60))));
         }
         assertEquals(4, g.size());
     }
@@ -92,14 +91,14 @@ class ReplayGuardTest {
     void check_holderOverItsShare_failsWithClientLimitExceededWhileOthersAreServed() {
         ReplayGuard g = new ReplayGuard(100, 10, clock);
         for (int i = 0; i < 5; i++) {
-            g.check("abuser", "n" + i, Optional.of("j" + i), start.plusSeconds(600));
+            g.check("abuser", "n" + i, "j" + i, start.plusSeconds(600));
         }
-        assertEquals(ProblemType.CLIENT_LIMIT_EXCEEDED, refusal(() -> g.check("abuser", "n5", Optional.empty(), start.plusSeconds(600))));
+        assertEquals(ProblemType.CLIENT_LIMIT_EXCEEDED, refusal(() -> g.check("abuser", "n5", start.plusSeconds(600))));
         // a replay is still reported as one, whatever the holder's share
-        assertEquals(ProblemType.PRESENTATION_REPLAYED, refusal(() -> g.check("abuser", "n0", Optional.empty(), start.plusSeconds(600))));
-        g.check("honest", "n0", Optional.of("j0"), start.plusSeconds(600));
+        assertEquals(ProblemType.PRESENTATION_REPLAYED, refusal(() -> g.check("abuser", "n0", start.plusSeconds(600))));
+        g.check("honest", "n0", "j0", start.plusSeconds(600));
         time.set(start.plusSeconds(601));
-        g.check("abuser", "n5", Optional.empty(), start.plusSeconds(900));
+        g.check("abuser", "n5", start.plusSeconds(900));
     }
 
     @Test
@@ -107,11 +106,11 @@ class ReplayGuardTest {
         ReplayGuard g = new ReplayGuard(10_000, 64, clock);
         Instant farthest = start.plus(ReplayGuard.MAX_REMEMBERED);
         for (int i = 0; i < 100_000; i++) {
-            g.check("flooder-" + (i % 5_000), "n" + i, Optional.of("j" + i), farthest);
+            g.check("flooder-" + (i % 5_000), "n" + i, "j" + i, farthest);
             assertTrue(g.size() <= 10_000);
         }
-        g.check("honest", "n", Optional.of("j"), start.plusSeconds(120));
-        assertEquals(ProblemType.PRESENTATION_REPLAYED, refusal(() -> g.check("honest", "n", Optional.of("j"), start.plusSeconds(120))));
+        g.check("honest", "n", "j", start.plusSeconds(120));
+        assertEquals(ProblemType.PRESENTATION_REPLAYED, refusal(() -> g.check("honest", "n", "j", start.plusSeconds(120))));
     }
 
     @Test
@@ -119,11 +118,11 @@ class ReplayGuardTest {
         ReplayGuard bounded = ReplayGuard.inMemory(clock);
         ReplayGuard unbounded = ReplayGuard.inMemoryWithoutPerHolderBound(clock);
         for (int i = 0; i < ReplayGuard.MAX_ENTRIES_PER_HOLDER; i++) {
-            bounded.check("load", "n" + i, Optional.empty(), start.plusSeconds(60));
-            unbounded.check("load", "n" + i, Optional.empty(), start.plusSeconds(60));
+            bounded.check("load", "n" + i, start.plusSeconds(60));
+            unbounded.check("load", "n" + i, start.plusSeconds(60));
         }
-        assertEquals(ProblemType.CLIENT_LIMIT_EXCEEDED, refusal(() -> bounded.check("load", "over", Optional.empty(), start.plusSeconds(60))));
-        unbounded.check("load", "over", Optional.empty(), start.plusSeconds(60));
+        assertEquals(ProblemType.CLIENT_LIMIT_EXCEEDED, refusal(() -> bounded.check("load", "over", start.plusSeconds(60))));
+        unbounded.check("load", "over", start.plusSeconds(60));
         assertEquals(ReplayGuard.MAX_ENTRIES_PER_HOLDER + 1, unbounded.size());
     }
 

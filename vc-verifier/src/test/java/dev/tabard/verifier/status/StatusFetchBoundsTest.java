@@ -143,7 +143,7 @@ class StatusFetchBoundsTest {
         SafeFetcher fetcher = new SafeFetcher(server.policy().allowHost("127.0.0.1").totalTimeout(FETCH_TIMEOUT).build());
         DidResolver resolver = DidResolvers.of(WebDidResolver.builder().fetcher(fetcher).clock(clock).build(), new KeyDidResolver());
         return Verifier.builder().resolver(resolver).clock(clock).trustPolicy(TrustPolicy.builder().trustIssuer(org).build())
-                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, clock)).build();
+                .fetchPolicy(fetcher.policy()).build();
     }
 
     /** An AgentCredential as a vc+jwt, issued by {@code issuerKey} as {@code issuer}, its revocation status at {@code list}. */

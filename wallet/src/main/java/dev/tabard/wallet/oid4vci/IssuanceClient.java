@@ -60,13 +60,25 @@ public final class IssuanceClient {
     static final String PRE_AUTH = "urn:ietf:params:oauth:grant-type:pre-authorized_code";
 
     /**
-     * Runs the flow and returns the credential (a vc+jwt).
+     * Runs the flow for an offer that asks for no one-time code and returns the credential (a vc+jwt).
      *
-     * @param txCode the one-time code, when the offer asks for one
      * @throws ProblemException {@code FETCH_*} problems, or {@code MALFORMED_VALUE_ERROR} / {@code UNAUTHORIZED} with the
-     *     issuer's OAuth error
+     *     issuer's OAuth error; {@code MALFORMED_VALUE_ERROR} when the offer asks for a one-time code
      */
-    public String receive(ObjectNode offer, Signer signer, DidUrl kid, Optional<String> txCode) {
+    public String receive(ObjectNode offer, Signer signer, DidUrl kid) {
+        return run(offer, signer, kid, Optional.empty());
+    }
+
+    /**
+     * Runs the flow with the one-time code the issuer gave out with the offer, and returns the credential (a vc+jwt).
+     *
+     * @throws ProblemException as {@link #receive(ObjectNode, Signer, DidUrl)}
+     */
+    public String receive(ObjectNode offer, Signer signer, DidUrl kid, String txCode) {
+        return run(offer, signer, kid, Optional.of(Objects.requireNonNull(txCode, "txCode")));
+    }
+
+    private String run(ObjectNode offer, Signer signer, DidUrl kid, Optional<String> txCode) {
         String issuer = offer.get("credential_issuer").asText();
         JsonNode grant = offer.get("grants").get(PRE_AUTH);
         if (grant.has("tx_code") && txCode.isEmpty()) {

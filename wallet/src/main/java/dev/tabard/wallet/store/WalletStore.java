@@ -46,21 +46,54 @@ public final class WalletStore implements AutoCloseable {
     /** Owner only, for a directory the wallet creates. */
     private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
 
-    /**
-     * A credential row as the file holds it, every column as text, before anything is checked.
-     *
-     * @param validUntil the {@code valid_until} column, absent when it is SQL NULL
-     */
-    public record Row(String id, String token, String issuer, String types, String capabilities, Optional<String> validUntil,
-                      String stored) {
-        public Row {
-            Objects.requireNonNull(id, "id");
-            Objects.requireNonNull(token, "token");
-            Objects.requireNonNull(issuer, "issuer");
-            Objects.requireNonNull(types, "types");
-            Objects.requireNonNull(capabilities, "capabilities");
-            Objects.requireNonNull(validUntil, "validUntil");
-            Objects.requireNonNull(stored, "stored");
+    /** A credential row as the file holds it, every column as text, before anything is checked. Made only by {@link #rows()}. */
+    public static final class Row {
+        private final String id;
+        private final String token;
+        private final String issuer;
+        private final String types;
+        private final String capabilities;
+        private final Optional<String> validUntil;
+        private final String stored;
+
+        private Row(String id, String token, String issuer, String types, String capabilities, Optional<String> validUntil,
+                    String stored) {
+            this.id = Objects.requireNonNull(id, "id");
+            this.token = Objects.requireNonNull(token, "token");
+            this.issuer = Objects.requireNonNull(issuer, "issuer");
+            this.types = Objects.requireNonNull(types, "types");
+            this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
+            this.validUntil = Objects.requireNonNull(validUntil, "validUntil");
+            this.stored = Objects.requireNonNull(stored, "stored");
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public String token() {
+            return token;
+        }
+
+        public String issuer() {
+            return issuer;
+        }
+
+        public String types() {
+            return types;
+        }
+
+        public String capabilities() {
+            return capabilities;
+        }
+
+        /** The {@code valid_until} column, absent when it is SQL NULL. */
+        public Optional<String> validUntil() {
+            return validUntil;
+        }
+
+        public String stored() {
+            return stored;
         }
     }
 
@@ -250,10 +283,10 @@ public final class WalletStore implements AutoCloseable {
     /** The typed credential a row describes, or empty when a column does not parse (the file was edited). */
     public static Optional<StoredCredential> parse(Row row) {
         try {
-            Optional<Instant> until = row.validUntil().isEmpty() ? Optional.empty()
-                    : Optional.of(Timestamps.parseDateTimeStamp(row.validUntil().get(), "/valid_until"));
-            return Optional.of(new StoredCredential(row.id(), row.token(), row.issuer(), strings(row.types()),
-                    strings(row.capabilities()), until, Timestamps.parseDateTimeStamp(row.stored(), "/stored")));
+            StoredCredential c = StoredCredential.of(row.id(), row.token(), row.issuer(), strings(row.types()),
+                    strings(row.capabilities()), Timestamps.parseDateTimeStamp(row.stored(), "/stored"));
+            return Optional.of(row.validUntil().isEmpty() ? c
+                    : c.withValidUntil(Timestamps.parseDateTimeStamp(row.validUntil().get(), "/valid_until")));
         } catch (ProblemException e) {
             return Optional.empty();
         }

@@ -17,7 +17,6 @@ import dev.tabard.vc.AgentClaims;
 import dev.tabard.vc.jose.VcJose;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
-import dev.tabard.verifier.status.StatusListCache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -90,8 +89,7 @@ class VerifierServerTransportTest {
 
     private VerifierServer.Builder builder(Clock clock) {
         KeyDidResolver resolver = new KeyDidResolver();
-        Verifier verifier = Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustIssuer(org).build())
-                .statusLists(new StatusListCache(Optional.empty(), Optional.empty(), resolver, clock)).clock(clock).build();
+        Verifier verifier = Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustIssuer(org).build()).clock(clock).build();
         return VerifierServer.builder(verifier).domain(HOME).domain(SECOND).clock(clock);
     }
 

@@ -1,4 +1,4 @@
-package dev.tabard.verifier;
+package dev.tabard.verifier.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabard.verifier.TrustPolicy;
+import dev.tabard.verifier.Verifier;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.crypto.KeyPair;
 import dev.tabard.crypto.KeyType;
@@ -20,7 +22,6 @@ import dev.tabard.vc.di.ProofOptions;
 import dev.tabard.vc.jose.EnvelopedCredential;
 import dev.tabard.vc.jose.VcJose;
 import dev.tabard.verifier.http.VerifierServer;
-import dev.tabard.verifier.status.StatusListCache;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,9 +53,8 @@ class VerifierServerTest {
     @BeforeEach
     void start() throws Exception {
         KeyDidResolver resolver = new KeyDidResolver();
-        Verifier verifier = Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustIssuer(org).build())
-                .statusLists(new StatusListCache(Optional.empty(), Optional.empty(), resolver, Clock.systemUTC())).build();
-        server = VerifierServer.start(verifier, DOMAIN, 0, Optional.of(tls.serverContext()), Clock.systemUTC(), true);
+        Verifier verifier = Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustIssuer(org).build()).build();
+        server = VerifierServer.builder(verifier).domain(DOMAIN).port(0).tls(tls.serverContext()).clock(Clock.systemUTC()).requireIssuedChallenges().start();
         client = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
     }
 

@@ -40,7 +40,16 @@ final class VcApiRequests {
                     .orElseThrow(() -> new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options/expectedProofPurpose",
                             "expectedProofPurpose is assertionMethod or authentication")));
         }
-        return new VerifyOptions(purpose, optionalText(options, "challenge"), optionalText(options, "domain"));
+        VerifyOptions expected = VerifyOptions.defaults().withProofPurpose(purpose);
+        Optional<String> challenge = optionalText(options, "challenge");
+        if (challenge.isPresent()) {
+            expected = expected.withChallenge(challenge.get());
+        }
+        Optional<String> domain = optionalText(options, "domain");
+        if (domain.isPresent()) {
+            expected = expected.withDomain(domain.get());
+        }
+        return expected;
     }
 
     static Optional<String> optionalText(JsonNode options, String name) {

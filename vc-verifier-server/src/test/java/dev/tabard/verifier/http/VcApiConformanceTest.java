@@ -1,4 +1,4 @@
-package dev.tabard.verifier;
+package dev.tabard.verifier.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.tabard.verifier.TrustPolicy;
+import dev.tabard.verifier.Verifier;
 import dev.tabard.codec.Base58Btc;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.crypto.KeyPair;
@@ -32,7 +34,6 @@ import dev.tabard.vc.status.Bitstring;
 import dev.tabard.vc.status.StatusListCredentials;
 import dev.tabard.vc.status.StatusPurpose;
 import dev.tabard.verifier.http.VerifierServer;
-import dev.tabard.verifier.status.StatusListCache;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -94,10 +95,10 @@ class VcApiConformanceTest {
         SafeFetcher fetcher = new SafeFetcher(FetchPolicy.builder().allowHost("localhost").trustCertificate(tls.certificate()).build());
         DidResolver resolver = DidResolvers.of(WebDidResolver.builder().fetcher(fetcher).build(), new KeyDidResolver());
         // status lists are read again on every verification, so a change shows at once
-        Verifier verifier = Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustAnyIssuer().build())
-                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC(), Duration.ZERO))
+        Verifier verifier = Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustAnyIssuer().acceptCredentialsNotBoundToHolder().build())
+                .fetchPolicy(fetcher.policy()).statusListMaxAge(Duration.ZERO)
                 .build();
-        server = VerifierServer.start(verifier, "https://verifier.example", 0, Optional.of(tls.serverContext()), Clock.systemUTC(), true);
+        server = VerifierServer.builder(verifier).domain("https://verifier.example").port(0).tls(tls.serverContext()).clock(Clock.systemUTC()).requireIssuedChallenges().start();
         client = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
     }
 

@@ -81,7 +81,7 @@ public final class VerifierServer implements AutoCloseable {
         this.requireIssuedChallenges = b.requireIssuedChallenges;
         this.challenges = new Challenges(MAX_OPEN_CHALLENGES, MAX_OPEN_CHALLENGES_PER_CLIENT, CHALLENGE_LIFETIME, b.clock,
                 new SecureRandom());
-        this.http = HttpService.builder("tabard-verifier-http").port(b.port).tls(b.tls).clock(b.clock).limits(b.limits)
+        this.http = HttpService.builder("tabard-verifier-http").port(b.port).tls(Optional.ofNullable(b.tls)).clock(b.clock).limits(b.limits)
                 .maxBodyBytes(MAX_BODY_BYTES).rateLimit("/challenges", CHALLENGE_RATE).metrics(b.metrics, this::metrics)
                 .problemMembers(o -> {
                     o.put("verified", false);
@@ -98,19 +98,9 @@ public final class VerifierServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server on 127.0.0.1 on {@code port} (0 for any) with the default transport limits and no
-     * {@code /metrics}: plain HTTP, or HTTPS when {@code tls} is given. For more domains, metrics or other limits,
-     * use {@link #builder(Verifier)}.
-     *
-     * @param domain the domain presentations must be addressed to
-     * @param requireIssuedChallenges whether presentation challenges must come from {@code POST /challenges}
+     * The one way to start a server: {@code VerifierServer.builder(verifier).domain("https://rp.example").start()} listens
+     * on 127.0.0.1, on any free port, over plain HTTP, with the default transport limits and no {@code /metrics}.
      */
-    public static VerifierServer start(Verifier verifier, String domain, int port, Optional<SSLContext> tls, Clock clock,
-                                       boolean requireIssuedChallenges) {
-        Builder b = builder(verifier).domain(domain).port(port).tls(tls).clock(clock);
-        return (requireIssuedChallenges ? b.requireIssuedChallenges() : b).start();
-    }
-
     public static Builder builder(Verifier verifier) {
         return new Builder(verifier);
     }
@@ -120,7 +110,7 @@ public final class VerifierServer implements AutoCloseable {
         private final Verifier verifier;
         private final List<String> domains = new ArrayList<>();
         private int port;
-        private Optional<SSLContext> tls = Optional.empty();
+        private SSLContext tls;
         private Clock clock = Clock.systemUTC();
         private boolean requireIssuedChallenges = false;
         private TransportLimits limits = TransportLimits.defaults();
@@ -140,12 +130,17 @@ public final class VerifierServer implements AutoCloseable {
             return this;
         }
 
+        /** The port to listen on; 0 (the default) takes any free one, see {@link VerifierServer#port()}. */
         public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be 0..65535");
+            }
             this.port = port;
             return this;
         }
 
-        public Builder tls(Optional<SSLContext> tls) {
+        /** Serves HTTPS with {@code tls}; without it the server speaks plain HTTP (for a TLS-terminating proxy). */
+        public Builder tls(SSLContext tls) {
             this.tls = Objects.requireNonNull(tls, "tls");
             return this;
         }

@@ -1,4 +1,4 @@
-package dev.tabard.wallet;
+package dev.tabard.vectors.wallet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,7 +21,8 @@ import dev.tabard.verifier.PresentationOptions;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.VerificationResult;
 import dev.tabard.verifier.Verifier;
-import dev.tabard.verifier.status.StatusListCache;
+import dev.tabard.wallet.CheckedCredential;
+import dev.tabard.wallet.Wallet;
 import dev.tabard.wallet.oid4vci.IssuanceClient;
 import dev.tabard.wallet.present.PresentationRequest;
 import dev.tabard.wallet.store.CredentialQuery;
@@ -41,10 +42,15 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The wallet against a real vc-issuer started in the test on 127.0.0.1 over HTTPS. */
-class WalletTest {
+/**
+ * The wallet against a real vc-issuer (and verifier endpoint) started in the test on 127.0.0.1 over HTTPS. It lives in
+ * test-vectors, beside the other cross-module tests, so that the wallet's own dependency tree carries no server.
+ */
+@Timeout(120)
+class WalletAgainstIssuerTest {
 
     private static final String ADMIN = "tabard_wallet-test_Hq3vN8xK2pL5mR7tY1cB4dF6gJ9kZ0sW";
     private final SelfSignedTls tls = SelfSignedTls.localhost();
@@ -77,7 +83,7 @@ class WalletTest {
     private Verifier verifier() {
         DidResolver resolver = DidResolvers.of(WebDidResolver.builder().fetcher(fetcher).build(), new KeyDidResolver());
         return Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").build())
-                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC())).build();
+                .fetchPolicy(fetcher.policy()).build();
     }
 
     private Wallet wallet(String name, String secret) {
@@ -103,15 +109,14 @@ class WalletTest {
         try (Wallet w = wallet("a", "wallet secret")) {
             register(w);
             JsonNode offer = post("/admin/agents/" + w.did() + "/offer?tx_code=true", null);
-            ProblemException noCode = assertThrows(ProblemException.class, () -> w.receive(offer.get("offer_url").asText(), Optional.empty()));
+            ProblemException noCode = assertThrows(ProblemException.class, () -> w.receive(offer.get("offer_url").asText()));
             assertEquals(ProblemType.MALFORMED_VALUE_ERROR, noCode.type());
-            w.receive(offer.get("offer_url").asText(), Optional.of(offer.get("tx_code").asText()));
+            w.receive(offer.get("offer_url").asText(), offer.get("tx_code").asText());
             assertEquals(1, w.credentials(CredentialQuery.all()).size());
-            assertEquals(1, w.credentials(new CredentialQuery(Set.of("AgentCredential"), Optional.empty(), Set.of("supplier:lookup"),
-                    Optional.empty())).size());
-            assertEquals(0, w.credentials(new CredentialQuery(Set.of(), Optional.empty(), Set.of("treasury:transfer"), Optional.empty())).size());
+            assertEquals(1, w.credentials(CredentialQuery.all().withTypes(Set.of("AgentCredential")).withCapabilities(Set.of("supplier:lookup"))).size());
+            assertEquals(0, w.credentials(CredentialQuery.all().withCapabilities(Set.of("treasury:transfer"))).size());
             ProblemException reuse = assertThrows(ProblemException.class,
-                    () -> w.receive(offer.get("offer_url").asText(), Optional.of(offer.get("tx_code").asText())));
+                    () -> w.receive(offer.get("offer_url").asText(), offer.get("tx_code").asText()));
             assertTrue(reuse.getMessage().contains("invalid_grant"), reuse.getMessage());
 
             String vp = w.present(new PresentationRequest("c-1", "https://verifier.example", Set.of("AgentCredential"), Set.of("supplier:lookup")));
@@ -174,7 +179,7 @@ class WalletTest {
     void p256WalletsAndStatusAwareQueries() throws Exception {
         DidResolver resolver = DidResolvers.of(WebDidResolver.builder().fetcher(fetcher).build(), new KeyDidResolver());
         Verifier uncached = Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").build())
-                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC(), Duration.ZERO)).build();
+                .fetchPolicy(fetcher.policy()).statusListMaxAge(Duration.ZERO).build();
         try (Wallet w = Wallet.open(dir.resolve("p256.wallet"), "s".toCharArray(), dev.tabard.crypto.KeyType.P256, uncached,
                 new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC())) {
             assertTrue(w.did().toString().startsWith("did:key:zDn"), w.did().toString());
@@ -293,7 +298,7 @@ class WalletTest {
             assertEquals(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, byId.get(forged).result().errors().get(0).type());
             assertEquals(ProblemType.HOLDER_MISMATCH, byId.get("urn:copied").result().errors().get(0).type());
             assertEquals(ProblemType.MALFORMED_VALUE_ERROR, byId.get("urn:bad-date").result().errors().get(0).type());
-            assertEquals(0, w.credentials(new CredentialQuery(Set.of(), Optional.empty(), Set.of(), Optional.empty())).stream()
+            assertEquals(0, w.credentials(CredentialQuery.all()).stream()
                     .filter(c -> c.id().equals("urn:bad-date")).count(), "a row whose columns do not parse is not selected");
             assertEquals(List.of(), w.activeCredentials(CredentialQuery.all()), "no tampered row is active");
         }
@@ -310,8 +315,7 @@ class WalletTest {
         try (Wallet w = wallet("dates", "s")) {
             register(w);
             w.store(post("/admin/agents/" + w.did() + "/credentials", null).get("vcJwt").asText());
-            dev.tabard.verifier.http.VerifierServer server = dev.tabard.verifier.http.VerifierServer.start(verifier(),
-                    "https://verifier.example", 0, Optional.empty(), Clock.systemUTC(), true);
+            dev.tabard.verifier.http.VerifierServer server = dev.tabard.verifier.http.VerifierServer.builder(verifier()).domain("https://verifier.example").port(0).clock(Clock.systemUTC()).requireIssuedChallenges().start();
             try {
                 String url = "http://127.0.0.1:" + server.port();
                 // the same re-signing with a well-formed date verifies, so only the date differs below; the date is a few

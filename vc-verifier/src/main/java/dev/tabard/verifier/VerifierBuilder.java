@@ -1,0 +1,164 @@
+package dev.tabard.verifier;
+
+import dev.tabard.did.DidResolver;
+import dev.tabard.didweb.ResolutionBundle;
+import dev.tabard.fetch.FetchPolicy;
+import dev.tabard.jsonld.BundledContexts;
+import dev.tabard.verifier.replay.ReplayGuard;
+import dev.tabard.verifier.status.StatusListCache;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Configures a {@link Verifier}; get one from {@link Verifier#builder()}. Single-use.
+ *
+ * <p>A trust policy is required; everything else has a safe default. The verifier builds its own network stack: with
+ * {@link #fetchPolicy} it resolves did:web (and did:key, did:jwk locally) and fetches status lists through one
+ * {@link dev.tabard.fetch.SafeFetcher} with that policy, the same resolver serving DIDs and status lists; with
+ * {@link #resolutionBundle} it answers from the bundle first (alone, it never touches the network). With neither it
+ * resolves only did:key and did:jwk, and a credential with a status entry fails with {@code STATUS_RETRIEVAL_ERROR}.
+ * JSON-LD contexts come only from the jar.
+ *
+ * <pre>{@code
+ * Verifier verifier = Verifier.builder()
+ *         .trustPolicy(TrustPolicy.builder().trustWebDomain("acme.example").build())
+ *         .fetchPolicy(FetchPolicy.defaults())
+ *         .build();
+ * }</pre>
+ */
+public final class VerifierBuilder {
+
+    /** The W3C examples context, accepted only by {@link #acceptInlineContextsAndExamplesContextForConformance()}. */
+    public static final String EXAMPLES_CONTEXT = "https://www.w3.org/ns/credentials/examples/v2";
+
+    TrustPolicy policy;
+    Clock clock = Clock.systemUTC();
+    ReplayGuard replayGuard;
+    BundledContexts contexts = BundledContexts.standard();
+    int verifiedTokens = Verifier.DEFAULT_VERIFIED_TOKENS;
+    private FetchPolicy fetchPolicy;
+    private ResolutionBundle bundle;
+    private DidResolver resolver;
+    private Duration statusListMaxAge = StatusListCache.DEFAULT_MAX_AGE;
+    private boolean openForConformance;
+    private boolean built;
+
+    VerifierBuilder() {
+    }
+
+    /** Whom to trust and what to require. Required. */
+    public VerifierBuilder trustPolicy(TrustPolicy policy) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    /** Reach the network for did:web documents and status lists, within {@code policy}'s hosts, sizes and times. */
+    public VerifierBuilder fetchPolicy(FetchPolicy policy) {
+        this.fetchPolicy = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    /** Answer DID documents and status lists from {@code bundle} first: offline use, or fewer fetches. */
+    public VerifierBuilder resolutionBundle(ResolutionBundle bundle) {
+        this.bundle = Objects.requireNonNull(bundle, "bundle");
+        return this;
+    }
+
+    public VerifierBuilder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /**
+     * The longest a status list is kept ({@link StatusListCache#DEFAULT_MAX_AGE} by default), whatever its validity and
+     * cache headers allow: a verifier that must see a revocation within seconds sets it low; {@link Duration#ZERO}
+     * fetches the list for every verification.
+     */
+    public VerifierBuilder statusListMaxAge(Duration maxAge) {
+        Objects.requireNonNull(maxAge, "maxAge");
+        if (maxAge.isNegative()) {
+            throw new IllegalArgumentException("maxAge must not be negative");
+        }
+        this.statusListMaxAge = maxAge;
+        return this;
+    }
+
+    /**
+     * How many credential tokens to keep once verified, so that one presented again in a new presentation is checked
+     * only in what can change ({@link Verifier#DEFAULT_VERIFIED_TOKENS}); 0 checks every token in full.
+     */
+    public VerifierBuilder verifiedTokens(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must not be negative");
+        }
+        this.verifiedTokens = capacity;
+        return this;
+    }
+
+    /** Advanced: where presentations are remembered against replay; by default an in-memory guard sized to the heap. */
+    public VerifierBuilder replayGuard(ReplayGuard guard) {
+        this.replayGuard = Objects.requireNonNull(guard, "guard");
+        return this;
+    }
+
+    /**
+     * Advanced: resolve DIDs with {@code resolver} instead of the one built from the fetch policy and bundle. It is
+     * used for status lists' issuers too; the lists themselves are still fetched per {@link #fetchPolicy}.
+     */
+    public VerifierBuilder resolver(DidResolver resolver) {
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+        return this;
+    }
+
+    /** Advanced: the JSON-LD contexts Data Integrity proofs may use, for a deployment with contexts of its own. */
+    public VerifierBuilder contexts(BundledContexts contexts) {
+        this.contexts = Objects.requireNonNull(contexts, "contexts");
+        return this;
+    }
+
+    /**
+     * For local W3C conformance runs only: accepts inline {@code @context} objects and the W3C examples context
+     * ({@value #EXAMPLES_CONTEXT}), as the suites send. Gives up the rule that every term of a signed document is defined
+     * by a context this verifier ships, so a document can define its own meanings. A proof must still be made by the
+     * issuer's own key: that forgery check holds in every mode.
+     */
+    public VerifierBuilder acceptInlineContextsAndExamplesContextForConformance() {
+        this.openForConformance = true;
+        return this;
+    }
+
+    /**
+     * @throws IllegalStateException without a trust policy, or when called twice
+     */
+    public Verifier build() {
+        if (built) {
+            throw new IllegalStateException("a builder makes one verifier");
+        }
+        if (policy == null) {
+            throw new IllegalStateException("a verifier needs a trust policy: TrustPolicy.builder().trustWebDomain(…) or trustIssuer(…)");
+        }
+        built = true;
+        if (openForConformance) {
+            contexts = contexts.with(EXAMPLES_CONTEXT, examplesContext()).allowingInlineContexts();
+        }
+        NetworkStack stack = NetworkStack.of(Optional.ofNullable(fetchPolicy), Optional.ofNullable(bundle), Optional.ofNullable(resolver),
+                clock, statusListMaxAge);
+        return Verifier.of(this, stack);
+    }
+
+    private static byte[] examplesContext() {
+        try (InputStream in = VerifierBuilder.class.getResourceAsStream("credentials-examples-v2.jsonld")) {
+            if (in == null) {
+                throw new IllegalStateException("missing credentials-examples-v2.jsonld");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
