@@ -6,9 +6,6 @@ import dev.tabard.fetch.FetchPolicy;
 import dev.tabard.jsonld.BundledContexts;
 import dev.tabard.verifier.replay.ReplayGuard;
 import dev.tabard.verifier.status.StatusListCache;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -32,9 +29,6 @@ import java.util.Optional;
  * }</pre>
  */
 public final class VerifierBuilder {
-
-    /** The W3C examples context, accepted only by {@link #acceptInlineContextsAndExamplesContextForConformance()}. */
-    public static final String EXAMPLES_CONTEXT = "https://www.w3.org/ns/credentials/examples/v2";
 
     TrustPolicy policy;
     Clock clock = Clock.systemUTC();
@@ -123,7 +117,7 @@ public final class VerifierBuilder {
 
     /**
      * For local W3C conformance runs only: accepts inline {@code @context} objects and the W3C examples context
-     * ({@value #EXAMPLES_CONTEXT}), as the suites send. Gives up the rule that every term of a signed document is defined
+     * ({@value BundledContexts#W3C_EXAMPLES_V2}), as the suites send. Gives up the rule that every term of a signed document is defined
      * by a context this verifier ships, so a document can define its own meanings. A proof must still be made by the
      * issuer's own key: that forgery check holds in every mode.
      */
@@ -144,21 +138,10 @@ public final class VerifierBuilder {
         }
         built = true;
         if (openForConformance) {
-            contexts = contexts.with(EXAMPLES_CONTEXT, examplesContext()).allowingInlineContexts();
+            contexts = contexts.withW3cExamplesContextForConformanceRuns().allowingInlineContexts();
         }
         NetworkStack stack = NetworkStack.of(Optional.ofNullable(fetchPolicy), Optional.ofNullable(bundle), Optional.ofNullable(resolver),
                 clock, statusListMaxAge);
         return Verifier.of(this, stack);
-    }
-
-    private static byte[] examplesContext() {
-        try (InputStream in = VerifierBuilder.class.getResourceAsStream("credentials-examples-v2.jsonld")) {
-            if (in == null) {
-                throw new IllegalStateException("missing credentials-examples-v2.jsonld");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -15,7 +15,6 @@ import dev.tabard.problem.ProblemType;
 import dev.tabard.vc.di.DataIntegrity;
 import dev.tabard.vc.di.ProofOptions;
 import java.io.IOException;
-import java.io.InputStream;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -48,10 +47,8 @@ class ConformanceModeTest {
                 """).formatted(org, now.minusSeconds(60)));
     }
 
-    private static BundledContexts suiteContexts() throws IOException {
-        try (InputStream in = VerifierBuilder.class.getResourceAsStream("credentials-examples-v2.jsonld")) {
-            return BundledContexts.standard().with(VerifierBuilder.EXAMPLES_CONTEXT, in.readAllBytes()).allowingInlineContexts();
-        }
+    private static BundledContexts suiteContexts() {
+        return BundledContexts.standard().withW3cExamplesContextForConformanceRuns().allowingInlineContexts();
     }
 
     private String signedBy(KeyPair key) throws IOException {
