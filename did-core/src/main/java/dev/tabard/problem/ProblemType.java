@@ -45,7 +45,8 @@ public enum ProblemType {
     REPRESENTATION_NOT_SUPPORTED(Family.DID_RESOLUTION, "Representation not supported", 406),
     METHOD_NOT_SUPPORTED(Family.DID_RESOLUTION, "DID method not supported", 501),
     INVALID_DID_DOCUMENT(Family.DID_RESOLUTION, "Invalid DID document", 500),
-    INTERNAL_ERROR(Family.DID_RESOLUTION, "Internal resolution error", 500),
+    /** An unexpected failure anywhere, not only in resolution: the answer names an {@link Incident}, never the exception. */
+    INTERNAL_ERROR(Family.DID_RESOLUTION, "Internal error", 500),
 
     // Tabard's own
     CREDENTIAL_EXPIRED(Family.TABARD, "Credential expired", 400),

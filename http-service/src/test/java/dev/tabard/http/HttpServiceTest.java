@@ -2,6 +2,7 @@ package dev.tabard.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +20,14 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.EnumSet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import org.eclipse.jetty.servlet.FilterHolder;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -215,15 +224,53 @@ class HttpServiceTest {
 
     @Test
     @Timeout(30)
-    void handlerFailure_answers500WithIncidentIdAndNoStackTrace() throws Exception {
+    void handlerFailure_fileTurnedIntoDirectory_answers500WithTheIncidentIdOfTheLoggedStackTrace(@TempDir Path dir) throws Exception {
+        Path settings = dir.resolve("settings.json");
+        Files.writeString(settings, "{}");
         server = HttpService.builder("test-http").build();
-        server.app().get("/boom", ctx -> {
-            throw new IllegalStateException("secret internals");
-        });
+        server.app().get("/settings", ctx -> ctx.result(Files.readString(settings)));
         server.start();
-        RawHttp.Response r = RawHttp.exchange(server.port(), RawHttp.get("/boom"));
+        assertEquals(200, RawHttp.exchange(server.port(), RawHttp.get("/settings")).status());
+        Files.delete(settings);
+        Files.createDirectory(settings); // reading it now fails inside the handler, as a real operational fault would
+        RawHttp.Response r;
+        String log;
+        Optional<String> logged;
+        try (LogCapture capture = new LogCapture()) {
+            r = RawHttp.exchange(server.port(), RawHttp.get("/settings"));
+            log = capture.text();
+            logged = capture.incident();
+        }
         assertProblem(r, 500, "INTERNAL_ERROR");
-        assertTrue(r.json().get("instance").asText().startsWith("urn:tabard:incident:"), r.body());
+        String incident = r.json().get("incident").asText();
+        assertTrue(incident.matches("[0-9a-f]{16}"), r.body());
+        assertEquals(Optional.of(incident), logged, log);
+        assertEquals("urn:tabard:incident:" + incident, r.json().get("instance").asText(), r.body());
+        assertTrue(log.contains("java.io.IOException") && log.contains("\tat "), "the log holds the stack trace: " + log);
+        assertFalse(r.body().contains(settings.toString()) || r.body().contains("IOException"), r.body());
+        // each failure is its own incident
+        RawHttp.Response again = RawHttp.exchange(server.port(), RawHttp.get("/settings"));
+        assertProblem(again, 500, "INTERNAL_ERROR");
+        assertNotEquals(incident, again.json().get("incident").asText());
+    }
+
+    @Test
+    @Timeout(30)
+    void failureBelowTheRoutes_inAServletFilter_answers500WithTheIncidentIdOfTheLoggedStackTrace() throws Exception {
+        server = HttpService.builder("test-http").javalin(config -> config.jetty.modifyServletContextHandler(handler ->
+                handler.addFilter(new FilterHolder((Filter) (req, res, chain) -> {
+                    throw new IllegalStateException("secret internals of a filter");
+                }), "/filtered/*", EnumSet.of(DispatcherType.REQUEST)))).build();
+        server.app().get("/filtered/x", ctx -> ctx.result("unreachable"));
+        server.start();
+        RawHttp.Response r;
+        Optional<String> logged;
+        try (LogCapture capture = new LogCapture()) {
+            r = RawHttp.exchange(server.port(), RawHttp.get("/filtered/x"));
+            logged = capture.incident();
+        }
+        assertProblem(r, 500, "INTERNAL_ERROR");
+        assertEquals(Optional.of(r.json().get("incident").asText()), logged, r.body());
         assertFalse(r.body().contains("secret internals"), r.body());
     }
 
