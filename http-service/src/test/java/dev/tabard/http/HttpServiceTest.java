@@ -320,4 +320,42 @@ class HttpServiceTest {
         assertProblem(RawHttp.exchange(server.port(), RawHttp.get("/metrics")), 404, "ROUTE_NOT_FOUND");
         assertEquals(200, RawHttp.exchange(server.port(), RawHttp.get("/healthz")).status());
     }
+
+    /**
+     * The verifier's routes on the transport alone (VerifierServer registers exactly these and adds no routing of its
+     * own): every miss is ROUTE_NOT_FOUND or METHOD_NOT_ALLOWED with Allow, HEAD and OPTIONS included, never a DID problem.
+     */
+    @Test
+    @Timeout(30)
+    void verifierRoutes_everyMiss_routeOrMethodProblem_headAndOptionsIncluded() throws Exception {
+        server = HttpService.builder("test-http").build();
+        for (String route : List.of("/credentials/verify", "/presentations/verify", "/presentations/verify-batch", "/challenges",
+                "/agent-cards/verify")) {
+            server.app().post(route, ctx -> ctx.result("{}"));
+        }
+        server.app().get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+        server.start();
+        int port = server.port();
+        for (String path : List.of("/", "/nowhere", "/.well-known/did.json", "/.well-known/openid-credential-issuer",
+                "/favicon.ico", "/static/app.js", "/credentials", "/credentials/verify/x", "/status/1")) {
+            for (String method : List.of("GET", "POST", "PUT", "DELETE", "OPTIONS", "BREW")) {
+                assertProblem(RawHttp.exchange(port, method + " " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                        + "Connection: close\r\n\r\n"), 404, "ROUTE_NOT_FOUND");
+            }
+            RawHttp.Response head = RawHttp.exchangeHead(port, path);
+            assertEquals(404, head.status(), path);
+            assertEquals("application/problem+json", head.header("Content-Type"), path);
+        }
+        assertProblem(RawHttp.exchange(port, "OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 404, "ROUTE_NOT_FOUND");
+        for (String method : List.of("GET", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH", "BREW")) {
+            RawHttp.Response r = RawHttp.exchange(port, method + " /presentations/verify HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                    + "Connection: close\r\n\r\n");
+            assertProblem(r, 405, "METHOD_NOT_ALLOWED");
+            assertEquals("POST", r.header("Allow"), method);
+        }
+        RawHttp.Response headOnPost = RawHttp.exchangeHead(port, "/challenges");
+        assertEquals(405, headOnPost.status());
+        assertEquals("POST", headOnPost.header("Allow"));
+        assertProblem(RawHttp.exchange(port, RawHttp.post("/healthz", "application/json", "{}")), 405, "METHOD_NOT_ALLOWED");
+    }
 }
