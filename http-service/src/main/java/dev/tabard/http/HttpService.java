@@ -10,6 +10,7 @@ import dev.tabard.problem.ProblemType;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
@@ -134,6 +135,14 @@ public final class HttpService implements AutoCloseable {
         config.jetty.threadPool = pool;
         config.http.maxRequestSize = b.maxBodyBytes;
         config.http.prefer405over404 = true;
+        // RFC 9110 §9.3.2: HEAD is GET without the body. Javalin answers HEAD on a GET route with 200 without running
+        // the handler, so a HEAD on an admin route "succeeded" without a token; each GET route now answers HEAD through
+        // its own handler (Jetty drops the body), with the status its GET would have.
+        config.events.handlerAdded(route -> {
+            if (route.getHttpMethod() == HandlerType.GET) {
+                app.head(route.getPath(), route.getHandler());
+            }
+        });
         config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
         config.jetty.modifyServletContextHandler(handler -> {
             handler.setErrorHandler(new ProblemErrorHandler());

@@ -204,7 +204,7 @@ class HttpServiceTest {
         assertProblem(RawHttp.exchange(port, RawHttp.get("/nowhere")), 404, "ROUTE_NOT_FOUND");
         RawHttp.Response wrongMethod = RawHttp.exchange(port, "DELETE /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertProblem(wrongMethod, 405, "METHOD_NOT_ALLOWED");
-        assertEquals("GET", wrongMethod.header("Allow"));
+        assertEquals("GET, HEAD", wrongMethod.header("Allow"));
         assertProblem(RawHttp.exchange(port, "BREW /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 405, "METHOD_NOT_ALLOWED");
         assertProblem(RawHttp.exchange(port, RawHttp.post("/echo", "text/plain", "{\"a\":1}")), 415, "UNSUPPORTED_MEDIA_TYPE");
         assertProblem(RawHttp.exchange(port, RawHttp.post("/echo", null, "{\"a\":1}")), 415, "UNSUPPORTED_MEDIA_TYPE");
@@ -357,5 +357,30 @@ class HttpServiceTest {
         assertEquals(405, headOnPost.status());
         assertEquals("POST", headOnPost.header("Allow"));
         assertProblem(RawHttp.exchange(port, RawHttp.post("/healthz", "application/json", "{}")), 405, "METHOD_NOT_ALLOWED");
+    }
+
+    /** HEAD runs the GET route's handler: the status is the one GET gives, a refusal included, and no body is sent. */
+    @Test
+    @Timeout(30)
+    void head_onAGetRoute_answersWithTheStatusGetWouldHave_refusalsIncluded() throws Exception {
+        String token = "0123456789abcdef-metrics";
+        start(HttpService.builder("test-http").metrics(MetricsAccess.bearerToken(token), () -> "m_total 1\n"));
+        server.app().get("/items/{id}", ctx -> {
+            if (!ctx.pathParam("id").equals("1")) {
+                throw new dev.tabard.problem.ProblemException(dev.tabard.problem.ProblemType.RESOURCE_NOT_FOUND, "no item");
+            }
+            ctx.json(Map.of("id", 1));
+        });
+        int port = server.port();
+        RawHttp.Response health = RawHttp.exchangeHead(port, "/healthz");
+        assertEquals(200, health.status());
+        assertEquals("application/json", health.header("Content-Type"));
+        assertEquals(401, RawHttp.exchangeHead(port, "/metrics").status(), "no token, no 200");
+        assertEquals(200, RawHttp.exchange(port, "HEAD /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                + "\r\nConnection: close\r\n\r\n", true).status());
+        assertEquals(200, RawHttp.exchangeHead(port, "/items/1").status());
+        assertEquals(404, RawHttp.exchangeHead(port, "/items/2").status());
+        assertEquals(404, RawHttp.exchangeHead(port, "/nowhere").status());
+        assertEquals("GET, HEAD", RawHttp.exchange(port, RawHttp.post("/items/1", "application/json", "{}")).header("Allow"));
     }
 }

@@ -51,10 +51,14 @@ final class RawHttp {
 
     /** Sends HEAD for {@code path} and reads the response's status and headers (a HEAD response has no body). */
     static Response exchangeHead(int port, String path) throws IOException {
+        return exchange(port, "HEAD " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", true);
+    }
+
+    /** Sends {@code request} and reads one response, with no body when {@code head}. */
+    static Response exchange(int port, String request, boolean head) throws IOException {
         try (Socket s = connect("127.0.0.1", port, 10_000)) {
-            s.getOutputStream().write(("HEAD " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            return read(s.getInputStream(), true);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return read(s.getInputStream(), head);
         }
     }
 

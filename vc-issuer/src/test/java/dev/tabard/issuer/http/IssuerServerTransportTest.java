@@ -197,9 +197,9 @@ class IssuerServerTransportTest {
         HttpResponse<String> noDocument = send("GET", "/.well-known/did.json", null, null);
         assertProblem(noDocument, 404, "ROUTE_NOT_FOUND");
         assertTrue(noDocument.body().contains("did:key:"), noDocument.body());
-        for (String[] wrong : new String[][] {{"DELETE", "/admin/agents", "GET, POST"}, {"PUT", "/.well-known/did.json", "GET"},
-                {"POST", "/healthz", "GET"}, {"OPTIONS", "/admin/keys", "GET, POST"}, {"OPTIONS", "/oid4vci/token", "POST"},
-                {"HEAD", "/oid4vci/nonce", "POST"}, {"GET", "/oid4vci/credential", "POST"}, {"TRACE", "/healthz", "GET"}}) {
+        for (String[] wrong : new String[][] {{"DELETE", "/admin/agents", "GET, POST, HEAD"}, {"PUT", "/.well-known/did.json", "GET, HEAD"},
+                {"POST", "/healthz", "GET, HEAD"}, {"OPTIONS", "/admin/keys", "GET, POST, HEAD"}, {"OPTIONS", "/oid4vci/token", "POST"},
+                {"HEAD", "/oid4vci/nonce", "POST"}, {"GET", "/oid4vci/credential", "POST"}, {"TRACE", "/healthz", "GET, HEAD"}}) {
             HttpResponse<String> r = send(wrong[0], wrong[1], null, null);
             assertEquals(405, r.statusCode(), wrong[0] + " " + wrong[1]);
             if (!wrong[0].equals("HEAD")) {
@@ -209,6 +209,11 @@ class IssuerServerTransportTest {
                     wrong[0] + " " + wrong[1]);
         }
         assertProblem(send("POST", "/admin/credentials/urn:uuid:x/obliterate", null, null), 404, "ROUTE_NOT_FOUND");
+        // HEAD is GET without the body: an admin route refuses it without a token, as GET does
+        HttpResponse<String> headWithoutToken = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port()
+                + "/admin/agents")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, headWithoutToken.statusCode());
+        assertEquals(200, send("HEAD", "/admin/agents", null, null).statusCode());
         assertProblem(send("GET", "/status/abc", null, null), 404, "RESOURCE_NOT_FOUND");
         assertProblem(send("GET", "/status/999", null, null), 404, "RESOURCE_NOT_FOUND");
         assertProblem(send("GET", "/admin/agents/did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", null, null), 404,
