@@ -1,13 +1,20 @@
 package dev.tabard.codec;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.std.JsonNodeDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.tabard.problem.ProblemException;
@@ -40,7 +47,7 @@ public final class JsonCodec {
                                     .maxNameLength(10_000)
                                     .build())
                             .build())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .addModule(new SimpleModule("tabard-strict-tree").addDeserializer(JsonNode.class, new StrictTreeDeserializer()))
             .disable(JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -48,6 +55,39 @@ public final class JsonCodec {
             .build();
 
     private JsonCodec() {}
+
+    /**
+     * Jackson's tree deserializer, except that a repeated member name fails with its own exception type. It replaces the
+     * parser's {@code STRICT_DUPLICATE_DETECTION}, whose exception is the type a syntax error has, so a duplicate is
+     * told apart by type, not by message; every tree this mapper builds is checked, at any depth.
+     */
+    private static final class StrictTreeDeserializer extends JsonNodeDeserializer {
+
+        StrictTreeDeserializer() {
+        }
+
+        private StrictTreeDeserializer(StrictTreeDeserializer base, boolean mergeArrays, boolean mergeObjects) {
+            super(base, mergeArrays, mergeObjects);
+        }
+
+        @Override
+        protected JsonDeserializer<?> _createWithMerge(boolean mergeArrays, boolean mergeObjects) {
+            return new StrictTreeDeserializer(this, mergeArrays, mergeObjects);
+        }
+
+        @Override
+        protected void _handleDuplicateField(JsonParser p, DeserializationContext ctxt, JsonNodeFactory nodeFactory, String fieldName,
+                                             ObjectNode objectNode, JsonNode oldValue, JsonNode newValue) throws DuplicateMemberException {
+            throw new DuplicateMemberException(p);
+        }
+    }
+
+    /** A JSON object named one member twice (RFC 8259 §4: names SHOULD be unique; we require it). */
+    private static final class DuplicateMemberException extends JsonMappingException {
+        DuplicateMemberException(JsonParser p) {
+            super(p, "duplicate member name");
+        }
+    }
 
     /** The shared mapper. Do not reconfigure it. */
     public static ObjectMapper mapper() {
@@ -75,8 +115,7 @@ public final class JsonCodec {
         } catch (StreamConstraintsException e) {
             throw new ProblemException(ProblemType.LIMIT_EXCEEDED, "JSON exceeds a nesting or length limit");
         } catch (JsonProcessingException e) {
-            String what = e.getMessage() != null && e.getMessage().startsWith("Duplicate field")
-                    ? "duplicate member name in JSON object" : "malformed JSON";
+            String what = e instanceof DuplicateMemberException ? "duplicate member name in JSON object" : "malformed JSON";
             long line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
             long col = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
             throw new ProblemException(ProblemType.PARSING_ERROR,

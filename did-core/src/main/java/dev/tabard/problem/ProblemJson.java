@@ -13,6 +13,8 @@ import java.util.Objects;
 public final class ProblemJson {
 
     public static final String MEDIA_TYPE = "application/problem+json";
+    /** The extension member (RFC 9457 §3.2) that carries an {@link Incident} id. */
+    public static final String INCIDENT_MEMBER = "incident";
 
     private ProblemJson() {}
 
@@ -29,6 +31,7 @@ public final class ProblemJson {
         }
         node.put("code", problem.type().code());
         problem.pointer().ifPresent(p -> node.put("pointer", p));
+        problem.incident().ifPresent(i -> node.put(INCIDENT_MEMBER, i));
         return node;
     }
 

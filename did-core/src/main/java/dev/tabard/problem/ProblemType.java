@@ -41,11 +41,13 @@ public enum ProblemType {
     INVALID_DID(Family.DID_RESOLUTION, "Invalid DID", 400),
     INVALID_DID_URL(Family.DID_RESOLUTION, "Invalid DID URL", 400),
     INVALID_OPTIONS(Family.DID_RESOLUTION, "Invalid resolution options", 400),
+    /** A DID resolution found no document; only a resolver raises it (an unknown endpoint is {@link #ROUTE_NOT_FOUND}). */
     NOT_FOUND(Family.DID_RESOLUTION, "DID not found", 404),
     REPRESENTATION_NOT_SUPPORTED(Family.DID_RESOLUTION, "Representation not supported", 406),
     METHOD_NOT_SUPPORTED(Family.DID_RESOLUTION, "DID method not supported", 501),
     INVALID_DID_DOCUMENT(Family.DID_RESOLUTION, "Invalid DID document", 500),
-    INTERNAL_ERROR(Family.DID_RESOLUTION, "Internal resolution error", 500),
+    /** An unexpected failure anywhere, not only in resolution: the answer names an {@link Incident}, never the exception. */
+    INTERNAL_ERROR(Family.DID_RESOLUTION, "Internal error", 500),
 
     // Tabard's own
     CREDENTIAL_EXPIRED(Family.TABARD, "Credential expired", 400),
@@ -66,6 +68,11 @@ public enum ProblemType {
     FETCH_FAILED(Family.TABARD, "Retrieval failed", 502),
     /** No endpoint at this path (distinct from a DID that was not found). */
     ROUTE_NOT_FOUND(Family.TABARD, "No such endpoint", 404),
+    /**
+     * The endpoint exists, but nothing is stored under the id its path names (a status list, a registered agent, a
+     * key, an issued credential). Not {@link #NOT_FOUND}, which says a DID resolution found no document.
+     */
+    RESOURCE_NOT_FOUND(Family.TABARD, "No such resource", 404),
     /** The path exists, but not for this HTTP method; the response carries {@code Allow}. */
     METHOD_NOT_ALLOWED(Family.TABARD, "Method not allowed", 405),
     /** The body is not of a media type the endpoint reads (JSON endpoints read {@code application/json}). */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -70,6 +71,24 @@ class CodecTest {
                 assertThrows(ProblemException.class, () -> Multicodec.decode(new byte[] {(byte) 0xed, 0x01, 1})).type());
         assertEquals(ProblemType.MALFORMED_VALUE_ERROR,
                 assertThrows(ProblemException.class, () -> Multicodec.decode(new byte[] {0x55, 1, 2})).type());
+    }
+
+    /** The duplicate is recognised by its exception type, at any depth, and told apart from a syntax error. */
+    @Test
+    void parse_duplicateMemberAtAnyDepth_parsingErrorSayingDuplicate_syntaxErrorsSayMalformed() {
+        for (String dup : List.of("{\"a\":1,\"a\":1}", "{\"x\":{\"b\":[1,{\"c\":1,\"c\":2}]}}", "[{\"a\":{},\"a\":[]}]",
+                "{\"credentialSubject\":{\"id\":\"did:example:1\"},\"credentialSubject\":{\"id\":\"did:example:2\"}}")) {
+            ProblemException e = assertThrows(ProblemException.class, () -> JsonCodec.parse(dup), dup);
+            assertEquals(ProblemType.PARSING_ERROR, e.type(), dup);
+            assertTrue(e.problem().detail().startsWith("duplicate member name"), e.getMessage());
+        }
+        for (String bad : List.of("{\"a\":1,}", "{\"Duplicate field\": x}", "{a:1}", "[1,,2]")) {
+            ProblemException e = assertThrows(ProblemException.class, () -> JsonCodec.parse(bad), bad);
+            assertEquals(ProblemType.PARSING_ERROR, e.type(), bad);
+            assertTrue(e.problem().detail().startsWith("malformed JSON"), e.getMessage());
+        }
+        // what is not a duplicate still parses, including the same name in sibling objects
+        assertEquals(2, JsonCodec.parse("[{\"a\":1},{\"a\":2}]").size());
     }
 
     @Test

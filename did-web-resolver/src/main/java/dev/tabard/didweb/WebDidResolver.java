@@ -143,7 +143,9 @@ public final class WebDidResolver implements DidResolver {
                 cache.staleServed.incrementAndGet();
                 return fromCache(did, stale.get());
             }
-            throw new ProblemException(ProblemType.FETCH_FAILED, "resolving " + did + ": " + url + " answered HTTP " + status);
+            throw new ProblemException(ProblemType.FETCH_FAILED, "resolving " + did + ": " + hostAndPort(url) + " answered HTTP "
+                    + status + " for " + url + (status >= 500 || status == 429 ? "; the DID's host is failing, try again later"
+                    : "; the DID's host does not serve its document"));
         }
         byte[] body = response.body().toByteArray();
         DidDocument doc;
@@ -157,6 +159,10 @@ public final class WebDidResolver implements DidResolver {
         ResolutionCache.Entry e = cache.put(did, Bytes.copyFrom(body), response.etag(), now, response.freshness(now));
         return new ResolutionResult(doc, new ResolutionResult.Metadata(now, Optional.of(e.expires()),
                 ResolutionResult.Source.NETWORK, response.mediaType(), false));
+    }
+
+    private static String hostAndPort(URI url) {
+        return url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort());
     }
 
     private ResolutionResult fromCache(Did did, ResolutionCache.Entry e) {

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -24,9 +25,12 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An HTTP/1.1 client for URLs that strangers choose (did:web documents, status lists, OpenID4VCI
@@ -40,6 +44,7 @@ import javax.net.ssl.SSLSocketFactory;
  */
 public final class SafeFetcher {
 
+    private static final Logger log = LoggerFactory.getLogger(SafeFetcher.class);
     private static final int MAX_HEADER_BYTES = 64 * 1024;
     private static final int MAX_HEADERS = 100;
     private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "transfer-encoding",
@@ -203,13 +208,25 @@ public final class SafeFetcher {
             return HttpResponseReader.read(new DeadlineInputStream(s, deadline), uri, policy.maxBodyBytes(),
                     method.equals("HEAD"));
         } catch (SocketTimeoutException e) {
-            throw new ProblemException(ProblemType.FETCH_FAILED,
-                    "timed out after " + policy.totalTimeout().toMillis() + " ms fetching " + uri);
+            throw failed(e, host + ":" + port(uri) + " timed out: no complete answer within " + policy.totalTimeout().toMillis()
+                    + " ms (fetching " + uri + "); try again later");
+        } catch (SSLHandshakeException e) {
+            throw failed(e, "the TLS handshake with " + host + ":" + port(uri) + " failed: its certificate is not trusted for that "
+                    + "name, or it offers no TLS 1.2 or 1.3");
         } catch (SSLException e) {
-            throw new ProblemException(ProblemType.FETCH_FAILED, "TLS with " + host + " failed: " + e.getMessage());
+            throw failed(e, "the TLS connection with " + host + ":" + port(uri) + " failed while fetching " + uri);
         } catch (IOException e) {
-            throw new ProblemException(ProblemType.FETCH_FAILED, "I/O error fetching " + uri + ": " + e.getMessage());
+            throw failed(e, host + ":" + port(uri) + " reset or closed the connection while answering " + uri + "; try again later");
         }
+    }
+
+    /**
+     * A fetch that failed on the network: the detail names the host and what happened, in our words; the library's
+     * message goes to the DEBUG log only (STYLE "Errors").
+     */
+    private static ProblemException failed(IOException cause, String detail) {
+        log.atDebug().setMessage("fetch failed: {}").addArgument(detail).setCause(cause).log();
+        return new ProblemException(ProblemType.FETCH_FAILED, detail);
     }
 
     private Socket connect(List<InetAddress> candidates, int port, long deadline, String host) {
@@ -231,8 +248,10 @@ public final class SafeFetcher {
                 }
             }
         }
-        throw new ProblemException(ProblemType.FETCH_FAILED,
-                "cannot connect to " + host + ":" + port + (last == null ? "" : " (" + last.getMessage() + ")"));
+        String what = last instanceof SocketTimeoutException ? "timed out: no connection within "
+                + policy.connectTimeout().toMillis() + " ms"
+                : last instanceof ConnectException ? "refused the connection" : "could not be reached";
+        throw failed(last == null ? new IOException("no address") : last, host + ":" + port + " " + what + "; try again later");
     }
 
     private SSLSocket handshake(Socket plain, String host, int port, long deadline) throws IOException {
@@ -371,10 +390,23 @@ public final class SafeFetcher {
                 if (status >= 100 && status < 200) {
                     continue;
                 }
-                byte[] body = head || status == 204 || status == 304 ? new byte[0] : body(in, headers, uri, maxBody);
+                byte[] body = head || status == 204 || status == 304 ? new byte[0]
+                        : status >= 200 && status < 300 ? body(in, headers, uri, maxBody) : errorBody(in, headers, uri, maxBody);
                 Map<String, List<String>> frozen = new LinkedHashMap<>();
                 headers.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
                 return new FetchedResource(uri, status, frozen, Bytes.copyFrom(body));
+            }
+        }
+
+        /**
+         * The body of a response that is not a success. The caller judges such a response by its status, so a body
+         * that is too large, badly framed or cut off is dropped instead of hiding that status behind another problem.
+         */
+        private static byte[] errorBody(InputStream in, Map<String, List<String>> headers, URI uri, int max) {
+            try {
+                return body(in, headers, uri, max);
+            } catch (ProblemException | IOException e) {
+                return new byte[0];
             }
         }
 

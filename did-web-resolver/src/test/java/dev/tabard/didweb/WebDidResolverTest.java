@@ -28,9 +28,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,10 +141,13 @@ class WebDidResolverTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30)
     void concurrentResolutionsShareOneRequest() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch arrived = new CountDownLatch(1);
         Did slow = Did.parse("did:web:localhost%3A" + server.port() + ":slow");
         server.handle("/slow/did.json", ex -> {
+            arrived.countDown();
             try {
                 release.await();
             } catch (InterruptedException e) {
@@ -156,20 +156,23 @@ class WebDidResolverTest {
             TestHttpsServer.send(ex, 200, "application/json", document(slow));
         });
         WebDidResolver r = resolver();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<ResolutionResult>> results = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                results.add(pool.submit(() -> r.resolve(slow)));
-            }
-            Thread.sleep(300);
-            release.countDown();
-            for (Future<ResolutionResult> f : results) {
-                assertEquals(slow, f.get().document().id());
-            }
-        } finally {
-            pool.shutdownNow();
+        List<Thread> threads = new ArrayList<>();
+        List<ResolutionResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 8; i++) {
+            threads.add(new Thread(() -> results.add(r.resolve(slow))));
         }
+        threads.forEach(Thread::start);
+        // one resolution is at the server; release it only once the seven others are parked waiting on it
+        arrived.await();
+        while (threads.stream().filter(t -> t.getState() == Thread.State.WAITING).count() < 7) {
+            Thread.onSpinWait();
+        }
+        release.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(8, results.size());
+        results.forEach(res -> assertEquals(slow, res.document().id()));
         assertEquals(1, server.requests.get());
     }
 

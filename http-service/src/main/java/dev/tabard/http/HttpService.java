@@ -2,6 +2,7 @@ package dev.tabard.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.codec.JsonCodec;
+import dev.tabard.problem.Incident;
 import dev.tabard.problem.Problem;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemJson;
@@ -9,12 +10,11 @@ import dev.tabard.problem.ProblemType;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import jakarta.servlet.DispatcherType;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,13 +63,14 @@ public final class HttpService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpService.class);
     private static final String MAIN_CONNECTOR = "main";
     private static final String METRICS_CONNECTOR = "metrics";
+    /** The {@code instance} of a 500: the occurrence is the incident, not the path. */
+    static final String INCIDENT_URN = "urn:tabard:incident:";
 
     private final Javalin app;
     private final ScheduledExecutorScheduler deadlines;
     private final ConnectionGuard guard;
     private final BodyBuffering bodies;
     private final Consumer<ObjectNode> problemMembers;
-    private final SecureRandom random = new SecureRandom();
 
     private HttpService(HttpServiceBuilder b) {
         this.problemMembers = b.problemMembers;
@@ -110,19 +111,11 @@ public final class HttpService implements AutoCloseable {
             respond(ctx, status, List.of(ProblemResponses.forStatus(status)));
         });
         app.exception(Exception.class, (e, ctx) -> {
-            String incident = Optional.ofNullable(ctx.<String>attribute("requestId")).orElseGet(() -> HexFormat.of().formatHex(randomId()));
-            log.atError().setMessage("request failed").addKeyValue("incident", incident).addKeyValue("path", ctx.path()).setCause(e).log();
-            ObjectNode o = ProblemResponses.json(List.of(Problem.of(ProblemType.INTERNAL_ERROR, "the request could not be processed; "
-                    + "report the incident id to the operator")), "urn:tabard:incident:" + incident, 500);
+            Incident incident = Incident.report(log, "handling " + ctx.method() + " " + ctx.path(), e);
+            ObjectNode o = ProblemResponses.json(List.of(incident.problem()), INCIDENT_URN + incident.id(), 500);
             problemMembers.accept(o);
             ctx.status(500).contentType(ProblemJson.MEDIA_TYPE).result(JsonCodec.writeString(o));
         });
-    }
-
-    private byte[] randomId() {
-        byte[] id = new byte[8];
-        random.nextBytes(id);
-        return id;
     }
 
     public static HttpServiceBuilder builder(String name) {
@@ -142,6 +135,14 @@ public final class HttpService implements AutoCloseable {
         config.jetty.threadPool = pool;
         config.http.maxRequestSize = b.maxBodyBytes;
         config.http.prefer405over404 = true;
+        // RFC 9110 §9.3.2: HEAD is GET without the body. Javalin answers HEAD on a GET route with 200 without running
+        // the handler, so a HEAD on an admin route "succeeded" without a token; each GET route now answers HEAD through
+        // its own handler (Jetty drops the body), with the status its GET would have.
+        config.events.handlerAdded(route -> {
+            if (route.getHttpMethod() == HandlerType.GET) {
+                app.head(route.getPath(), route.getHandler());
+            }
+        });
         config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
         config.jetty.modifyServletContextHandler(handler -> {
             handler.setErrorHandler(new ProblemErrorHandler());

@@ -2,6 +2,7 @@ package dev.tabard.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +20,14 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.EnumSet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import org.eclipse.jetty.servlet.FilterHolder;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -195,7 +204,7 @@ class HttpServiceTest {
         assertProblem(RawHttp.exchange(port, RawHttp.get("/nowhere")), 404, "ROUTE_NOT_FOUND");
         RawHttp.Response wrongMethod = RawHttp.exchange(port, "DELETE /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertProblem(wrongMethod, 405, "METHOD_NOT_ALLOWED");
-        assertEquals("GET", wrongMethod.header("Allow"));
+        assertEquals("GET, HEAD", wrongMethod.header("Allow"));
         assertProblem(RawHttp.exchange(port, "BREW /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 405, "METHOD_NOT_ALLOWED");
         assertProblem(RawHttp.exchange(port, RawHttp.post("/echo", "text/plain", "{\"a\":1}")), 415, "UNSUPPORTED_MEDIA_TYPE");
         assertProblem(RawHttp.exchange(port, RawHttp.post("/echo", null, "{\"a\":1}")), 415, "UNSUPPORTED_MEDIA_TYPE");
@@ -215,15 +224,53 @@ class HttpServiceTest {
 
     @Test
     @Timeout(30)
-    void handlerFailure_answers500WithIncidentIdAndNoStackTrace() throws Exception {
+    void handlerFailure_fileTurnedIntoDirectory_answers500WithTheIncidentIdOfTheLoggedStackTrace(@TempDir Path dir) throws Exception {
+        Path settings = dir.resolve("settings.json");
+        Files.writeString(settings, "{}");
         server = HttpService.builder("test-http").build();
-        server.app().get("/boom", ctx -> {
-            throw new IllegalStateException("secret internals");
-        });
+        server.app().get("/settings", ctx -> ctx.result(Files.readString(settings)));
         server.start();
-        RawHttp.Response r = RawHttp.exchange(server.port(), RawHttp.get("/boom"));
+        assertEquals(200, RawHttp.exchange(server.port(), RawHttp.get("/settings")).status());
+        Files.delete(settings);
+        Files.createDirectory(settings); // reading it now fails inside the handler, as a real operational fault would
+        RawHttp.Response r;
+        String log;
+        Optional<String> logged;
+        try (LogCapture capture = new LogCapture()) {
+            r = RawHttp.exchange(server.port(), RawHttp.get("/settings"));
+            log = capture.text();
+            logged = capture.incident();
+        }
         assertProblem(r, 500, "INTERNAL_ERROR");
-        assertTrue(r.json().get("instance").asText().startsWith("urn:tabard:incident:"), r.body());
+        String incident = r.json().get("incident").asText();
+        assertTrue(incident.matches("[0-9a-f]{16}"), r.body());
+        assertEquals(Optional.of(incident), logged, log);
+        assertEquals("urn:tabard:incident:" + incident, r.json().get("instance").asText(), r.body());
+        assertTrue(log.contains("java.io.IOException") && log.contains("\tat "), "the log holds the stack trace: " + log);
+        assertFalse(r.body().contains(settings.toString()) || r.body().contains("IOException"), r.body());
+        // each failure is its own incident
+        RawHttp.Response again = RawHttp.exchange(server.port(), RawHttp.get("/settings"));
+        assertProblem(again, 500, "INTERNAL_ERROR");
+        assertNotEquals(incident, again.json().get("incident").asText());
+    }
+
+    @Test
+    @Timeout(30)
+    void failureBelowTheRoutes_inAServletFilter_answers500WithTheIncidentIdOfTheLoggedStackTrace() throws Exception {
+        server = HttpService.builder("test-http").javalin(config -> config.jetty.modifyServletContextHandler(handler ->
+                handler.addFilter(new FilterHolder((Filter) (req, res, chain) -> {
+                    throw new IllegalStateException("secret internals of a filter");
+                }), "/filtered/*", EnumSet.of(DispatcherType.REQUEST)))).build();
+        server.app().get("/filtered/x", ctx -> ctx.result("unreachable"));
+        server.start();
+        RawHttp.Response r;
+        Optional<String> logged;
+        try (LogCapture capture = new LogCapture()) {
+            r = RawHttp.exchange(server.port(), RawHttp.get("/filtered/x"));
+            logged = capture.incident();
+        }
+        assertProblem(r, 500, "INTERNAL_ERROR");
+        assertEquals(Optional.of(r.json().get("incident").asText()), logged, r.body());
         assertFalse(r.body().contains("secret internals"), r.body());
     }
 
@@ -272,5 +319,68 @@ class HttpServiceTest {
         assertProblem(RawHttp.exchange(metricsPort, RawHttp.get("/healthz")), 404, "ROUTE_NOT_FOUND");
         assertProblem(RawHttp.exchange(server.port(), RawHttp.get("/metrics")), 404, "ROUTE_NOT_FOUND");
         assertEquals(200, RawHttp.exchange(server.port(), RawHttp.get("/healthz")).status());
+    }
+
+    /**
+     * The verifier's routes on the transport alone (VerifierServer registers exactly these and adds no routing of its
+     * own): every miss is ROUTE_NOT_FOUND or METHOD_NOT_ALLOWED with Allow, HEAD and OPTIONS included, never a DID problem.
+     */
+    @Test
+    @Timeout(30)
+    void verifierRoutes_everyMiss_routeOrMethodProblem_headAndOptionsIncluded() throws Exception {
+        server = HttpService.builder("test-http").build();
+        for (String route : List.of("/credentials/verify", "/presentations/verify", "/presentations/verify-batch", "/challenges",
+                "/agent-cards/verify")) {
+            server.app().post(route, ctx -> ctx.result("{}"));
+        }
+        server.app().get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+        server.start();
+        int port = server.port();
+        for (String path : List.of("/", "/nowhere", "/.well-known/did.json", "/.well-known/openid-credential-issuer",
+                "/favicon.ico", "/static/app.js", "/credentials", "/credentials/verify/x", "/status/1")) {
+            for (String method : List.of("GET", "POST", "PUT", "DELETE", "OPTIONS", "BREW")) {
+                assertProblem(RawHttp.exchange(port, method + " " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                        + "Connection: close\r\n\r\n"), 404, "ROUTE_NOT_FOUND");
+            }
+            RawHttp.Response head = RawHttp.exchangeHead(port, path);
+            assertEquals(404, head.status(), path);
+            assertEquals("application/problem+json", head.header("Content-Type"), path);
+        }
+        assertProblem(RawHttp.exchange(port, "OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 404, "ROUTE_NOT_FOUND");
+        for (String method : List.of("GET", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH", "BREW")) {
+            RawHttp.Response r = RawHttp.exchange(port, method + " /presentations/verify HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                    + "Connection: close\r\n\r\n");
+            assertProblem(r, 405, "METHOD_NOT_ALLOWED");
+            assertEquals("POST", r.header("Allow"), method);
+        }
+        RawHttp.Response headOnPost = RawHttp.exchangeHead(port, "/challenges");
+        assertEquals(405, headOnPost.status());
+        assertEquals("POST", headOnPost.header("Allow"));
+        assertProblem(RawHttp.exchange(port, RawHttp.post("/healthz", "application/json", "{}")), 405, "METHOD_NOT_ALLOWED");
+    }
+
+    /** HEAD runs the GET route's handler: the status is the one GET gives, a refusal included, and no body is sent. */
+    @Test
+    @Timeout(30)
+    void head_onAGetRoute_answersWithTheStatusGetWouldHave_refusalsIncluded() throws Exception {
+        String token = "0123456789abcdef-metrics";
+        start(HttpService.builder("test-http").metrics(MetricsAccess.bearerToken(token), () -> "m_total 1\n"));
+        server.app().get("/items/{id}", ctx -> {
+            if (!ctx.pathParam("id").equals("1")) {
+                throw new dev.tabard.problem.ProblemException(dev.tabard.problem.ProblemType.RESOURCE_NOT_FOUND, "no item");
+            }
+            ctx.json(Map.of("id", 1));
+        });
+        int port = server.port();
+        RawHttp.Response health = RawHttp.exchangeHead(port, "/healthz");
+        assertEquals(200, health.status());
+        assertEquals("application/json", health.header("Content-Type"));
+        assertEquals(401, RawHttp.exchangeHead(port, "/metrics").status(), "no token, no 200");
+        assertEquals(200, RawHttp.exchange(port, "HEAD /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                + "\r\nConnection: close\r\n\r\n", true).status());
+        assertEquals(200, RawHttp.exchangeHead(port, "/items/1").status());
+        assertEquals(404, RawHttp.exchangeHead(port, "/items/2").status());
+        assertEquals(404, RawHttp.exchangeHead(port, "/nowhere").status());
+        assertEquals("GET, HEAD", RawHttp.exchange(port, RawHttp.post("/items/1", "application/json", "{}")).header("Allow"));
     }
 }

@@ -49,8 +49,25 @@ final class RawHttp {
         }
     }
 
+    /** Sends HEAD for {@code path} and reads the response's status and headers (a HEAD response has no body). */
+    static Response exchangeHead(int port, String path) throws IOException {
+        return exchange(port, "HEAD " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", true);
+    }
+
+    /** Sends {@code request} and reads one response, with no body when {@code head}. */
+    static Response exchange(int port, String request, boolean head) throws IOException {
+        try (Socket s = connect("127.0.0.1", port, 10_000)) {
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return read(s.getInputStream(), head);
+        }
+    }
+
     /** Reads one response: status line, headers, and a body framed by Content-Length (or up to EOF). */
     static Response read(InputStream in) throws IOException {
+        return read(in, false);
+    }
+
+    private static Response read(InputStream in, boolean head) throws IOException {
         String statusLine = line(in);
         if (statusLine == null) {
             throw new IOException("connection closed before a response");
@@ -62,7 +79,9 @@ final class RawHttp {
             headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
         }
         byte[] body;
-        if (headers.containsKey("content-length")) {
+        if (head) {
+            body = new byte[0];
+        } else if (headers.containsKey("content-length")) {
             body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
         } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -220,11 +220,12 @@ public final class IssuerService {
      * signed has expired ({@link ValidityBounds#MAX_LIFETIME} from now, the longest any credential it signed may
      * live), then {@link #retireExpiredKeys} drops it.
      *
-     * @throws ProblemException {@code NOT_FOUND} for an unknown key; {@code FORBIDDEN} unless the key is published
+     * @throws ProblemException {@code RESOURCE_NOT_FOUND} for an unknown key; {@code FORBIDDEN} unless the key is published
      */
     public synchronized void activateKey(String id, String actor) {
         OrgKey next = store.keys().stream().filter(k -> k.id().equals(id)).findFirst()
-                .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no key " + id));
+                .orElseThrow(() -> new ProblemException(ProblemType.RESOURCE_NOT_FOUND, "no key " + id
+                        + "; GET /admin/keys lists this issuer's keys"));
         if (next.state() != OrgKey.State.PUBLISHED) {
             throw new ProblemException(ProblemType.FORBIDDEN, "only a published key can start signing; " + id + " is " + next.state());
         }

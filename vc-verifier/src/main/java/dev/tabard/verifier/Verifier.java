@@ -134,7 +134,10 @@ public final class Verifier {
         } catch (ProblemException e) {
             return VerificationResult.failed(e.problems(), List.of(), checked);
         } catch (RuntimeException e) {
-            return VerificationResult.failed(List.of(Problem.of(ProblemType.INTERNAL_ERROR, "internal error")), List.of(), checked);
+            // never caused by the input (that is a ProblemException): a bug or a fault, logged once under an incident id
+            Problem incident = dev.tabard.problem.Incident.report(org.slf4j.LoggerFactory.getLogger(Verifier.class),
+                    "verifying a credential", e).problem();
+            return VerificationResult.failed(List.of(incident), List.of(), checked);
         }
     }
 
@@ -243,8 +246,10 @@ public final class Verifier {
         } catch (ProblemException e) {
             return VerificationResult.failed(e.problems(), List.of(), checked);
         } catch (RuntimeException e) {
-            // the contract is a result, never an exception; a bug still shows as an internal problem
-            return VerificationResult.failed(List.of(Problem.of(ProblemType.INTERNAL_ERROR, "internal error")), List.of(), checked);
+            // the contract is a result, never an exception; a bug still shows, as an incident whose trace is logged
+            Problem incident = dev.tabard.problem.Incident.report(org.slf4j.LoggerFactory.getLogger(Verifier.class),
+                    "verifying a presentation", e).problem();
+            return VerificationResult.failed(List.of(incident), List.of(), checked);
         }
     }
 
@@ -309,7 +314,10 @@ public final class Verifier {
         } catch (ProblemException e) {
             return VerificationResult.failed(e.problems(), List.of(), checked);
         } catch (RuntimeException e) {
-            return VerificationResult.failed(List.of(Problem.of(ProblemType.MALFORMED_VALUE_ERROR, "not a valid agent card")), List.of(), checked);
+            // bad input is a ProblemException above; anything else is a bug, not a verdict on the card
+            Problem incident = dev.tabard.problem.Incident.report(org.slf4j.LoggerFactory.getLogger(Verifier.class),
+                    "verifying an agent card", e).problem();
+            return VerificationResult.failed(List.of(incident), List.of(), checked);
         }
     }
 

@@ -107,7 +107,9 @@ public final class Wallet implements AutoCloseable {
             throw new ProblemException(e.type(), "the wallet " + path + ": " + e.problem().detail());
         } catch (RuntimeException e) {
             store.close();
-            throw e;
+            // a ProblemException was handled above; anything else is a fault (an unreadable file, a bug): logged once
+            throw dev.tabard.problem.Incident.report(org.slf4j.LoggerFactory.getLogger(Wallet.class), "opening the wallet " + path, e)
+                    .exception();
         }
     }
 
@@ -129,7 +131,11 @@ public final class Wallet implements AutoCloseable {
             return new Wallet(store, keyProvider, verifier, issuance, clock);
         } catch (RuntimeException e) {
             store.close();
-            throw e;
+            if (e instanceof ProblemException) {
+                throw e;
+            }
+            throw dev.tabard.problem.Incident.report(org.slf4j.LoggerFactory.getLogger(Wallet.class), "opening the wallet " + path, e)
+                    .exception();
         }
     }
 

@@ -268,7 +268,8 @@ public final class IssuerServer implements AutoCloseable {
 
     private void didDocument(Context ctx) {
         if (!service.did().method().equals("web")) {
-            throw new ProblemException(ProblemType.NOT_FOUND, "this issuer's DID is " + service.did());
+            throw new ProblemException(ProblemType.ROUTE_NOT_FOUND, "this issuer's DID is " + service.did() + ", which is resolved "
+                    + "from the DID itself; only a did:web issuer serves a DID document here");
         }
         ctx.contentType("application/did+json").header("Cache-Control", "max-age=300").result(service.didDocument());
     }
@@ -278,19 +279,22 @@ public final class IssuerServer implements AutoCloseable {
         try {
             id = Integer.parseInt(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
-            throw new ProblemException(ProblemType.NOT_FOUND, "no status list " + ctx.pathParam("id"));
+            throw new ProblemException(ProblemType.RESOURCE_NOT_FOUND, "no status list '" + ctx.pathParam("id")
+                    + "': status list ids are numbers, as in the statusListCredential URLs of issued credentials");
         }
         String accept = Optional.ofNullable(ctx.header("Accept")).orElse("").toLowerCase(java.util.Locale.ROOT);
         if (!accept.contains("jwt") && (accept.contains("json") || accept.contains("application/vc"))) {
             // a client that asks only for JSON (as the W3C status list suite does) gets the Data Integrity form
-            ObjectNode doc = service.statusListDocument(id).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no status list " + id));
+            ObjectNode doc = service.statusListDocument(id).orElseThrow(() -> new ProblemException(ProblemType.RESOURCE_NOT_FOUND, "no status list " + id
+                    + " on this issuer"));
             String type = accept.contains("application/vc+ld+json") ? "application/vc+ld+json"
                     : accept.contains("application/ld+json") ? "application/ld+json"
                     : accept.contains("application/json") ? "application/json" : "application/vc";
             ctx.contentType(type).header("Cache-Control", "max-age=60").header("Vary", "Accept").result(JsonCodec.writeString(doc));
             return;
         }
-        String token = service.statusListCredential(id).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no status list " + id));
+        String token = service.statusListCredential(id).orElseThrow(() -> new ProblemException(ProblemType.RESOURCE_NOT_FOUND, "no status list " + id
+                    + " on this issuer"));
         ctx.contentType("application/vc+jwt").header("Cache-Control", "max-age=60").header("Vary", "Accept").result(token);
     }
 
@@ -387,14 +391,16 @@ public final class IssuerServer implements AutoCloseable {
     private void getAgent(Context ctx) {
         auth.require(ctx, "issue");
         Did d = did(ctx.pathParam("did"), "/did");
-        Agent a = store.agent(d).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no agent " + d));
+        Agent a = store.agent(d).orElseThrow(() -> new ProblemException(ProblemType.RESOURCE_NOT_FOUND, "no agent "
+                + d + " is registered; register it with POST /admin/agents"));
         ctx.contentType("application/json").result(JsonCodec.writeString(agentJson(a)));
     }
 
     private void deactivate(Context ctx) {
         String actor = auth.require(ctx, "admin");
         Did d = did(ctx.pathParam("did"), "/did");
-        Agent a = store.agent(d).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no agent " + d));
+        Agent a = store.agent(d).orElseThrow(() -> new ProblemException(ProblemType.RESOURCE_NOT_FOUND, "no agent "
+                + d + " is registered; register it with POST /admin/agents"));
         service.putAgent(new Agent(a.did(), a.name(), a.operator(), a.capabilities(), a.constraints(), a.delegation(), false,
                 a.created(), a.updated()), actor);
         ctx.status(204);
@@ -421,7 +427,8 @@ public final class IssuerServer implements AutoCloseable {
     private void offer(Context ctx) {
         auth.require(ctx, "issue");
         Did d = did(ctx.pathParam("did"), "/did");
-        Agent a = store.agent(d).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no agent " + d));
+        Agent a = store.agent(d).orElseThrow(() -> new ProblemException(ProblemType.RESOURCE_NOT_FOUND, "no agent "
+                + d + " is registered; register it with POST /admin/agents"));
         if (!a.active()) {
             throw new ProblemException(ProblemType.FORBIDDEN, "agent " + d + " is deactivated");
         }
@@ -436,7 +443,8 @@ public final class IssuerServer implements AutoCloseable {
             case "revoke" -> service.setStatus(id, StatusPurpose.REVOCATION, true, actor);
             case "suspend" -> service.setStatus(id, StatusPurpose.SUSPENSION, true, actor);
             case "reinstate" -> service.setStatus(id, StatusPurpose.SUSPENSION, false, actor);
-            default -> throw new ProblemException(ProblemType.NOT_FOUND, "no action " + action);
+            default -> throw new ProblemException(ProblemType.ROUTE_NOT_FOUND, "no endpoint /admin/credentials/{id}/" + action
+                    + "; the actions are revoke, suspend and reinstate");
         }
         ctx.status(204);
     }

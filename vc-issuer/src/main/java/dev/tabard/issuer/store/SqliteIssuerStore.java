@@ -596,8 +596,8 @@ public final class SqliteIssuerStore implements IssuerStore {
 
     @Override
     public void setStatus(String credentialId, StatusPurpose purpose, boolean set, Audit audit) {
-        IssuedCredential cred = credential(credentialId).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND,
-                "no credential " + credentialId));
+        IssuedCredential cred = credential(credentialId).orElseThrow(() -> new ProblemException(ProblemType.RESOURCE_NOT_FOUND,
+                "no credential " + credentialId + " was issued here; use the id the issuance answered with"));
         int listId = purpose == StatusPurpose.REVOCATION ? cred.revocationList() : cred.suspensionList();
         long idx = purpose == StatusPurpose.REVOCATION ? cred.revocationIndex() : cred.suspensionIndex();
         tx(audit, () -> {

@@ -175,4 +175,50 @@ class IssuerServerTransportTest {
         assertProblem(send("POST", "/admin/agents", "application/json", "x".repeat(IssuerServer.MAX_BODY_BYTES + 1)), 413, "INPUT_TOO_LARGE");
         assertProblem(send("GET", "/metrics", null, null), 404, "ROUTE_NOT_FOUND");
     }
+
+    /**
+     * Every way a request can miss: a path nothing serves, a method a path does not take (HEAD and OPTIONS included), a
+     * path under /.well-known that is not did.json, a static-looking path, and ids that name nothing. Each has its own
+     * type; none says "DID not found", since none of them resolved a DID.
+     */
+    @Test
+    @Timeout(60)
+    void missedRoutesMethodsAndIds_eachTheirOwnProblemType_neverDidNotFound() throws Exception {
+        start(Clock.systemUTC(), TransportLimits.defaults());
+        for (String path : List.of("/", "/nowhere", "/.well-known/", "/.well-known/security.txt", "/.well-known/did.json/x",
+                "/.well-known/did.jsonx", "/favicon.ico", "/static/app.js", "/index.html", "/admin", "/status")) {
+            assertProblem(send("GET", path, null, null), 404, "ROUTE_NOT_FOUND");
+            assertProblem(send("PATCH", path, null, null), 404, "ROUTE_NOT_FOUND");
+            HttpResponse<String> head = send("HEAD", path, null, null);
+            assertEquals(404, head.statusCode(), path);
+            assertEquals("application/problem+json", head.headers().firstValue("Content-Type").orElse(""), path);
+        }
+        // this issuer is a did:key issuer: no did.json to serve, and no DID was looked up to say so
+        HttpResponse<String> noDocument = send("GET", "/.well-known/did.json", null, null);
+        assertProblem(noDocument, 404, "ROUTE_NOT_FOUND");
+        assertTrue(noDocument.body().contains("did:key:"), noDocument.body());
+        for (String[] wrong : new String[][] {{"DELETE", "/admin/agents", "GET, POST, HEAD"}, {"PUT", "/.well-known/did.json", "GET, HEAD"},
+                {"POST", "/healthz", "GET, HEAD"}, {"OPTIONS", "/admin/keys", "GET, POST, HEAD"}, {"OPTIONS", "/oid4vci/token", "POST"},
+                {"HEAD", "/oid4vci/nonce", "POST"}, {"GET", "/oid4vci/credential", "POST"}, {"TRACE", "/healthz", "GET, HEAD"}}) {
+            HttpResponse<String> r = send(wrong[0], wrong[1], null, null);
+            assertEquals(405, r.statusCode(), wrong[0] + " " + wrong[1]);
+            if (!wrong[0].equals("HEAD")) {
+                assertProblem(r, 405, "METHOD_NOT_ALLOWED");
+            }
+            assertEquals(List.of(wrong[2].split(", ")), List.of(r.headers().firstValue("Allow").orElse("").split(", ")),
+                    wrong[0] + " " + wrong[1]);
+        }
+        assertProblem(send("POST", "/admin/credentials/urn:uuid:x/obliterate", null, null), 404, "ROUTE_NOT_FOUND");
+        // HEAD is GET without the body: an admin route refuses it without a token, as GET does
+        HttpResponse<String> headWithoutToken = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port()
+                + "/admin/agents")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, headWithoutToken.statusCode());
+        assertEquals(200, send("HEAD", "/admin/agents", null, null).statusCode());
+        assertProblem(send("GET", "/status/abc", null, null), 404, "RESOURCE_NOT_FOUND");
+        assertProblem(send("GET", "/status/999", null, null), 404, "RESOURCE_NOT_FOUND");
+        assertProblem(send("GET", "/admin/agents/did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", null, null), 404,
+                "RESOURCE_NOT_FOUND");
+        assertProblem(send("POST", "/admin/keys/no-such-key/activate", null, null), 404, "RESOURCE_NOT_FOUND");
+        assertProblem(send("POST", "/admin/credentials/urn:uuid:none/revoke", null, null), 404, "RESOURCE_NOT_FOUND");
+    }
 }

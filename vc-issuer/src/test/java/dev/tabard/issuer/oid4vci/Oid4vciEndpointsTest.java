@@ -285,4 +285,93 @@ class Oid4vciEndpointsTest {
         assertEquals(ProblemType.CLIENT_LIMIT_EXCEEDED.type().toString(), r.json().get("type").asText());
         assertEquals(429, r.json().get("status").asInt());
     }
+
+    private JsonNode offer(String query) throws Exception {
+        RawHttp.Response offer = http("127.0.0.1").postJson("/admin/agents/" + agent + "/offer" + query, "", bearer(admin));
+        assertEquals(201, offer.status(), offer.body());
+        return offer.json();
+    }
+
+    private static String code(JsonNode offer) {
+        return offer.at("/credential_offer/grants/" + Oid4vciEndpoints.PRE_AUTH_GRANT.replace("/", "~1") + "/pre-authorized_code").asText();
+    }
+
+    private RawHttp.Response token(String form) throws Exception {
+        return http(HONEST).post("/oid4vci/token", "application/x-www-form-urlencoded", form, Map.of());
+    }
+
+    private static String preAuth(String code) {
+        return "grant_type=" + URLEncoder.encode(Oid4vciEndpoints.PRE_AUTH_GRANT, StandardCharsets.UTF_8) + "&pre-authorized_code=" + code;
+    }
+
+    /** Each refusal of the token endpoint, with the OAuth error code RFC 6749 §5.2 and OpenID4VCI §6.3 give it. */
+    @Test
+    void token_eachRefusal_itsOwnOAuthErrorCode() throws Exception {
+        assertOAuthError(token("grant_type=authorization_code&code=x"), 400, "unsupported_grant_type");
+        assertOAuthError(token("pre-authorized_code=" + code(offer(""))), 400, "unsupported_grant_type");
+        assertOAuthError(token(preAuth("never-offered")), 400, "invalid_grant");
+        JsonNode withTx = offer("?tx_code=true");
+        assertOAuthError(token(preAuth(code(withTx))), 400, "invalid_request");
+        String wrongTx = withTx.get("tx_code").asText().equals("000000") ? "000001" : "000000";
+        assertOAuthError(token(preAuth(code(withTx)) + "&tx_code=" + wrongTx), 400, "invalid_grant");
+        RawHttp.Response redeemed = token(preAuth(code(withTx)) + "&tx_code=" + withTx.get("tx_code").asText());
+        assertEquals(200, redeemed.status(), "a wrong tx_code leaves the offer redeemable: " + redeemed.body());
+        assertOAuthError(token(preAuth(code(withTx)) + "&tx_code=" + withTx.get("tx_code").asText()), 400, "invalid_grant");
+        assertOAuthError(token(preAuth(code(offer(""))) + "&tx_code=123456"), 400, "invalid_request");
+    }
+
+    /** Each refusal of the credential endpoint, with its OpenID4VCI 1.0 §8.3.1 error code. */
+    @Test
+    void credential_eachRefusal_itsOwnOAuthErrorCode() throws Exception {
+        RawHttp.Response noToken = http(HONEST).postJson("/oid4vci/credential", "{}", Map.of());
+        assertOAuthError(noToken, 401, "invalid_token");
+        assertTrue(noToken.header("WWW-Authenticate").contains("invalid_token"), noToken.headers().toString());
+        assertOAuthError(http(HONEST).postJson("/oid4vci/credential", "{}", bearer("not-a-token")), 401, "invalid_token");
+        String token = accessToken(HONEST);
+        assertOAuthError(http(HONEST).postJson("/oid4vci/credential", "[1,", bearer(token)), 400, "invalid_credential_request");
+        assertOAuthError(http(HONEST).postJson("/oid4vci/credential", "{\"credential_configuration_id\":\"Other\"}", bearer(token)), 400,
+                "unknown_credential_configuration");
+        token = accessToken(HONEST);
+        assertOAuthError(http(HONEST).postJson("/oid4vci/credential", "{\"credential_configuration_id\":\"" + Oid4vciEndpoints.CONFIGURATION_ID
+                + "\",\"proofs\":{\"jwt\":[]}}", bearer(token)), 400, "invalid_proof");
+        assertOAuthError(http(HONEST).postJson("/oid4vci/credential", "{\"x\":\"" + "a".repeat(70 * 1024) + "\"}", bearer(token)), 413,
+                "invalid_credential_request");
+        token = accessToken(HONEST);
+        KeyPair stranger = KeyPair.generate(KeyType.ED25519, random);
+        String foreign = CompactJws.sign(stranger, new JwsHeader(Optional.of(KeyDids.methodId(stranger.publicKey()).toString()),
+                Optional.of("openid4vci-proof+jwt"), Optional.empty()), JsonCodec.write(Map.of("aud", issuer, "iat",
+                Clock.systemUTC().instant().getEpochSecond(), "nonce", nonce(HONEST))));
+        assertOAuthError(credential(HONEST, token, foreign), 400, "invalid_proof");
+        String untyped = CompactJws.sign(agentKey, new JwsHeader(Optional.of(kid.toString()), Optional.of("JWT"), Optional.empty()),
+                JsonCodec.write(Map.of("aud", issuer, "iat", Clock.systemUTC().instant().getEpochSecond(), "nonce", nonce(HONEST))));
+        assertOAuthError(credential(HONEST, token, untyped), 400, "invalid_proof");
+        token = accessToken(HONEST);
+        String nonce = nonce(HONEST);
+        assertIssuedToAgent(credential(HONEST, token, proof(nonce, c -> { })));
+        assertOAuthError(credential(HONEST, accessToken(HONEST), proof(nonce, c -> { })), 400, "invalid_nonce");
+        token = accessToken(HONEST);
+        assertEquals(204, http("127.0.0.1").postJson("/admin/agents/" + agent + "/deactivate", "", bearer(admin)).status());
+        assertOAuthError(credential(HONEST, token, proof(nonce(HONEST), c -> { })), 400, "credential_request_denied");
+    }
+
+    /** Each refusal of renewal, with the error code a credential request would get for the same fault. */
+    @Test
+    void renew_eachRefusal_itsOwnOAuthErrorCode() throws Exception {
+        RawHttp.Response issued = credential(HONEST, accessToken(HONEST), proof(nonce(HONEST), c -> { }));
+        assertIssuedToAgent(issued);
+        String vc = issued.json().at("/credentials/0/credential").asText();
+        java.time.Instant now = Clock.systemUTC().instant();
+        java.util.function.BiFunction<String, String, String> vp = (n, audience) -> dev.tabard.vc.jose.VcJose.securePresentation(
+                dev.tabard.vc.jose.VcJose.presentationOf(java.util.List.of(vc)), agentKey, kid, n, audience,
+                "urn:uuid:" + java.util.UUID.randomUUID(), now, now.plusSeconds(60));
+        assertOAuthError(http(HONEST).postJson("/oid4vci/renew", "[", Map.of()), 400, "invalid_request");
+        assertOAuthError(http(HONEST).postJson("/oid4vci/renew", "{\"presentation\":\"not.a.jws\"}", Map.of()), 400, "invalid_request");
+        assertOAuthError(http(HONEST).postJson("/oid4vci/renew", "{\"presentation\":\"" + vp.apply("never-issued", issuer) + "\"}",
+                Map.of()), 400, "invalid_nonce");
+        assertOAuthError(http(HONEST).postJson("/oid4vci/renew", "{\"presentation\":\"" + vp.apply(nonce(HONEST),
+                "https://elsewhere.example") + "\"}", Map.of()), 400, "invalid_proof");
+        assertEquals(204, http("127.0.0.1").postJson("/admin/agents/" + agent + "/deactivate", "", bearer(admin)).status());
+        assertOAuthError(http(HONEST).postJson("/oid4vci/renew", "{\"presentation\":\"" + vp.apply(nonce(HONEST), issuer) + "\"}",
+                Map.of()), 400, "credential_request_denied");
+    }
 }
