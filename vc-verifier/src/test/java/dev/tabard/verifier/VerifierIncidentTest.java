@@ -17,11 +17,11 @@ import dev.tabard.did.Relationship;
 import dev.tabard.did.ResolutionResult;
 import dev.tabard.did.VerificationMethod;
 import dev.tabard.did.key.KeyDids;
+import dev.tabard.problem.LogCapture;
 import dev.tabard.problem.Problem;
 import dev.tabard.problem.ProblemJson;
 import dev.tabard.problem.ProblemType;
 import dev.tabard.vc.jose.VcJose;
-import dev.tabard.verifier.status.StatusListCache;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -80,7 +80,7 @@ class VerifierIncidentTest {
                 .toJson());
         DidResolver resolver = new DirectoryResolver(dir, clock);
         Verifier verifier = Verifier.builder().resolver(resolver).clock(clock).trustPolicy(TrustPolicy.builder().trustIssuer(org).build())
-                .statusLists(new StatusListCache(Optional.empty(), Optional.empty(), resolver, clock)).build();
+                .build();
         String vc = credential();
         VerificationResult ok = verifier.verifyCredential(vc);
         assertTrue(ok.verified(), ok.errors().toString());

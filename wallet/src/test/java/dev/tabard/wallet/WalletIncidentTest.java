@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tabard.did.key.KeyDidResolver;
 import dev.tabard.fetch.FetchPolicy;
 import dev.tabard.fetch.SafeFetcher;
+import dev.tabard.problem.LogCapture;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
 import dev.tabard.verifier.TrustPolicy;

@@ -1,4 +1,4 @@
-package dev.tabard.verifier;
+package dev.tabard.problem;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -9,24 +9,25 @@ import java.util.regex.Pattern;
 
 /**
  * What the SLF4J simple binding writes to standard error while open (it looks {@code System.err} up on every line),
- * still passed through; for tests that match an answer against the log line it produced.
+ * still passed through; for tests that match an answer against the log line it produced (an {@link Incident}'s id).
+ * Shared through did-core's test jar.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
     private static final Pattern INCIDENT = Pattern.compile("ERROR .*incident=([0-9a-f]{16})");
     private final PrintStream original = System.err;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
-    LogCapture() {
+    public LogCapture() {
         System.setErr(new PrintStream(new TeeStream(original, captured), true, StandardCharsets.UTF_8));
     }
 
-    synchronized String text() {
+    public synchronized String text() {
         return captured.toString(StandardCharsets.UTF_8);
     }
 
     /** The incident id of the first ERROR line that names one. */
-    Optional<String> incident() {
+    public Optional<String> incident() {
         Matcher m = INCIDENT.matcher(text());
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
