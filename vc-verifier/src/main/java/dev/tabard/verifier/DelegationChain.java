@@ -1,0 +1,142 @@
+package dev.tabard.verifier;
+
+import dev.tabard.did.Did;
+import dev.tabard.problem.Problem;
+import dev.tabard.problem.ProblemException;
+import dev.tabard.problem.ProblemType;
+import dev.tabard.vc.AgentClaims;
+import dev.tabard.vc.Attenuation;
+import dev.tabard.vc.Credential;
+import dev.tabard.vc.DelegationClaims;
+import dev.tabard.vc.Grant;
+import dev.tabard.vc.ParentReference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Walks a delegation chain — organization → AgentCredential → link → … → the presenter — and checks what makes it
+ * one chain: each link issued by the subject of the credential before it and pinned to it by digest, no agent twice,
+ * every link attenuating its parent, unregistered links short-lived, and the presenter at the end. Proofs, dates,
+ * trust in the root's issuer and statuses are checked by the caller, as for any credential.
+ */
+final class DelegationChain {
+
+    /** Links a verifier walks: authority handed on five times is already hard for a person to audit. */
+    static final int MAX_LINKS = 5;
+
+    /** How long a link the root organization's issuer has not registered (and so cannot revoke) may live. */
+    static final Duration MAX_UNREGISTERED_LIFETIME = Duration.ofMinutes(15);
+
+    /**
+     * One credential of a chain as the presentation carries it.
+     *
+     * @param self the reference a next link must carry to derive from this credential
+     * @param pointer where it sits in the presentation
+     */
+    record Carried(Credential credential, ParentReference self, String pointer) {
+        Carried {
+            Objects.requireNonNull(credential, "credential");
+            Objects.requireNonNull(self, "self");
+            Objects.requireNonNull(pointer, "pointer");
+        }
+    }
+
+    private DelegationChain() {
+    }
+
+    /** Whether {@code credentials} hold a chain at all: any delegation makes the presentation one chain. */
+    static boolean isChain(List<Credential> credentials) {
+        return credentials.stream().anyMatch(c -> c.types().contains(DelegationClaims.CREDENTIAL_TYPE));
+    }
+
+    /**
+     * The chain {@code carried} forms, in order, for the presentation signed by {@code holder}.
+     *
+     * @param unregisteredLifetime the longest a link without a status entry may live, at most {@link #MAX_UNREGISTERED_LIFETIME}
+     * @throws ProblemException with every problem found: {@code CHAIN_TOO_LONG} first and alone; otherwise the
+     *     attenuation problems, {@code LINK_ISSUER_MISMATCH}, {@code LINK_PARENT_MISMATCH}, {@code DELEGATION_CYCLE},
+     *     {@code UNKNOWN_CONSTRAINT}, {@code LIFETIME_TOO_LONG}, {@code HOLDER_MISMATCH}, {@code MALFORMED_VALUE_ERROR}
+     */
+    static Authority walk(List<Carried> carried, Did holder, Duration unregisteredLifetime) {
+        if (carried.size() - 1 > MAX_LINKS) {
+            throw new ProblemException(ProblemType.CHAIN_TOO_LONG, "the presentation carries " + (carried.size() - 1)
+                    + " delegation links; a chain has at most " + MAX_LINKS);
+        }
+        if (carried.size() < 2) {
+            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/verifiableCredential",
+                    "a delegation chain is the organization's AgentCredential followed by one or more DelegationCredentials"));
+        }
+        Carried root = carried.get(0);
+        if (!root.credential().types().contains(AgentClaims.CREDENTIAL_TYPE)) {
+            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, root.pointer() + "/type",
+                    "a delegation chain starts with the organization's AgentCredential"));
+        }
+        AgentClaims rootClaims = withPointer(root.pointer(), () -> AgentClaims.from(root.credential()));
+        List<Problem> problems = new ArrayList<>(Attenuation.unknownConstraints(rootClaims.constraints(),
+                root.pointer() + "/credentialSubject/constraints"));
+        Grant parentGrant = Grant.of(rootClaims, root.credential());
+        Did parentSubject = rootClaims.agent();
+        ParentReference parentRef = root.self();
+        Set<Did> onPath = new HashSet<>(Set.of(rootClaims.agent()));
+        List<Authority.Step> steps = new ArrayList<>();
+        steps.add(new Authority.Step(rootClaims.agent(), parentGrant, root.pointer(), true));
+        for (int i = 1; i < carried.size(); i++) {
+            Carried link = carried.get(i);
+            DelegationClaims claims = withPointer(link.pointer(), () -> DelegationClaims.from(link.credential()));
+            if (!claims.delegator().equals(parentSubject)) {
+                problems.add(Problem.at(ProblemType.LINK_ISSUER_MISMATCH, link.pointer() + "/issuer", "the link is issued by "
+                        + claims.delegator() + ", but only " + parentSubject + ", the subject of the credential before it, can delegate its authority"));
+            }
+            if (!claims.parent().matches(parentRef)) {
+                problems.add(Problem.at(ProblemType.LINK_PARENT_MISMATCH, link.pointer() + "/parentCredential",
+                        "the link derives from " + claims.parent().id() + " with another digest, not from the credential before it ("
+                                + parentRef.id() + ")"));
+            }
+            if (!onPath.add(claims.delegate())) {
+                problems.add(Problem.at(ProblemType.DELEGATION_CYCLE, link.pointer() + "/credentialSubject/id",
+                        claims.delegate() + " already holds authority earlier on this chain"));
+            }
+            problems.addAll(Attenuation.check(parentGrant, claims, link.pointer()));
+            boolean registered = !link.credential().statuses().isEmpty();
+            Duration lifetime = Duration.between(claims.validFrom(), claims.validUntil());
+            if (!registered && lifetime.compareTo(unregisteredLifetime) > 0) {
+                problems.add(Problem.at(ProblemType.LIFETIME_TOO_LONG, link.pointer() + "/validUntil", "a link the organization's "
+                        + "issuer has not registered lives at most " + unregisteredLifetime + "; this one lives " + lifetime
+                        + ": register it (it then carries a status entry) or shorten it"));
+            }
+            parentGrant = claims.grant();
+            parentSubject = claims.delegate();
+            parentRef = link.self();
+            steps.add(new Authority.Step(claims.delegate(), parentGrant, link.pointer(), registered));
+        }
+        if (!parentSubject.equals(holder)) {
+            problems.add(Problem.at(ProblemType.HOLDER_MISMATCH, carried.get(carried.size() - 1).pointer() + "/credentialSubject/id",
+                    "the chain ends at " + parentSubject + ", but " + holder + " signed the presentation"));
+        }
+        if (!problems.isEmpty()) {
+            throw new ProblemException(problems);
+        }
+        return new Authority(rootClaims, steps);
+    }
+
+    private interface Read<T> {
+        T get();
+    }
+
+    /** Re-anchors a data-model problem of one credential at its place in the presentation. */
+    private static <T> T withPointer(String pointer, Read<T> read) {
+        try {
+            return read.get();
+        } catch (ProblemException e) {
+            List<Problem> moved = new ArrayList<>();
+            for (Problem p : e.problems()) {
+                moved.add(new Problem(p.type(), p.detail(), java.util.Optional.of(pointer + p.pointer().orElse(""))));
+            }
+            throw new ProblemException(moved);
+        }
+    }
+}
