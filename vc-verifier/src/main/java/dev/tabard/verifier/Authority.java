@@ -4,11 +4,13 @@ import dev.tabard.did.Did;
 import dev.tabard.problem.Problem;
 import dev.tabard.problem.ProblemType;
 import dev.tabard.vc.AgentClaims;
+import dev.tabard.vc.Credential;
+import dev.tabard.vc.DelegationChain;
+import dev.tabard.vc.DelegationChain.Step;
 import dev.tabard.vc.Grant;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -18,29 +20,20 @@ import java.util.Set;
  */
 public final class Authority {
 
-    /**
-     * One agent on the path and what it holds.
-     *
-     * @param pointer the credential that granted it, in the presentation
-     * @param registered whether the organization's issuer can revoke that grant (the root always can)
-     */
-    public record Step(Did agent, Grant grant, String pointer, boolean registered) {
-        public Step {
-            Objects.requireNonNull(agent, "agent");
-            Objects.requireNonNull(grant, "grant");
-            Objects.requireNonNull(pointer, "pointer");
-        }
-    }
-
     private final AgentClaims root;
     private final List<Step> steps;
 
-    Authority(AgentClaims root, List<Step> steps) {
-        this.root = Objects.requireNonNull(root, "root");
-        this.steps = List.copyOf(steps);
+    Authority(DelegationChain.Path path) {
+        this.root = path.root();
+        this.steps = path.steps();
         if (this.steps.isEmpty()) {
             throw new IllegalArgumentException("an authority has at least the organization's agent");
         }
+    }
+
+    /** The authority of an AgentCredential presented directly: one step, the organization's agent. */
+    static Authority direct(AgentClaims claims, Credential credential, String pointer) {
+        return new Authority(new DelegationChain.Path(claims, List.of(new Step(claims.agent(), Grant.of(claims, credential), pointer, true))));
     }
 
     /** The organization whose AgentCredential starts the path. */

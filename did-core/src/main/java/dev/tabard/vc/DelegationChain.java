@@ -1,15 +1,9 @@
-package dev.tabard.verifier;
+package dev.tabard.vc;
 
 import dev.tabard.did.Did;
 import dev.tabard.problem.Problem;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
-import dev.tabard.vc.AgentClaims;
-import dev.tabard.vc.Attenuation;
-import dev.tabard.vc.Credential;
-import dev.tabard.vc.DelegationClaims;
-import dev.tabard.vc.Grant;
-import dev.tabard.vc.ParentReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,18 +12,19 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Walks a delegation chain — organization → AgentCredential → link → … → the presenter — and checks what makes it
+ * Walks a delegation chain — organization → AgentCredential → link → … → the last delegate — and checks what makes it
  * one chain: each link issued by the subject of the credential before it and pinned to it by digest, no agent twice,
- * every link attenuating its parent, unregistered links short-lived, and the presenter at the end. Proofs, dates,
- * trust in the root's issuer and statuses are checked by the caller, as for any credential.
+ * every link attenuating its parent, and unregistered links short-lived. Proofs, dates, trust in the root's issuer,
+ * statuses and who presents the chain are checked by the caller, as for any credential: the verifier, and the
+ * issuer when it registers a link.
  */
-final class DelegationChain {
+public final class DelegationChain {
 
     /** Links a verifier walks: authority handed on five times is already hard for a person to audit. */
-    static final int MAX_LINKS = 5;
+    public static final int MAX_LINKS = 5;
 
     /** How long a link the root organization's issuer has not registered (and so cannot revoke) may live. */
-    static final Duration MAX_UNREGISTERED_LIFETIME = Duration.ofMinutes(15);
+    public static final Duration MAX_UNREGISTERED_LIFETIME = Duration.ofMinutes(15);
 
     /**
      * One credential of a chain as the presentation carries it.
@@ -37,8 +32,8 @@ final class DelegationChain {
      * @param self the reference a next link must carry to derive from this credential
      * @param pointer where it sits in the presentation
      */
-    record Carried(Credential credential, ParentReference self, String pointer) {
-        Carried {
+    public record Carried(Credential credential, ParentReference self, String pointer) {
+        public Carried {
             Objects.requireNonNull(credential, "credential");
             Objects.requireNonNull(self, "self");
             Objects.requireNonNull(pointer, "pointer");
@@ -49,19 +44,49 @@ final class DelegationChain {
     }
 
     /** Whether {@code credentials} hold a chain at all: any delegation makes the presentation one chain. */
-    static boolean isChain(List<Credential> credentials) {
+    public static boolean isChain(List<Credential> credentials) {
         return credentials.stream().anyMatch(c -> c.types().contains(DelegationClaims.CREDENTIAL_TYPE));
     }
 
     /**
-     * The chain {@code carried} forms, in order, for the presentation signed by {@code holder}.
+     * One agent on the path and what it holds.
+     *
+     * @param pointer the credential that granted it, in the presentation
+     * @param registered whether the organization's issuer can revoke that grant (the root always can)
+     */
+    public record Step(Did agent, Grant grant, String pointer, boolean registered) {
+        public Step {
+            Objects.requireNonNull(agent, "agent");
+            Objects.requireNonNull(grant, "grant");
+            Objects.requireNonNull(pointer, "pointer");
+        }
+    }
+
+    /**
+     * A chain whose structure held: what the organization said, and every agent on the path, the organization's
+     * agent first and the last delegate last.
+     */
+    public record Path(AgentClaims root, List<Step> steps) {
+        public Path {
+            Objects.requireNonNull(root, "root");
+            steps = List.copyOf(steps);
+        }
+
+        /** The subject of the last credential: the agent the authority reached. */
+        public Did lastDelegate() {
+            return steps.get(steps.size() - 1).agent();
+        }
+    }
+
+    /**
+     * The chain {@code carried} forms, in order.
      *
      * @param unregisteredLifetime the longest a link without a status entry may live, at most {@link #MAX_UNREGISTERED_LIFETIME}
      * @throws ProblemException with every problem found: {@code CHAIN_TOO_LONG} first and alone; otherwise the
      *     attenuation problems, {@code LINK_ISSUER_MISMATCH}, {@code LINK_PARENT_MISMATCH}, {@code DELEGATION_CYCLE},
-     *     {@code UNKNOWN_CONSTRAINT}, {@code LIFETIME_TOO_LONG}, {@code HOLDER_MISMATCH}, {@code MALFORMED_VALUE_ERROR}
+     *     {@code UNKNOWN_CONSTRAINT}, {@code LIFETIME_TOO_LONG}, {@code MALFORMED_VALUE_ERROR}
      */
-    static Authority walk(List<Carried> carried, Did holder, Duration unregisteredLifetime) {
+    public static Path walk(List<Carried> carried, Duration unregisteredLifetime) {
         if (carried.size() - 1 > MAX_LINKS) {
             throw new ProblemException(ProblemType.CHAIN_TOO_LONG, "the presentation carries " + (carried.size() - 1)
                     + " delegation links; a chain has at most " + MAX_LINKS);
@@ -82,8 +107,8 @@ final class DelegationChain {
         Did parentSubject = rootClaims.agent();
         ParentReference parentRef = root.self();
         Set<Did> onPath = new HashSet<>(Set.of(rootClaims.agent()));
-        List<Authority.Step> steps = new ArrayList<>();
-        steps.add(new Authority.Step(rootClaims.agent(), parentGrant, root.pointer(), true));
+        List<Step> steps = new ArrayList<>();
+        steps.add(new Step(rootClaims.agent(), parentGrant, root.pointer(), true));
         for (int i = 1; i < carried.size(); i++) {
             Carried link = carried.get(i);
             DelegationClaims claims = withPointer(link.pointer(), () -> DelegationClaims.from(link.credential()));
@@ -111,16 +136,12 @@ final class DelegationChain {
             parentGrant = claims.grant();
             parentSubject = claims.delegate();
             parentRef = link.self();
-            steps.add(new Authority.Step(claims.delegate(), parentGrant, link.pointer(), registered));
-        }
-        if (!parentSubject.equals(holder)) {
-            problems.add(Problem.at(ProblemType.HOLDER_MISMATCH, carried.get(carried.size() - 1).pointer() + "/credentialSubject/id",
-                    "the chain ends at " + parentSubject + ", but " + holder + " signed the presentation"));
+            steps.add(new Step(claims.delegate(), parentGrant, link.pointer(), registered));
         }
         if (!problems.isEmpty()) {
             throw new ProblemException(problems);
         }
-        return new Authority(rootClaims, steps);
+        return new Path(rootClaims, steps);
     }
 
     private interface Read<T> {
