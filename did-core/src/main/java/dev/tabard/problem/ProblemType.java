@@ -103,7 +103,9 @@ public enum ProblemType {
     /** A chain has more links than a verifier walks. */
     CHAIN_TOO_LONG(Family.TABARD, "Delegation chain too long", 400),
     /** An action exceeds a constraint of the authority presented; the pointer names the link that set it. */
-    CONSTRAINT_VIOLATED(Family.TABARD, "Constraint violated", 400);
+    CONSTRAINT_VIOLATED(Family.TABARD, "Constraint violated", 400),
+    /** Something with this id is already registered: a registration is made once. */
+    ALREADY_REGISTERED(Family.TABARD, "Already registered", 409);
 
     /** The type-URI namespaces of the specs the constants come from. */
     enum Family {

@@ -6,10 +6,8 @@ import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Walks a delegation chain — organization → AgentCredential → link → … → the last delegate — and checks what makes it
@@ -52,13 +50,15 @@ public final class DelegationChain {
      * One agent on the path and what it holds.
      *
      * @param pointer the credential that granted it, in the presentation
+     * @param reference what a next link must name as its parent to derive from that credential
      * @param registered whether the organization's issuer can revoke that grant (the root always can)
      */
-    public record Step(Did agent, Grant grant, String pointer, boolean registered) {
+    public record Step(Did agent, Grant grant, String pointer, ParentReference reference, boolean registered) {
         public Step {
             Objects.requireNonNull(agent, "agent");
             Objects.requireNonNull(grant, "grant");
             Objects.requireNonNull(pointer, "pointer");
+            Objects.requireNonNull(reference, "reference");
         }
     }
 
@@ -91,9 +91,9 @@ public final class DelegationChain {
             throw new ProblemException(ProblemType.CHAIN_TOO_LONG, "the presentation carries " + (carried.size() - 1)
                     + " delegation links; a chain has at most " + MAX_LINKS);
         }
-        if (carried.size() < 2) {
+        if (carried.isEmpty()) {
             throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/verifiableCredential",
-                    "a delegation chain is the organization's AgentCredential followed by one or more DelegationCredentials"));
+                    "a delegation chain is the organization's AgentCredential followed by DelegationCredentials"));
         }
         Carried root = carried.get(0);
         if (!root.credential().types().contains(AgentClaims.CREDENTIAL_TYPE)) {
@@ -103,29 +103,12 @@ public final class DelegationChain {
         AgentClaims rootClaims = withPointer(root.pointer(), () -> AgentClaims.from(root.credential()));
         List<Problem> problems = new ArrayList<>(Attenuation.unknownConstraints(rootClaims.constraints(),
                 root.pointer() + "/credentialSubject/constraints"));
-        Grant parentGrant = Grant.of(rootClaims, root.credential());
-        Did parentSubject = rootClaims.agent();
-        ParentReference parentRef = root.self();
-        Set<Did> onPath = new HashSet<>(Set.of(rootClaims.agent()));
         List<Step> steps = new ArrayList<>();
-        steps.add(new Step(rootClaims.agent(), parentGrant, root.pointer(), true));
+        steps.add(new Step(rootClaims.agent(), Grant.of(rootClaims, root.credential()), root.pointer(), root.self(), true));
         for (int i = 1; i < carried.size(); i++) {
             Carried link = carried.get(i);
             DelegationClaims claims = withPointer(link.pointer(), () -> DelegationClaims.from(link.credential()));
-            if (!claims.delegator().equals(parentSubject)) {
-                problems.add(Problem.at(ProblemType.LINK_ISSUER_MISMATCH, link.pointer() + "/issuer", "the link is issued by "
-                        + claims.delegator() + ", but only " + parentSubject + ", the subject of the credential before it, can delegate its authority"));
-            }
-            if (!claims.parent().matches(parentRef)) {
-                problems.add(Problem.at(ProblemType.LINK_PARENT_MISMATCH, link.pointer() + "/parentCredential",
-                        "the link derives from " + claims.parent().id() + " with another digest, not from the credential before it ("
-                                + parentRef.id() + ")"));
-            }
-            if (!onPath.add(claims.delegate())) {
-                problems.add(Problem.at(ProblemType.DELEGATION_CYCLE, link.pointer() + "/credentialSubject/id",
-                        claims.delegate() + " already holds authority earlier on this chain"));
-            }
-            problems.addAll(Attenuation.check(parentGrant, claims, link.pointer()));
+            problems.addAll(extend(steps, claims, link.pointer()));
             boolean registered = !link.credential().statuses().isEmpty();
             Duration lifetime = Duration.between(claims.validFrom(), claims.validUntil());
             if (!registered && lifetime.compareTo(unregisteredLifetime) > 0) {
@@ -133,15 +116,39 @@ public final class DelegationChain {
                         + "issuer has not registered lives at most " + unregisteredLifetime + "; this one lives " + lifetime
                         + ": register it (it then carries a status entry) or shorten it"));
             }
-            parentGrant = claims.grant();
-            parentSubject = claims.delegate();
-            parentRef = link.self();
-            steps.add(new Step(claims.delegate(), parentGrant, link.pointer(), registered));
+            steps.add(new Step(claims.delegate(), claims.grant(), link.pointer(), link.self(), registered));
         }
         if (!problems.isEmpty()) {
             throw new ProblemException(problems);
         }
         return new Path(rootClaims, steps);
+    }
+
+    /**
+     * What is wrong with {@code next} as the link after {@code steps}: issued by the last step's agent, naming the last
+     * step's credential as its parent, handing authority to no agent already on the path, and attenuating the last grant.
+     * The walk checks every link with it; an issuer checks a link it is asked to register with it.
+     *
+     * @return every problem found, empty when {@code next} extends the path
+     */
+    public static List<Problem> extend(List<Step> steps, DelegationClaims next, String pointer) {
+        Step last = steps.get(steps.size() - 1);
+        List<Problem> problems = new ArrayList<>();
+        if (!next.delegator().equals(last.agent())) {
+            problems.add(Problem.at(ProblemType.LINK_ISSUER_MISMATCH, pointer + "/issuer", "the link is issued by "
+                    + next.delegator() + ", but only " + last.agent() + ", the subject of the credential before it, can delegate its authority"));
+        }
+        if (!next.parent().matches(last.reference())) {
+            problems.add(Problem.at(ProblemType.LINK_PARENT_MISMATCH, pointer + "/parentCredential",
+                    "the link derives from " + next.parent().id() + " with another digest, not from the credential before it ("
+                            + last.reference().id() + ")"));
+        }
+        if (steps.stream().anyMatch(s -> s.agent().equals(next.delegate()))) {
+            problems.add(Problem.at(ProblemType.DELEGATION_CYCLE, pointer + "/credentialSubject/id",
+                    next.delegate() + " already holds authority earlier on this chain"));
+        }
+        problems.addAll(Attenuation.check(last.grant(), next, pointer));
+        return problems;
     }
 
     private interface Read<T> {

@@ -8,6 +8,7 @@ import dev.tabard.vc.Credential;
 import dev.tabard.vc.DelegationChain;
 import dev.tabard.vc.DelegationChain.Step;
 import dev.tabard.vc.Grant;
+import dev.tabard.vc.ParentReference;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +33,9 @@ public final class Authority {
     }
 
     /** The authority of an AgentCredential presented directly: one step, the organization's agent. */
-    static Authority direct(AgentClaims claims, Credential credential, String pointer) {
-        return new Authority(new DelegationChain.Path(claims, List.of(new Step(claims.agent(), Grant.of(claims, credential), pointer, true))));
+    static Authority direct(AgentClaims claims, Credential credential, ParentReference reference, String pointer) {
+        return new Authority(new DelegationChain.Path(claims, List.of(new Step(claims.agent(), Grant.of(claims, credential), pointer,
+                reference, true))));
     }
 
     /** The organization whose AgentCredential starts the path. */
