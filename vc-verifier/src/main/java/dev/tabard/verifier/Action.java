@@ -15,23 +15,45 @@ import java.util.Set;
  * against. A verifier authorizes actions, not identities: an agent may hold a capability and still not be allowed
  * this amount, or this data region.
  *
- * @param capability the capability the action exercises
- * @param amount the transaction's value, measured against {@code maxTransactionValue}
- * @param dataRegion where the action sends data, measured against {@code dataRegions}
- * @param resource what the action is about, for the record; no constraint limits it
+ * <p>Made with {@link #of} and its withers, or read from JSON with {@link #fromJson}.
  */
-public record Action(String capability, Optional<AgentClaims.Money> amount, Optional<String> dataRegion, Optional<String> resource) {
+public final class Action {
 
     private static final Set<String> MEMBERS = Set.of("capability", "amount", "dataRegion", "resource");
 
-    public Action {
-        Objects.requireNonNull(capability, "capability");
+    private final String capability;
+    private final Optional<AgentClaims.Money> amount;
+    private final Optional<String> dataRegion;
+    private final Optional<String> resource;
+
+    private Action(String capability, Optional<AgentClaims.Money> amount, Optional<String> dataRegion, Optional<String> resource) {
+        this.capability = Objects.requireNonNull(capability, "capability");
         if (capability.isEmpty()) {
             throw new IllegalArgumentException("an action names a capability");
         }
-        Objects.requireNonNull(amount, "amount");
-        Objects.requireNonNull(dataRegion, "dataRegion");
-        Objects.requireNonNull(resource, "resource");
+        this.amount = amount;
+        this.dataRegion = dataRegion;
+        this.resource = resource;
+    }
+
+    /** The capability the action exercises. */
+    public String capability() {
+        return capability;
+    }
+
+    /** The transaction's value, measured against {@code maxTransactionValue}. */
+    public Optional<AgentClaims.Money> amount() {
+        return amount;
+    }
+
+    /** Where the action sends data, measured against {@code dataRegions}. */
+    public Optional<String> dataRegion() {
+        return dataRegion;
+    }
+
+    /** What the action is about, for the record; no constraint limits it. */
+    public Optional<String> resource() {
+        return resource;
     }
 
     /** An action exercising {@code capability}, with no parameters yet. */
@@ -103,5 +125,22 @@ public record Action(String capability, Optional<AgentClaims.Money> amount, Opti
 
     private static ProblemException malformed(String pointer, String detail) {
         return new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, pointer, detail));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Action a && capability.equals(a.capability) && amount.equals(a.amount) && dataRegion.equals(a.dataRegion)
+                && resource.equals(a.resource);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(capability, amount, dataRegion, resource);
+    }
+
+    @Override
+    public String toString() {
+        return "Action[" + capability + amount.map(m -> ", " + m.amount() + " " + m.currency()).orElse("")
+                + dataRegion.map(r -> ", to " + r).orElse("") + resource.map(r -> ", on " + r).orElse("") + "]";
     }
 }
