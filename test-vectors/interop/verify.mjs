@@ -2,6 +2,7 @@
 // ../src/test/resources/vectors/interop/tabard-issued.json) and refuse every tampered copy. One line per check;
 // exit code 1 on any unexpected outcome. Usage: npm ci && node verify.mjs
 import {readFileSync} from 'node:fs';
+import {createHash} from 'node:crypto';
 import * as jose from 'jose';
 import * as vc from '@digitalbazaar/vc';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
@@ -122,6 +123,23 @@ await check('jose vp+jwt (for another audience)', 'fails',
   () => jose.jwtVerify(valid.vpJwt, async h => (await didKeyJwk(h.kid)).key, {currentDate: now, audience: 'https://other.example'}),
   /unexpected "aud" claim value/);
 await check('jose vp+jwt (tampered)', 'fails', () => joseVpJwt(tampered.vpJwt), BAD_JWS);
+await check('jose vc+jwt DelegationCredential (signed by the delegating agent)', 'verifies', async () => {
+  const link = await joseVcJwt(valid.delegationJwt);
+  if (link.issuer !== v.agent || link.credentialSubject.id !== v.delegate) {
+    throw new Error(`issued by ${link.issuer} to ${link.credentialSubject.id}`);
+  }
+  return `${link.issuer} → ${link.credentialSubject.id}`;
+});
+await check('jose vc+jwt DelegationCredential (tampered)', 'fails', () => joseVcJwt(tampered.delegationJwt), BAD_JWS);
+await check('DelegationCredential parent digest = multihash sha2-256 of the parent vc+jwt (node:crypto)', 'verifies', async () => {
+  const link = await joseVcJwt(valid.delegationJwt);
+  const digest = createHash('sha256').update(valid.vcJwt, 'ascii').digest();
+  const expected = 'u' + Buffer.concat([Buffer.from([0x12, 0x20]), digest]).toString('base64url');
+  if (link.parentCredential.digestMultibase !== expected) {
+    throw new Error(`${link.parentCredential.digestMultibase} is not ${expected}`);
+  }
+  return expected;
+});
 await check('jose vc+jwt BitstringStatusListCredential', 'verifies', async () => (await joseVcJwt(valid.statusListJwt)).id);
 await check('jose vc+jwt BitstringStatusListCredential (tampered)', 'fails',
   () => joseVcJwt(tampered.statusListJwt), BAD_JWS);
@@ -205,6 +223,10 @@ await check('@digitalbazaar/vc eddsa-rdfc-2022 presentation (another challenge)'
   () => dbPresentation(valid.diPresentation, 'another'), /challenge is not as expected/);
 await check('@digitalbazaar/vc eddsa-rdfc-2022 presentation (tampered)', 'fails',
   () => dbPresentation(tampered.diPresentation), BAD_PROOF);
+await check('@digitalbazaar/vc eddsa-rdfc-2022 DelegationCredential (signed by the delegating agent)', 'verifies',
+  () => dbCredential(valid.delegationDi));
+await check('@digitalbazaar/vc eddsa-rdfc-2022 DelegationCredential (tampered)', 'fails',
+  () => dbCredential(tampered.delegationDi), BAD_PROOF);
 await check('@digitalbazaar/vc eddsa-rdfc-2022 BitstringStatusListCredential', 'verifies', () => dbCredential(valid.statusListDi));
 await check('@digitalbazaar/vc eddsa-rdfc-2022 BitstringStatusListCredential (tampered)', 'fails',
   () => dbCredential(tampered.statusListDi), BAD_PROOF);

@@ -86,7 +86,33 @@ public enum ProblemType {
     /** The issuer refuses to sign what its registry does not grant: an unknown or inactive agent, or more authority than granted. */
     NOT_GRANTED(Family.TABARD, "Not granted by the registry", 403),
     /** A presentation or credential lives longer than this verifier accepts. */
-    LIFETIME_TOO_LONG(Family.TABARD, "Lifetime too long", 400);
+    LIFETIME_TOO_LONG(Family.TABARD, "Lifetime too long", 400),
+
+    // Delegation chains: each way a chain can lie has its own type, and its pointer names the link
+    /** The organization's AgentCredential (or a link) does not allow its subject to delegate. */
+    DELEGATION_NOT_ALLOWED(Family.TABARD, "Delegation not allowed", 400),
+    /** A link grants a capability its parent does not hold. */
+    CAPABILITY_WIDENED(Family.TABARD, "Capability widened", 400),
+    /** A link's constraint is looser than its parent's (a higher limit, another currency, more regions). */
+    CONSTRAINT_LOOSENED(Family.TABARD, "Constraint loosened", 400),
+    /** A chain carries a constraint, or a constraint parameter, this verifier cannot enforce: it fails closed. */
+    UNKNOWN_CONSTRAINT(Family.TABARD, "Unknown constraint", 400),
+    /** A link delegates further than its parent's remaining depth allows. */
+    DELEGATION_DEPTH_EXCEEDED(Family.TABARD, "Delegation depth exceeded", 400),
+    /** A link is valid after its parent stops being valid. */
+    LINK_OUTLIVES_PARENT(Family.TABARD, "Link outlives its parent", 400),
+    /** A link is not issued by the subject of the credential it derives from. */
+    LINK_ISSUER_MISMATCH(Family.TABARD, "Link issuer is not the parent's subject", 400),
+    /** A link's parent reference (id or digest) does not match the credential before it: it was moved. */
+    LINK_PARENT_MISMATCH(Family.TABARD, "Link parent mismatch", 400),
+    /** An agent appears twice on one delegation path. */
+    DELEGATION_CYCLE(Family.TABARD, "Delegation cycle", 400),
+    /** A chain has more links than a verifier walks. */
+    CHAIN_TOO_LONG(Family.TABARD, "Delegation chain too long", 400),
+    /** An action exceeds a constraint of the authority presented; the pointer names the link that set it. */
+    CONSTRAINT_VIOLATED(Family.TABARD, "Constraint violated", 400),
+    /** Something with this id is already registered: a registration is made once. */
+    ALREADY_REGISTERED(Family.TABARD, "Already registered", 409);
 
     /** The type-URI namespaces of the specs the constants come from. */
     enum Family {

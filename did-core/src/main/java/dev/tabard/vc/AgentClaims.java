@@ -135,34 +135,48 @@ public record AgentClaims(Did agent, String name, Did organization, String organ
         }
         Operator operator = new Operator(text(op.get("name"), p + "/operator/name"),
                 op.has("email") ? Optional.of(text(op.get("email"), p + "/operator/email")) : Optional.empty());
-        Set<String> caps = new LinkedHashSet<>();
-        JsonNode c = s.get("capabilities");
-        if (c != null) {
-            if (!c.isArray()) {
-                throw DataModel.malformed(p + "/capabilities", "capabilities must be an array of strings");
-            }
-            for (int i = 0; i < c.size(); i++) {
-                caps.add(text(c.get(i), p + "/capabilities/" + i));
-            }
-        }
+        Set<String> caps = capabilities(s.get("capabilities"), p + "/capabilities");
         Constraints constraints = constraints(s.get("constraints"), p + "/constraints");
-        Delegation delegation = Delegation.none();
-        JsonNode d = s.get("delegation");
-        if (d != null) {
-            if (!d.isObject() || !d.path("allowed").isBoolean()) {
-                throw DataModel.malformed(p + "/delegation", "delegation is {allowed, maxDepth}");
-            }
-            int depth = d.path("maxDepth").asInt(0);
-            try {
-                delegation = new Delegation(d.get("allowed").booleanValue(), depth);
-            } catch (IllegalArgumentException e) {
-                throw DataModel.malformed(p + "/delegation/maxDepth", e.getMessage());
-            }
-        }
+        Delegation delegation = delegation(s.get("delegation"), p + "/delegation");
         return new AgentClaims(agent, name, org, orgName, operator, caps, constraints, delegation);
     }
 
-    private static Constraints constraints(JsonNode node, String p) {
+    static Set<String> capabilities(JsonNode c, String pointer) {
+        Set<String> caps = new LinkedHashSet<>();
+        if (c != null) {
+            if (!c.isArray()) {
+                throw DataModel.malformed(pointer, "capabilities must be an array of strings");
+            }
+            for (int i = 0; i < c.size(); i++) {
+                caps.add(text(c.get(i), pointer + "/" + i));
+            }
+        }
+        return caps;
+    }
+
+    static Delegation delegation(JsonNode d, String pointer) {
+        if (d == null) {
+            return Delegation.none();
+        }
+        if (!d.isObject() || !d.path("allowed").isBoolean()) {
+            throw DataModel.malformed(pointer, "delegation is {allowed, maxDepth}");
+        }
+        JsonNode depth = d.path("maxDepth");
+        if (!depth.isMissingNode() && !depth.canConvertToExactIntegral()) {
+            throw DataModel.malformed(pointer + "/maxDepth", "maxDepth is a whole number");
+        }
+        try {
+            return new Delegation(d.get("allowed").booleanValue(), depth.asInt(0));
+        } catch (IllegalArgumentException e) {
+            throw DataModel.malformed(pointer + "/maxDepth", e.getMessage());
+        }
+    }
+
+    /**
+     * Reads constraints. The members of a known constraint are exactly its own: a {@code maxTransactionValue}
+     * with another member (a period, a counterparty) would be a limit this code cannot enforce, so it is refused.
+     */
+    static Constraints constraints(JsonNode node, String p) {
         if (node == null) {
             return Constraints.none();
         }
@@ -173,6 +187,10 @@ public record AgentClaims(Did agent, String name, Did organization, String organ
         Optional<Money> max = Optional.empty();
         JsonNode m = other.remove("maxTransactionValue");
         if (m != null) {
+            if (!m.isObject() || m.size() != 2 || !m.path("amount").isTextual() || !m.path("currency").isTextual()) {
+                throw DataModel.malformed(p + "/maxTransactionValue",
+                        "maxTransactionValue is exactly {\"amount\": \"decimal text\", \"currency\": \"ISO 4217 code\"}");
+            }
             try {
                 max = Optional.of(new Money(m.path("amount").asText(), m.path("currency").asText()));
             } catch (IllegalArgumentException e) {
@@ -192,14 +210,14 @@ public record AgentClaims(Did agent, String name, Did organization, String organ
         return new Constraints(max, regions, other.toString());
     }
 
-    private static String text(JsonNode n, String pointer) {
+    static String text(JsonNode n, String pointer) {
         if (n == null || !n.isTextual() || n.asText().isEmpty()) {
             throw DataModel.malformed(pointer, "must be a non-empty string");
         }
         return n.asText();
     }
 
-    private static Did did(JsonNode n, String pointer) {
+    static Did did(JsonNode n, String pointer) {
         return Did.tryParse(n == null ? "" : n.asText("")).orElseThrow(() -> DataModel.malformed(pointer, "must be a DID"));
     }
 
@@ -214,6 +232,12 @@ public record AgentClaims(Did agent, String name, Did organization, String organ
         operator.email().ifPresent(e -> op.put("email", e));
         ArrayNode caps = s.putArray("capabilities");
         capabilities.stream().sorted().forEach(caps::add);
+        s.set("constraints", constraintsJson(constraints));
+        s.putObject("delegation").put("allowed", delegation.allowed()).put("maxDepth", delegation.maxDepth());
+        return s;
+    }
+
+    static ObjectNode constraintsJson(Constraints constraints) {
         ObjectNode cons = (ObjectNode) JsonCodec.parse(constraints.otherJson());
         constraints.maxTransactionValue().ifPresent(m -> cons.putObject("maxTransactionValue")
                 .put("amount", m.amount()).put("currency", m.currency()));
@@ -221,9 +245,7 @@ public record AgentClaims(Did agent, String name, Did organization, String organ
             ArrayNode regions = cons.putArray("dataRegions");
             constraints.dataRegions().forEach(regions::add);
         }
-        s.set("constraints", cons);
-        s.putObject("delegation").put("allowed", delegation.allowed()).put("maxDepth", delegation.maxDepth());
-        return s;
+        return cons;
     }
 
     /**

@@ -420,4 +420,30 @@ public final class IssuerService {
         signedLists.put(listId, new SignedList(rec.get().version(), until, token));
         return Optional.of(token);
     }
+
+    /**
+     * This issuer's own DID, resolved from its own document, and agents' did:key and did:jwk DIDs: what checking a
+     * credential this issuer signed, presented or extended by its agents, needs, with no network. A did:key issuer
+     * shares its method with its agents, so the two are told apart by DID, not by method.
+     */
+    public dev.tabard.did.DidResolver localResolver() {
+        dev.tabard.did.DidResolver agents = dev.tabard.did.DidResolvers.of(new dev.tabard.did.key.KeyDidResolver(),
+                new dev.tabard.did.jwk.JwkDidResolver());
+        return new dev.tabard.did.DidResolver() {
+            @Override
+            public boolean supports(String method) {
+                return method.equals(did.method()) || agents.supports(method);
+            }
+
+            @Override
+            public dev.tabard.did.ResolutionResult resolve(Did d) {
+                if (!d.equals(did)) {
+                    return agents.resolve(d);
+                }
+                return new dev.tabard.did.ResolutionResult(did.method().equals("key")
+                        ? dev.tabard.did.key.KeyDidResolver.document(d) : dev.tabard.did.DidDocument.parse(didDocument(), d),
+                        dev.tabard.did.ResolutionResult.Metadata.local(clock.instant()));
+            }
+        };
+    }
 }

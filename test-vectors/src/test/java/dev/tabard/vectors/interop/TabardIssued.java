@@ -12,6 +12,8 @@ import dev.tabard.did.DidUrl;
 import dev.tabard.did.key.KeyDids;
 import dev.tabard.jsonld.BundledContexts;
 import dev.tabard.vc.AgentClaims;
+import dev.tabard.vc.DelegationClaims;
+import dev.tabard.vc.ParentReference;
 import dev.tabard.vc.di.DataIntegrity;
 import dev.tabard.vc.di.ProofOptions;
 import dev.tabard.vc.jose.VcJose;
@@ -34,7 +36,7 @@ import java.util.Set;
  * and as eddsa-rdfc-2022, a VC 1.1 credential with eddsa-rdfc-2022 (what {@code /credentials/issue} makes of VC 1.1
  * input; Tabard emits no VC 1.1 JWT), presentations as vp+jwt and as eddsa-rdfc-2022 bound to a challenge and domain,
  * a revocation list as vc+jwt (the form the issuer serves) and as eddsa-rdfc-2022, a credential whose bit in it is set,
- * and a tampered copy of each signed artifact. Keys are fixed and Ed25519 signing is deterministic, so the output is
+ * a DelegationCredential the agent signed (vc+jwt and eddsa-rdfc-2022), and a tampered copy of each signed artifact. Keys are fixed and Ed25519 signing is deterministic, so the output is
  * the same on every run. {@code TabardIssuedTest} checks that the committed file still verifies in Tabard.
  *
  * <p>Usage: {@code java dev.tabard.vectors.interop.TabardIssued OUT.json...} (the {@code interop} Maven profile runs it).
@@ -57,6 +59,8 @@ public final class TabardIssued {
             HexFormat.of().parseHex("c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7"));
     private final KeyPair agentKey = KeyPair.fromPrivateKey(KeyType.ED25519,
             HexFormat.of().parseHex("833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42"));
+    private final KeyPair delegateKey = KeyPair.fromPrivateKey(KeyType.ED25519,
+            HexFormat.of().parseHex("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"));
     private final Did issuer = KeyDids.of(issuerKey.publicKey());
     private final Did agent = KeyDids.of(agentKey.publicKey());
     private final DidUrl issuerKid = KeyDids.methodId(issuerKey.publicKey());
@@ -121,6 +125,21 @@ public final class TabardIssued {
         listDiTampered.set("credentialSubject", cleared.get("credentialSubject").deepCopy());
         tampered.set("statusListDi", listDiTampered);
 
+        // a delegation link, signed by the agent, handing a narrower authority to a sub-agent: an ordinary credential to
+        // independent verifiers; its parent reference is the digest of the vc+jwt above, which verify.mjs recomputes
+        ObjectNode link = delegation(URI.create("urn:uuid:5f0e7c1a-3b52-4d0a-9d7e-2b6f8a4c9e06"),
+                ParentReference.ofToken(URI.create("urn:uuid:5f0e7c1a-3b52-4d0a-9d7e-2b6f8a4c9e01"), vcJwt));
+        String delegationJwt = VcJose.secureCredential(link, agentKey, agentKid, NOW);
+        valid.put("delegationJwt", delegationJwt);
+        tampered.put("delegationJwt", tamperJwt(delegationJwt, p -> capabilities(p).add("treasury:transfer")));
+        ObjectNode diLink = DataIntegrity.sign(delegation(URI.create("urn:uuid:5f0e7c1a-3b52-4d0a-9d7e-2b6f8a4c9e07"),
+                ParentReference.ofDocument(URI.create("urn:uuid:5f0e7c1a-3b52-4d0a-9d7e-2b6f8a4c9e01"), di)), agentKey,
+                ProofOptions.assertion(EDDSA_RDFC_2022, agentKid, NOW), BundledContexts.standard());
+        valid.set("delegationDi", diLink);
+        ObjectNode diLinkTampered = diLink.deepCopy();
+        capabilities(diLinkTampered).add("treasury:transfer");
+        tampered.set("delegationDi", diLinkTampered);
+
         valid.set("revokedCredential", assertion(agentCredential(URI.create("urn:uuid:5f0e7c1a-3b52-4d0a-9d7e-2b6f8a4c9e04"),
                 REVOKED_INDEX)));
 
@@ -128,6 +147,7 @@ public final class TabardIssued {
         out.put("generatedBy", TabardIssued.class.getName());
         out.put("issuer", issuer.toString());
         out.put("agent", agent.toString());
+        out.put("delegate", KeyDids.of(delegateKey.publicKey()).toString());
         out.put("verifyAt", VERIFY_AT.toString());
         out.put("challenge", CHALLENGE);
         out.put("domain", DOMAIN);
@@ -146,9 +166,17 @@ public final class TabardIssued {
                 new AgentClaims.Operator("Procurement team", Optional.of("procurement@acme.example")),
                 Set.of("purchase-order:negotiate", "supplier:lookup"),
                 new AgentClaims.Constraints(Optional.of(new AgentClaims.Money("5000", "EUR")), List.of("EU"), "{}"),
-                new AgentClaims.Delegation(false, 0));
+                new AgentClaims.Delegation(true, 1));
         return claims.credential(id, NOW, NOW.plusSeconds(365L * 24 * 3600),
                 List.of(AgentClaims.statusEntry(STATUS_LIST, StatusPurpose.REVOCATION.value(), revocationIndex)));
+    }
+
+    /** A short-lived link from the agent to the delegate: one capability, a lower limit, no further delegation. */
+    private ObjectNode delegation(URI id, ParentReference parent) {
+        return new DelegationClaims(id, agent, KeyDids.of(delegateKey.publicKey()), Set.of("supplier:lookup"),
+                new AgentClaims.Constraints(Optional.of(new AgentClaims.Money("250", "EUR")), List.of("EU"), "{}"),
+                AgentClaims.Delegation.none(), Optional.of("find a paper supplier"), parent, NOW, NOW.plusSeconds(600))
+                .credential(List.of());
     }
 
     /** As the issuer's VC-API does for VC 1.1 input: the Data Integrity context added, eddsa-rdfc-2022. */

@@ -4,12 +4,24 @@ import static dev.tabard.vectors.interop.Outcomes.assertFails;
 import static dev.tabard.vectors.interop.Outcomes.assertVerified;
 import static dev.tabard.vectors.interop.Outcomes.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.did.Did;
 import dev.tabard.did.key.KeyDidResolver;
 import dev.tabard.didweb.ResolutionBundle;
+import dev.tabard.jsonld.BundledContexts;
+import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
+import dev.tabard.vc.Credential;
+import dev.tabard.vc.DelegationClaims;
+import dev.tabard.vc.ParentReference;
+import dev.tabard.vc.di.DataIntegrity;
+import dev.tabard.vc.jose.JoseOptions;
+import dev.tabard.vc.jose.VcJose;
 import dev.tabard.vc.status.Bitstring;
 import dev.tabard.vectors.Vectors;
 import dev.tabard.verifier.PresentationOptions;
@@ -19,6 +31,7 @@ import dev.tabard.verifier.Verifier;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashSet;
@@ -101,5 +114,28 @@ class TabardIssuedTest {
                 verifier(tampered("statusListJwt")).verifyCredential(text(valid("vcJwt"))));
         Vectors.report("interop: Tabard-issued vc+jwt, vp+jwt, eddsa-rdfc-2022 credentials, presentation and status lists "
                 + "(valid, tampered, revoked)", 18, 18);
+    }
+
+    @Test
+    void delegationLinks_verifyAsOrdinaryCredentials_andArePinnedToTheirParent() {
+        KeyDidResolver resolver = new KeyDidResolver();
+        JoseOptions options = new JoseOptions(CLOCK, Duration.ofSeconds(60), false);
+        VcJose.VerifiedCredential link = VcJose.verifyCredential(text(valid("delegationJwt")), resolver, options);
+        DelegationClaims claims = DelegationClaims.from(link.credential());
+        assertEquals(TABARD.get("agent").asText(), claims.delegator().toString());
+        assertEquals(TABARD.get("delegate").asText(), claims.delegate().toString());
+        String rootJwt = text(valid("vcJwt"));
+        URI rootId = VcJose.verifyCredential(rootJwt, resolver, options).credential().id().orElseThrow();
+        assertTrue(claims.parent().matches(ParentReference.ofToken(rootId, rootJwt)));
+        assertFalse(claims.parent().matches(ParentReference.ofToken(rootId, tampered("vcJwt"))));
+        assertThrows(ProblemException.class, () -> VcJose.verifyCredential(tampered("delegationJwt"), resolver, options));
+
+        ObjectNode di = (ObjectNode) valid("delegationDi");
+        DataIntegrity.verify(di, resolver, DataIntegrity.Expectations.assertion(CLOCK), BundledContexts.standard());
+        DelegationClaims diClaims = DelegationClaims.from(Credential.of(di));
+        assertTrue(diClaims.parent().matches(ParentReference.ofDocument(rootId, valid("diCredential"))));
+        assertThrows(ProblemException.class, () -> DataIntegrity.verify((ObjectNode) TABARD.get("tampered").get("delegationDi"), resolver,
+                DataIntegrity.Expectations.assertion(CLOCK), BundledContexts.standard()));
+        Vectors.report("interop: Tabard-issued DelegationCredentials (vc+jwt, eddsa-rdfc-2022; valid, tampered, parent digest)", 7, 7);
     }
 }

@@ -171,6 +171,7 @@ public final class IssuerServer implements AutoCloseable {
             ctx.contentType("application/json").result(JsonCodec.writeString(Map.of("retired", retired)));
         });
         new VcApiEndpoints(service, auth, vcApiAccess).register(app);
+        new DelegationEndpoints(service, auth, clock).register(app);
         app.post("/admin/agents/{did}/offer", this::offer);
         oid4vci.register(app);
     }

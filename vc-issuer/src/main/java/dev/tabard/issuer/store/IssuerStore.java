@@ -4,6 +4,7 @@ import dev.tabard.did.Did;
 import dev.tabard.issuer.agents.Agent;
 import dev.tabard.issuer.audit.AuditKey;
 import dev.tabard.issuer.audit.AuditTrail;
+import dev.tabard.issuer.delegations.RegisteredDelegation;
 import dev.tabard.issuer.keys.OrgKey;
 import dev.tabard.issuer.status.StatusListRecord;
 import dev.tabard.vc.status.StatusPurpose;
@@ -57,6 +58,17 @@ public interface IssuerStore extends AuditTrail, AutoCloseable {
     IssuedCredential issue(String credentialId, Did agent, Instant issued, Instant validUntil, String keyId, Audit audit);
 
     Optional<IssuedCredential> credential(String credentialId);
+
+    /**
+     * Records a delegation link an agent registered, with a revocation and a suspension entry as {@link #issue} gives a
+     * credential, in the same transaction.
+     *
+     * @param keyId the delegator's verification method that proved the registration
+     */
+    IssuedCredential registerDelegation(RegisteredDelegation delegation, String keyId, Audit audit);
+
+    /** The registered links {@code agent} gave, or that derive from its AgentCredentials, newest first. */
+    List<RegisteredDelegation> delegations(Did agent, int limit);
 
     /** Appends one audit entry for an event that changes nothing else here, such as a credential signed without status. */
     void record(Audit audit);

@@ -31,6 +31,14 @@ final class Migrations {
             // the org key's signature over the audit chain's end, one per audited transaction (AuditLog, SignedHead)
             """
             CREATE TABLE audit_heads (seq INTEGER PRIMARY KEY, jws TEXT NOT NULL);
+            """,
+            // delegation links agents registered; their status entries are in credentials, under the same id
+            """
+            CREATE TABLE delegations (id TEXT PRIMARY KEY REFERENCES credentials (id), delegator TEXT NOT NULL,
+                delegate TEXT NOT NULL, root_credential TEXT NOT NULL, root_agent TEXT NOT NULL, parent TEXT NOT NULL,
+                capabilities TEXT NOT NULL, task TEXT, valid_until TEXT NOT NULL, registered TEXT NOT NULL);
+            CREATE INDEX delegations_delegator ON delegations (delegator);
+            CREATE INDEX delegations_root_agent ON delegations (root_agent);
             """);
 
     private Migrations() {

@@ -9,6 +9,7 @@ import dev.tabard.issuer.agents.Agent;
 import dev.tabard.issuer.audit.AuditEntry;
 import dev.tabard.issuer.audit.AuditKey;
 import dev.tabard.issuer.audit.SignedHead;
+import dev.tabard.issuer.delegations.RegisteredDelegation;
 import dev.tabard.issuer.keys.OrgKey;
 import dev.tabard.issuer.status.StatusListRecord;
 import dev.tabard.problem.ProblemException;
@@ -57,6 +58,7 @@ public final class SqliteIssuerStore implements IssuerStore {
 
     /** An issuance waiting for the group commit. */
     private record PendingIssue(String credentialId, Did agent, Instant issued, Instant validUntil, String keyId, Audit audit,
+                                Optional<RegisteredDelegation> delegation,
                                 java.util.concurrent.CompletableFuture<IssuedCredential> result) {
     }
     private final Clock clock;
@@ -450,13 +452,23 @@ public final class SqliteIssuerStore implements IssuerStore {
 
     @Override
     public IssuedCredential issue(String credentialId, Did agent, Instant issued, Instant validUntil, String keyId, Audit audit) {
+        return enqueue(credentialId, agent, issued, validUntil, keyId, audit, Optional.empty());
+    }
+
+    @Override
+    public IssuedCredential registerDelegation(RegisteredDelegation d, String keyId, Audit audit) {
+        return enqueue(d.id(), d.delegate(), d.registered(), d.validUntil(), keyId, audit, Optional.of(d));
+    }
+
+    private IssuedCredential enqueue(String credentialId, Did agent, Instant issued, Instant validUntil, String keyId, Audit audit,
+                                     Optional<RegisteredDelegation> delegation) {
         var result = new java.util.concurrent.CompletableFuture<IssuedCredential>();
         synchronized (issueQueue) {
             // checked and queued under one lock with close(), so nothing is queued after the writer's last drain
             if (closed) {
                 throw new ProblemException(ProblemType.SERVICE_UNAVAILABLE, "the issuer is shutting down");
             }
-            issueQueue.add(new PendingIssue(credentialId, agent, issued, validUntil, keyId, audit, result));
+            issueQueue.add(new PendingIssue(credentialId, agent, issued, validUntil, keyId, audit, delegation, result));
         }
         try {
             return result.get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -484,7 +496,50 @@ public final class SqliteIssuerStore implements IssuerStore {
             ps.setString(9, p.keyId());
             ps.executeUpdate();
         }
+        if (p.delegation().isPresent()) {
+            insertDelegation(p.delegation().get());
+        }
         return new IssuedCredential(p.credentialId(), p.agent(), p.issued(), p.validUntil(), revList, revIdx, susList, susIdx, p.keyId());
+    }
+
+    private void insertDelegation(RegisteredDelegation d) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO delegations VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, d.id());
+            ps.setString(2, d.delegator().toString());
+            ps.setString(3, d.delegate().toString());
+            ps.setString(4, d.rootCredential());
+            ps.setString(5, d.rootAgent().toString());
+            ps.setString(6, d.parent());
+            ps.setString(7, JsonCodec.writeString(d.capabilities().stream().sorted().toList()));
+            ps.setString(8, d.task().orElse(null));
+            ps.setString(9, d.validUntil().toString());
+            ps.setString(10, d.registered().toString());
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public List<RegisteredDelegation> delegations(Did agent, int limit) {
+        return read(() -> {
+            try (PreparedStatement ps = reader.prepareStatement("SELECT * FROM delegations WHERE delegator = ? OR root_agent = ?"
+                    + " ORDER BY registered DESC, id LIMIT ?")) {
+                ps.setString(1, agent.toString());
+                ps.setString(2, agent.toString());
+                ps.setInt(3, Math.max(1, Math.min(limit, 1000)));
+                List<RegisteredDelegation> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Set<String> caps = new LinkedHashSet<>();
+                        JsonCodec.parse(rs.getString("capabilities")).forEach(n -> caps.add(n.asText()));
+                        out.add(new RegisteredDelegation(rs.getString("id"), Did.parse(rs.getString("delegator")),
+                                Did.parse(rs.getString("delegate")), rs.getString("root_credential"), Did.parse(rs.getString("root_agent")),
+                                rs.getString("parent"), caps, Optional.ofNullable(rs.getString("task")),
+                                Instant.parse(rs.getString("valid_until")), Instant.parse(rs.getString("registered"))));
+                    }
+                }
+                return out;
+            }
+        });
     }
 
     /** The open list for a purpose, creating one when there is none or the last is full. */
