@@ -138,12 +138,8 @@ class VerifierServeProcessTest {
                  "type": ["VerifiableCredential", "ExampleAlumniCredential"], "issuer": "%s", "validFrom": "%s",
                  "credentialSubject": {"id": "did:example:ebfeb1f712ebc6f1c276e12ec21", "alumniOf": "Example University"}}
                 """).formatted(dev.tabard.did.key.KeyDids.of(issuer.publicKey()), now.minusSeconds(60)));
-        byte[] examples;
-        try (java.io.InputStream in = dev.tabard.verifier.VerifierBuilder.class.getResourceAsStream("credentials-examples-v2.jsonld")) {
-            examples = in.readAllBytes();
-        }
         dev.tabard.jsonld.BundledContexts contexts = dev.tabard.jsonld.BundledContexts.standard()
-                .with(dev.tabard.verifier.VerifierBuilder.EXAMPLES_CONTEXT, examples).allowingInlineContexts();
+                .withW3cExamplesContextForConformanceRuns().allowingInlineContexts();
         return dev.tabard.vc.di.DataIntegrity.sign(vc, signer, dev.tabard.vc.di.ProofOptions.assertion("eddsa-rdfc-2022",
                 dev.tabard.did.key.KeyDids.methodId(signer.publicKey()), now), contexts).toString();
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tabard.did.key.KeyDidResolver;
 import dev.tabard.fetch.FetchPolicy;
 import dev.tabard.fetch.SafeFetcher;
 import dev.tabard.problem.LogCapture;
@@ -13,7 +12,6 @@ import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
-import dev.tabard.verifier.status.StatusListCache;
 import dev.tabard.wallet.oid4vci.IssuanceClient;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,9 +29,7 @@ class WalletIncidentTest {
 
     private Wallet open(Path file) {
         SafeFetcher fetcher = new SafeFetcher(FetchPolicy.builder().build());
-        KeyDidResolver resolver = new KeyDidResolver();
-        Verifier verifier = Verifier.builder().resolver(resolver).trustPolicy(TrustPolicy.builder().trustAnyIssuer().build())
-                .statusLists(new StatusListCache(Optional.of(fetcher), Optional.empty(), resolver, Clock.systemUTC())).build();
+        Verifier verifier = Verifier.builder().trustPolicy(TrustPolicy.builder().trustAnyIssuer().build()).build();
         return Wallet.open(file, "s".toCharArray(), verifier, new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC());
     }
 

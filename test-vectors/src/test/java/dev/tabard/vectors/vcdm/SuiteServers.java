@@ -3,14 +3,12 @@ package dev.tabard.vectors.vcdm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.codec.JsonCodec;
-import dev.tabard.did.key.KeyDidResolver;
 import dev.tabard.fetch.SelfSignedTls;
 import dev.tabard.issuer.IssuerConfig;
 import dev.tabard.issuer.http.IssuerServer;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.verifier.http.VerifierServer;
-import dev.tabard.verifier.status.StatusListCache;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,11 +44,11 @@ final class SuiteServers implements AutoCloseable {
         issuer = IssuerServer.start(new IssuerConfig(data, URI.create("https://localhost:" + port), "key", "Suite Org",
                 "correct horse".toCharArray(), Duration.ofHours(1), Optional.of("tabard_conformance_0123456789abcdefGHIJKLMN"), port),
                 Optional.of(tls.serverContext()), Clock.systemUTC(), IssuerServer.VcApiAccess.OPEN_FOR_LOCAL_CONFORMANCE_RUNS);
-        KeyDidResolver keys = new KeyDidResolver();
-        Verifier v = Verifier.builder().resolver(keys).trustPolicy(TrustPolicy.builder().trustAnyIssuer().build())
-                .statusLists(new StatusListCache(Optional.empty(), Optional.empty(), keys, Clock.systemUTC())).build();
+        // as `verifier serve` without --policy
+        Verifier v = Verifier.builder().trustPolicy(TrustPolicy.builder().trustAnyIssuer().acceptCredentialsNotBoundToHolder().build())
+                .build();
         // as `verifier serve` without --require-issued-challenges: the caller's own challenge is accepted
-        verifier = VerifierServer.builder(v).domain(VERIFIER_DOMAIN).port(0).tls(Optional.of(tls.serverContext()))
+        verifier = VerifierServer.builder(v).domain(VERIFIER_DOMAIN).port(0).tls(tls.serverContext())
                 .clock(Clock.systemUTC()).start();
         client = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
     }
