@@ -6,7 +6,6 @@ import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.verifier.VerifierBuilder;
 import dev.tabard.verifier.http.VerifierServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -35,8 +34,8 @@ final class VerifierCommand {
         @Option(names = "--policy", description = "Trust policy (JSON, or YAML when the name ends in .yaml/.yml).")
         Path policy;
 
-        @Option(names = "--domain", description = {"A domain presentations may be addressed to (repeat for several; the first is "
-            + "the default for challenges). Presentations addressed elsewhere are refused. Default: this server's URL."})
+        @Option(names = "--domain", description = {"Restrict the domains presentations may be addressed to (repeat for several; "
+            + "the first is the default for challenges). Default: each caller names the domain it expects (options.domain)."})
         List<String> domains = new ArrayList<>();
 
         @Option(names = "--tls-self-signed", description = "Serve HTTPS with a certificate made on the spot.")
@@ -82,13 +81,13 @@ final class VerifierCommand {
             if (selfSigned) {
                 builder.tls(SelfSignedTls.localhost().serverContext());
             }
-            (domains.isEmpty() ? List.of(scheme + "://localhost:" + port) : domains).forEach(builder::domain);
+            domains.forEach(builder::domain);
             if (requireIssuedChallenges) {
                 builder.requireIssuedChallenges();
             }
             VerifierServer server = builder.start();
-            System.out.println("verifier serving " + scheme + "://127.0.0.1:" + server.port() + " for domain "
-                    + String.join(", ", server.domains()));
+            System.out.println("verifier serving " + scheme + "://127.0.0.1:" + server.port() + (server.domains().isEmpty()
+                    ? " for the domain each caller names" : " for domain " + String.join(", ", server.domains())));
             System.out.println(metrics.describe(metricsAccess, METRICS_TOKEN_VARIABLE));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

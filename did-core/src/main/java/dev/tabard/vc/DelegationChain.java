@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Walks a delegation chain — organization → AgentCredential → link → … → the last delegate — and checks what makes it
@@ -27,10 +28,10 @@ public final class DelegationChain {
     /**
      * One credential of a chain as the presentation carries it.
      *
-     * @param self the reference a next link must carry to derive from this credential
+     * @param self the reference a next link must carry to derive from this credential; none when it has no id
      * @param pointer where it sits in the presentation
      */
-    public record Carried(Credential credential, ParentReference self, String pointer) {
+    public record Carried(Credential credential, Optional<ParentReference> self, String pointer) {
         public Carried {
             Objects.requireNonNull(credential, "credential");
             Objects.requireNonNull(self, "self");
@@ -50,10 +51,11 @@ public final class DelegationChain {
      * One agent on the path and what it holds.
      *
      * @param pointer the credential that granted it, in the presentation
-     * @param reference what a next link must name as its parent to derive from that credential
+     * @param reference what a next link must name as its parent to derive from that credential; none when the credential
+     *     has no id, and then nothing can derive from it
      * @param registered whether the organization's issuer can revoke that grant (the root always can)
      */
-    public record Step(Did agent, Grant grant, String pointer, ParentReference reference, boolean registered) {
+    public record Step(Did agent, Grant grant, String pointer, Optional<ParentReference> reference, boolean registered) {
         public Step {
             Objects.requireNonNull(agent, "agent");
             Objects.requireNonNull(grant, "grant");
@@ -138,10 +140,13 @@ public final class DelegationChain {
             problems.add(Problem.at(ProblemType.LINK_ISSUER_MISMATCH, pointer + "/issuer", "the link is issued by "
                     + next.delegator() + ", but only " + last.agent() + ", the subject of the credential before it, can delegate its authority"));
         }
-        if (!next.parent().matches(last.reference())) {
+        if (last.reference().isEmpty()) {
+            problems.add(Problem.at(ProblemType.LINK_PARENT_MISMATCH, pointer + "/parentCredential",
+                    "the credential before this link has no id, so no link can derive from it"));
+        } else if (!next.parent().matches(last.reference().get())) {
             problems.add(Problem.at(ProblemType.LINK_PARENT_MISMATCH, pointer + "/parentCredential",
                     "the link derives from " + next.parent().id() + " with another digest, not from the credential before it ("
-                            + last.reference().id() + ")"));
+                            + last.reference().get().id() + ")"));
         }
         if (steps.stream().anyMatch(s -> s.agent().equals(next.delegate()))) {
             problems.add(Problem.at(ProblemType.DELEGATION_CYCLE, pointer + "/credentialSubject/id",

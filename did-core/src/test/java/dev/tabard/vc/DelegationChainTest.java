@@ -36,7 +36,7 @@ class DelegationChainTest {
         AgentClaims claims = new AgentClaims(A, "procurement-agent", ORG, "ACME", new AgentClaims.Operator("Procurement", Optional.empty()),
                 Set.of("purchase-order:negotiate", "supplier:lookup"), limit("5000", List.of("EU", "UK")), delegation);
         ObjectNode doc = claims.credential(URI.create("urn:uuid:root"), NOW, NOW.plusSeconds(3600), List.of());
-        return new DelegationChain.Carried(Credential.of(doc), ParentReference.ofDocument(URI.create("urn:uuid:root"), doc),
+        return new DelegationChain.Carried(Credential.of(doc), Optional.of(ParentReference.ofDocument(URI.create("urn:uuid:root"), doc)),
                 "/verifiableCredential/0");
     }
 
@@ -44,9 +44,9 @@ class DelegationChainTest {
                                                 AgentClaims.Constraints constraints, int depth, UnaryOperator<ObjectNode> edit) {
         URI id = URI.create("urn:uuid:link-" + index);
         DelegationClaims claims = new DelegationClaims(id, from, to, caps, constraints, new AgentClaims.Delegation(depth > 0, depth),
-                Optional.empty(), parent.self(), NOW, NOW.plusSeconds(600));
+                Optional.empty(), parent.self().orElseThrow(), NOW, NOW.plusSeconds(600));
         ObjectNode doc = edit.apply(claims.credential(List.of()));
-        return new DelegationChain.Carried(Credential.of(doc), ParentReference.ofDocument(id, doc), "/verifiableCredential/" + index);
+        return new DelegationChain.Carried(Credential.of(doc), Optional.of(ParentReference.ofDocument(id, doc)), "/verifiableCredential/" + index);
     }
 
     private static List<ProblemType> refused(List<DelegationChain.Carried> chain) {

@@ -2,15 +2,21 @@ package dev.tabard.verifier;
 
 import dev.tabard.did.Did;
 import dev.tabard.vc.AgentClaims;
+import dev.tabard.vc.Credential;
+import dev.tabard.vc.DelegationChain;
+import dev.tabard.vc.ParentReference;
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Who a verified AgentCredential says the agent is: what a counterparty acts on. Only the {@link Verifier} makes one,
- * from a credential whose proof, dates, status and issuer it checked, so holding one means that was done.
+ * Who is acting, and with what authority: what a counterparty acts on. For an AgentCredential presented directly that
+ * is its agent; for a delegation chain it is the agent at the end of the chain, with the capabilities and constraints
+ * that reached it ({@link #authority()} shows every step). Only the {@link Verifier} makes one, from credentials whose
+ * proofs, dates, statuses, issuer and chain it checked, so holding one means that was done.
  */
 public final class AgentIdentity {
 
@@ -24,30 +30,49 @@ public final class AgentIdentity {
     private final AgentClaims.Delegation delegation;
     private final Optional<URI> credentialId;
     private final Optional<Instant> validUntil;
+    private final Authority authority;
 
-    private AgentIdentity(AgentClaims c, Optional<URI> credentialId, Optional<Instant> validUntil) {
-        this.agent = Objects.requireNonNull(c.agent(), "agent");
-        this.organization = Objects.requireNonNull(c.organization(), "organization");
-        this.organizationName = Objects.requireNonNull(c.organizationName(), "organizationName");
-        this.name = Objects.requireNonNull(c.name(), "name");
-        this.capabilities = Set.copyOf(c.capabilities());
-        this.constraints = Objects.requireNonNull(c.constraints(), "constraints");
-        this.operator = Objects.requireNonNull(c.operator(), "operator");
-        this.delegation = Objects.requireNonNull(c.delegation(), "delegation");
+    private AgentIdentity(Authority authority, Optional<URI> credentialId, Optional<Instant> validUntil) {
+        AgentClaims root = authority.root();
+        DelegationChain.Step acting = authority.steps().get(authority.steps().size() - 1);
+        this.agent = acting.agent();
+        this.organization = root.organization();
+        this.organizationName = root.organizationName();
+        this.name = root.name();
+        this.capabilities = acting.grant().capabilities();
+        this.constraints = acting.grant().constraints();
+        this.operator = root.operator();
+        this.delegation = acting.grant().delegation();
         this.credentialId = Objects.requireNonNull(credentialId, "credentialId");
         this.validUntil = Objects.requireNonNull(validUntil, "validUntil");
+        this.authority = authority;
     }
 
-    static AgentIdentity of(AgentClaims c, Optional<URI> id, Optional<Instant> validUntil) {
-        return new AgentIdentity(c, id, validUntil);
+    /** The agent of an AgentCredential presented directly. */
+    static AgentIdentity direct(AgentClaims claims, Credential credential, Optional<ParentReference> reference) {
+        return new AgentIdentity(Authority.direct(claims, credential, reference), credential.id(), credential.validUntil());
     }
 
-    /** The agent's DID: the credential's subject. */
+    /**
+     * The agent at the end of a verified chain: the last link's id, and the earliest end of any credential on the path
+     * (the authority lasts no longer).
+     */
+    static AgentIdentity delegated(DelegationChain.Path path, List<Credential> credentials) {
+        Optional<Instant> until = credentials.stream().map(Credential::validUntil).flatMap(Optional::stream).min(Instant::compareTo);
+        return new AgentIdentity(new Authority(path), credentials.get(credentials.size() - 1).id(), until);
+    }
+
+    /** Every agent authority passed through, the organization's first and this one last, with what each was granted. */
+    public Authority authority() {
+        return authority;
+    }
+
+    /** The acting agent's DID: the subject of the AgentCredential, or of the chain's last link. */
     public Did agent() {
         return agent;
     }
 
-    /** The issuing organization's DID. */
+    /** The organization whose AgentCredential the authority starts from. */
     public Did organization() {
         return organization;
     }
@@ -76,7 +101,7 @@ public final class AgentIdentity {
         return delegation;
     }
 
-    /** The credential's id, when it has one. */
+    /** The id of the credential that gave the acting agent its authority (the last link of a chain), when it has one. */
     public Optional<URI> credentialId() {
         return credentialId;
     }

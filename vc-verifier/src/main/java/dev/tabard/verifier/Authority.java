@@ -12,6 +12,7 @@ import dev.tabard.vc.ParentReference;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -33,8 +34,8 @@ public final class Authority {
     }
 
     /** The authority of an AgentCredential presented directly: one step, the organization's agent. */
-    static Authority direct(AgentClaims claims, Credential credential, ParentReference reference, String pointer) {
-        return new Authority(new DelegationChain.Path(claims, List.of(new Step(claims.agent(), Grant.of(claims, credential), pointer,
+    static Authority direct(AgentClaims claims, Credential credential, Optional<ParentReference> reference) {
+        return new Authority(new DelegationChain.Path(claims, List.of(new Step(claims.agent(), Grant.of(claims, credential), "",
                 reference, true))));
     }
 

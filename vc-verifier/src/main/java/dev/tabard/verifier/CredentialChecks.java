@@ -41,6 +41,44 @@ final class CredentialChecks {
      */
     Optional<AgentIdentity> policy(SecuredCredential s, Set<Check> checked) {
         Credential c = s.credential();
+        trusted(s, checked);
+        Optional<AgentIdentity> agent = Optional.empty();
+        if (c.types().contains(AgentClaims.CREDENTIAL_TYPE)) {
+            agent = Optional.of(AgentIdentity.direct(AgentClaims.from(c), c, s.reference()));
+        }
+        requireCapabilities(agent.map(AgentIdentity::capabilities).orElse(Set.of()), "the agent");
+        checked.add(Check.POLICY);
+        return agent;
+    }
+
+    /**
+     * What the root of a delegation chain must meet: everything {@link #policy} checks but the capabilities, which the
+     * chain's effective grant must hold instead ({@link #requireCapabilities}).
+     */
+    void trusted(SecuredCredential s, Set<Check> checked) {
+        Credential c = s.credential();
+        inPeriodAndForm(s, checked);
+        Did issuer = issuer(c);
+        if (!policy.trusts(issuer)) {
+            throw new ProblemException(ProblemType.UNTRUSTED_ISSUER, issuer + " is not a trusted issuer");
+        }
+        for (String type : policy.requiredTypes()) {
+            if (!c.types().contains(type)) {
+                throw new ProblemException(ProblemType.MISSING_CAPABILITY, "the credential is not a " + type);
+            }
+        }
+        if (policy.maxCredentialAge().isPresent() && c.validFrom().isPresent()
+                && c.validFrom().get().plus(policy.maxCredentialAge().get()).isBefore(clock.instant())) {
+            throw new ProblemException(ProblemType.CREDENTIAL_EXPIRED, "the credential is older than this verifier accepts");
+        }
+    }
+
+    /**
+     * What every credential meets, a delegation link included (whose issuer is an agent the chain vouches for, not one
+     * the policy names): its validity period, an accepted format and an accepted key type.
+     */
+    void inPeriodAndForm(SecuredCredential s, Set<Check> checked) {
+        Credential c = s.credential();
         Instant now = clock.instant();
         Duration skew = policy.maxClockSkew();
         if (c.validFrom().isPresent() && now.plus(skew).isBefore(c.validFrom().get())) {
@@ -56,34 +94,15 @@ final class CredentialChecks {
         if (!policy.keyTypes().contains(s.method().key().type())) {
             throw new ProblemException(ProblemType.ALGORITHM_NOT_ALLOWED, "this verifier does not accept " + s.method().key().type() + " keys");
         }
-        Did issuer = issuer(c);
-        if (!policy.trusts(issuer)) {
-            throw new ProblemException(ProblemType.UNTRUSTED_ISSUER, issuer + " is not a trusted issuer");
-        }
-        for (String type : policy.requiredTypes()) {
-            if (!c.types().contains(type)) {
-                throw new ProblemException(ProblemType.MISSING_CAPABILITY, "the credential is not a " + type);
+    }
+
+    /** The policy's required capabilities, against what {@code who} holds. */
+    void requireCapabilities(Set<String> have, String who) {
+        for (String cap : policy.requiredCapabilities()) {
+            if (!have.contains(cap)) {
+                throw new ProblemException(ProblemType.MISSING_CAPABILITY, who + " lacks the capability " + cap);
             }
         }
-        if (policy.maxCredentialAge().isPresent() && c.validFrom().isPresent()
-                && c.validFrom().get().plus(policy.maxCredentialAge().get()).isBefore(now)) {
-            throw new ProblemException(ProblemType.CREDENTIAL_EXPIRED, "the credential is older than this verifier accepts");
-        }
-        Optional<AgentIdentity> agent = Optional.empty();
-        if (c.types().contains(AgentClaims.CREDENTIAL_TYPE)) {
-            AgentClaims claims = AgentClaims.from(c);
-            agent = Optional.of(AgentIdentity.of(claims, c.id(), c.validUntil()));
-        }
-        if (!policy.requiredCapabilities().isEmpty()) {
-            Set<String> have = agent.map(AgentIdentity::capabilities).orElse(Set.of());
-            for (String cap : policy.requiredCapabilities()) {
-                if (!have.contains(cap)) {
-                    throw new ProblemException(ProblemType.MISSING_CAPABILITY, "the agent lacks the capability " + cap);
-                }
-            }
-        }
-        checked.add(Check.POLICY);
-        return agent;
     }
 
     /**
@@ -94,8 +113,16 @@ final class CredentialChecks {
      *     {@code STATUS_VERIFICATION_ERROR} and the list's own problems
      */
     void status(SecuredCredential s, Set<Check> checked) {
+        status(s, issuer(s.credential()), checked);
+    }
+
+    /**
+     * As {@link #status(SecuredCredential, Set)}, with lists that {@code listIssuer} must have signed: a registered
+     * delegation link's entries are in its root organization's lists, not its delegator's.
+     */
+    void status(SecuredCredential s, Did listIssuer, Set<Check> checked) {
         Credential c = s.credential();
-        Did issuer = issuer(c);
+        Did issuer = listIssuer;
         for (StatusEntry entry : c.statuses()) {
             if (!entry.isBitstring()) {
                 throw new ProblemException(ProblemType.STATUS_VERIFICATION_ERROR, "unsupported status type " + entry.type());
@@ -115,7 +142,7 @@ final class CredentialChecks {
         checked.add(Check.STATUS);
     }
 
-    private static Did issuer(Credential c) {
+    static Did issuer(Credential c) {
         return Did.tryParse(c.issuer().id().toString()).orElseThrow(() -> new ProblemException(ProblemType.UNTRUSTED_ISSUER,
                 "the issuer " + c.issuer().id() + " is not a DID"));
     }

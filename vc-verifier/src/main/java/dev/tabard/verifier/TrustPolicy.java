@@ -7,6 +7,7 @@ import dev.tabard.crypto.KeyType;
 import dev.tabard.did.Did;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
+import dev.tabard.vc.DelegationChain;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
@@ -42,6 +43,7 @@ public final class TrustPolicy {
     private final Optional<Duration> maxCredentialAge;
     private final Duration maxClockSkew;
     private final Optional<Duration> statusStaleness;
+    private final Duration maxUnregisteredLinkLifetime;
 
     private TrustPolicy(Builder b) {
         this.trustedIssuers = Set.copyOf(b.issuers);
@@ -55,6 +57,12 @@ public final class TrustPolicy {
         this.maxCredentialAge = Optional.ofNullable(b.maxAge);
         this.maxClockSkew = Objects.requireNonNull(b.skew, "maxClockSkew");
         this.statusStaleness = Optional.ofNullable(b.staleness);
+        this.maxUnregisteredLinkLifetime = b.linkLifetime;
+        if (maxUnregisteredLinkLifetime.isNegative() || maxUnregisteredLinkLifetime.isZero()
+                || maxUnregisteredLinkLifetime.compareTo(DelegationChain.MAX_UNREGISTERED_LIFETIME) > 0) {
+            throw new IllegalArgumentException("an unregistered delegation link may live at most "
+                    + DelegationChain.MAX_UNREGISTERED_LIFETIME + "; a policy may only lower that");
+        }
         if (maxClockSkew.isNegative() || maxClockSkew.compareTo(MAX_SKEW) > 0) {
             throw new IllegalArgumentException("clock skew must be 0..10 minutes");
         }
@@ -111,6 +119,14 @@ public final class TrustPolicy {
         return maxClockSkew;
     }
 
+    /**
+     * The longest a delegation link the root organization's issuer has not registered (so cannot revoke) may live:
+     * {@link DelegationChain#MAX_UNREGISTERED_LIFETIME} unless the policy lowers it.
+     */
+    public Duration maxUnregisteredLinkLifetime() {
+        return maxUnregisteredLinkLifetime;
+    }
+
     /** How long a status list that can no longer be fetched may still be used; empty fails closed (the default). */
     public Optional<Duration> statusStaleness() {
         return statusStaleness;
@@ -142,7 +158,7 @@ public final class TrustPolicy {
     /**
      * Reads a policy from JSON: {@code {"trustedIssuers":[…], "trustedWebDomains":[…], "trustAnyIssuer":false,
      * "requiredTypes":[…], "requiredCapabilities":[…], "formats":["vc_jwt","data_integrity"], "keyTypes":["ED25519"],
-     * "maxCredentialAge":"PT24H", "maxClockSkew":"PT60S", "statusStaleness":"PT10M",
+     * "maxCredentialAge":"PT24H", "maxClockSkew":"PT60S", "statusStaleness":"PT10M", "maxUnregisteredLinkLifetime":"PT5M",
      * "acceptCredentialsNotBoundToHolder":false}}. Unknown members are errors, so a misspelt rule never silently does
      * nothing; the two relaxations must be JSON {@code true} to take effect.
      *
@@ -153,7 +169,7 @@ public final class TrustPolicy {
         Builder b = builder();
         Set<String> known = Set.of("trustedIssuers", "trustedWebDomains", "trustAnyIssuer", "requiredTypes",
                 "requiredCapabilities", "formats", "keyTypes", "maxCredentialAge", "maxClockSkew", "statusStaleness",
-                "acceptCredentialsNotBoundToHolder");
+                "acceptCredentialsNotBoundToHolder", "maxUnregisteredLinkLifetime");
         o.fieldNames().forEachRemaining(f -> {
             if (!known.contains(f)) {
                 throw bad("/" + f, "unknown policy member '" + f + "'");
@@ -196,6 +212,7 @@ public final class TrustPolicy {
         duration(o, "maxCredentialAge").ifPresent(b::maxCredentialAge);
         duration(o, "maxClockSkew").ifPresent(b::maxClockSkew);
         duration(o, "statusStaleness").ifPresent(b::acceptStaleStatusFor);
+        duration(o, "maxUnregisteredLinkLifetime").ifPresent(b::maxUnregisteredLinkLifetime);
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
@@ -258,6 +275,7 @@ public final class TrustPolicy {
         private Set<KeyType> keyTypes = EnumSet.allOf(KeyType.class);
         private Duration maxAge;
         private Duration skew = DEFAULT_SKEW;
+        private Duration linkLifetime = DelegationChain.MAX_UNREGISTERED_LIFETIME;
         private Duration staleness;
 
         private Builder() {
@@ -322,6 +340,12 @@ public final class TrustPolicy {
         /** Accepts a status list that can no longer be fetched for this long past its expiry, instead of failing. */
         public Builder acceptStaleStatusFor(Duration bound) {
             staleness = Objects.requireNonNull(bound, "bound");
+            return this;
+        }
+
+        /** Lowers how long an unregistered delegation link may live (at most {@link DelegationChain#MAX_UNREGISTERED_LIFETIME}). */
+        public Builder maxUnregisteredLinkLifetime(Duration lifetime) {
+            linkLifetime = Objects.requireNonNull(lifetime, "lifetime");
             return this;
         }
 

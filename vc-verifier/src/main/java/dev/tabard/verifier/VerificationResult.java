@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.problem.Problem;
 import dev.tabard.problem.ProblemJson;
+import dev.tabard.vc.DelegationChain;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -109,6 +110,23 @@ public final class VerificationResult {
             ag.put("delegationDepth", a.delegation().allowed() ? a.delegation().maxDepth() : 0);
             a.credentialId().ifPresent(id -> ag.put("credential", id.toString()));
             a.validUntil().ifPresent(u -> ag.put("validUntil", u.toString()));
+            if (a.authority().delegated()) {
+                ArrayNode chain = ag.putArray("delegationChain");
+                for (DelegationChain.Step step : a.authority().steps()) {
+                    ObjectNode st = chain.addObject();
+                    st.put("agent", step.agent().toString());
+                    step.grant().credentialId().ifPresent(id -> st.put("credential", id.toString()));
+                    ArrayNode granted = st.putArray("capabilities");
+                    step.grant().capabilities().stream().sorted().forEach(granted::add);
+                    step.grant().constraints().maxTransactionValue().ifPresent(m -> st.putObject("maxTransactionValue")
+                            .put("amount", m.amount()).put("currency", m.currency()));
+                    if (!step.grant().constraints().dataRegions().isEmpty()) {
+                        ArrayNode regions = st.putArray("dataRegions");
+                        step.grant().constraints().dataRegions().forEach(regions::add);
+                    }
+                    st.put("registered", step.registered());
+                }
+            }
         });
         return o;
     }

@@ -5,25 +5,16 @@ import dev.tabard.codec.JsonCodec;
 import dev.tabard.did.Did;
 import dev.tabard.did.DidResolver;
 import dev.tabard.did.VerificationMethod;
-import dev.tabard.jsonld.BundledContexts;
 import dev.tabard.problem.Problem;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
 import dev.tabard.vc.Credential;
-import dev.tabard.vc.CredentialSubject;
-import dev.tabard.vc.Presentation;
-import dev.tabard.vc.di.DataIntegrity;
 import dev.tabard.vc.jose.CompactJws;
 import dev.tabard.vc.jose.EnvelopedCredential;
-import dev.tabard.vc.jose.JoseOptions;
-import dev.tabard.vc.jose.VcJose;
 import dev.tabard.vc.jose.VerifiedTokens;
 import dev.tabard.verifier.replay.ReplayGuard;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -56,19 +47,16 @@ public final class Verifier {
     private final DidResolver resolver;
     private final CredentialChecks checks;
     private final TrustPolicy policy;
-    private final ReplayGuard replayGuard;
-    private final Clock clock;
-    private final BundledContexts contexts;
-    private final VerifiedTokens verifiedTokens;
+    private final ProofChecks proofs;
+    private final PresentationChecks presentations;
 
     private Verifier(VerifierBuilder b, NetworkStack stack) {
         this.resolver = capped(stack.resolver());
         this.policy = b.policy;
-        this.clock = b.clock;
-        this.checks = new CredentialChecks(policy, stack.statusLists(), clock);
-        this.replayGuard = b.replayGuard != null ? b.replayGuard : ReplayGuard.inMemory(b.clock);
-        this.contexts = b.contexts;
-        this.verifiedTokens = VerifiedTokens.bounded(b.verifiedTokens);
+        this.checks = new CredentialChecks(policy, stack.statusLists(), b.clock);
+        this.proofs = new ProofChecks(resolver, policy, b.clock, b.contexts, VerifiedTokens.bounded(b.verifiedTokens));
+        this.presentations = new PresentationChecks(proofs, checks, policy,
+                b.replayGuard != null ? b.replayGuard : ReplayGuard.inMemory(b.clock), b.clock);
     }
 
     static Verifier of(VerifierBuilder b, NetworkStack stack) {
@@ -143,7 +131,11 @@ public final class Verifier {
 
     /**
      * Verifies a presentation — a vp+jwt (or VC 1.1 VP JWT) as text, or a Data Integrity presentation as JSON — and
-     * every credential in it. The identity returned is that of the first AgentCredential.
+     * every credential in it. The identity returned is that of the first AgentCredential bound to the holder, or, when the
+     * presentation carries a delegation chain (the organization's AgentCredential, then each DelegationCredential, ending
+     * at the holder), that of the chain's last agent with the authority that reached it. With an action in
+     * {@code options}, the presentation verifies only if that authority allows it ({@code MISSING_CAPABILITY},
+     * {@code CONSTRAINT_VIOLATED} with a pointer to the credential that withheld it).
      *
      * <p>Besides the credential problems, the result may carry {@code LIFETIME_TOO_LONG} for a presentation valid longer
      * than {@link #MAX_PRESENTATION_LIFETIME}, {@code PRESENTATION_REPLAYED}, and {@code CLIENT_LIMIT_EXCEEDED} when its
@@ -155,94 +147,7 @@ public final class Verifier {
         Set<Check> checked = EnumSet.noneOf(Check.class);
         try {
             checkSize(input);
-            Instant now = clock.instant();
-            Did holder;
-            String nonce;
-            Optional<String> jti;
-            PresentationLifetime lifetime;
-            List<SecuredCredential> credentials = new ArrayList<>();
-            if (looksLikeJwt(input)) {
-                VcJose.VerifiedPresentation vp = VcJose.verifyPresentation(input.trim(), resolver, joseOptions(),
-                        options.challenge(), options.domain());
-                checked.add(Check.DATA_MODEL);
-                checked.add(Check.PROOF);
-                holder = vp.holder();
-                nonce = vp.nonce();
-                jti = vp.jti();
-                lifetime = PresentationLifetime.of(PresentationLifetime.jwtStarts(CompactJws.parse(input.trim()).payloadJson()),
-                        List.of(vp.expires()), now);
-                for (VcJose.VerifiedCredential c : vp.credentials()) {
-                    credentials.add(new SecuredCredential(c.credential(), c.method(), c.format() == VcJose.Format.VC_JWT
-                            ? TrustPolicy.Format.VC_JWT : TrustPolicy.Format.VC11_JWT));
-                }
-            } else {
-                ObjectNode json = JsonCodec.parseObject(input.getBytes(StandardCharsets.UTF_8));
-                Presentation p = Presentation.of(json);
-                checked.add(Check.DATA_MODEL);
-                DataIntegrity.Expectations expect = new DataIntegrity.Expectations(dev.tabard.did.Relationship.AUTHENTICATION,
-                        Optional.of(options.challenge()), Optional.of(options.domain()), clock, policy.maxClockSkew());
-                List<DataIntegrity.VerifiedProof> proofs = DataIntegrity.verify(json, resolver, expect, contexts);
-                holder = proofs.get(0).method().id().did();
-                if (p.holder().isPresent() && !p.holder().get().toString().equals(holder.toString())) {
-                    throw new ProblemException(ProblemType.HOLDER_MISMATCH,
-                            "holder " + p.holder().get() + " did not sign the presentation");
-                }
-                checked.add(Check.PROOF);
-                nonce = options.challenge();
-                jti = p.id().map(Object::toString);
-                lifetime = PresentationLifetime.of(PresentationLifetime.documentTimes(json, "validFrom", "created"),
-                        PresentationLifetime.documentTimes(json, "validUntil", "expires"), now);
-                for (int i = 0; i < p.credentials().size(); i++) {
-                    credentials.add(dataIntegrity(p.credentials().get(i).json()));
-                }
-                for (String url : p.envelopedCredentials()) {
-                    credentials.add(jwt(EnvelopedCredential.token(url)));
-                }
-            }
-            // VC DM 2.0 §4.13: a presentation may carry no credential; it then proves only that the holder controls its
-            // key, yields no AgentIdentity, and cannot meet a policy that asks for types or capabilities
-            if (credentials.isEmpty() && (!policy.requiredTypes().isEmpty() || !policy.requiredCapabilities().isEmpty())) {
-                throw new ProblemException(ProblemType.MISSING_CAPABILITY, "the presentation carries no credential, and this "
-                        + "verifier requires " + (policy.requiredCapabilities().isEmpty() ? "the types " + policy.requiredTypes()
-                        : "the capabilities " + policy.requiredCapabilities()));
-            }
-            // holder binding is this verifier's policy, not the data model's: with no trust policy (the VC-API mode of
-            // the W3C suites) a credential about someone else is reported and gives no identity; with one it is refused
-            List<Problem> warnings = new ArrayList<>();
-            List<SecuredCredential> bound = new ArrayList<>();
-            for (SecuredCredential s : credentials) {
-                boolean isBound = s.credential().subjects().stream().map(CredentialSubject::id)
-                        .anyMatch(id -> id.isPresent() && id.get().equals(holder.toString()));
-                String which = s.credential().id().map(Object::toString).orElse("a credential it carries");
-                if (isBound) {
-                    bound.add(s);
-                } else if (policy.acceptCredentialsNotBoundToHolder()) {
-                    warnings.add(Problem.of(ProblemType.HOLDER_MISMATCH, "the presentation's signer " + holder + " is not the subject of "
-                            + which + ": it is not bound to the holder, and no agent identity comes from it"));
-                } else {
-                    throw new ProblemException(ProblemType.HOLDER_MISMATCH,
-                            "the presentation's signer " + holder + " is not the subject of " + which);
-                }
-            }
-            checked.add(Check.HOLDER_BINDING);
-            Optional<AgentIdentity> agent = Optional.empty();
-            for (SecuredCredential s : credentials) {
-                Optional<AgentIdentity> a = checks.policy(s, checked);
-                if (agent.isEmpty() && bound.contains(s)) {
-                    agent = a;
-                }
-            }
-            // every credential trusted before any status host is asked about one of them
-            for (SecuredCredential s : credentials) {
-                checks.status(s, checked);
-            }
-            // last, so that only presentations this verifier would accept take room in the guard
-            if (jti.isPresent()) {
-                replayGuard.check(holder.toString(), nonce, jti.get(), lifetime.rememberUntil(policy.maxClockSkew()));
-            } else {
-                replayGuard.check(holder.toString(), nonce, lifetime.rememberUntil(policy.maxClockSkew()));
-            }
-            return VerificationResult.verified(agent, warnings, checked);
+            return presentations.verify(input, options, checked);
         } catch (ProblemException e) {
             return VerificationResult.failed(e.problems(), List.of(), checked);
         } catch (RuntimeException e) {
@@ -292,8 +197,9 @@ public final class Verifier {
                 throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "the card carries no AgentCredential");
             }
             SecuredCredential s = credential.isObject() && "EnvelopedVerifiableCredential".equals(credential.path("type").asText())
-                    ? jwt(EnvelopedCredential.token(credential.path("id").asText()))
-                    : credential.isObject() ? dataIntegrity((ObjectNode) credential) : jwt(credential.asText());
+                    ? proofs.jwt(EnvelopedCredential.token(credential.path("id").asText()))
+                    : credential.isObject() ? proofs.dataIntegrity((ObjectNode) credential, VerifyOptions.defaults())
+                    : proofs.jwt(credential.asText());
             boolean bound = s.credential().subjects().stream().anyMatch(sub -> sub.id().map(kid.did().toString()::equals).orElse(false));
             if (!bound) {
                 throw new ProblemException(ProblemType.HOLDER_MISMATCH, "the card was signed by " + kid.did() + ", not by the credential's subject");
@@ -323,47 +229,10 @@ public final class Verifier {
 
     private SecuredCredential secured(String input, VerifyOptions options, Set<Check> checked) {
         checkSize(input);
-        SecuredCredential s;
-        if (looksLikeJwt(input)) {
-            if (!options.isDefault()) {
-                // a vc+jwt is its issuer's assertion; it has no proof purpose, challenge or domain to match
-                throw new ProblemException(ProblemType.PROOF_VERIFICATION_ERROR,
-                        "a JWT credential is an assertion; it cannot meet the expected proof purpose, challenge or domain");
-            }
-            s = jwt(input.trim());
-        } else {
-            s = dataIntegrity(JsonCodec.parseObject(input.getBytes(StandardCharsets.UTF_8)), options);
-        }
+        SecuredCredential s = proofs.secured(input, options);
         checked.add(Check.DATA_MODEL);
         checked.add(Check.PROOF);
         return s;
-    }
-
-    private SecuredCredential jwt(String token) {
-        VcJose.VerifiedCredential v = VcJose.verifyCredential(token, resolver, joseOptions());
-        TrustPolicy.Format format = v.format() == VcJose.Format.VC_JWT ? TrustPolicy.Format.VC_JWT : TrustPolicy.Format.VC11_JWT;
-        return new SecuredCredential(v.credential(), v.method(), format);
-    }
-
-    private SecuredCredential dataIntegrity(ObjectNode json) {
-        return dataIntegrity(json, VerifyOptions.defaults());
-    }
-
-    private SecuredCredential dataIntegrity(ObjectNode json, VerifyOptions options) {
-        Credential credential = Credential.of(json);
-        List<DataIntegrity.VerifiedProof> proofs = DataIntegrity.verify(json, resolver,
-                new DataIntegrity.Expectations(options.proofPurpose(), options.challenge(), options.domain(), clock,
-                        policy.maxClockSkew()), contexts);
-        VerificationMethod vm = proofs.get(0).method();
-        if (!vm.id().did().toString().equals(credential.issuer().id().toString())) {
-            throw new ProblemException(ProblemType.INVALID_VERIFICATION_METHOD,
-                    "the proof's key " + vm.id() + " is not the issuer's (" + credential.issuer().id() + ")");
-        }
-        return new SecuredCredential(credential, vm, TrustPolicy.Format.DATA_INTEGRITY);
-    }
-
-    private JoseOptions joseOptions() {
-        return new JoseOptions(clock, policy.maxClockSkew(), policy.formats().contains(TrustPolicy.Format.VC11_JWT), verifiedTokens);
     }
 
     private static void checkSize(String input) {
@@ -371,12 +240,5 @@ public final class Verifier {
         if (input.length() > MAX_INPUT) {
             throw new ProblemException(ProblemType.INPUT_TOO_LARGE, "input exceeds " + MAX_INPUT + " characters");
         }
-    }
-
-    private static boolean looksLikeJwt(String input) {
-        String t = input.trim();
-        int first = t.indexOf('.');
-        int second = first < 0 ? -1 : t.indexOf('.', first + 1);
-        return !t.startsWith("{") && second > 0 && t.indexOf('.', second + 1) < 0;
     }
 }

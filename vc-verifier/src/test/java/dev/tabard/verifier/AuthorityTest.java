@@ -35,7 +35,7 @@ class AuthorityTest {
     }
 
     private static DelegationChain.Carried carried(ObjectNode doc, URI id, int index) {
-        return new DelegationChain.Carried(Credential.of(doc), ParentReference.ofDocument(id, doc), "/verifiableCredential/" + index);
+        return new DelegationChain.Carried(Credential.of(doc), Optional.of(ParentReference.ofDocument(id, doc)), "/verifiableCredential/" + index);
     }
 
     private static Authority twoLinks() {
@@ -45,10 +45,10 @@ class AuthorityTest {
         var root = carried(claims.credential(rootId, NOW, NOW.plusSeconds(3600), List.of()), rootId, 0);
         URI abId = URI.create("urn:uuid:ab");
         var ab = carried(new DelegationClaims(abId, A, B, Set.of("purchase-order:negotiate", "supplier:lookup"), limit("1000", List.of("EU")),
-                new AgentClaims.Delegation(true, 1), Optional.empty(), root.self(), NOW, NOW.plusSeconds(600)).credential(List.of()), abId, 1);
+                new AgentClaims.Delegation(true, 1), Optional.empty(), root.self().orElseThrow(), NOW, NOW.plusSeconds(600)).credential(List.of()), abId, 1);
         URI bcId = URI.create("urn:uuid:bc");
         var bc = carried(new DelegationClaims(bcId, B, C, Set.of("purchase-order:negotiate"), limit("250", List.of("EU")),
-                AgentClaims.Delegation.none(), Optional.of("order paper"), ab.self(), NOW, NOW.plusSeconds(600)).credential(List.of()), bcId, 2);
+                AgentClaims.Delegation.none(), Optional.of("order paper"), ab.self().orElseThrow(), NOW, NOW.plusSeconds(600)).credential(List.of()), bcId, 2);
         return new Authority(DelegationChain.walk(List.of(root, ab, bc), DelegationChain.MAX_UNREGISTERED_LIFETIME));
     }
 

@@ -73,11 +73,21 @@ public final class DataIntegrity {
         private final String cryptosuite;
         private final VerificationMethod method;
         private final Instant created;
+        private final byte[] signedHash;
 
-        private VerifiedProof(String cryptosuite, VerificationMethod method, Instant created) {
+        private VerifiedProof(String cryptosuite, VerificationMethod method, Instant created, byte[] signedHash) {
             this.cryptosuite = cryptosuite;
             this.method = method;
             this.created = created;
+            this.signedHash = signedHash;
+        }
+
+        /**
+         * The cryptosuite's hash data the signature covers (proof options and canonical document): the same for every
+         * encoding of the same signed content, so a replay guard can tell a resubmission from a new presentation.
+         */
+        public byte[] signedHash() {
+            return signedHash.clone();
         }
 
         public String cryptosuite() {
@@ -196,7 +206,12 @@ public final class DataIntegrity {
             return unsecured;
         }
         List<String> ids = new ArrayList<>();
-        (previous.isArray() ? previous : JsonCodec.mapper().createArrayNode().add(previous)).forEach(p -> ids.add(p.asText()));
+        for (JsonNode p : previous.isArray() ? previous : JsonCodec.mapper().createArrayNode().add(previous)) {
+            if (!p.isTextual()) {
+                throw invalid("previousProof is a proof id (a string) or an array of them");
+            }
+            ids.add(p.asText());
+        }
         ArrayNode matching = JsonCodec.mapper().createArrayNode();
         for (String id : ids) {
             JsonNode found = all.stream().filter(p -> id.equals(p.path("id").asText(null))).findFirst()
@@ -269,7 +284,7 @@ public final class DataIntegrity {
         } catch (ProblemException e) {
             throw invalid("the " + suite.name() + " signature does not verify");
         }
-        return new VerifiedProof(suite.name(), vm, created);
+        return new VerifiedProof(suite.name(), vm, created, hashData);
     }
 
     private static boolean domainMatches(JsonNode domain, String expected) {

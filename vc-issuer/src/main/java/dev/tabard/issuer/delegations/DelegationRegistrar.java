@@ -126,7 +126,7 @@ public final class DelegationRegistrar {
             throw new ProblemException(Problem.at(ProblemType.ALREADY_REGISTERED, "/delegation/id", id + " is registered already; "
                     + "a new link needs a new id"));
         }
-        String rootId = path.steps().get(0).reference().id().toString();
+        String rootId = path.steps().get(0).reference().orElseThrow().id().toString();
         RegisteredDelegation record = new RegisteredDelegation(id, claims.delegator(), claims.delegate(), rootId, path.root().agent(),
                 claims.parent().id().toString(), claims.capabilities(), claims.task(), claims.validUntil(), now);
         ObjectNode details = JsonCodec.mapper().createObjectNode().put("delegator", claims.delegator().toString())
@@ -211,7 +211,7 @@ public final class DelegationRegistrar {
             throw new ProblemException(Problem.at(ProblemType.CREDENTIAL_NOT_YET_VALID, pointer + "/validFrom", "the credential is valid from "
                     + credential.validFrom().get()));
         }
-        return new DelegationChain.Carried(credential, self, pointer);
+        return new DelegationChain.Carried(credential, java.util.Optional.of(self), pointer);
     }
 
     private static ProblemException malformed(String pointer, String detail) {

@@ -12,6 +12,7 @@ import dev.tabard.problem.Problem;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemJson;
 import dev.tabard.problem.ProblemType;
+import dev.tabard.verifier.Action;
 import dev.tabard.verifier.PresentationOptions;
 import dev.tabard.verifier.VerificationResult;
 import dev.tabard.verifier.Verifier;
@@ -41,9 +42,10 @@ import javax.net.ssl.SSLContext;
  * large), as RFC 9457 problem details carrying {@code "verified": false} and the problem {@code type}. The transport
  * ({@link HttpService}) bounds time, connections and bodies; nothing the client sends produces a 500.
  *
- * <p><b>Security:</b> presentations are verified against this verifier's configured domains, never one the caller
- * names: {@code options.domain}, when given, must be one of them, and a challenge from {@code POST /challenges} is
- * bound to the domain it was issued for. Challenges are rate-limited and capped per client address.
+ * <p><b>Security:</b> a presentation is verified against the domain its caller expects ({@code options.domain}),
+ * which must be one of this verifier's when it was configured with some ({@link Builder#domain}); a challenge from
+ * {@code POST /challenges} is bound to the domain it was issued for. Challenges are rate-limited and capped per client
+ * address. With {@code options.action}, a presentation verifies only if the acting agent's authority allows the action.
  */
 public final class VerifierServer implements AutoCloseable {
 
@@ -120,7 +122,12 @@ public final class VerifierServer implements AutoCloseable {
             this.verifier = Objects.requireNonNull(verifier, "verifier");
         }
 
-        /** A domain presentations may be addressed to; call once per domain. The first is the default. */
+        /**
+         * Restricts the domains presentations may be addressed to; call once per domain. The first is the default for
+         * {@code POST /challenges}. Without any, each caller names the domain it expects ({@code options.domain}, and
+         * {@code {"domain": …}} for a challenge), as the VC-API has it: the verifier then checks the presentation is
+         * bound to that domain.
+         */
         public Builder domain(String domain) {
             Objects.requireNonNull(domain, "domain");
             if (domain.isBlank()) {
@@ -172,9 +179,6 @@ public final class VerifierServer implements AutoCloseable {
 
         /** Starts the server on 127.0.0.1. */
         public VerifierServer start() {
-            if (domains.isEmpty()) {
-                throw new IllegalStateException("a verifier needs at least one domain");
-            }
             VerifierServer s = new VerifierServer(this);
             s.http.start();
             return s;
@@ -195,7 +199,7 @@ public final class VerifierServer implements AutoCloseable {
         return http.metricsPort();
     }
 
-    /** The domains presentations may be addressed to; the first is the default. */
+    /** The domains presentations may be addressed to, the first the default; empty when each caller names its own. */
     public List<String> domains() {
         return domains;
     }
@@ -210,16 +214,28 @@ public final class VerifierServer implements AutoCloseable {
      * {@code {"domain": …}} when it is one of this verifier's, otherwise the default.
      */
     private void challenge(Context ctx) {
-        String domain = domains.get(0);
+        Optional<String> requested = Optional.empty();
         if (ctx.req().getContentLengthLong() > 0 || ctx.header("Transfer-Encoding") != null) {
-            ObjectNode body = VcApiRequests.body(ctx);
-            Optional<String> requested = VcApiRequests.optionalText(body, "domain", "/domain");
-            if (requested.isPresent()) {
-                domain = configuredDomain(requested.get(), "/domain");
-            }
+            requested = VcApiRequests.optionalText(VcApiRequests.body(ctx), "domain", "/domain");
         }
+        String domain = expectedDomain(requested, "/domain");
         Challenges.Issued issued = challenges.issue(dev.tabard.http.ClientAddress.of(ctx), domain);
         ctx.status(201).json(Map.of("challenge", issued.challenge(), "domain", issued.domain(), "expires", issued.expires().toString()));
+    }
+
+    /**
+     * The domain a presentation must be bound to: the caller's, which must be one of this verifier's when it has some;
+     * without one, this verifier's first.
+     */
+    private String expectedDomain(Optional<String> requested, String pointer) {
+        if (requested.isEmpty()) {
+            if (domains.isEmpty()) {
+                throw new ProblemException(Problem.at(ProblemType.INVALID_DOMAIN_ERROR, pointer, "name the domain the presentation "
+                        + "is addressed to: this verifier checks each presentation against the domain its caller expects"));
+            }
+            return domains.get(0);
+        }
+        return domains.isEmpty() ? requested.get() : configuredDomain(requested.get(), pointer);
     }
 
     private String configuredDomain(String requested, String pointer) {
@@ -280,9 +296,9 @@ public final class VerifierServer implements AutoCloseable {
             throw new ProblemException(Problem.at(ProblemType.INVALID_CHALLENGE_ERROR, pointer + "/options/challenge",
                     "a presentation is verified against a challenge"));
         }
-        // the caller may name which of this verifier's domains it expects, never another site's
+        // the caller names the domain it expects: any, or one of this verifier's when it was given some
         Optional<String> requested = options.isObject() ? VcApiRequests.optionalText(options, "domain", pointer + "/options/domain") : Optional.empty();
-        String domain = requested.isPresent() ? configuredDomain(requested.get(), pointer + "/options/domain") : domains.get(0);
+        String domain = requested.isPresent() || !domains.isEmpty() ? expectedDomain(requested, pointer + "/options/domain") : "";
         // a challenge issued here is used up by the presentation that answers it, and binds it to the domain it was
         // issued for, whether or not this verifier also accepts challenges its callers made
         Optional<Challenges.Issued> issued = challenges.redeem(challenge);
@@ -296,9 +312,14 @@ public final class VerifierServer implements AutoCloseable {
                         "the challenge was issued for " + issued.get().domain() + ", not " + requested.get()));
             }
             domain = issued.get().domain();
+        } else if (domain.isEmpty()) {
+            throw new ProblemException(Problem.at(ProblemType.INVALID_DOMAIN_ERROR, pointer + "/options/domain", "name the domain the "
+                    + "presentation is addressed to: this verifier checks each presentation against the domain its caller expects"));
         }
         String secured = VcApiRequests.secured(vp, "data:application/vp+jwt,", "EnvelopedVerifiablePresentation");
-        PresentationOptions expected = new PresentationOptions(challenge, domain);
+        PresentationOptions bound = new PresentationOptions(challenge, domain);
+        PresentationOptions expected = options.has("action")
+                ? bound.withAction(Action.fromJson(options.get("action"), pointer + "/options/action")) : bound;
         VerificationResult result = gated(() -> verifier.verifyPresentation(secured, expected));
         if (issued.isPresent() && !result.verified() && VERIFIER_SIDE.contains(result.errors().get(0).type())) {
             challenges.restore(issued.get());
