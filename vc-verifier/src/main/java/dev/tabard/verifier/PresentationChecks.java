@@ -70,14 +70,7 @@ final class PresentationChecks {
         List<Problem> warnings = new ArrayList<>();
         Optional<AgentIdentity> agent;
         if (DelegationChain.isChain(credentials.stream().map(SecuredCredential::credential).toList())) {
-            agent = Optional.of(chain(signed, checked));
-            Did organization = agent.get().organization();
-            // every credential trusted before any status host is asked about one of them; links use the root's lists
-            at(pointer(0), () -> checks.status(credentials.get(0), checked));
-            for (int i = 1; i < credentials.size(); i++) {
-                SecuredCredential link = credentials.get(i);
-                at(pointer(i), () -> checks.status(link, organization, checked));
-            }
+            agent = Optional.of(chainWithStatus(signed.holder(), credentials, checked));
         } else {
             agent = direct(signed, warnings, checked);
             for (int i = 0; i < credentials.size(); i++) {
@@ -183,16 +176,50 @@ final class PresentationChecks {
      * meets the whole policy but its capabilities; every link its dates and forms; the chain's effective grant the
      * policy's required capabilities.
      */
-    private AgentIdentity chain(Signed signed, Set<Check> checked) {
-        List<SecuredCredential> credentials = signed.credentials();
+    /**
+     * A delegation chain handed over outside a presentation (a wallet receiving one): each credential as carried, the
+     * organization's first, checked as a presented chain is, for {@code holder} as its last delegate.
+     */
+    VerificationResult chainFor(Did holder, List<String> carried, Set<Check> checked) {
+        if (carried.isEmpty() || carried.size() > Presentation.MAX_CREDENTIALS) {
+            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/verifiableCredential", "a delegation chain is 2 to "
+                    + Presentation.MAX_CREDENTIALS + " credentials, the organization's AgentCredential first"));
+        }
+        List<SecuredCredential> credentials = new ArrayList<>();
+        for (int i = 0; i < carried.size(); i++) {
+            String c = carried.get(i);
+            credentials.add(at(pointer(i), () -> proofs.secured(c, VerifyOptions.defaults())));
+        }
+        checked.add(Check.DATA_MODEL);
+        checked.add(Check.PROOF);
+        if (!DelegationChain.isChain(credentials.stream().map(SecuredCredential::credential).toList())) {
+            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/verifiableCredential",
+                    "no DelegationCredential: this is not a delegation chain"));
+        }
+        return VerificationResult.verified(Optional.of(chainWithStatus(holder, credentials, checked)), List.of(), checked);
+    }
+
+    private AgentIdentity chainWithStatus(Did holder, List<SecuredCredential> credentials, Set<Check> checked) {
+        AgentIdentity agent = chain(holder, credentials, checked);
+        Did organization = agent.organization();
+        // every credential trusted before any status host is asked about one of them; links use the root's lists
+        at(pointer(0), () -> checks.status(credentials.get(0), checked));
+        for (int i = 1; i < credentials.size(); i++) {
+            SecuredCredential link = credentials.get(i);
+            at(pointer(i), () -> checks.status(link, organization, checked));
+        }
+        return agent;
+    }
+
+    private AgentIdentity chain(Did holder, List<SecuredCredential> credentials, Set<Check> checked) {
         List<DelegationChain.Carried> carried = new ArrayList<>();
         for (int i = 0; i < credentials.size(); i++) {
             carried.add(new DelegationChain.Carried(credentials.get(i).credential(), credentials.get(i).reference(), pointer(i)));
         }
         DelegationChain.Path path = DelegationChain.walk(carried, policy.maxUnregisteredLinkLifetime());
-        if (!path.lastDelegate().equals(signed.holder())) {
+        if (!path.lastDelegate().equals(holder)) {
             throw new ProblemException(Problem.at(ProblemType.HOLDER_MISMATCH, pointer(credentials.size() - 1) + "/credentialSubject/id",
-                    "the chain ends at " + path.lastDelegate() + ", but " + signed.holder() + " signed the presentation"));
+                    "the chain ends at " + path.lastDelegate() + ", but " + holder + " holds it"));
         }
         checked.add(Check.HOLDER_BINDING);
         at(pointer(0), () -> {

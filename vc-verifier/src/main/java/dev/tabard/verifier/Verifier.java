@@ -158,6 +158,27 @@ public final class Verifier {
         }
     }
 
+    /**
+     * Verifies a delegation chain handed over outside a presentation — as a wallet receives one — for {@code holder}, its
+     * last delegate: each credential as carried (a vc+jwt, or a Data Integrity document as JSON), the organization's
+     * AgentCredential first; checked as {@link #verifyPresentation} checks a presented chain, without a presentation proof.
+     */
+    public VerificationResult verifyDelegationChain(Did holder, List<String> credentials) {
+        RESOLUTIONS.get()[0] = 0;
+        Objects.requireNonNull(holder, "holder");
+        Set<Check> checked = EnumSet.noneOf(Check.class);
+        try {
+            credentials.forEach(Verifier::checkSize);
+            return presentations.chainFor(holder, List.copyOf(credentials), checked);
+        } catch (ProblemException e) {
+            return VerificationResult.failed(e.problems(), List.of(), checked);
+        } catch (RuntimeException e) {
+            Problem incident = dev.tabard.problem.Incident.report(org.slf4j.LoggerFactory.getLogger(Verifier.class),
+                    "verifying a delegation chain", e).problem();
+            return VerificationResult.failed(List.of(incident), List.of(), checked);
+        }
+    }
+
     /** The agent-card extension that carries the agent's AgentCredential. */
     public static final String CARD_CREDENTIAL_EXTENSION = "https://w3id.org/tabard/a2a/agent-credential/v1";
 

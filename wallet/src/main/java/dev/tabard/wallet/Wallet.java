@@ -16,7 +16,9 @@ import dev.tabard.verifier.VerificationResult;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.wallet.oid4vci.IssuanceClient;
 import dev.tabard.wallet.present.PresentationRequest;
+import dev.tabard.wallet.delegation.DelegationRequest;
 import dev.tabard.wallet.store.CredentialQuery;
+import dev.tabard.wallet.store.HeldDelegation;
 import dev.tabard.wallet.store.StoredCredential;
 import dev.tabard.wallet.store.WalletStore;
 import java.nio.file.Path;
@@ -50,6 +52,7 @@ public final class Wallet implements AutoCloseable {
     private final Verifier verifier;
     private final IssuanceClient issuance;
     private final Clock clock;
+    private final Delegations delegations;
 
     private Wallet(WalletStore store, Signer key, Verifier verifier, IssuanceClient issuance, Clock clock) {
         this.store = store;
@@ -58,6 +61,7 @@ public final class Wallet implements AutoCloseable {
         this.verifier = verifier;
         this.issuance = issuance;
         this.clock = clock;
+        this.delegations = new Delegations(store, key, did, KeyDids.methodId(key.publicKey()), verifier, issuance, clock);
     }
 
     /**
@@ -271,7 +275,7 @@ public final class Wallet implements AutoCloseable {
             if (!old.validAt(clock.instant())) {
                 continue; // already expired: the issuer needs a new offer from an administrator
             }
-            String issuerUrl = issuerUrl(old.issuer());
+            String issuerUrl = Delegations.issuerUrl(Did.parse(old.issuer()));
             ObjectNode offer = issuance.renewalOffer(issuerUrl, old.token(), key, keyId());
             StoredCredential fresh = store(issuance.receive(offer, key, keyId()));
             if (!fresh.id().equals(old.id())) {
@@ -280,15 +284,6 @@ public final class Wallet implements AutoCloseable {
             renewed.add(fresh);
         }
         return renewed;
-    }
-
-    /** The https URL of a did:web issuer: where its OpenID4VCI metadata lives. */
-    private static String issuerUrl(String issuerDid) {
-        if (!issuerDid.startsWith("did:web:")) {
-            throw new ProblemException(ProblemType.METHOD_NOT_SUPPORTED, "renewal finds issuers by did:web, not " + issuerDid);
-        }
-        String url = dev.tabard.didweb.DidWebUrls.toUrl(Did.parse(issuerDid)).toString();
-        return url.replaceFirst("/\\.well-known/did\\.json$", "").replaceFirst("/did\\.json$", "");
     }
 
     /**
@@ -308,7 +303,8 @@ public final class Wallet implements AutoCloseable {
     }
 
     /**
-     * A vp+jwt for {@code request}, carrying only the valid credentials that match it.
+     * A vp+jwt for {@code request}, carrying only the valid credentials that match it — or, when only a delegation gives
+     * this wallet the authority asked for, the chain it received.
      *
      * @throws ProblemException {@code MISSING_CAPABILITY} when no held credential matches
      */
@@ -321,10 +317,45 @@ public final class Wallet implements AutoCloseable {
             break; // one credential that satisfies the request is enough; presenting more discloses more
         }
         if (tokens.isEmpty()) {
-            throw new ProblemException(ProblemType.MISSING_CAPABILITY, "no valid credential held matches the request");
+            // authority held only by delegation: the whole chain, the organization's AgentCredential first
+            tokens.addAll(delegations.heldFor(request.capabilities(), now).map(HeldDelegation::chain).orElseThrow(() ->
+                    new ProblemException(ProblemType.MISSING_CAPABILITY, "no valid credential or delegation held matches the request")));
         }
         return VcJose.securePresentation(VcJose.presentationOf(tokens), key, keyId(), request.challenge(), request.domain(),
                 "urn:uuid:" + UUID.randomUUID(), now, now.plus(PRESENTATION_LIFETIME));
+    }
+
+    /**
+     * Signs a delegation link handing {@code request}'s capabilities to another agent, on top of this wallet's own
+     * AgentCredential or a chain it was given, registered with the organization's issuer first when the request says so.
+     *
+     * @return the link with its chain; {@link #handover(HeldDelegation)} is what to give the delegate
+     * @throws ProblemException {@code MISSING_CAPABILITY} when nothing held grants the capabilities; the attenuation
+     *     problems ({@code CAPABILITY_WIDENED}, {@code CONSTRAINT_LOOSENED}, {@code DELEGATION_NOT_ALLOWED}, …) when the link
+     *     would hand on more than held; {@code LIFETIME_TOO_LONG} for a short-lived link over 15 minutes; the issuer's
+     *     refusal when registering
+     */
+    public HeldDelegation delegate(DelegationRequest request) {
+        return delegations.delegate(request);
+    }
+
+    /** What to give the delegate of {@code delegation}: {@code {"delegationChain": […]}}, the AgentCredential first. */
+    public static String handover(HeldDelegation delegation) {
+        return Delegations.handover(delegation);
+    }
+
+    /**
+     * Receives a delegation chain handed to this wallet, verified now for this wallet's DID as its last delegate.
+     *
+     * @throws ProblemException with the verification's problems
+     */
+    public HeldDelegation receiveDelegation(String handover) {
+        return delegations.receive(handover);
+    }
+
+    /** The delegations this wallet gave, or received, newest end first, as the file holds them. */
+    public List<HeldDelegation> delegations(HeldDelegation.Direction direction) {
+        return store.delegations(direction);
     }
 
     /**

@@ -23,7 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The wallet side of OpenID4VCI's pre-authorized code flow: read the offer, read the issuer's metadata, trade the
+ * The wallet's client for its issuer — delegation registration, and the wallet side of OpenID4VCI's pre-authorized
+ * code flow: read the offer, read the issuer's metadata, trade the
  * code for a token, get a nonce, prove possession of the agent's key, receive the credential. Every request goes
  * through {@link SafeFetcher}.
  */
@@ -129,6 +130,26 @@ public final class IssuanceClient {
             throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "the issuer returned no renewal offer");
         }
         return (ObjectNode) offer;
+    }
+
+    /**
+     * Registers a delegation link with the issuer of its chain's root ({@code POST {issuer}/delegations}): the request
+     * is a {@link dev.tabard.vc.DelegationRegistration} signed by the delegating agent.
+     *
+     * @return the link with the organization's status entries, unsigned: the agent signs exactly this
+     * @throws ProblemException the issuer's own problem (its type and detail) when it refuses
+     */
+    public ObjectNode registerDelegation(String issuer, String request) {
+        byte[] body = JsonCodec.write(JsonCodec.mapper().createObjectNode().put("request", request));
+        FetchedResource r = fetcher.postJson(URI.create(issuer + "/delegations"), body, Set.of("application/json",
+                "application/problem+json"), Map.of());
+        ObjectNode o = JsonCodec.parseObject(r.body().toByteArray());
+        if (r.status() != 201 || !o.path("delegation").isObject()) {
+            ProblemType type = ProblemType.fromType(o.path("type").asText("")).orElse(ProblemType.FETCH_FAILED);
+            throw new ProblemException(type, "the issuer " + issuer + " refused to register the delegation: "
+                    + o.path("detail").asText("HTTP " + r.status()));
+        }
+        return (ObjectNode) o.get("delegation");
     }
 
     private static ObjectNode json(FetchedResource r, String what) {

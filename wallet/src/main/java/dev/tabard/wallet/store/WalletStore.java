@@ -108,6 +108,9 @@ public final class WalletStore implements AutoCloseable {
             s.executeUpdate("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
             s.executeUpdate("CREATE TABLE IF NOT EXISTS credentials (id TEXT PRIMARY KEY, token TEXT NOT NULL, issuer TEXT NOT NULL, "
                     + "types TEXT NOT NULL, capabilities TEXT NOT NULL, valid_until TEXT, stored TEXT NOT NULL)");
+            s.executeUpdate("CREATE TABLE IF NOT EXISTS delegations (id TEXT NOT NULL, direction TEXT NOT NULL, counterparty TEXT NOT NULL, "
+                    + "chain TEXT NOT NULL, capabilities TEXT NOT NULL, valid_until TEXT NOT NULL, registration TEXT NOT NULL, "
+                    + "stored TEXT NOT NULL, PRIMARY KEY (id, direction))");
         }
     }
 
@@ -185,7 +188,8 @@ public final class WalletStore implements AutoCloseable {
                 return true;
             } catch (SQLException e) {
                 c.rollback();
-                if (e.getMessage() != null && e.getMessage().contains("UNIQUE")) {
+                if (e instanceof org.sqlite.SQLiteException se && (se.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY
+                        || se.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE)) {
                     return false;
                 }
                 throw e;
@@ -267,6 +271,52 @@ public final class WalletStore implements AutoCloseable {
     }
 
     /** Every credential row as stored, newest first, unchecked. */
+    /** Stores a delegation given or received (one transaction; a second store of the same link replaces it). */
+    public synchronized void putDelegation(HeldDelegation d, Instant stored) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO delegations VALUES (?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, d.id());
+            ps.setString(2, d.direction().name());
+            ps.setString(3, d.counterparty().toString());
+            ps.setString(4, JsonCodec.writeString(d.chain()));
+            ps.setString(5, JsonCodec.writeString(d.capabilities().stream().sorted().toList()));
+            ps.setString(6, d.validUntil().toString());
+            ps.setString(7, d.registration().name());
+            ps.setString(8, stored.toString());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The delegations given or received, newest link end first. As for credentials, the file is not trusted: a caller
+     * presents a chain only after it verified it again; rows that do not parse are left out.
+     */
+    public synchronized List<HeldDelegation> delegations(HeldDelegation.Direction direction) {
+        List<HeldDelegation> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM delegations WHERE direction = ? ORDER BY valid_until DESC")) {
+            ps.setString(1, direction.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    try {
+                        List<String> chain = new ArrayList<>();
+                        JsonCodec.parse(rs.getString("chain")).forEach(n -> chain.add(n.asText()));
+                        Set<String> caps = new LinkedHashSet<>();
+                        JsonCodec.parse(rs.getString("capabilities")).forEach(n -> caps.add(n.asText()));
+                        out.add(new HeldDelegation(rs.getString("id"), direction, dev.tabard.did.Did.parse(rs.getString("counterparty")),
+                                chain, caps, Instant.parse(rs.getString("valid_until")),
+                                HeldDelegation.Registration.valueOf(rs.getString("registration"))));
+                    } catch (RuntimeException e) {
+                        // a row edited outside the wallet: not offered
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
     public synchronized List<Row> rows() {
         List<Row> out = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM credentials ORDER BY stored DESC")) {
