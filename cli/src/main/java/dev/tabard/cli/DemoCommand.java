@@ -11,6 +11,8 @@ import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.verifier.http.VerifierServer;
 import dev.tabard.wallet.Wallet;
+import dev.tabard.wallet.delegation.DelegationRequest;
+import dev.tabard.wallet.store.HeldDelegation;
 import dev.tabard.wallet.oid4vci.IssuanceClient;
 import dev.tabard.wallet.present.PresentationRequest;
 import java.io.PrintStream;
@@ -103,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
                     .build();
             verifierServer = VerifierServer.builder(verifier).domain("https://supplier.example").port(0).clock(Clock.systemUTC()).requireIssuedChallenges().start();
             String verifierBase = "http://127.0.0.1:" + verifierServer.port();
-            JsonNode result = presentTo(buyer, verifierBase);
+            JsonNode result = presentTo(buyer, verifierBase, null);
             if (!result.path("verified").asBoolean()) {
                 say("unexpected: " + result);
                 return 1;
@@ -113,22 +115,55 @@ final class DemoCommand implements Callable<Integer> {
             say("  acts for " + agent.get("organization").get("name").asText() + " (" + agent.get("organization").get("id").asText() + ")");
             say("  may " + agent.get("capabilities") + ", operated by " + agent.get("operator").asText());
 
-            step("6", "The organization revokes the procurement agent's credential");
+            step("6", "The procurement agent delegates a narrower authority to a sub-agent");
+            Wallet clerk = wallet(dir.resolve("clerk.wallet"), fetcher);
+            HeldDelegation link = buyer.delegate(DelegationRequest.to(clerk.did(), Set.of("purchase-order:negotiate"))
+                    .maxTransactionValue("250", "EUR").task("order printer paper").lasting(Duration.ofMinutes(10)));
+            clerk.receiveDelegation(Wallet.handover(link));
+            say("sub-agent " + clerk.did());
+            say("  may negotiate purchase orders up to 250 EUR, for 10 minutes, for the task 'order printer paper'");
+            say("  it holds the chain: ACME's AgentCredential for the procurement agent, then the link the agent signed");
+
+            step("7", "The sub-agent asks the supplier to accept an order of 120 EUR");
+            JsonNode within = presentTo(clerk, verifierBase, "{\"capability\":\"purchase-order:negotiate\",\"amount\":{\"value\":\"120.00\","
+                    + "\"currency\":\"EUR\"}}");
+            if (!within.path("verified").asBoolean()) {
+                say("unexpected: " + within);
+                return 1;
+            }
+            say("authorized: " + within.get("agent").get("id").asText() + " acts for " + within.get("agent").get("organization").get("name").asText());
+            for (JsonNode hop : within.get("agent").get("delegationChain")) {
+                say("  " + hop.get("agent").asText() + "  may " + hop.get("capabilities") + " up to "
+                        + hop.path("maxTransactionValue").path("amount").asText() + " " + hop.path("maxTransactionValue").path("currency").asText());
+            }
+
+            step("8", "The same sub-agent asks for 900 EUR");
+            JsonNode above = presentTo(clerk, verifierBase, "{\"capability\":\"purchase-order:negotiate\",\"amount\":{\"value\":\"900\","
+                    + "\"currency\":\"EUR\"}}");
+            if (above.path("verified").asBoolean(true)) {
+                say("unexpected: an order above the delegated limit was authorized");
+                return 1;
+            }
+            say("refused: " + above.get("title").asText() + ": " + above.get("detail").asText());
+
+            step("9", "The organization revokes the procurement agent's credential");
             String credentialId = buyer.credentials(dev.tabard.wallet.store.CredentialQuery.all()).get(0).id();
             admin("POST", "/admin/credentials/" + credentialId + "/revoke", null);
             say("revoked " + credentialId + "; the next status list the issuer signs says so");
-
-            step("7", "The agent tries again");
-            JsonNode refused = presentTo(buyer, verifierBase);
-            if (refused.path("verified").asBoolean(true)) {
+            JsonNode refused = presentTo(buyer, verifierBase, null);
+            JsonNode chainRefused = presentTo(clerk, verifierBase, "{\"capability\":\"purchase-order:negotiate\"}");
+            if (refused.path("verified").asBoolean(true) || chainRefused.path("verified").asBoolean(true)) {
                 say("unexpected: the revoked credential verified");
                 return 1;
             }
-            say("refused: " + refused.get("title").asText() + " (" + refused.get("type").asText() + ")");
+            say("the agent is refused: " + refused.get("title").asText() + " (" + refused.get("type").asText() + ")");
+            say("and so is everything it delegated: " + chainRefused.get("title").asText() + " at " + chainRefused.path("errors").path(0)
+                    .path("pointer").asText(chainRefused.path("pointer").asText("the chain's root")));
 
-            step("8", "Everything shuts down");
+            step("10", "Everything shuts down");
             buyer.close();
             scout.close();
+            clerk.close();
             JsonNode audit = admin("GET", "/admin/audit/verify", null);
             say("the issuer's audit log holds " + audit.get("entries").asInt() + " hash-chained entries, intact: " + audit.get("intact"));
             return 0;
@@ -140,7 +175,8 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private JsonNode presentTo(Wallet w, String verifierBase) throws Exception {
+    /** Presents to the verifier endpoint for a challenge it issued, asking it to authorize {@code actionJson} when given. */
+    private JsonNode presentTo(Wallet w, String verifierBase, String actionJson) throws Exception {
         HttpResponse<String> c = http.send(HttpRequest.newBuilder(URI.create(verifierBase + "/challenges"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         JsonNode ch = JsonCodec.parse(c.body());
@@ -148,7 +184,7 @@ final class DemoCommand implements Callable<Integer> {
                 Set.of("purchase-order:negotiate")));
         say("presented a vp+jwt bound to challenge " + ch.get("challenge").asText().substring(0, 8) + "… and domain " + ch.get("domain").asText());
         String body = "{\"verifiablePresentation\":\"" + vp + "\",\"options\":{\"challenge\":\"" + ch.get("challenge").asText()
-                + "\",\"domain\":\"" + ch.get("domain").asText() + "\"}}";
+                + "\",\"domain\":\"" + ch.get("domain").asText() + "\"" + (actionJson == null ? "" : ",\"action\":" + actionJson) + "}}";
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(verifierBase + "/presentations/verify"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());

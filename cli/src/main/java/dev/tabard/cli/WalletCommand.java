@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "wallet", description = "An agent's wallet file. The secret comes from TABARD_WALLET_SECRET.",
         subcommands = {WalletCommand.Init.class, WalletCommand.Receive.class, WalletCommand.ListCredentials.class,
-            WalletCommand.Present.class, WalletCommand.Card.class})
+            WalletCommand.Present.class, WalletCommand.Card.class, WalletDelegationCommands.Delegate.class,
+            WalletDelegationCommands.Receive.class, WalletDelegationCommands.ListDelegations.class})
 final class WalletCommand {
 
     static class Base {

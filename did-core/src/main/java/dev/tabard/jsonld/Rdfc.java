@@ -1,6 +1,7 @@
 package dev.tabard.jsonld;
 
 import com.apicatalog.jsonld.JsonLdError;
+import com.apicatalog.jsonld.JsonLdErrorCode;
 import com.apicatalog.jsonld.context.ActiveContext;
 import com.apicatalog.jsonld.document.JsonDocument;
 import com.apicatalog.jsonld.expansion.Expansion;
@@ -100,12 +101,13 @@ public final class Rdfc {
         checkContexts(document, contexts, "");
         JsonArray expanded;
         try {
-            expanded = expand(document, contexts);
+            expanded = expand(contexts.allowsInlineContexts() ? unwrapContextDocuments(document.deepCopy()) : document, contexts);
         } catch (JsonLdError e) {
-            String msg = String.valueOf(e.getMessage());
-            ProblemType type = msg.toLowerCase().contains("undefined") || msg.toLowerCase().contains("term")
+            // the kind is the processor's error code; the detail is ours, naming the code, never the processor's message
+            ProblemType type = e.getCode() == JsonLdErrorCode.UNDEFINED_TERM
                     ? ProblemType.DATA_LOSS_DETECTION_ERROR : ProblemType.PROOF_TRANSFORMATION_ERROR;
-            throw new ProblemException(type, "JSON-LD expansion failed: " + msg);
+            throw new ProblemException(type, "JSON-LD expansion failed: " + e.getCode().name().toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', ' ') + (type == ProblemType.DATA_LOSS_DETECTION_ERROR ? " (a property no context defines would be dropped)" : ""));
         }
         checkExpanded(expanded);
         return canonical(consumer -> ToRdfProcessor.toRdf(consumer, expanded, contexts.options()),
@@ -204,6 +206,48 @@ public final class Rdfc {
         }
         throw new ProblemException(ProblemType.SERVICE_UNAVAILABLE, "RDF canonicalization of this document needs more than "
                 + LIGHT_STEPS + " steps and " + MAX_HEAVY_RUNS + " such runs are already in flight; try again shortly");
+    }
+
+    /**
+     * With inline contexts allowed (conformance runs only), a local context written as a context document —
+     * {@code {"@context": {…}}} — is read as the context it wraps, as the JavaScript JSON-LD processor the W3C suites sign
+     * with reads it; JSON-LD 1.1 itself calls an {@code @context} entry inside a context a keyword redefinition.
+     */
+    private static ObjectNode unwrapContextDocuments(ObjectNode node) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equals("@context")) {
+                e.setValue(unwrapped(e.getValue()));
+            } else if (e.getValue().isObject()) {
+                unwrapContextDocuments((ObjectNode) e.getValue());
+            } else if (e.getValue().isArray()) {
+                e.getValue().forEach(v -> {
+                    if (v.isObject()) {
+                        unwrapContextDocuments((ObjectNode) v);
+                    }
+                });
+            }
+        }
+        return node;
+    }
+
+    private static JsonNode unwrapped(JsonNode context) {
+        if (context.isObject() && context.size() == 1 && context.has("@context")) {
+            return unwrapped(context.get("@context"));
+        }
+        if (context.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode out = JsonCodec.mapper().createArrayNode();
+            context.forEach(c -> {
+                JsonNode u = unwrapped(c);
+                if (u.isArray()) {
+                    out.addAll((com.fasterxml.jackson.databind.node.ArrayNode) u);
+                } else {
+                    out.add(u);
+                }
+            });
+            return out;
+        }
+        return context;
     }
 
     private static void checkContexts(JsonNode node, BundledContexts contexts, String pointer) {
