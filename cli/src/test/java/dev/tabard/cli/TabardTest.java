@@ -34,7 +34,10 @@ class TabardTest {
         Run r = run("demo");
         assertEquals(0, r.code(), r.out());
         assertTrue(r.out().contains("verified: procurement-agent"), r.out());
-        assertTrue(r.out().contains("refused: Credential revoked"), r.out());
+        assertTrue(r.out().contains("the agent is refused: Credential revoked"), r.out());
+        assertTrue(r.out().contains("authorized: did:key:"), r.out());
+        assertTrue(r.out().contains("refused: Constraint violated: 900 EUR is beyond the limit of 250 EUR"), r.out());
+        assertTrue(r.out().contains("and so is everything it delegated: Credential revoked at /verifiableCredential/0"), r.out());
         assertTrue(r.out().contains("intact: true"), r.out());
     }
 

@@ -201,4 +201,56 @@ class WalletCommandTest {
             assertTrue(r.millis() < 20_000, "failed fast (JVM start included): " + r.millis() + " ms");
         }
     }
+
+    @Test
+    void delegate_receiveDelegation_delegations_andPresentTheChain() throws Exception {
+        Path a = dir.resolve("a.wallet");
+        Path b = dir.resolve("b.wallet");
+        String aDid;
+        String bDid;
+        try (Wallet w = wallet(b)) {
+            bDid = w.did().toString();
+        }
+        try (Wallet w = wallet(a)) {
+            aDid = w.did().toString();
+            post("/admin/agents", "{\"did\":\"" + w.did() + "\",\"name\":\"agent\",\"operator\":{\"name\":\"Ops\"},"
+                    + "\"capabilities\":[\"supplier:lookup\"],\"delegation\":{\"allowed\":true,\"maxDepth\":1}}");
+            w.store(post("/admin/agents/" + w.did() + "/credentials", null).get("vcJwt").asText());
+        }
+        String[] net = {"--allow-host", "localhost", "--trust-cert", cert.toString()};
+        Path chain = dir.resolve("chain.json");
+        Run delegated = tabard(concat(new String[] {"wallet", "delegate", "--wallet", a.toString(), "--to", bDid, "--capability",
+            "supplier:lookup", "--minutes", "5", "--task", "find paper", "--out", chain.toString()}, net));
+        assertEquals(0, delegated.code(), delegated.out() + delegated.err());
+        assertTrue(delegated.out().contains("receive-delegation --file " + chain), delegated.out());
+        assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(chain));
+
+        Run received = tabard(concat(new String[] {"wallet", "receive-delegation", "--wallet", b.toString(), "--file", chain.toString()}, net));
+        assertEquals(0, received.code(), received.out() + received.err());
+        assertTrue(received.out().contains("received [supplier:lookup] from " + aDid), received.out());
+        Run listed = tabard(concat(new String[] {"wallet", "delegations", "--wallet", b.toString()}, net));
+        assertTrue(listed.out().contains("received ") && listed.out().contains("from " + aDid) && listed.out().contains("short_lived"),
+                listed.out());
+        Run presented = tabard(concat(new String[] {"wallet", "present", "--wallet", b.toString(), "--challenge", "c-1", "--domain",
+            "https://shop.example", "--capability", "supplier:lookup"}, net));
+        assertEquals(0, presented.code(), presented.out() + presented.err());
+        Path vp = dir.resolve("vp.jwt");
+        Files.writeString(vp, presented.out().trim());
+        Run verified = tabard(concat(new String[] {"verify", vp.toString(), "--challenge", "c-1", "--domain", "https://shop.example"}, net));
+        assertEquals(0, verified.code(), verified.out() + verified.err());
+        assertTrue(verified.out().contains("\"delegationChain\"") && verified.out().contains(aDid), verified.out());
+
+        Run wrong = tabard(concat(new String[] {"wallet", "delegate", "--wallet", a.toString(), "--to", "bob", "--capability",
+            "supplier:lookup"}, net));
+        assertTrue(wrong.code() != 0 && wrong.err().contains("wallet init"), wrong.err());
+        Run widened = tabard(concat(new String[] {"wallet", "delegate", "--wallet", a.toString(), "--to", bDid, "--capability",
+            "treasury:transfer"}, net));
+        assertTrue(widened.code() != 0 && widened.err().contains("Missing capability") && widened.err().contains("to hand on"), widened.err());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }
