@@ -119,6 +119,7 @@ public final class DataIntegrity {
         ObjectNode document = unsecured.deepCopy();
         JsonNode existing = document.remove("proof");
         ObjectNode proof = JsonCodec.mapper().createObjectNode();
+        options.id().ifPresent(i -> proof.put("id", i));
         proof.put("type", PROOF_TYPE);
         proof.put("cryptosuite", suite.name());
         proof.put("created", Timestamps.format(options.created().truncatedTo(ChronoUnit.SECONDS)));
@@ -127,6 +128,7 @@ public final class DataIntegrity {
         proof.put("proofPurpose", options.purpose().property());
         options.challenge().ifPresent(c -> proof.put("challenge", c));
         options.domain().ifPresent(d -> proof.put("domain", d));
+        options.previousProof().ifPresent(p -> proof.put("previousProof", p));
         if (document.has("@context")) {
             proof.set("@context", document.get("@context").deepCopy());
         }
@@ -134,9 +136,18 @@ public final class DataIntegrity {
         if (!suite.proofKeepsContext()) {
             proof.remove("@context");
         }
+        // a chained proof signs the document with the proof it names (§4.3), as withPreviousProofs verifies it
+        ObjectNode signed = document;
+        if (options.previousProof().isPresent()) {
+            List<JsonNode> set = new ArrayList<>();
+            if (existing != null) {
+                (existing.isArray() ? existing : JsonCodec.mapper().createArrayNode().add(existing)).forEach(set::add);
+            }
+            signed = withPreviousProofs(document, proof, set);
+        }
         byte[] signature;
         try {
-            signature = signer.sign(suite.hashData(document, config, contexts));
+            signature = signer.sign(suite.hashData(signed, config, contexts));
         } catch (ProblemException e) {
             throw new ProblemException(ProblemType.PROOF_GENERATION_ERROR, e.problem().detail());
         }

@@ -18,11 +18,16 @@ import java.util.Optional;
  * @throws IllegalArgumentException when {@code created} or {@code expires} is outside years 0001-9999
  * @param challenge the verifier's challenge
  * @param domain the verifier's domain
+ * @param id the proof's own id, for a later proof to name it
+ * @param previousProof the id of the proof in the set this one is chained after (VC Data Integrity §2.1.2)
  */
 public record ProofOptions(String cryptosuite, DidUrl verificationMethod, Relationship purpose, Instant created,
-                           Optional<Instant> expires, Optional<String> challenge, Optional<String> domain) {
+                           Optional<Instant> expires, Optional<String> challenge, Optional<String> domain, Optional<String> id,
+                           Optional<String> previousProof) {
 
     public ProofOptions {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(previousProof, "previousProof");
         Objects.requireNonNull(cryptosuite, "cryptosuite");
         Objects.requireNonNull(verificationMethod, "verificationMethod");
         Objects.requireNonNull(purpose, "purpose");
@@ -33,6 +38,22 @@ public record ProofOptions(String cryptosuite, DidUrl verificationMethod, Relati
         // both are written as XSD dateTimeStamp, which only years 0001-9999 can be
         Timestamps.format(created);
         expires.ifPresent(Timestamps::format);
+    }
+
+    public ProofOptions(String cryptosuite, DidUrl verificationMethod, Relationship purpose, Instant created,
+                        Optional<Instant> expires, Optional<String> challenge, Optional<String> domain) {
+        this(cryptosuite, verificationMethod, purpose, created, expires, challenge, domain, Optional.empty(), Optional.empty());
+    }
+
+    /** These options, the proof carrying {@code proofId} so that a later proof can be chained after it. */
+    public ProofOptions withId(String proofId) {
+        return new ProofOptions(cryptosuite, verificationMethod, purpose, created, expires, challenge, domain, Optional.of(proofId),
+                previousProof);
+    }
+
+    /** These options, the proof chained after the proof {@code proofId} already in the set: it signs that proof too. */
+    public ProofOptions chainedAfter(String proofId) {
+        return new ProofOptions(cryptosuite, verificationMethod, purpose, created, expires, challenge, domain, id, Optional.of(proofId));
     }
 
     /** An issuer's proof. */
