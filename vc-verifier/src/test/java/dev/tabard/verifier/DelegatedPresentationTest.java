@@ -55,6 +55,7 @@ class DelegatedPresentationTest {
     private static final Did ORG = Did.parse("did:web:acme.example");
     private static final DidUrl ORG_KID = ORG.withFragment("key-1");
     private static final URI LIST = URI.create("https://acme.example/status/1");
+    private static final URI SUSPENSIONS = URI.create("https://acme.example/status/2");
     private static final long ROOT_INDEX = 5;
     private static final long LINK_INDEX = 7;
 
@@ -89,7 +90,8 @@ class DelegatedPresentationTest {
                             boolean registered) {
         ObjectNode doc = new DelegationClaims(URI.create("urn:uuid:" + UUID.randomUUID()), KeyDids.of(from.publicKey()), to, caps,
                 limit(amount, List.of("EU")), AgentClaims.Delegation.none(), Optional.of("order paper"), parent, NOW, NOW.plus(lifetime))
-                .credential(registered ? List.of(AgentClaims.statusEntry(LIST, StatusPurpose.REVOCATION.value(), LINK_INDEX)) : List.of());
+                .credential(registered ? List.of(AgentClaims.statusEntry(LIST, StatusPurpose.REVOCATION.value(), LINK_INDEX),
+                        AgentClaims.statusEntry(SUSPENSIONS, StatusPurpose.SUSPENSION.value(), LINK_INDEX)) : List.of());
         return doc;
     }
 
@@ -104,17 +106,28 @@ class DelegatedPresentationTest {
     }
 
     private Verifier verifier(long... revoked) {
+        return verifier(List.of(), revoked);
+    }
+
+    private Verifier verifier(List<Long> suspended, long... revoked) {
         Bitstring bits = Bitstring.create(Bitstring.MIN_ENTRIES, 1);
         for (long i : revoked) {
             bits = bits.with(i, 1);
         }
+        Bitstring held = Bitstring.create(Bitstring.MIN_ENTRIES, 1);
+        for (long i : suspended) {
+            held = held.with(i, 1);
+        }
         String list = VcJose.secureCredential(StatusListCredentials.credential(LIST, ORG.toString(), StatusPurpose.REVOCATION, bits, NOW,
                 NOW.plus(Duration.ofHours(1))), orgKey, ORG_KID, NOW);
+        String suspensions = VcJose.secureCredential(StatusListCredentials.credential(SUSPENSIONS, ORG.toString(), StatusPurpose.SUSPENSION,
+                held, NOW, NOW.plus(Duration.ofHours(1))), orgKey, ORG_KID, NOW);
         byte[] didDocument = DidDocumentBuilder.forDid(ORG)
                 .method(new VerificationMethod(ORG_KID, ORG, orgKey.publicKey(), VerificationMethod.JSON_WEB_KEY), Relationship.ASSERTION_METHOD)
                 .toJson();
         ResolutionBundle bundle = ResolutionBundle.builder(NOW).document(ORG, didDocument)
-                .resource(LIST, "application/vc+jwt", list.getBytes(StandardCharsets.US_ASCII)).build();
+                .resource(LIST, "application/vc+jwt", list.getBytes(StandardCharsets.US_ASCII))
+                .resource(SUSPENSIONS, "application/vc+jwt", suspensions.getBytes(StandardCharsets.US_ASCII)).build();
         return Verifier.builder().trustPolicy(TrustPolicy.builder().trustWebDomain("acme.example").build()).resolutionBundle(bundle)
                 .clock(CLOCK).build();
     }
@@ -257,5 +270,31 @@ class DelegatedPresentationTest {
         assertRefused(verifier.verifyPresentation(first, new PresentationOptions("reused", DOMAIN)), ProblemType.PRESENTATION_REPLAYED, null);
         assertTrue(verifier.verifyPresentation(present(bKey, "reused", root, ab), new PresentationOptions("reused", DOMAIN)).verified(),
                 "a new presentation the holder signed is not a replay of the first");
+    }
+
+    @Test
+    void aSuspendedOrExpiredMiddleLinkRefusesTheLinkBeneathIt() {
+        String root = root();
+        // A → B (registered, may delegate once more) → C
+        ObjectNode abDoc = link(aKey, b, ParentReference.ofToken(id(root), root), Set.of("supplier:lookup"), "100", Duration.ofMinutes(40), true);
+        ((ObjectNode) abDoc.get("credentialSubject")).putObject("delegation").put("allowed", true).put("maxDepth", 1);
+        String ab = VcJose.secureCredential(abDoc, aKey, KeyDids.methodId(aKey.publicKey()), NOW);
+        String bc = signedLink(bKey, c, ab, Set.of("supplier:lookup"), "50", Duration.ofMinutes(10), false);
+        PresentationOptions opts = new PresentationOptions("c-1", DOMAIN);
+        assertTrue(verifier().verifyPresentation(present(cKey, "c-1", root, ab, bc), opts).verified());
+        assertRefused(verifier(List.of(LINK_INDEX)).verifyPresentation(present(cKey, "c-1", root, ab, bc), opts),
+                ProblemType.CREDENTIAL_SUSPENDED, "/verifiableCredential/1");
+        // the middle link ended 10 minutes after NOW; the verifier's clock is past it
+        Verifier later = Verifier.builder().trustPolicy(TrustPolicy.builder().trustWebDomain("acme.example").build())
+                .resolutionBundle(ResolutionBundle.builder(NOW).document(ORG, DidDocumentBuilder.forDid(ORG).method(new VerificationMethod(
+                        ORG_KID, ORG, orgKey.publicKey(), VerificationMethod.JSON_WEB_KEY), Relationship.ASSERTION_METHOD).toJson()).build())
+                .clock(Clock.fixed(NOW.plus(Duration.ofMinutes(12)), ZoneOffset.UTC)).build();
+        String shortAb = signedLink(aKey, b, root, Set.of("supplier:lookup"), "100", Duration.ofMinutes(5), false);
+        ObjectNode shortAbDoc = (ObjectNode) dev.tabard.vc.jose.CompactJws.parse(shortAb).payloadJson();
+        assertEquals(NOW.plus(Duration.ofMinutes(5)).toString(), shortAbDoc.get("validUntil").asText());
+        String vp = VcJose.securePresentation(VcJose.presentationOf(List.of(root, shortAb)), bKey, KeyDids.methodId(bKey.publicKey()),
+                "c-9", DOMAIN, "urn:uuid:" + UUID.randomUUID(), NOW.plus(Duration.ofMinutes(11)), NOW.plus(Duration.ofMinutes(13)));
+        assertRefused(later.verifyPresentation(vp, new PresentationOptions("c-9", DOMAIN)), ProblemType.CREDENTIAL_EXPIRED,
+                "/verifiableCredential/1");
     }
 }
