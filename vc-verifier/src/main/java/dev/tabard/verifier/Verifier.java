@@ -228,7 +228,12 @@ public final class Verifier {
             String issuer = s.credential().issuer().id().toString();
             if (issuer.startsWith("did:web:")) {
                 String issuerHost = issuer.substring(8).split(":", 2)[0].replaceFirst("(?i)%3a.*$", "").toLowerCase(java.util.Locale.ROOT);
-                String providerHost = java.net.URI.create(card.path("provider").path("url").asText("about:blank")).getHost();
+                String providerHost;
+                try {
+                    providerHost = new java.net.URI(card.path("provider").path("url").asText("about:blank")).getHost();
+                } catch (java.net.URISyntaxException e) {
+                    throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/provider/url", "the card's provider url is not a URL"));
+                }
                 if (providerHost == null || !providerHost.equalsIgnoreCase(issuerHost)) {
                     throw new ProblemException(ProblemType.UNTRUSTED_ISSUER,
                             "the card's provider " + providerHost + " is not the issuer's host " + issuerHost);

@@ -149,6 +149,17 @@ class WalletAgainstIssuerTest {
             var elsewhere = new dev.tabard.wallet.card.AgentCard("x", "y", "1", "Evil", URI.create("https://evil.example/"),
                     URI.create("https://evil.example/a2a"), card.skills());
             assertEquals(ProblemType.UNTRUSTED_ISSUER, verifier().verifyAgentCard(w.agentCard(elsewhere).toString()).errors().get(0).type());
+            // a card signed with a provider url that is not a URL is bad input, never an internal error
+            var badUrl = signed.deepCopy();
+            ((com.fasterxml.jackson.databind.node.ObjectNode) badUrl.get("provider")).put("url", "https://exa mple/");
+            var unsigned = badUrl.deepCopy();
+            unsigned.remove("signatures");
+            String input = badUrl.get("signatures").get(0).get("protected").asText() + "."
+                    + dev.tabard.codec.Base64Url.encode(dev.tabard.vc.di.Jcs.canonicalize(unsigned));
+            ((com.fasterxml.jackson.databind.node.ObjectNode) badUrl.get("signatures").get(0)).put("signature",
+                    dev.tabard.codec.Base64Url.encode(w.signer().sign(input.getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+            VerificationResult malformed = verifier().verifyAgentCard(badUrl.toString());
+            assertEquals(ProblemType.MALFORMED_VALUE_ERROR, malformed.errors().get(0).type(), malformed.toString());
             try (Wallet other = wallet("card2", "s")) {
                 // another agent cannot put this agent's credential on its own card
                 var stolen = card.sign(w.credentials(CredentialQuery.all()).get(0).token(), other.signer(), other.keyId());
