@@ -43,6 +43,12 @@ public final class WebDidResolver implements DidResolver {
     private final Optional<ResolutionBundle> bundle;
     private final Clock clock;
     private final ConcurrentHashMap<Did, CompletableFuture<ResolutionResult>> inFlight = new ConcurrentHashMap<>();
+    /**
+     * Documents answered from the bundle, parsed and checked once: the bundle never changes, and checking a document's
+     * keys in full (a point multiplication each) on every resolution would cost as much as the signature it serves.
+     * Holds at most the bundle's own documents.
+     */
+    private final ConcurrentHashMap<Did, ResolutionResult> fromBundle = new ConcurrentHashMap<>();
 
     private WebDidResolver(Builder b) {
         this.fetcher = Optional.ofNullable(b.fetcher);
@@ -75,11 +81,17 @@ public final class WebDidResolver implements DidResolver {
         URI url = DidWebUrls.toUrl(did);
         Instant now = clock.instant();
         if (bundle.isPresent()) {
+            ResolutionResult known = fromBundle.get(did);
+            if (known != null) {
+                return known;
+            }
             Optional<Bytes> packed = bundle.get().document(did);
             if (packed.isPresent()) {
                 DidDocument doc = validate(did, packed.get().toByteArray());
-                return new ResolutionResult(doc, new ResolutionResult.Metadata(bundle.get().created(), Optional.empty(),
+                ResolutionResult result = new ResolutionResult(doc, new ResolutionResult.Metadata(bundle.get().created(), Optional.empty(),
                         ResolutionResult.Source.BUNDLE, Optional.of("application/did+json"), false));
+                fromBundle.putIfAbsent(did, result);
+                return result;
             }
         }
         if (fetcher.isEmpty()) {
