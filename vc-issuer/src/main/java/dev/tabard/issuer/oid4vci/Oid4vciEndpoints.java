@@ -5,12 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.codec.Base64Url;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.did.Did;
-import dev.tabard.did.DidResolvers;
-import dev.tabard.did.DidUrl;
-import dev.tabard.did.Relationship;
-import dev.tabard.did.VerificationMethod;
-import dev.tabard.did.jwk.JwkDidResolver;
-import dev.tabard.did.key.KeyDidResolver;
 import dev.tabard.issuer.IssuanceFormat;
 import dev.tabard.issuer.IssuerService;
 import dev.tabard.issuer.agents.Agent;
@@ -28,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -89,7 +82,6 @@ public final class Oid4vciEndpoints {
     /** Nonces, each with when it was handed out. */
     private final PerClientTable<Instant> nonces;
     private final KeyProof keyProof;
-    private final KeyDidResolver keyDids = new KeyDidResolver();
 
     public Oid4vciEndpoints(IssuerService service, URI issuerId, Clock clock) {
         this.service = service;
@@ -138,7 +130,7 @@ public final class Oid4vciEndpoints {
         }
         dev.tabard.vc.jose.VcJose.VerifiedPresentation verified;
         try {
-            verified = dev.tabard.vc.jose.VcJose.verifyPresentation(vp, renewalResolver(),
+            verified = dev.tabard.vc.jose.VcJose.verifyPresentation(vp, service.localResolver(),
                     new dev.tabard.vc.jose.JoseOptions(clock, Duration.ofSeconds(60), false), nonce, issuerId.toString());
         } catch (ProblemException e) {
             oauthError(ctx, 400, "invalid_proof", e.problem().detail());
@@ -166,31 +158,6 @@ public final class Oid4vciEndpoints {
             return;
         }
         ctx.contentType("application/json").result(JsonCodec.writeString(renewal));
-    }
-
-    /**
-     * This issuer's own DID, resolved locally, and the holders' did:key and did:jwk DIDs: renewal checks credentials
-     * this issuer signed, presented by their agents. A did:key issuer shares its method with the holders, so the two are
-     * told apart by DID, not by method.
-     */
-    private dev.tabard.did.DidResolver renewalResolver() {
-        dev.tabard.did.DidResolver holders = DidResolvers.of(keyDids, new JwkDidResolver());
-        return new dev.tabard.did.DidResolver() {
-            @Override
-            public boolean supports(String method) {
-                return method.equals(service.did().method()) || holders.supports(method);
-            }
-
-            @Override
-            public dev.tabard.did.ResolutionResult resolve(Did d) {
-                if (!d.equals(service.did())) {
-                    return holders.resolve(d);
-                }
-                return new dev.tabard.did.ResolutionResult(service.did().method().equals("key")
-                        ? KeyDidResolver.document(d) : dev.tabard.did.DidDocument.parse(service.didDocument(), d),
-                        dev.tabard.did.ResolutionResult.Metadata.local(clock.instant()));
-            }
-        };
     }
 
     /**
