@@ -384,4 +384,25 @@ class HttpServiceTest {
         assertEquals(404, RawHttp.exchangeHead(port, "/nowhere").status());
         assertEquals("GET, HEAD", RawHttp.exchange(port, RawHttp.post("/items/1", "application/json", "{}")).header("Allow"));
     }
+
+    @Test
+    @Timeout(60)
+    void everyProblemType_thrownByARoute_isSentWithTheStatusItsBodySays() throws Exception {
+        // the issuer and the verifier answer every ProblemException through this mapping
+        server = HttpService.builder("test-http").build();
+        server.app().get("/problem/{type}", ctx -> {
+            throw new dev.tabard.problem.ProblemException(dev.tabard.problem.ProblemType.valueOf(ctx.pathParam("type")), "as asked");
+        });
+        server.start();
+        for (dev.tabard.problem.ProblemType type : dev.tabard.problem.ProblemType.values()) {
+            RawHttp.Response r = RawHttp.exchange(server.port(), RawHttp.get("/problem/" + type.name()));
+            // a 5xx type other than these two describes bad input reaching a handler (an invalid DID document, say): 400
+            boolean serverSide = type == dev.tabard.problem.ProblemType.SERVICE_UNAVAILABLE
+                    || type == dev.tabard.problem.ProblemType.INTERNAL_ERROR;
+            int expected = type.status() >= 500 && !serverSide ? 400 : type.status();
+            assertEquals(expected, r.status(), type.name());
+            assertEquals(r.status(), r.json().get("status").asInt(), type.name() + ": " + r.body());
+            assertEquals(type.type().toString(), r.json().get("type").asText(), type.name());
+        }
+    }
 }
