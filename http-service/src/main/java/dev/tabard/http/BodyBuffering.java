@@ -55,6 +55,11 @@ final class BodyBuffering implements Filter {
         this.budget = budget;
     }
 
+    /** Bytes of bodies being received now. */
+    long bytesHeld() {
+        return budget.used();
+    }
+
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;

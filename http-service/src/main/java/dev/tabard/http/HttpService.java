@@ -230,6 +230,11 @@ public final class HttpService implements AutoCloseable {
         return type.status();
     }
 
+    /** Bytes of request bodies being received now, across all clients (tests wait on it instead of sleeping). */
+    long bodyBytesHeld() {
+        return bodies.bytesHeld();
+    }
+
     /** Answers with problem details: {@code status} is the HTTP status sent, plus the server's own members. */
     public void respond(Context ctx, int status, List<Problem> problems) {
         ObjectNode o = ProblemResponses.json(problems, ctx.path(), status);

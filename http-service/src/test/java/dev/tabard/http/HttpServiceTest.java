@@ -114,6 +114,7 @@ class HttpServiceTest {
             String head = "POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 900\r\n\r\n";
             first.getOutputStream().write((head + "\"" + "a".repeat(599)).getBytes(StandardCharsets.US_ASCII));
             first.getOutputStream().flush();
+            awaitBodyBytesHeld(600); // the first body's share is taken before the second asks for more than is left
             RawHttp.Response served = RawHttp.exchange("127.0.3.2", server.port(), RawHttp.post("/echo", "application/json", "[1]"));
             assertEquals(200, served.status(), served.body());
             second.getOutputStream().write((head + "\"" + "b".repeat(599)).getBytes(StandardCharsets.US_ASCII));
@@ -128,6 +129,17 @@ class HttpServiceTest {
         }
         RawHttp.Response after = RawHttp.exchange("127.0.3.1", server.port(), RawHttp.post("/echo", "application/json", "[2]"));
         assertEquals(200, after.status(), "the address's share is given back when its bodies are done: " + after.body());
+    }
+
+    /** Waits, up to a deadline, until the server holds {@code bytes} of bodies being received. */
+    private void awaitBodyBytesHeld(long bytes) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (server.bodyBytesHeld() < bytes) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the server holds " + server.bodyBytesHeld() + " body bytes, not " + bytes);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
     }
 
     @Test
