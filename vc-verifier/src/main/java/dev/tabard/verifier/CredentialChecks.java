@@ -74,7 +74,7 @@ final class CredentialChecks {
     }
 
     /**
-     * What every credential meets, a delegation link included (whose issuer is an agent the chain vouches for, not one
+     * What every credential meets, a delegation link included (whose issuer is an agent the chain stands behind, not one
      * the policy names): its validity period, an accepted format and an accepted key type.
      */
     void inPeriodAndForm(SecuredCredential s, Set<Check> checked) {

@@ -6,12 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tabard.codec.JsonCodec;
-import dev.tabard.fetch.FetchPolicy;
-import dev.tabard.fetch.SafeFetcher;
-import dev.tabard.fetch.SelfSignedTls;
-import dev.tabard.issuer.IssuerConfig;
-import dev.tabard.issuer.http.IssuerServer;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
 import dev.tabard.verifier.Action;
@@ -24,11 +18,6 @@ import dev.tabard.wallet.delegation.DelegationRequest;
 import dev.tabard.wallet.oid4vci.IssuanceClient;
 import dev.tabard.wallet.present.PresentationRequest;
 import dev.tabard.wallet.store.HeldDelegation;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,26 +41,13 @@ class DelegationEndToEndTest {
 
     private static final String ADMIN = "tabard_delegation-e2e_Hq3vN8xK2pL5mR7tY1cB4dF6gJ9";
     private static final String DOMAIN = "https://supplier.example";
-    private final SelfSignedTls tls = SelfSignedTls.localhost();
     @TempDir
     Path dir;
-    private IssuerServer issuer;
-    private SafeFetcher fetcher;
-    private HttpClient admin;
-    private String base;
+    private LocalIssuer issuer;
 
     @BeforeEach
     void start() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        issuer = IssuerServer.start(new IssuerConfig(dir.resolve("issuer"), URI.create("https://localhost:" + port), "web", "ACME",
-                "issuer secret".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), port), Optional.of(tls.serverContext()),
-                Clock.systemUTC());
-        base = "https://localhost:" + issuer.port();
-        fetcher = new SafeFetcher(FetchPolicy.builder().allowHost("localhost").trustCertificate(tls.certificate()).build());
-        admin = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
+        issuer = new LocalIssuer(dir.resolve("issuer"), ADMIN);
     }
 
     @AfterEach
@@ -81,20 +57,16 @@ class DelegationEndToEndTest {
 
     /** A counterparty's verifier: trusts the organization's domain, fetches its DID document and status lists. */
     private Verifier verifier() {
-        return Verifier.builder().trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").build()).fetchPolicy(fetcher.policy()).build();
+        return Verifier.builder().trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").build()).fetchPolicy(issuer.fetcher.policy()).build();
     }
 
     private Wallet wallet(String name) {
-        return Wallet.open(dir.resolve(name + ".wallet"), "secret".toCharArray(), verifier(), new IssuanceClient(fetcher, Clock.systemUTC()),
+        return Wallet.open(dir.resolve(name + ".wallet"), "secret".toCharArray(), verifier(), new IssuanceClient(issuer.fetcher, Clock.systemUTC()),
                 Clock.systemUTC());
     }
 
     private JsonNode send(String method, String path, String body) throws Exception {
-        HttpResponse<String> r = admin.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + ADMIN)
-                .header("Content-Type", "application/json").method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(2, r.statusCode() / 100, r.body());
-        return r.body().isEmpty() ? null : JsonCodec.parse(r.body());
+        return issuer.admin(method, path, body);
     }
 
     /** Agent A, registered with a 5,000 EUR limit and one level of delegation, holding its AgentCredential. */

@@ -10,11 +10,7 @@ import dev.tabard.did.DidResolver;
 import dev.tabard.did.DidResolvers;
 import dev.tabard.did.key.KeyDidResolver;
 import dev.tabard.didweb.WebDidResolver;
-import dev.tabard.fetch.FetchPolicy;
 import dev.tabard.fetch.SafeFetcher;
-import dev.tabard.fetch.SelfSignedTls;
-import dev.tabard.issuer.IssuerConfig;
-import dev.tabard.issuer.http.IssuerServer;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
 import dev.tabard.verifier.PresentationOptions;
@@ -26,7 +22,6 @@ import dev.tabard.wallet.Wallet;
 import dev.tabard.wallet.oid4vci.IssuanceClient;
 import dev.tabard.wallet.present.PresentationRequest;
 import dev.tabard.wallet.store.CredentialQuery;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +32,6 @@ import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,26 +47,15 @@ import org.junit.jupiter.api.io.TempDir;
 class WalletAgainstIssuerTest {
 
     private static final String ADMIN = "tabard_wallet-test_Hq3vN8xK2pL5mR7tY1cB4dF6gJ9kZ0sW";
-    private final SelfSignedTls tls = SelfSignedTls.localhost();
     @TempDir
     Path dir;
-    private IssuerServer issuer;
+    private LocalIssuer issuer;
     private SafeFetcher fetcher;
-    private HttpClient admin;
-    private String base;
 
     @BeforeEach
     void start() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        issuer = IssuerServer.start(new IssuerConfig(dir.resolve("issuer"), URI.create("https://localhost:" + port), "web", "ACME",
-                "issuer secret".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), port), Optional.of(tls.serverContext()),
-                Clock.systemUTC());
-        base = "https://localhost:" + issuer.port();
-        fetcher = new SafeFetcher(FetchPolicy.builder().allowHost("localhost").trustCertificate(tls.certificate()).build());
-        admin = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
+        issuer = new LocalIssuer(dir.resolve("issuer"), ADMIN);
+        fetcher = issuer.fetcher;
     }
 
     @AfterEach
@@ -92,11 +75,7 @@ class WalletAgainstIssuerTest {
     }
 
     private JsonNode post(String path, String body) throws Exception {
-        HttpResponse<String> r = admin.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + ADMIN)
-                .header("Content-Type", "application/json").POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertTrue(r.statusCode() / 100 == 2, r.body());
-        return r.body().isEmpty() ? null : JsonCodec.parse(r.body());
+        return issuer.admin("POST", path, body);
     }
 
     private void register(Wallet w) throws Exception {
