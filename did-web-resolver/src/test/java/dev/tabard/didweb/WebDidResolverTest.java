@@ -15,16 +15,15 @@ import dev.tabard.fetch.SafeFetcher;
 import dev.tabard.fetch.TestHttpsServer;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
+import dev.tabard.testing.ManualClock;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -40,34 +39,8 @@ class WebDidResolverTest {
     private Did root;
     private Did path;
     private final KeyPair key = KeyPair.generate(KeyType.ED25519, RANDOM);
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T00:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T00:00:00Z"));
 
-    static final class MutableClock extends Clock {
-        volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private String document(Did did) {
         VerificationMethod vm = new VerificationMethod(did.withFragment("key-1"), did, key.publicKey(), VerificationMethod.MULTIKEY);

@@ -7,41 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
-import java.time.Clock;
+import dev.tabard.testing.ManualClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The table's two bounds, with time moved by the test. */
 class PerClientTableTest {
 
-    /** A clock the test advances. */
-    private static final class TestClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final TestClock clock = new TestClock();
+    private final ManualClock clock = new ManualClock();
     private final PerClientTable<String> table = new PerClientTable<>("nonce", Duration.ofMinutes(5), 3, 10, clock);
 
     @Test

@@ -13,6 +13,7 @@ import dev.tabard.did.key.KeyDidResolver;
 import dev.tabard.did.key.KeyDids;
 import dev.tabard.http.MetricsAccess;
 import dev.tabard.http.TransportLimits;
+import dev.tabard.testing.ManualClock;
 import dev.tabard.vc.AgentClaims;
 import dev.tabard.vc.jose.VcJose;
 import dev.tabard.verifier.TrustPolicy;
@@ -31,8 +32,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,29 +55,6 @@ class VerifierServerTransportTest {
     private final HttpClient client = HttpClient.newHttpClient();
     private VerifierServer server;
 
-    /** A clock a test moves forward; everything else reads it as the system clock would. */
-    private static final class SteppingClock extends Clock {
-        private volatile Instant now = Instant.now();
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @AfterEach
     void stop() {
@@ -202,7 +178,7 @@ class VerifierServerTransportTest {
     @Test
     @Timeout(60)
     void challengeFlood_fromOneAddress_rateLimitedThenCapped_honestClientStillVerifies() throws Exception {
-        SteppingClock clock = new SteppingClock();
+        ManualClock clock = new ManualClock(Instant.now());
         server = builder(clock).start();
         int created = 0;
         int rateLimited = 0;

@@ -1,4 +1,4 @@
-package dev.tabard.problem;
+package dev.tabard.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * What the SLF4J simple binding writes to standard error while open (it looks {@code System.err} up on every line),
- * still passed through; for tests that match an answer against the log line it produced (an {@link Incident}'s id).
+ * still passed through; for tests that match an answer against the log line it produced (an incident id).
  * Shared through did-core's test jar.
  */
 public final class LogCapture implements AutoCloseable {
