@@ -1,11 +1,11 @@
 package dev.tabard.cli;
 
+import dev.tabard.audit.AuditCheckpoint;
+import dev.tabard.audit.AuditLog;
+import dev.tabard.audit.AuditVerdict;
+import dev.tabard.audit.SignedHead;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.issuer.audit.AuditAnchor;
-import dev.tabard.issuer.audit.AuditCheckpoint;
-import dev.tabard.issuer.audit.AuditLog;
-import dev.tabard.issuer.audit.AuditVerdict;
-import dev.tabard.issuer.audit.SignedHead;
 import dev.tabard.issuer.store.SqliteIssuerStore;
 import dev.tabard.problem.ProblemException;
 import java.io.IOException;
@@ -64,7 +64,7 @@ final class AuditCommand {
                 return 2;
             }
             try (SqliteIssuerStore store = SqliteIssuerStore.open(db.get(), Clock.systemUTC(), new SecureRandom())) {
-                AuditVerdict verdict = AuditLog.verify(store, checkpoint, anchor);
+                AuditVerdict verdict = AuditLog.verify(store, checkpoint, anchor.map(AuditAnchor::named));
                 System.out.println(verdict.message());
                 return verdict.intact() ? 0 : 1;
             }
@@ -96,7 +96,7 @@ final class AuditCommand {
             try (SqliteIssuerStore store = SqliteIssuerStore.open(db.get(), Clock.systemUTC(), new SecureRandom())) {
                 // the head is read before the chain is checked, so the check covers it
                 Optional<SignedHead> head = store.latestAuditHead().map(h -> SignedHead.parse(h.jws()));
-                AuditVerdict verdict = AuditLog.verify(store, Optional.empty(), anchor);
+                AuditVerdict verdict = AuditLog.verify(store, Optional.empty(), anchor.map(AuditAnchor::named));
                 if (!verdict.intact()) {
                     System.err.println("no checkpoint: the chain is broken. " + verdict.message());
                     return 1;

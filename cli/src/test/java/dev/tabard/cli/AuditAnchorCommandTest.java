@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabard.audit.AuditEntry;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.crypto.KeyPair;
 import dev.tabard.crypto.KeyType;
@@ -12,7 +13,6 @@ import dev.tabard.did.key.KeyDids;
 import dev.tabard.issuer.IssuerConfig;
 import dev.tabard.issuer.audit.AuditAnchor;
 import dev.tabard.issuer.audit.AuditAnchorWriter;
-import dev.tabard.issuer.audit.AuditEntry;
 import dev.tabard.issuer.http.IssuerServer;
 import dev.tabard.issuer.store.OwnerOnlyFiles;
 import java.io.ByteArrayOutputStream;

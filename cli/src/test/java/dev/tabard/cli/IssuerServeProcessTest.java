@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabard.audit.AuditLog;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.crypto.KeyPair;
 import dev.tabard.crypto.KeyType;
 import dev.tabard.did.Did;
 import dev.tabard.did.key.KeyDids;
-import dev.tabard.issuer.audit.AuditLog;
 import dev.tabard.issuer.store.SqliteIssuerStore;
 import java.net.ServerSocket;
 import java.net.URI;

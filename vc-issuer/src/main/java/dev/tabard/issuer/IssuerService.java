@@ -94,7 +94,7 @@ public final class IssuerService {
         // every audited change from here on is signed by the active Ed25519 key, and the bootstrap entries with it
         store.signAuditHeadsWith(() -> {
             OrgKey signing = activeKey();
-            return new dev.tabard.issuer.audit.AuditKey(signing.id(), signers.get(signing.id()));
+            return new dev.tabard.audit.AuditKey(signing.id(), signers.get(signing.id()));
         });
         // a store sealed with scrypt moves to Argon2id here, in one signed and audited transaction
         this.sealer = OrgKeySealing.upgrade(store, sealer, config.secret(), random);

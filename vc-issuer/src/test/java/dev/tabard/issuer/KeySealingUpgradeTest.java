@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tabard.audit.AuditEntry;
+import dev.tabard.audit.AuditLog;
 import dev.tabard.codec.Base64Url;
 import dev.tabard.crypto.KeyPair;
 import dev.tabard.crypto.KeySealer;
@@ -12,8 +14,6 @@ import dev.tabard.crypto.KeyType;
 import dev.tabard.did.Did;
 import dev.tabard.did.key.KeyDids;
 import dev.tabard.issuer.agents.Agent;
-import dev.tabard.issuer.audit.AuditEntry;
-import dev.tabard.issuer.audit.AuditLog;
 import dev.tabard.issuer.keys.OrgKey;
 import dev.tabard.issuer.store.IssuerStore;
 import dev.tabard.issuer.store.SqliteIssuerStore;

@@ -1,9 +1,15 @@
 package dev.tabard.issuer.audit;
 
+import dev.tabard.audit.AuditBreak;
+import dev.tabard.audit.AuditCheckpoint;
+import dev.tabard.audit.AuditEntry;
+import dev.tabard.audit.AuditLog;
+import dev.tabard.audit.AuditTrail.StoredHead;
+import dev.tabard.audit.AuditTrail;
+import dev.tabard.audit.SignedHead;
+import dev.tabard.audit.TrailKey;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.crypto.VerificationKey;
-import dev.tabard.issuer.audit.AuditTrail.StoredHead;
-import dev.tabard.issuer.keys.OrgKey;
 import dev.tabard.issuer.store.OwnerOnlyFiles;
 import dev.tabard.problem.ProblemException;
 import java.io.IOException;
@@ -15,9 +21,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -38,10 +42,15 @@ public final class AuditAnchor {
     /** The anchor's file name in the data directory. */
     public static final String FILE = "audit-anchor.json";
     /** How messages name the anchor. */
-    static final String NAME = "the audit anchor " + FILE;
+    public static final String NAME = "the audit anchor " + FILE;
     private static final String TEMPORARY = "." + FILE + ".tmp";
 
     private AuditAnchor() {
+    }
+
+    /** {@code head}, read from this anchor, as {@link AuditLog#verify(AuditTrail, Optional, Optional)} takes it. */
+    public static AuditLog.Anchor named(AuditCheckpoint head) {
+        return new AuditLog.Anchor(NAME, head);
     }
 
     /** The anchor file in {@code dataDir}. */
@@ -112,7 +121,7 @@ public final class AuditAnchor {
         }
         try {
             SignedHead head = SignedHead.parse(stored.get().jws());
-            VerificationKey key = trail.keys().stream().filter(k -> k.id().equals(head.keyId())).map(OrgKey::publicKey)
+            VerificationKey key = trail.auditKeys().stream().filter(k -> k.id().equals(head.keyId())).map(TrailKey::publicKey)
                     .findFirst().orElseThrow(() -> new IllegalStateException("the newest audit head at seq " + head.seq()
                             + " names key " + head.keyId() + ", which the store does not hold"));
             head.verify(key);
@@ -149,9 +158,7 @@ public final class AuditAnchor {
 
     /** What makes {@code trail} not hold {@code anchor}: a forged anchor, a missing or changed entry, or no signed head. */
     static Optional<AuditBreak> check(AuditCheckpoint anchor, AuditTrail trail) {
-        Map<String, VerificationKey> keys = new HashMap<>();
-        trail.keys().forEach(k -> keys.put(k.id(), k.publicKey()));
-        Optional<AuditBreak> forged = AuditLog.checkReference(NAME, anchor, keys);
+        Optional<AuditBreak> forged = AuditLog.checkReference(NAME, anchor, trail);
         if (forged.isPresent()) {
             return forged;
         }

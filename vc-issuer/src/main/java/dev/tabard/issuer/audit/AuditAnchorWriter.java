@@ -1,5 +1,7 @@
 package dev.tabard.issuer.audit;
 
+import dev.tabard.audit.AuditCheckpoint;
+import dev.tabard.audit.AuditTrail;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

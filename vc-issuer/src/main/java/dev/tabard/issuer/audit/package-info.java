@@ -1,11 +1,7 @@
 /**
- * The issuer's audit log: a hash chain of entries, one per state change, with the org key's signature over the
- * chain's head written in the same transaction as each change ({@link dev.tabard.issuer.audit.SignedHead}).
- *
- * <p>{@link dev.tabard.issuer.audit.AuditLog#verify} reports the first entry that was edited, reordered, deleted,
- * truncated or is not covered by a valid signature. Deleting the newest entries together with their heads leaves a
- * log that is consistent in itself; an {@link dev.tabard.issuer.audit.AuditCheckpoint} exported earlier and kept
- * outside the data directory shows that too.
+ * The issuer's side of its audit log: the chain's format and its check live in {@code dev.tabard.audit}; the
+ * issuer's store appends an entry per state change and writes the org key's signature over the chain's head in the
+ * same transaction.
  *
  * <p>The issuer also keeps its newest signed head in the data directory, outside {@code issuer.db}
  * ({@link dev.tabard.issuer.audit.AuditAnchor}, kept current by {@link dev.tabard.issuer.audit.AuditAnchorWriter}):
@@ -14,7 +10,7 @@
  *
  * <pre>{@code
  * AuditVerdict v = AuditLog.verify(store, Optional.of(AuditCheckpoint.parse(Files.readAllBytes(saved))),
- *         AuditAnchor.read(dataDir));
+ *         AuditAnchor.read(dataDir).map(AuditAnchor::named));
  * if (!v.intact()) {
  *     System.err.println(v.message());   // BROKEN: entry 40 edited: its content no longer gives its stored hash
  * }

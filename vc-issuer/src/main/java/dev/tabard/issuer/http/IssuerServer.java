@@ -3,6 +3,9 @@ package dev.tabard.issuer.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabard.audit.AuditEntry;
+import dev.tabard.audit.AuditLog;
+import dev.tabard.audit.AuditVerdict;
 import dev.tabard.codec.Base64Url;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.did.Did;
@@ -10,15 +13,12 @@ import dev.tabard.http.HttpService;
 import dev.tabard.http.MetricsAccess;
 import dev.tabard.http.RateLimit;
 import dev.tabard.http.TransportLimits;
-import dev.tabard.issuer.IssuerConfig;
 import dev.tabard.issuer.IssuanceFormat;
+import dev.tabard.issuer.IssuerConfig;
 import dev.tabard.issuer.IssuerService;
 import dev.tabard.issuer.agents.Agent;
 import dev.tabard.issuer.audit.AuditAnchor;
 import dev.tabard.issuer.audit.AuditAnchorWriter;
-import dev.tabard.issuer.audit.AuditEntry;
-import dev.tabard.issuer.audit.AuditLog;
-import dev.tabard.issuer.audit.AuditVerdict;
 import dev.tabard.issuer.store.IssuerStore;
 import dev.tabard.issuer.store.OwnerOnlyFiles;
 import dev.tabard.issuer.store.SqliteIssuerStore;
@@ -462,7 +462,7 @@ public final class IssuerServer implements AutoCloseable {
 
     private void verifyAudit(Context ctx) {
         auth.require(ctx, "admin");
-        AuditVerdict verdict = AuditLog.verify(store, Optional.empty(), anchor.flatMap(AuditAnchorWriter::anchor));
+        AuditVerdict verdict = AuditLog.verify(store, Optional.empty(), anchor.flatMap(AuditAnchorWriter::anchor).map(AuditAnchor::named));
         ctx.contentType("application/json").result(JsonCodec.writeString(Map.of("intact", verdict.intact(), "entries", verdict.entries(),
                 "signedHeadSeq", verdict.signedHeadSeq(), "problem", verdict.broken().map(Object::toString).orElse(""),
                 "message", verdict.message())));

@@ -1,8 +1,8 @@
 package dev.tabard.issuer.store;
 
-import dev.tabard.issuer.audit.AuditEntry;
-import dev.tabard.issuer.audit.AuditTrail.StoredHead;
-import dev.tabard.issuer.audit.SignedHead;
+import dev.tabard.audit.AuditEntry;
+import dev.tabard.audit.AuditTrail.StoredHead;
+import dev.tabard.audit.SignedHead;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,9 +1,10 @@
 package dev.tabard.issuer.store;
 
+import dev.tabard.audit.AuditKey;
+import dev.tabard.audit.AuditTrail;
+import dev.tabard.audit.TrailKey;
 import dev.tabard.did.Did;
 import dev.tabard.issuer.agents.Agent;
-import dev.tabard.issuer.audit.AuditKey;
-import dev.tabard.issuer.audit.AuditTrail;
 import dev.tabard.issuer.delegations.RegisteredDelegation;
 import dev.tabard.issuer.keys.OrgKey;
 import dev.tabard.issuer.status.StatusListRecord;
@@ -28,6 +29,18 @@ public interface IssuerStore extends AuditTrail, AutoCloseable {
     void putMeta(String key, String value, Audit audit);
 
     List<OrgKey> keys();
+
+    /** Every org key, retired ones included, as the audit check reads them. */
+    @Override
+    default List<TrailKey> auditKeys() {
+        return keys().stream().map(k -> new TrailKey(k.id(), k.publicKey())).toList();
+    }
+
+    @Override
+    default String unsignedCause() {
+        return "written outside the issuer, or their heads were deleted (a store from before signed heads gets its first one"
+                + " when the issuer next starts)";
+    }
 
     void putKey(OrgKey key, Audit audit);
 

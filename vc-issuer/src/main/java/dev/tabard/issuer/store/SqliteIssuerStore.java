@@ -2,13 +2,13 @@ package dev.tabard.issuer.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.tabard.audit.AuditEntry;
+import dev.tabard.audit.AuditKey;
+import dev.tabard.audit.SignedHead;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.crypto.VerificationKey;
 import dev.tabard.did.Did;
 import dev.tabard.issuer.agents.Agent;
-import dev.tabard.issuer.audit.AuditEntry;
-import dev.tabard.issuer.audit.AuditKey;
-import dev.tabard.issuer.audit.SignedHead;
 import dev.tabard.issuer.delegations.RegisteredDelegation;
 import dev.tabard.issuer.keys.OrgKey;
 import dev.tabard.issuer.status.StatusListRecord;

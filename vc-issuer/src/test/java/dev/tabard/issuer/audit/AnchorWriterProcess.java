@@ -1,5 +1,8 @@
 package dev.tabard.issuer.audit;
 
+import dev.tabard.audit.AuditCheckpoint;
+import dev.tabard.audit.AuditKey;
+import dev.tabard.audit.SignedHead;
 import dev.tabard.crypto.KeyPair;
 import dev.tabard.crypto.KeyType;
 import java.nio.file.Path;

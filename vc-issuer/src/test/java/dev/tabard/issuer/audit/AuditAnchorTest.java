@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tabard.audit.AuditCheckpoint;
+import dev.tabard.audit.AuditKey;
+import dev.tabard.audit.SignedHead;
 import dev.tabard.crypto.KeyPair;
 import dev.tabard.crypto.KeyType;
 import dev.tabard.issuer.store.OwnerOnlyFiles;

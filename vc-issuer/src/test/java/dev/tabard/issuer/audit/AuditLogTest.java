@@ -3,6 +3,9 @@ package dev.tabard.issuer.audit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tabard.audit.AuditKey;
+import dev.tabard.audit.AuditLog;
+import dev.tabard.audit.AuditVerdict;
 import dev.tabard.crypto.KeyPair;
 import dev.tabard.crypto.KeyType;
 import dev.tabard.did.Did;

@@ -3,12 +3,12 @@ package dev.tabard.issuer.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tabard.did.Did;
+import dev.tabard.audit.AuditKey;
+import dev.tabard.audit.AuditLog;
+import dev.tabard.audit.AuditVerdict;
 import dev.tabard.crypto.KeyPair;
 import dev.tabard.crypto.KeyType;
-import dev.tabard.issuer.audit.AuditKey;
-import dev.tabard.issuer.audit.AuditLog;
-import dev.tabard.issuer.audit.AuditVerdict;
+import dev.tabard.did.Did;
 import dev.tabard.issuer.keys.OrgKey;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;

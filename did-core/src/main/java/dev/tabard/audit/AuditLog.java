@@ -1,9 +1,11 @@
-package dev.tabard.issuer.audit;
+package dev.tabard.audit;
 
+import dev.tabard.audit.AuditBreak.Kind;
+import dev.tabard.audit.AuditTrail.StoredHead;
 import dev.tabard.crypto.VerificationKey;
-import dev.tabard.issuer.audit.AuditBreak.Kind;
-import dev.tabard.issuer.audit.AuditTrail.StoredHead;
-import dev.tabard.issuer.keys.OrgKey;
+import dev.tabard.did.Did;
+import dev.tabard.did.DidUrl;
+import dev.tabard.did.key.KeyDids;
 import dev.tabard.problem.ProblemException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,8 +16,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Checks a stored audit log against itself, the org keys' signatures over its heads and, when given, a checkpoint
- * the operator kept elsewhere.
+ * Checks a stored audit log against itself, the signatures over its heads and, when given, a checkpoint the operator
+ * kept elsewhere.
  *
  * <p>Without a checkpoint this finds any edited, reordered or deleted entry, any chain re-computed after an edit
  * (its signed heads no longer match), and entries no signed head covers. Deleting the newest entries together with
@@ -45,20 +47,27 @@ public final class AuditLog {
     }
 
     /**
-     * As {@link #verify(AuditTrail, Optional)}, also against the issuer's {@link AuditAnchor} from the data
-     * directory: the log must still hold the anchor's head unchanged, and signed heads, since the anchor shows it
-     * was signed.
+     * A signed head the log's writer keeps outside the log itself (the issuer's anchor file in its data directory),
+     * and how messages name it.
      */
-    public static AuditVerdict verify(AuditTrail trail, Optional<AuditCheckpoint> checkpoint, Optional<AuditCheckpoint> anchor) {
+    public record Anchor(String name, AuditCheckpoint head) {
+        public Anchor {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(head, "head");
+        }
+    }
+
+    /**
+     * As {@link #verify(AuditTrail, Optional)}, also against the writer's {@code anchor}: the log must still hold the
+     * anchor's head unchanged, and signed heads, since the anchor shows it was signed.
+     */
+    public static AuditVerdict verify(AuditTrail trail, Optional<AuditCheckpoint> checkpoint, Optional<Anchor> anchor) {
         Objects.requireNonNull(trail, "trail");
         Objects.requireNonNull(checkpoint, "checkpoint");
         Objects.requireNonNull(anchor, "anchor");
-        Map<String, VerificationKey> keys = new HashMap<>();
-        for (OrgKey k : trail.keys()) {
-            keys.put(k.id(), k.publicKey());
-        }
+        Map<String, VerificationKey> keys = keys(trail);
         List<Reference> references = new ArrayList<>();
-        anchor.ifPresent(a -> references.add(new Reference(AuditAnchor.NAME, a)));
+        anchor.ifPresent(a -> references.add(new Reference(a.name(), a.head())));
         checkpoint.ifPresent(c -> references.add(new Reference("the checkpoint", c)));
         for (Reference r : references) {
             Optional<AuditBreak> forged = checkReference(r.name(), r.checkpoint(), keys);
@@ -68,15 +77,31 @@ public final class AuditLog {
         }
         // read before the entries: a head committed later than this read names an entry the walk will also see
         long latestHead = trail.latestAuditHead().map(StoredHead::seq).orElse(0L);
-        return new Walk(trail, keys, references, anchor.map(a -> a.head().seq())).run(latestHead);
+        return new Walk(trail, keys, references, anchor).run(latestHead);
+    }
+
+    private static Map<String, VerificationKey> keys(AuditTrail trail) {
+        Map<String, VerificationKey> keys = new HashMap<>();
+        for (TrailKey k : trail.auditKeys()) {
+            keys.putIfAbsent(k.id(), k.publicKey());
+        }
+        return keys;
+    }
+
+    /**
+     * That {@code reference}, a head kept outside {@code trail}, is signed by the key it carries, and that the trail
+     * records that same key under its id; {@code name} says in messages which head it is.
+     */
+    public static Optional<AuditBreak> checkReference(String name, AuditCheckpoint reference, AuditTrail trail) {
+        return checkReference(Objects.requireNonNull(name, "name"), Objects.requireNonNull(reference, "reference"),
+                keys(Objects.requireNonNull(trail, "trail")));
     }
 
     /** A head kept outside the store, and how a message names it. */
     private record Reference(String name, AuditCheckpoint checkpoint) {
     }
 
-    /** That {@code cp} is signed by the key it carries, and that the store holds that same key under its id. */
-    static Optional<AuditBreak> checkReference(String name, AuditCheckpoint cp, Map<String, VerificationKey> keys) {
+    private static Optional<AuditBreak> checkReference(String name, AuditCheckpoint cp, Map<String, VerificationKey> keys) {
         SignedHead head = cp.head();
         try {
             head.verify(cp.publicKey());
@@ -94,13 +119,30 @@ public final class AuditLog {
         return Optional.empty();
     }
 
+    /**
+     * Whether {@code key} may stand under {@code keyId}: always, except for a {@code did:key} id, which is its own
+     * public key, so a log recording another key under it was altered even where its heads verify with that key.
+     */
+    private static boolean keyDidHolds(String keyId, VerificationKey key) {
+        Optional<Did> did = DidUrl.tryParse(keyId).map(DidUrl::did);
+        if (did.isEmpty() || !did.get().method().equals(KeyDids.METHOD)) {
+            return true;
+        }
+        try {
+            return KeyDids.key(did.get()).equals(key);
+        } catch (ProblemException notAKey) {
+            return false;
+        }
+    }
+
     /** One pass over entries and heads, both in sequence order. */
     private static final class Walk {
         private final AuditTrail trail;
         private final Map<String, VerificationKey> keys;
         private final List<Reference> references;
-        /** The anchor's seq: this store was signed at least up to there. */
-        private final Optional<Long> anchoredSeq;
+        /** The writer's anchor: this store was signed at least up to its seq. */
+        private final Optional<Anchor> anchor;
+        private final Optional<AuditBreak> damage;
         /** The hash the log holds at each reference's seq. */
         private final Map<Long, String> hashAtReference = new HashMap<>();
         private final ArrayDeque<StoredHead> heads = new ArrayDeque<>();
@@ -108,11 +150,12 @@ public final class AuditLog {
         private boolean headsDone;
         private long signed;
 
-        Walk(AuditTrail trail, Map<String, VerificationKey> keys, List<Reference> references, Optional<Long> anchoredSeq) {
+        Walk(AuditTrail trail, Map<String, VerificationKey> keys, List<Reference> references, Optional<Anchor> anchor) {
             this.trail = trail;
             this.keys = keys;
             this.references = references;
-            this.anchoredSeq = anchoredSeq;
+            this.anchor = anchor;
+            this.damage = trail.damage();
         }
 
         AuditVerdict run(long latestHead) {
@@ -136,6 +179,9 @@ public final class AuditLog {
         }
 
         private Optional<AuditBreak> entry(AuditEntry e, long expected, String previous) {
+            if (damage.isPresent() && damage.get().seq() <= expected) {
+                return damage;
+            }
             if (e.seq() != expected) {
                 return Optional.of(new AuditBreak(Kind.DELETED, expected, e.seq() == expected + 1
                         ? "it is missing: entry " + e.seq() + " follows entry " + (expected - 1)
@@ -186,12 +232,17 @@ public final class AuditLog {
             VerificationKey key = keys.get(head.keyId());
             if (key == null) {
                 // a key made while this walk runs (a rotation) signs heads the walk reaches later
-                trail.keys().forEach(k -> keys.putIfAbsent(k.id(), k.publicKey()));
+                trail.auditKeys().forEach(k -> keys.putIfAbsent(k.id(), k.publicKey()));
                 key = keys.get(head.keyId());
             }
             if (key == null) {
                 return Optional.of(new AuditBreak(Kind.SIGNATURE_INVALID, e.seq(), "its signed head names key " + head.keyId()
                         + ", which the store does not hold"));
+            }
+            if (!keyDidHolds(head.keyId(), key)) {
+                return Optional.of(new AuditBreak(Kind.SIGNATURE_INVALID, e.seq(), "its signed head names key " + head.keyId()
+                        + ", but the key recorded under that id is " + key.toMultibase() + ", not the key that DID names:"
+                        + " the recorded keys were replaced"));
             }
             try {
                 head.verify(key);
@@ -213,6 +264,9 @@ public final class AuditLog {
         }
 
         private Optional<AuditBreak> end(long last, long latestHead) {
+            if (damage.isPresent()) {
+                return damage;
+            }
             // only the newest head read before the entries: one committed since may name entries this walk did not read
             if (latestHead > last) {
                 return Optional.of(new AuditBreak(Kind.TRUNCATED, last + 1, "a signed head covers entry " + latestHead
@@ -231,10 +285,9 @@ public final class AuditLog {
             }
             if (signed < last) {
                 return Optional.of(new AuditBreak(Kind.UNSIGNED, signed + 1, "entries " + (signed + 1) + "-" + last
-                        + " are not covered by a signed head: " + anchoredSeq.map(seq -> "their signed heads were deleted ("
-                                + AuditAnchor.NAME + " shows this log was signed up to entry " + seq + "): the audit log was altered")
-                        .orElse("written outside the issuer, or their heads were deleted (a store from before signed heads gets "
-                                + "its first one when the issuer next starts)")));
+                        + " are not covered by a signed head: " + anchor.map(a -> "their signed heads were deleted ("
+                                + a.name() + " shows this log was signed up to entry " + a.head().head().seq() + "): the audit log was altered")
+                        .orElse(trail.unsignedCause())));
             }
             return Optional.empty();
         }

@@ -1,4 +1,4 @@
-package dev.tabard.issuer.audit;
+package dev.tabard.audit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.codec.JsonCodec;

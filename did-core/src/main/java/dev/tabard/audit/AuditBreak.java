@@ -1,9 +1,9 @@
-package dev.tabard.issuer.audit;
+package dev.tabard.audit;
 
 import java.util.Objects;
 
 /**
- * Where and how an audit chain is broken: the first entry at which the stored log stops being the one the issuer
+ * Where and how an audit chain is broken: the first entry at which the stored log stops being the one its writer
  * wrote and signed.
  *
  * @param kind what was done to the log
@@ -24,7 +24,7 @@ public record AuditBreak(Kind kind, long seq, String detail) {
         TRUNCATED("truncated"),
         /** A signed head does not verify with the key it names, or no longer matches its entries (a re-computed chain). */
         SIGNATURE_INVALID("signature invalid"),
-        /** Entries that no signed head covers: written outside the issuer, or their signed heads were deleted. */
+        /** Entries that no signed head covers: written outside the log's writer, or their signed heads were deleted. */
         UNSIGNED("unsigned");
 
         private final String word;

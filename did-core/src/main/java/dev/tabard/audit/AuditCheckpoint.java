@@ -1,4 +1,4 @@
-package dev.tabard.issuer.audit;
+package dev.tabard.audit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.codec.JsonCodec;
@@ -8,10 +8,10 @@ import dev.tabard.problem.ProblemType;
 import java.util.Objects;
 
 /**
- * A signed head the operator exported and keeps outside the issuer's data directory. It is the anchor that makes
- * truncation visible: a log that ends before the checkpoint's {@code seq}, or whose entry there has another hash,
- * was cut or rewritten. It carries the public key that signed it, so a store whose key table was replaced cannot
- * attest to itself.
+ * A signed head the operator exported and keeps away from the log (outside the issuer's data directory, or apart
+ * from an {@link AuditFile}). It is the anchor that makes truncation visible: a log that ends before the checkpoint's
+ * {@code seq}, or whose entry there has another hash, was cut or rewritten. It carries the public key that signed it,
+ * so a log whose recorded keys were replaced cannot attest to itself.
  *
  * <p>The file is one JSON object: {@code seq}, {@code hash}, {@code time}, {@code keyId},
  * {@code publicKeyMultibase} and {@code jws}, the head's compact JWS.

@@ -1,4 +1,4 @@
-package dev.tabard.issuer.audit;
+package dev.tabard.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,11 +14,11 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The org key's signature over the audit chain's head: entry {@code seq} has hash {@code hash}. Since each hash
- * commits to every entry before it, one signed head covers the whole chain up to {@code seq}; the issuer writes
- * one in the same transaction as every change it audits, so nothing is acknowledged before it is signed.
+ * A key's signature over the audit chain's head: entry {@code seq} has hash {@code hash}. Since each hash commits to
+ * every entry before it, one signed head covers the whole chain up to {@code seq}. The issuer writes one in the same
+ * transaction as every change it audits; {@link AuditFile} signs one at least every {@link HeadPolicy#every()}.
  *
- * <p>{@code jws} is a compact JWS ({@code typ} {@value #TYP}, {@code kid} the org key id) over
+ * <p>{@code jws} is a compact JWS ({@code typ} {@value #TYP}, {@code kid} the signing key's id) over
  * {@code {"seq", "hash", "time", "keyId"}}. The other components repeat what it signs, for reading and indexing;
  * {@link #verify} checks that they agree with it.
  *
@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  */
 public record SignedHead(long seq, String hash, Instant time, String keyId, String jws) {
 
-    /** The JWS {@code typ} of an audit head, so no other token the org key signs can pass for one. */
+    /** The JWS {@code typ} of an audit head, so no other token the signing key signs can pass for one. */
     public static final String TYP = "tabard-audit-head";
 
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");

@@ -1,4 +1,4 @@
-package dev.tabard.issuer.audit;
+package dev.tabard.audit;
 
 import java.util.Objects;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.tabard.issuer.audit;
+package dev.tabard.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

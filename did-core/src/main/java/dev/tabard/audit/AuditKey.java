@@ -1,11 +1,11 @@
-package dev.tabard.issuer.audit;
+package dev.tabard.audit;
 
 import dev.tabard.crypto.Signer;
 import java.util.Objects;
 
 /**
- * The org key that signs audit heads now: its id in the store's key table, so a head stays verifiable after
- * rotation against the public key stored under that id, and the signer holding its private half.
+ * The key that signs audit heads now: the id the log records its public key under (the issuer's key table, or a key
+ * line of an {@link AuditFile}), so a head stays verifiable after rotation, and the signer holding its private half.
  */
 public record AuditKey(String keyId, Signer signer) {
 
