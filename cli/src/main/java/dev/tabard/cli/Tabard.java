@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code tabard} command. */
 @Command(name = "tabard", mixinStandardHelpOptions = true, version = "tabard 0.1.0",
         description = "Identity for AI agents: run an issuer or a verifier, resolve DIDs, verify credentials, keep a wallet.",
-        subcommands = {IssuerCommand.class, VerifierCommand.class, ResolveCommand.class, VerifyCommand.class, WalletCommand.class,
+        subcommands = {IssuerCommand.class, VerifierCommand.class, GateCommand.class, ResolveCommand.class, VerifyCommand.class, WalletCommand.class,
             AuditCommand.class, DemoCommand.class})
 public final class Tabard implements Runnable {
 

@@ -112,7 +112,25 @@ public enum ProblemType {
     /** An action exceeds a constraint of the authority presented; the pointer names the link that set it. */
     CONSTRAINT_VIOLATED(Family.TABARD, "Constraint violated", 400),
     /** Something with this id is already registered: a registration is made once. */
-    ALREADY_REGISTERED(Family.TABARD, "Already registered", 409);
+    ALREADY_REGISTERED(Family.TABARD, "Already registered", 409),
+
+    // Agent-to-agent calls (RFC 9421 message signatures at a gate)
+    /** A call to a gate carries no message signature by an agent key: sign it (RFC 9421) with the wallet's key. */
+    SIGNATURE_MISSING(Family.TABARD, "Message not signed", 401),
+    /** A message signature does not verify, does not cover what it must, or its content digest does not match the body. */
+    SIGNATURE_INVALID(Family.TABARD, "Message signature invalid", 401),
+    /** A message signature was created too long ago, in the future, or has expired. */
+    SIGNATURE_EXPIRED(Family.TABARD, "Message signature outside its time window", 401),
+    /** A message signature's nonce was seen before: the message was replayed. */
+    NONCE_REPLAYED(Family.TABARD, "Nonce replayed", 401),
+    /** The signing key is not bound to a verified credential here yet: send the presentation with the call. */
+    PRESENTATION_REQUIRED(Family.TABARD, "Presentation required", 401),
+    /** The caller's authority (its credential or delegation chain) does not allow what the call asks. */
+    ACTION_FORBIDDEN(Family.TABARD, "Action forbidden", 403),
+    /** The caller was paused after repeated refused or failed calls; the response carries {@code Retry-After}. */
+    AGENT_PAUSED(Family.TABARD, "Agent paused", 503),
+    /** The service behind a gate did not answer, or answered with something the gate cannot pass on. */
+    UPSTREAM_FAILED(Family.TABARD, "Upstream failed", 502);
 
     /** The type-URI namespaces of the specs the constants come from. */
     enum Family {

@@ -94,7 +94,9 @@ public final class HttpService implements AutoCloseable {
                             + " from this address; retry after " + seconds + " s");
                 });
             }
-            requireMediaType(ctx, b.formRoutes.contains(normalized(ctx.path())));
+            if (!b.anyMediaType) {
+                requireMediaType(ctx, b.formRoutes.contains(normalized(ctx.path())));
+            }
         });
         b.metrics.ifPresent(render -> app.get("/metrics", ctx -> {
             if (!onMetricsConnector(ctx)) {
@@ -191,6 +193,7 @@ public final class HttpService implements AutoCloseable {
         httpConfig.setIdleTimeout(b.limits.idleTimeout().toMillis());
         httpConfig.setSendServerVersion(false);
         httpConfig.setSendXPoweredBy(false);
+        httpConfig.setRequestHeaderSize(b.maxHeaderBytes);
         return httpConfig;
     }
 
@@ -217,14 +220,17 @@ public final class HttpService implements AutoCloseable {
         }
     }
 
+    private static final java.util.Set<ProblemType> SERVER_SIDE = java.util.EnumSet.of(ProblemType.SERVICE_UNAVAILABLE,
+            ProblemType.INTERNAL_ERROR, ProblemType.AGENT_PAUSED, ProblemType.UPSTREAM_FAILED);
+
     /**
      * The status for a problem raised by a handler: its type's, except that a 5xx type other than
-     * {@code SERVICE_UNAVAILABLE} and {@code INTERNAL_ERROR} describes bad input (an invalid DID document, an
-     * unsupported DID method) and is answered 400.
+     * the server-side ones ({@code SERVICE_UNAVAILABLE}, {@code INTERNAL_ERROR}, {@code AGENT_PAUSED},
+     * {@code UPSTREAM_FAILED}) describes bad input (an invalid DID document, an unsupported DID method) and is answered 400.
      */
     static int edgeStatus(List<Problem> problems) {
         ProblemType type = problems.get(0).type();
-        if (type.status() >= 500 && type != ProblemType.SERVICE_UNAVAILABLE && type != ProblemType.INTERNAL_ERROR) {
+        if (type.status() >= 500 && !SERVER_SIDE.contains(type)) {
             return 400;
         }
         return type.status();

@@ -21,6 +21,10 @@ public final class HttpServiceBuilder {
 
     /** Bodies up to 1 MB unless the server says otherwise (SECURITY-NOTES "request body"). */
     public static final int DEFAULT_MAX_BODY_BYTES = 1_000_000;
+    /** The request line and header fields together, as Jetty's default: 8 KiB. */
+    public static final int DEFAULT_MAX_HEADER_BYTES = 8 * 1024;
+    /** The most {@link #maxHeaderBytes} may be set to. */
+    public static final int MAX_HEADER_BYTES = 64 * 1024;
 
     final String name;
     int port;
@@ -35,6 +39,8 @@ public final class HttpServiceBuilder {
     Optional<Supplier<String>> metrics = Optional.empty();
     Consumer<ObjectNode> problemMembers = o -> { };
     Consumer<JavalinConfig> javalinConfig = c -> { };
+    boolean anyMediaType;
+    int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
 
     HttpServiceBuilder(String name) {
         this.name = Objects.requireNonNull(name, "name");
@@ -93,6 +99,24 @@ public final class HttpServiceBuilder {
     /** {@code route} reads {@code application/x-www-form-urlencoded} (an OAuth token endpoint); every other route reads JSON. */
     public HttpServiceBuilder formRoute(String route) {
         formRoutes.add(Objects.requireNonNull(route, "route"));
+        return this;
+    }
+
+    /**
+     * Passes request bodies of any media type to the routes instead of requiring JSON: for a proxy whose routes forward
+     * bodies they do not read themselves.
+     */
+    public HttpServiceBuilder passBodiesOfAnyMediaType() {
+        this.anyMediaType = true;
+        return this;
+    }
+
+    /** The largest request line and header fields accepted (431 past it), up to {@link #MAX_HEADER_BYTES}. */
+    public HttpServiceBuilder maxHeaderBytes(int bytes) {
+        if (bytes < 1024 || bytes > MAX_HEADER_BYTES) {
+            throw new IllegalArgumentException("maxHeaderBytes must be 1024.." + MAX_HEADER_BYTES);
+        }
+        this.maxHeaderBytes = bytes;
         return this;
     }
 

@@ -116,6 +116,16 @@ public final class Action {
         return action;
     }
 
+    /** The form {@link #fromJson} reads. */
+    public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+        com.fasterxml.jackson.databind.node.ObjectNode o = dev.tabard.codec.JsonCodec.mapper().createObjectNode();
+        o.put("capability", capability);
+        amount.ifPresent(m -> o.putObject("amount").put("value", m.amount()).put("currency", m.currency()));
+        dataRegion.ifPresent(r -> o.put("dataRegion", r));
+        resource.ifPresent(r -> o.put("resource", r));
+        return o;
+    }
+
     private static String text(JsonNode n, String pointer) {
         if (n == null || !n.isTextual() || n.asText().isEmpty() || n.asText().length() > 512) {
             throw malformed(pointer, "must be a string of 1 to 512 characters");

@@ -101,6 +101,19 @@ public final class Verifier {
         return policy;
     }
 
+    /**
+     * The key {@code keyId} names, resolved through this verifier's resolvers, provided its DID lists it for
+     * authentication: the key an agent signs its calls with.
+     *
+     * @throws ProblemException {@code INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD} for a key not listed for
+     *     authentication; the DID resolution problems ({@code NOT_FOUND}, {@code METHOD_NOT_SUPPORTED}, …)
+     */
+    public dev.tabard.crypto.VerificationKey authenticationKey(dev.tabard.did.DidUrl keyId) {
+        Objects.requireNonNull(keyId, "keyId");
+        RESOLUTIONS.get()[0] = 0;
+        return resolver.resolve(keyId.did()).document().authorize(keyId, dev.tabard.did.Relationship.AUTHENTICATION).key();
+    }
+
     /** Verifies a credential: a vc+jwt (or VC 1.1 JWT) as text, or a Data Integrity document as JSON. */
     public VerificationResult verifyCredential(String input) {
         return verifyCredential(input, VerifyOptions.defaults());

@@ -1,0 +1,163 @@
+package dev.tabard.gate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabard.audit.AuditFile;
+import dev.tabard.audit.AuditLog;
+import dev.tabard.audit.AuditVerdict;
+import dev.tabard.codec.JsonCodec;
+import dev.tabard.crypto.KeyType;
+import dev.tabard.gate.http.GatePlugin;
+import dev.tabard.http.HttpService;
+import dev.tabard.vc.AgentClaims;
+import dev.tabard.verifier.calls.DecisionReceipt;
+import dev.tabard.wallet.Wallet;
+import dev.tabard.wallet.call.AgentHttpClient;
+import dev.tabard.wallet.call.AgentRequest;
+import dev.tabard.wallet.call.AgentResponse;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two organizations' agents calling through the gate, for real: a Javalin service on 127.0.0.1 behind the gate's
+ * plugin, the buyer's wallet signing every request, both sides verifying each other's credentials.
+ */
+class GatePluginTest {
+
+    @TempDir
+    Path dir;
+
+    private final TwoOrgs orgs = new TwoOrgs(Clock.systemUTC());
+    private Wallet supplier;
+    private Wallet buyer;
+    private Gate gate;
+    private HttpService http;
+    private Path log;
+
+    static RouteActions routes() {
+        return new RouteActions(List.of(
+                RouteActions.Route.of("POST", "/orders", "orders:place").amount(Param.parse("body:/total/value"), Param.parse("body:/total/currency")),
+                RouteActions.Route.of("GET", "/orders/{id}", "orders:read").resource(Param.parse("path:id"))));
+    }
+
+    @BeforeEach
+    void start() {
+        supplier = orgs.supplier(dir);
+        buyer = orgs.buyer(dir, "buyer", KeyType.ED25519, Set.of("orders:place", "orders:read"), "500", AgentClaims.Delegation.none());
+        log = dir.resolve("decisions.jsonl");
+        gate = Gate.builder(orgs.gateVerifier, TwoOrgs.identity(supplier), routes(),
+                        DecisionLog.open(log, supplier.signer(), supplier.keyId(), Clock.systemUTC()))
+                .limits(GateLimits.defaults().withCapability("orders:read", new GateLimits.Rate(3, Duration.ofMinutes(1)))
+                        .withBreaker(new GateLimits.Breaker(5, Duration.ofMinutes(1), Duration.ofMinutes(2))))
+                .build();
+        http = HttpService.builder("gate-test").maxHeaderBytes(32 * 1024).build();
+        GatePlugin.install(http.app(), gate);
+        http.app().post("/orders", ctx -> {
+            Admission a = GatePlugin.admission(ctx);
+            ctx.json(java.util.Map.of("placed", true, "by", a.caller().get().identity().agent().toString()));
+        });
+        http.app().get("/orders/{id}", ctx -> ctx.json(java.util.Map.of("id", ctx.pathParam("id"))));
+        http.start();
+    }
+
+    @AfterEach
+    void stop() {
+        http.close();
+        gate.close();
+        supplier.close();
+        buyer.close();
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + http.port() + path);
+    }
+
+    private AgentHttpClient client() {
+        return AgentHttpClient.of(buyer, orgs.buyerVerifier, HttpClient.newHttpClient(), Clock.systemUTC());
+    }
+
+    private static byte[] order(String value) {
+        return ("{\"total\": {\"value\": \"" + value + "\", \"currency\": \"EUR\"}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void bothSidesAreProvenAndEveryDecisionIsLogged() {
+        AgentHttpClient client = client();
+        AgentResponse first = client.send(AgentRequest.post(uri("/orders"), "application/json", order("120.00")));
+        assertEquals(200, first.status(), first.bodyText());
+        assertEquals(supplier.did(), first.server().identity().agent());
+        assertEquals(orgs.supplierOrg, first.server().identity().organization());
+        assertEquals(buyer.did().toString(), JsonCodec.parse(first.body()).path("by").asText());
+        DecisionReceipt r1 = first.receipt().orElseThrow();
+
+        AgentResponse second = client.send(AgentRequest.get(uri("/orders/42")));
+        assertEquals(200, second.status(), second.bodyText());
+        assertEquals(r1.seq() + 1, second.receipt().orElseThrow().seq());
+
+        AgentResponse tooMuch = client.send(AgentRequest.post(uri("/orders"), "application/json", order("900.00")));
+        assertEquals(403, tooMuch.status());
+        JsonNode problem = JsonCodec.parse(tooMuch.body());
+        assertEquals("ACTION_FORBIDDEN", problem.path("code").asText());
+        assertEquals(403, problem.path("status").asInt());
+        assertTrue(tooMuch.bodyText().contains("CONSTRAINT_VIOLATED"), tooMuch.bodyText());
+
+        AgentResponse unknown = client.send(AgentRequest.get(uri("/admin")));
+        assertEquals(404, unknown.status());
+        assertEquals("ROUTE_NOT_FOUND", JsonCodec.parse(unknown.body()).path("code").asText());
+
+        gate.close();
+        AuditVerdict verdict = AuditLog.verify(AuditFile.read(log), Optional.empty());
+        assertTrue(verdict.intact(), verdict.message());
+        List<String> lines = lines(log);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("call.accepted") && l.contains("\"firstContact\":true")), String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(l -> l.contains("call.accepted") && l.contains("\"firstContact\":false")));
+        assertTrue(lines.stream().anyMatch(l -> l.contains("call.refused") && l.contains("CONSTRAINT_VIOLATED")));
+    }
+
+    @Test
+    void aFloodIsLimitedThenTheCallerIsPaused() {
+        AgentHttpClient client = client();
+        int ok = 0;
+        int limited = 0;
+        AgentResponse last = null;
+        for (int i = 0; i < 12; i++) {
+            last = client.send(AgentRequest.get(uri("/orders/" + i)));
+            if (last.status() == 200) {
+                ok++;
+            } else if (last.status() == 429) {
+                limited++;
+                assertTrue(last.fields().first("retry-after").isPresent());
+            } else {
+                break;
+            }
+        }
+        assertEquals(3, ok);
+        assertEquals(5, limited);
+        assertEquals(503, last.status(), last.bodyText());
+        assertEquals("AGENT_PAUSED", JsonCodec.parse(last.body()).path("code").asText());
+        assertTrue(Long.parseLong(last.fields().first("retry-after").orElseThrow()) > 60);
+        assertFalse(gate.refusedCounts().isEmpty());
+    }
+
+    static List<String> lines(Path p) {
+        try {
+            return java.nio.file.Files.readAllLines(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
