@@ -72,8 +72,8 @@ public final class Gate implements AutoCloseable {
         this.breaker = new Breaker(b.limits.breaker(), b.clock);
         int capacity = (int) Math.max(ReplayGuard.MIN_IN_MEMORY_ENTRIES, Math.min(1_000_000, Runtime.getRuntime().maxMemory() / 8 / 150));
         // each agent's nonces are bounded by its rate limit, so the guard's per-holder cap is not needed here
-        this.calls = new CallVerifier(b.verifier, AgentKeys.of(b.verifier, b.clock), new ReplayGuard(capacity, capacity, b.clock), b.clock,
-                b.audience);
+        this.calls = new CallVerifier(b.verifier, new AgentKeys(b.verifier, b.clock, b.statusRecheck, AgentKeys.DEFAULT_MAX_BINDINGS),
+                new ReplayGuard(capacity, capacity, b.clock), b.clock, b.audience);
     }
 
     /** A gate for {@code verifier}'s trust policy, answering as {@code identity}, for {@code routes}, recording to {@code decisions}. */
@@ -90,6 +90,7 @@ public final class Gate implements AutoCloseable {
         private GateLimits limits = GateLimits.defaults();
         private Clock clock = Clock.systemUTC();
         private Optional<String> audience = Optional.empty();
+        private Duration statusRecheck = AgentKeys.DEFAULT_STATUS_RECHECK;
 
         private Builder(Verifier verifier, GateIdentity identity, RouteActions routes, DecisionLog decisions) {
             this.verifier = Objects.requireNonNull(verifier, "verifier");
@@ -111,6 +112,15 @@ public final class Gate implements AutoCloseable {
         /** The origin callers address their presentations to (the gate's public {@code https://host[:port]}); by default each request's own. */
         public Builder audience(String origin) {
             this.audience = Optional.of(origin);
+            return this;
+        }
+
+        /**
+         * How often a bound caller's credentials are checked again (statuses through the verifier's status list cache);
+         * a revocation takes effect within this, plus the list's own cache time.
+         */
+        public Builder statusRecheck(Duration every) {
+            this.statusRecheck = Objects.requireNonNull(every, "every");
             return this;
         }
 
