@@ -5,8 +5,6 @@ import dev.tabard.codec.JsonCodec;
 import dev.tabard.fetch.FetchPolicy;
 import dev.tabard.fetch.SafeFetcher;
 import dev.tabard.fetch.SelfSignedTls;
-import dev.tabard.issuer.IssuerConfig;
-import dev.tabard.issuer.http.IssuerServer;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.verifier.http.VerifierServer;
@@ -16,7 +14,6 @@ import dev.tabard.wallet.store.HeldDelegation;
 import dev.tabard.wallet.oid4vci.IssuanceClient;
 import dev.tabard.wallet.present.PresentationRequest;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,15 +33,13 @@ import picocli.CommandLine.Command;
  * The whole story with no setup: an organization's issuer, two agents' wallets, a counterparty's verifier, a
  * revocation. Everything runs on 127.0.0.1 in a temporary directory that is removed at the end.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, subcommands = DemoCallsCommand.class,
         description = "Run issuer, wallets and verifier end to end on 127.0.0.1, then revoke and show the verifier refusing.")
 final class DemoCommand implements Callable<Integer> {
 
-    /** Made per run, as an operator would with `openssl rand -base64 32`: a fixed token in the source would be public. */
-    private static final String ADMIN = demoAdminToken();
     private final PrintStream out = System.out;
     private HttpClient http;
-    private String issuerBase;
+    private DemoOrg acme;
 
     @Override
     public Integer call() throws Exception {
@@ -65,14 +60,10 @@ final class DemoCommand implements Callable<Integer> {
     private int run(Path dir) throws Exception {
         step("1", "An organization starts its issuer");
         SelfSignedTls tls = SelfSignedTls.localhost();
-        int issuerPort = freePort();
-        IssuerServer issuer = IssuerServer.start(new IssuerConfig(dir.resolve("issuer"), URI.create("https://localhost:" + issuerPort), "web",
-                "ACME Corp", "demo secret: use TABARD_SECRET in production".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), issuerPort),
-                Optional.of(tls.serverContext()), Clock.systemUTC());
-        issuerBase = "https://localhost:" + issuer.port();
+        acme = DemoOrg.start(dir.resolve("issuer"), "ACME Corp", tls);
         http = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
-        say("the organization is " + issuer.service().did());
-        say("its DID document is served at " + issuerBase + "/.well-known/did.json, over HTTPS with a certificate made just now");
+        say("the organization is " + acme.did());
+        say("its DID document is served at " + acme.base() + "/.well-known/did.json, over HTTPS with a certificate made just now");
 
         SafeFetcher fetcher = new SafeFetcher(FetchPolicy.builder().allowHost("localhost").trustCertificate(tls.certificate()).build());
         VerifierServer verifierServer = null;
@@ -84,17 +75,17 @@ final class DemoCommand implements Callable<Integer> {
             say("research agent:    " + scout.did());
 
             step("3", "The organization registers both agents");
-            admin("POST", "/admin/agents", "{\"did\":\"" + buyer.did() + "\",\"name\":\"procurement-agent\",\"operator\":{\"name\":"
+            acme.admin("POST", "/admin/agents", "{\"did\":\"" + buyer.did() + "\",\"name\":\"procurement-agent\",\"operator\":{\"name\":"
                     + "\"Procurement team\",\"email\":\"procurement@acme.example\"},\"capabilities\":[\"purchase-order:negotiate\","
                     + "\"supplier:lookup\"],\"constraints\":{\"maxTransactionValue\":{\"amount\":\"5000\",\"currency\":\"EUR\"},"
                     + "\"dataRegions\":[\"EU\"]},\"delegation\":{\"allowed\":true,\"maxDepth\":1}}");
-            admin("POST", "/admin/agents", "{\"did\":\"" + scout.did() + "\",\"name\":\"research-agent\",\"operator\":{\"name\":"
+            acme.admin("POST", "/admin/agents", "{\"did\":\"" + scout.did() + "\",\"name\":\"research-agent\",\"operator\":{\"name\":"
                     + "\"Research team\"},\"capabilities\":[\"supplier:lookup\"]}");
             say("registered with their capabilities, limits and accountable operators");
 
             step("4", "Each wallet receives its AgentCredential over OpenID4VCI");
             for (Wallet w : new Wallet[] {buyer, scout}) {
-                JsonNode offer = admin("POST", "/admin/agents/" + w.did() + "/offer?tx_code=true", null);
+                JsonNode offer = acme.admin("POST", "/admin/agents/" + w.did() + "/offer?tx_code=true", null);
                 var stored = w.receive(offer.get("offer_url").asText(), offer.get("tx_code").asText());
                 say(w.did().toString().substring(0, 24) + "… holds " + stored.id() + ", valid until " + stored.validUntil().orElseThrow());
             }
@@ -148,7 +139,7 @@ final class DemoCommand implements Callable<Integer> {
 
             step("9", "The organization revokes the procurement agent's credential");
             String credentialId = buyer.credentials(dev.tabard.wallet.store.CredentialQuery.all()).get(0).id();
-            admin("POST", "/admin/credentials/" + credentialId + "/revoke", null);
+            acme.admin("POST", "/admin/credentials/" + credentialId + "/revoke", null);
             say("revoked " + credentialId + "; the next status list the issuer signs says so");
             JsonNode refused = presentTo(buyer, verifierBase, null);
             JsonNode chainRefused = presentTo(clerk, verifierBase, "{\"capability\":\"purchase-order:negotiate\"}");
@@ -164,14 +155,15 @@ final class DemoCommand implements Callable<Integer> {
             buyer.close();
             scout.close();
             clerk.close();
-            JsonNode audit = admin("GET", "/admin/audit/verify", null);
+            JsonNode audit = acme.admin("GET", "/admin/audit/verify", null);
             say("the issuer's audit log holds " + audit.get("entries").asInt() + " hash-chained entries, intact: " + audit.get("intact"));
+            say("next: 'tabard demo calls' shows two organizations' agents calling each other through a gate");
             return 0;
         } finally {
             if (verifierServer != null) {
                 verifierServer.close();
             }
-            issuer.close();
+            acme.close();
         }
     }
 
@@ -197,17 +189,6 @@ final class DemoCommand implements Callable<Integer> {
         return Wallet.open(file, "demo wallet secret".toCharArray(), check, new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC());
     }
 
-    private JsonNode admin(String method, String path, String body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(issuerBase + path)).header("Authorization", "Bearer " + ADMIN)
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) {
-            throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return r.body().isEmpty() ? JsonCodec.mapper().createObjectNode() : JsonCodec.parse(r.body());
-    }
-
     private void step(String n, String text) {
         out.println();
         out.println(n + ". " + text);
@@ -215,17 +196,5 @@ final class DemoCommand implements Callable<Integer> {
 
     private void say(String text) {
         out.println("   " + text);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String demoAdminToken() {
-        byte[] b = new byte[32];
-        new java.security.SecureRandom().nextBytes(b);
-        return "tabard_" + dev.tabard.codec.Base64Url.encode(b);
     }
 }

@@ -42,6 +42,18 @@ class TabardTest {
     }
 
     @Test
+    void demoCallsShowsMutualAuthenticationARefusalTheBreakerAndAnIntactLog() {
+        Run r = run("demo", "calls");
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("answered signed by order-desk of Globex Supplies"), r.out());
+        assertTrue(r.out().contains("200 {"), r.out());
+        assertTrue(r.out().contains("a second call carries only the signature: 200"), r.out());
+        assertTrue(r.out().contains("403 ACTION_FORBIDDEN: the caller's authority does not allow purchase-order:negotiate: 9000.00 EUR is beyond"), r.out());
+        assertTrue(r.out().contains("503 AGENT_PAUSED"), r.out());
+        assertTrue(r.out().contains("Globex's decision log: intact: 6 entries"), r.out());
+    }
+
+    @Test
     void resolveAndVerifyExitCodes(@TempDir Path dir) throws Exception {
         Run ok = run("resolve", "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK");
         assertEquals(0, ok.code(), ok.out());
@@ -61,7 +73,7 @@ class TabardTest {
         for (String[] cmd : new String[][] {{"issuer", "serve", "--help"}, {"verifier", "serve", "--help"}, {"resolve", "--help"},
             {"verify", "--help"}, {"wallet", "init", "--help"}, {"wallet", "receive", "--help"}, {"wallet", "list", "--help"},
             {"wallet", "present", "--help"}, {"wallet", "card", "--help"}, {"audit", "verify", "--help"}, {"audit", "checkpoint", "--help"},
-            {"demo", "--help"}}) {
+            {"demo", "--help"}, {"demo", "calls", "--help"}, {"gate", "serve", "--help"}}) {
             Run r = run(cmd);
             assertEquals(0, r.code(), String.join(" ", cmd));
             assertTrue(r.out().contains("Usage"), r.out());
