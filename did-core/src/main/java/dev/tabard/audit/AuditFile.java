@@ -50,8 +50,8 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
     private static final FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final Path file;
+    /** Holds the OS lock until closed. */
     private final FileChannel channel;
-    private final FileLock lock;
     private final AuditKey key;
     private final Clock clock;
     private final HeadPolicy policy;
@@ -68,10 +68,9 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
     /** The file read back for {@link AuditTrail}'s methods, made on first use and read on from where it stopped. */
     private AuditLines lines;
 
-    private AuditFile(Path file, FileChannel channel, FileLock lock, AuditKey key, Clock clock, HeadPolicy policy, AuditLines read) {
+    private AuditFile(Path file, FileChannel channel, AuditKey key, Clock clock, HeadPolicy policy, AuditLines read) {
         this.file = file;
         this.channel = channel;
-        this.lock = lock;
         this.key = key;
         this.clock = clock;
         this.policy = policy;
@@ -113,7 +112,7 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
             throw new UncheckedIOException("cannot open the audit log " + file + " for appending", e);
         }
         try {
-            FileLock lock = tryLock(channel, file);
+            lock(channel, file);
             AuditLines read = new AuditLines();
             read.readTo(channel, channel.size());
             if (read.tornBytes() > 0) {
@@ -124,7 +123,7 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
                         .addKeyValue("bytes", read.tornBytes()).log();
             }
             requireIntact(file, read, key);
-            AuditFile f = new AuditFile(file, channel, lock, key, clock, policy, read);
+            AuditFile f = new AuditFile(file, channel, key, clock, policy, read);
             f.signHead();
             long every = policy.every().toMillis();
             f.timer.scheduleWithFixedDelay(f::signHeadFromTimer, every, every, TimeUnit.MILLISECONDS);
@@ -138,7 +137,7 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
         }
     }
 
-    private static FileLock tryLock(FileChannel channel, Path file) throws IOException {
+    private static void lock(FileChannel channel, Path file) throws IOException {
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -149,7 +148,6 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
             throw new IllegalStateException("the audit log " + file + " is already open for appending by another writer; "
                     + "one writer per file");
         }
-        return lock;
     }
 
     /** Refuses a log this writer must not continue: any break but entries a stopped writer had not signed yet. */

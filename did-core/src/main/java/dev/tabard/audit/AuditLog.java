@@ -109,6 +109,10 @@ public final class AuditLog {
             return Optional.of(new AuditBreak(Kind.SIGNATURE_INVALID, head.seq(), name + " does not verify ("
                     + e.problem().detail() + "): it was forged or altered; compare it with the copy you exported"));
         }
+        if (!keyDidHolds(head.keyId(), cp.publicKey())) {
+            return Optional.of(new AuditBreak(Kind.SIGNATURE_INVALID, head.seq(), name + " was signed by "
+                    + cp.publicKey().toMultibase() + ", not by the key " + head.keyId() + " names: it was forged"));
+        }
         VerificationKey stored = keys.get(head.keyId());
         if (!cp.publicKey().equals(stored)) {
             return Optional.of(new AuditBreak(Kind.SIGNATURE_INVALID, head.seq(), name + " was signed by "
