@@ -94,6 +94,7 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
      * <p>The whole log is checked first. A torn last line (no trailing newline) was never acknowledged: it is cut off
      * and a warning logged. Entries after the newest head (a writer that stopped before signing them) are signed now.
      *
+     * @throws IllegalArgumentException when {@code key}'s id is a {@code did:key} naming another key
      * @throws IllegalStateException when another writer holds the file, when the log is damaged in any other way, or
      *     when it records {@code key}'s id with another public key; the message names the file and what to run
      * @throws UncheckedIOException when the file cannot be opened, read or written
@@ -103,6 +104,10 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(policy, "policy");
+        if (!AuditLog.keyDidHolds(key.keyId(), key.signer().publicKey())) {
+            throw new IllegalArgumentException("key id " + key.keyId() + " is a did:key of another key than the signer's "
+                    + key.signer().publicKey().toMultibase() + ": every head it signed would fail the check");
+        }
         FileChannel channel;
         try {
             Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);

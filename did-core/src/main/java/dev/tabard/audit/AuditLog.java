@@ -127,7 +127,7 @@ public final class AuditLog {
      * Whether {@code key} may stand under {@code keyId}: always, except for a {@code did:key} id, which is its own
      * public key, so a log recording another key under it was altered even where its heads verify with that key.
      */
-    private static boolean keyDidHolds(String keyId, VerificationKey key) {
+    static boolean keyDidHolds(String keyId, VerificationKey key) {
         Optional<Did> did = DidUrl.tryParse(keyId).map(DidUrl::did);
         if (did.isEmpty() || !did.get().method().equals(KeyDids.METHOD)) {
             return true;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.crypto.KeyPair;
 import dev.tabard.crypto.KeyType;
+import dev.tabard.did.key.KeyDids;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
 import dev.tabard.testing.LogCapture;
@@ -130,6 +131,13 @@ class AuditFileTest {
         AuditKey impostor = new AuditKey("key-1", KeyPair.generate(KeyType.ED25519, new SecureRandom()));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> AuditFile.open(file(), impostor, clock, HeadPolicy.DEFAULT));
         assertTrue(e.getMessage().contains("records key key-1 as " + keyPair.publicKey().toMultibase()), e.getMessage());
+    }
+
+    @Test
+    void open_didKeyIdOfAnotherKey_isRefusedBeforeTheFileIsTouched() {
+        String otherDid = KeyDids.methodId(KeyPair.generate(KeyType.ED25519, new SecureRandom()).publicKey()).toString();
+        assertThrows(IllegalArgumentException.class, () -> AuditFile.open(file(), new AuditKey(otherDid, keyPair), clock, HeadPolicy.DEFAULT));
+        assertFalse(Files.exists(file()));
     }
 
     @Test
