@@ -50,8 +50,8 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
     private static final FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final Path file;
+    /** Holds the OS lock until closed. */
     private final FileChannel channel;
-    private final FileLock lock;
     private final AuditKey key;
     private final Clock clock;
     private final HeadPolicy policy;
@@ -68,10 +68,9 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
     /** The file read back for {@link AuditTrail}'s methods, made on first use and read on from where it stopped. */
     private AuditLines lines;
 
-    private AuditFile(Path file, FileChannel channel, FileLock lock, AuditKey key, Clock clock, HeadPolicy policy, AuditLines read) {
+    private AuditFile(Path file, FileChannel channel, AuditKey key, Clock clock, HeadPolicy policy, AuditLines read) {
         this.file = file;
         this.channel = channel;
-        this.lock = lock;
         this.key = key;
         this.clock = clock;
         this.policy = policy;
@@ -95,6 +94,7 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
      * <p>The whole log is checked first. A torn last line (no trailing newline) was never acknowledged: it is cut off
      * and a warning logged. Entries after the newest head (a writer that stopped before signing them) are signed now.
      *
+     * @throws IllegalArgumentException when {@code key}'s id is a {@code did:key} naming another key
      * @throws IllegalStateException when another writer holds the file, when the log is damaged in any other way, or
      *     when it records {@code key}'s id with another public key; the message names the file and what to run
      * @throws UncheckedIOException when the file cannot be opened, read or written
@@ -104,6 +104,10 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(policy, "policy");
+        if (!AuditLog.keyDidHolds(key.keyId(), key.signer().publicKey())) {
+            throw new IllegalArgumentException("key id " + key.keyId() + " is a did:key of another key than the signer's "
+                    + key.signer().publicKey().toMultibase() + ": every head it signed would fail the check");
+        }
         FileChannel channel;
         try {
             Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -113,7 +117,7 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
             throw new UncheckedIOException("cannot open the audit log " + file + " for appending", e);
         }
         try {
-            FileLock lock = tryLock(channel, file);
+            lock(channel, file);
             AuditLines read = new AuditLines();
             read.readTo(channel, channel.size());
             if (read.tornBytes() > 0) {
@@ -124,7 +128,7 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
                         .addKeyValue("bytes", read.tornBytes()).log();
             }
             requireIntact(file, read, key);
-            AuditFile f = new AuditFile(file, channel, lock, key, clock, policy, read);
+            AuditFile f = new AuditFile(file, channel, key, clock, policy, read);
             f.signHead();
             long every = policy.every().toMillis();
             f.timer.scheduleWithFixedDelay(f::signHeadFromTimer, every, every, TimeUnit.MILLISECONDS);
@@ -138,7 +142,7 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
         }
     }
 
-    private static FileLock tryLock(FileChannel channel, Path file) throws IOException {
+    private static void lock(FileChannel channel, Path file) throws IOException {
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -149,7 +153,6 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
             throw new IllegalStateException("the audit log " + file + " is already open for appending by another writer; "
                     + "one writer per file");
         }
-        return lock;
     }
 
     /** Refuses a log this writer must not continue: any break but entries a stopped writer had not signed yet. */

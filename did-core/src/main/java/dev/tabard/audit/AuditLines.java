@@ -68,9 +68,10 @@ final class AuditLines implements AuditTrail {
                 }
                 if (!tooLong) {
                     current.write(bytes, from, i - from);
+                    tooLong = current.size() > AuditFile.MAX_LINE_BYTES;
                 }
                 line++;
-                record(current.toByteArray(), tooLong);
+                record(tooLong ? new byte[0] : current.toByteArray(), tooLong);
                 current.reset();
                 tooLong = false;
                 from = i + 1;
@@ -178,6 +179,9 @@ final class AuditLines implements AuditTrail {
         } catch (ProblemException notAHead) {
             // stored where the writer would have put it: the check reports it as an invalid head there
             seq = Math.max(lastSeq, 1);
+            if (seq <= lastHeadSeq) {
+                throw notAHead;
+            }
         }
         if (seq <= lastHeadSeq) {
             damaged(Kind.REORDERED, seq, "line " + line + " holds its head after the head for entry " + lastHeadSeq

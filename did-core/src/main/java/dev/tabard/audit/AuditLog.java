@@ -109,6 +109,10 @@ public final class AuditLog {
             return Optional.of(new AuditBreak(Kind.SIGNATURE_INVALID, head.seq(), name + " does not verify ("
                     + e.problem().detail() + "): it was forged or altered; compare it with the copy you exported"));
         }
+        if (!keyDidHolds(head.keyId(), cp.publicKey())) {
+            return Optional.of(new AuditBreak(Kind.SIGNATURE_INVALID, head.seq(), name + " was signed by "
+                    + cp.publicKey().toMultibase() + ", not by the key " + head.keyId() + " names: it was forged"));
+        }
         VerificationKey stored = keys.get(head.keyId());
         if (!cp.publicKey().equals(stored)) {
             return Optional.of(new AuditBreak(Kind.SIGNATURE_INVALID, head.seq(), name + " was signed by "
@@ -123,7 +127,7 @@ public final class AuditLog {
      * Whether {@code key} may stand under {@code keyId}: always, except for a {@code did:key} id, which is its own
      * public key, so a log recording another key under it was altered even where its heads verify with that key.
      */
-    private static boolean keyDidHolds(String keyId, VerificationKey key) {
+    static boolean keyDidHolds(String keyId, VerificationKey key) {
         Optional<Did> did = DidUrl.tryParse(keyId).map(DidUrl::did);
         if (did.isEmpty() || !did.get().method().equals(KeyDids.METHOD)) {
             return true;

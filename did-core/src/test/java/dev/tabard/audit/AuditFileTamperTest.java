@@ -232,5 +232,23 @@ class AuditFileTamperTest {
         AuditVerdict v = verify(Optional.empty());
         assertBreak(v, Kind.SIGNATURE_INVALID, 5);
         assertTrue(v.message().contains("not the key that DID names"), v.message());
+        // nor does a checkpoint the same forger signs under that id
+        SignedHead newest = SignedHead.parse(AuditFile.read(file).latestAuditHead().orElseThrow().jws());
+        AuditVerdict forged = verify(Optional.of(new AuditCheckpoint(newest, mallory.publicKey())));
+        assertBreak(forged, Kind.SIGNATURE_INVALID, newest.seq());
+        assertTrue(forged.message().contains("not by the key " + kid + " names"), forged.message());
+    }
+
+    @Test
+    void overlongLine_isEditedAndTheLinesAfterItStillRead() throws Exception {
+        List<String> lines = lines();
+        int at = entryLine(lines, 3) + 1;
+        lines.add(at, "{\"entry\":\"" + "x".repeat(AuditFile.MAX_LINE_BYTES) + "\"}");
+        write(lines);
+        AuditVerdict v = verify(Optional.empty());
+        assertBreak(v, Kind.EDITED, 4);
+        assertTrue(v.message().endsWith("line " + (at + 1) + " is longer than " + AuditFile.MAX_LINE_BYTES
+                + " bytes, which no writer writes: the file was edited"), v.message());
+        assertEquals(ENTRIES, AuditFile.read(file).audit(0, 100).size(), "every entry after it is read");
     }
 }

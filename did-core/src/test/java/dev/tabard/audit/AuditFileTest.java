@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.crypto.KeyPair;
 import dev.tabard.crypto.KeyType;
+import dev.tabard.did.key.KeyDids;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
 import dev.tabard.testing.LogCapture;
@@ -133,6 +134,13 @@ class AuditFileTest {
     }
 
     @Test
+    void open_didKeyIdOfAnotherKey_isRefusedBeforeTheFileIsTouched() {
+        String otherDid = KeyDids.methodId(KeyPair.generate(KeyType.ED25519, new SecureRandom()).publicKey()).toString();
+        assertThrows(IllegalArgumentException.class, () -> AuditFile.open(file(), new AuditKey(otherDid, keyPair), clock, HeadPolicy.DEFAULT));
+        assertFalse(Files.exists(file()));
+    }
+
+    @Test
     void open_whileAnotherWriterHoldsTheFile_isRefusedNamingTheFile() {
         try (AuditFile log = open(HeadPolicy.DEFAULT)) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> open(HeadPolicy.DEFAULT));
@@ -225,8 +233,8 @@ class AuditFileTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> open(HeadPolicy.DEFAULT));
         assertTrue(e.getMessage().contains("entry 3 edited") && e.getMessage().contains("tabard audit verify --log " + file()),
                 e.getMessage());
-        // the refused open released its lock
-        assertThrows(IllegalStateException.class, () -> open(HeadPolicy.DEFAULT));
+        IllegalStateException again = assertThrows(IllegalStateException.class, () -> open(HeadPolicy.DEFAULT));
+        assertTrue(again.getMessage().contains("is damaged"), "the refused open released its lock: " + again.getMessage());
     }
 
     @Test
