@@ -56,6 +56,7 @@ public final class MessageSignatures {
                                        SignatureParameters params, Signer signer) {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(label, "label");
+        Objects.requireNonNull(components, "components");
         Objects.requireNonNull(params, "params");
         Objects.requireNonNull(signer, "signer");
         if (!StructuredFields.isKey(label)) {
@@ -80,6 +81,7 @@ public final class MessageSignatures {
      */
     public static String signatureBase(HttpMessage message, List<ComponentId> components, SignatureParameters params) {
         Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(components, "components");
         Objects.requireNonNull(params, "params");
         return SignatureBase.build(message, List.copyOf(components), signatureParams(components, params));
     }

@@ -128,7 +128,12 @@ final class SignatureBase {
             throw malformed("covered field " + id.name() + " is not in the message");
         }
         List<String> values = new ArrayList<>();
+        long length = 0;
         for (String v : fields.values(id.name())) {
+            length += v.length() + 2;
+            if (length > MessageSignatures.MAX_BASE_LENGTH) {
+                throw tooLarge();
+            }
             values.add(canonical(v, id.name()));
         }
         if (id.has("bs")) {

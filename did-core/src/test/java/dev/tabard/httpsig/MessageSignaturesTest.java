@@ -277,6 +277,10 @@ class MessageSignaturesTest {
         HttpMessage big = m.withFields(m.fields().with("x-big", "b".repeat(MessageSignatures.MAX_BASE_LENGTH)));
         assertProblem(ProblemType.INPUT_TOO_LARGE, () -> MessageSignatures.signatureBase(big, List.of(ComponentId.field("x-big")),
                 SignatureParameters.none()));
+        // refused before it is parsed as a structured field
+        HttpMessage bigDictionary = m.withFields(m.fields().with("x-dict", "a=1, ".repeat(20_000) + "b=2"));
+        assertProblem(ProblemType.INPUT_TOO_LARGE, () -> MessageSignatures.signatureBase(bigDictionary,
+                List.of(ComponentId.field("x-dict").key("b")), SignatureParameters.none()));
         List<ComponentId> tooMany = new java.util.ArrayList<>();
         for (int i = 0; i <= MessageSignatures.MAX_COMPONENTS; i++) {
             tooMany.add(ComponentId.field("x-h" + i));

@@ -18,7 +18,9 @@ import dev.tabard.problem.ProblemType;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -58,6 +60,7 @@ public final class SfParser {
     public static List<DictionaryMember> parseDictionary(String input, boolean duplicatesAllowed) {
         Parser p = new Parser(input);
         List<DictionaryMember> members = new ArrayList<>();
+        Map<String, Integer> index = new HashMap<>();
         while (!p.atEnd()) {
             String key = p.key();
             Member value;
@@ -67,8 +70,8 @@ public final class SfParser {
             } else {
                 value = new Item(Boolean.TRUE, p.parameters());
             }
-            int existing = indexOf(members, key);
-            if (existing >= 0) {
+            Integer existing = index.putIfAbsent(key, members.size());
+            if (existing != null) {
                 if (!duplicatesAllowed) {
                     throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "dictionary key '" + key + "' appears twice");
                 }
@@ -96,15 +99,6 @@ public final class SfParser {
         Item item = p.item();
         p.end();
         return item;
-    }
-
-    private static int indexOf(List<DictionaryMember> members, String key) {
-        for (int i = 0; i < members.size(); i++) {
-            if (members.get(i).key().equals(key)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static final class Parser {

@@ -136,6 +136,57 @@ class Rfc9421VectorsTest {
                 Base64Url.encode(keyPair("test-key-ed25519").publicKey().publicKey().toByteArray()));
     }
 
+    /**
+     * B.2.6 altered every way RFC 9421 §3.2 names: each covered field changed or dropped, the method and target
+     * changed, each signature byte flipped, the label of one field renamed, an {@code alg} naming another algorithm,
+     * and a key of another type. Each fails with its problem.
+     */
+    @Test
+    void b26_everyAlteration_failsWithItsProblem() {
+        JsonNode c = caseById("sig-b26");
+        HttpMessage good = message(c);
+        VerificationKey key = publicKey("test-key-ed25519");
+        MessageSignatures.read(good).get(0).verify(good, key);
+        int failures = 0;
+        for (String field : List.of("date", "content-type", "content-length")) {
+            HttpMessage changed = good.withFields(good.fields().with(field, good.fields().first(field).orElseThrow() + "x"));
+            assertProblem(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, changed, key);
+            HttpMessage dropped = good.withFields(good.fields().without(field));
+            assertProblem(ProblemType.MALFORMED_VALUE_ERROR, dropped, key);
+            failures += 2;
+        }
+        assertProblem(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, HttpMessage.request("PUT", good.targetUri(), good.fields()), key);
+        assertProblem(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR,
+                HttpMessage.request("POST", URI.create("https://example.com/bar?param=Value&Pet=dog"), good.fields()), key);
+        assertProblem(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR,
+                HttpMessage.request("POST", URI.create("https://example.org/foo?param=Value&Pet=dog"), good.fields()), key);
+        // @query is not covered: another query keeps the signature
+        MessageSignatures.read(good).get(0).verify(HttpMessage.request("POST", URI.create("https://example.com/foo?other=1"),
+                good.fields()), key);
+        byte[] sig = MessageSignatures.read(good).get(0).signature();
+        for (int i = 0; i < sig.length; i++) {
+            byte[] bad = sig.clone();
+            bad[i] ^= (byte) 0x80;
+            assertProblem(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, good.withFields(good.fields().with("signature",
+                    "sig-b26=:" + java.util.Base64.getEncoder().encodeToString(bad) + ":")), key);
+            failures++;
+        }
+        HttpMessage relabelled = good.withFields(good.fields().with("signature",
+                good.fields().first("signature").orElseThrow().replace("sig-b26=", "sig-b27=")));
+        ProblemException e = assertThrows(ProblemException.class, () -> MessageSignatures.read(relabelled));
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, e.type());
+        HttpMessage otherAlg = good.withFields(good.fields().with("signature-input", c.get("signatureInput").asText()
+                + ";alg=\"ecdsa-p256-sha256\""));
+        assertProblem(ProblemType.ALGORITHM_NOT_ALLOWED, otherAlg, key);
+        assertProblem(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, good, publicKey("test-key-ecc-p256"));
+        assertTrue(failures > 60);
+    }
+
+    private static void assertProblem(ProblemType expected, HttpMessage message, VerificationKey key) {
+        ProblemException e = assertThrows(ProblemException.class, () -> MessageSignatures.read(message).get(0).verify(message, key));
+        assertEquals(expected, e.type(), e::getMessage);
+    }
+
     /** §4.3: both signatures of the proxied message are read; the client's no longer holds, as the RFC says. */
     @Test
     void multipleSignatures_bothRead_clientSignatureBrokenByTheProxy() {
