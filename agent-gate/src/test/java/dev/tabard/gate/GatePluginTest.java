@@ -13,6 +13,8 @@ import dev.tabard.crypto.KeyType;
 import dev.tabard.gate.http.GatePlugin;
 import dev.tabard.http.HttpService;
 import dev.tabard.vc.AgentClaims;
+import dev.tabard.verifier.AgentIdentity;
+import dev.tabard.verifier.Verifier;
 import dev.tabard.verifier.calls.DecisionReceipt;
 import dev.tabard.wallet.Wallet;
 import dev.tabard.wallet.call.AgentHttpClient;
@@ -151,6 +153,41 @@ class GatePluginTest {
         assertEquals("AGENT_PAUSED", JsonCodec.parse(last.body()).path("code").asText());
         assertTrue(Long.parseLong(last.fields().first("retry-after").orElseThrow()) > 60);
         assertFalse(gate.refusedCounts().isEmpty());
+    }
+
+    @Test
+    void readmeExample_signsACallAndVerifiesTheAnsweringAgent() {
+        Wallet wallet = buyer;
+        Verifier verifier = orgs.buyerVerifier;
+        String gateUrl = "http://127.0.0.1:" + http.port();
+        byte[] body = order("42.00");
+        // README:gate-begin
+        AgentHttpClient client = AgentHttpClient.of(wallet, verifier, HttpClient.newHttpClient(), Clock.systemUTC());
+        AgentResponse answer = client.send(AgentRequest.post(URI.create(gateUrl + "/orders"), "application/json", body)
+                .exercising("orders:place"));
+        AgentIdentity supplierAgent = answer.server().identity();   // verified under this client's trust policy
+        DecisionReceipt receipt = answer.receipt().orElseThrow();   // where the gate logged its decision
+        // README:gate-end
+        assertEquals(200, answer.status());
+        assertEquals(orgs.supplierOrg, supplierAgent.organization());
+        assertEquals(1, receipt.seq());
+    }
+
+    @Test
+    void readme_gateExample_isTheTestedCode() throws java.io.IOException {
+        String source = java.nio.file.Files.readString(Path.of("src/test/java/dev/tabard/gate/GatePluginTest.java"));
+        java.util.regex.Matcher tested = java.util.regex.Pattern.compile("// README:gate-begin\\n(.*?)\\n\\s*// README:gate-end",
+                java.util.regex.Pattern.DOTALL).matcher(source);
+        assertTrue(tested.find(), "markers in this test");
+        String readme = java.nio.file.Files.readString(Path.of("../README.md"));
+        java.util.regex.Matcher shown = java.util.regex.Pattern.compile("<!-- embed-example: agent-gate/src/test/java/dev/tabard/gate/"
+                + "GatePluginTest.java -->\\n```java\\n(.*?)\\n```", java.util.regex.Pattern.DOTALL).matcher(readme);
+        assertTrue(shown.find(), "the README marks its gate example");
+        assertEquals(normalize(tested.group(1)), normalize(shown.group(1)), "the README's gate example and GatePluginTest differ: change both");
+    }
+
+    private static String normalize(String code) {
+        return code.lines().map(String::strip).filter(l -> !l.isEmpty()).reduce((a, b) -> a + "\n" + b).orElse("");
     }
 
     static List<String> lines(Path p) {

@@ -68,6 +68,14 @@ class GateServeProcessTest {
         return VcJose.secureCredential(vc, org, KeyDids.methodId(org.publicKey()), now);
     }
 
+    /** The text of the README block that follows {@code opening}. */
+    private static String block(String readme, String opening) {
+        int start = readme.indexOf(opening);
+        assertTrue(start >= 0, "the README shows " + opening.trim());
+        start += opening.length();
+        return readme.substring(start, readme.indexOf("\n```", start));
+    }
+
     private static Wallet wallet(Path file, char[] secret) {
         Verifier any = Verifier.builder().trustPolicy(TrustPolicy.builder().trustAnyIssuer().build()).build();
         return Wallet.open(file, secret, any, new IssuanceClient(new SafeFetcher(FetchPolicy.defaults()), Clock.systemUTC()), Clock.systemUTC());
@@ -91,17 +99,18 @@ class GateServeProcessTest {
             ctx.json(Map.of("placed", true));
         });
         upstream.start();
-        Path routes = dir.resolve("routes.json");
-        Files.writeString(routes, "{\"routes\": [{\"method\": \"POST\", \"path\": \"/orders\", \"capability\": \"orders:place\","
-                + " \"amount\": \"body:/value\", \"currency\": \"literal:EUR\"}]}");
-        Path policy = dir.resolve("policy.json");
-        Files.writeString(policy, "{\"trustedIssuers\": [\"" + KeyDids.of(buyerOrg.publicKey()) + "\"]}");
+        String readme = Files.readString(Path.of("../README.md"));
+        Files.writeString(dir.resolve("routes.json"), block(readme, "<!-- gate-routes-example -->\n```json\n"));
+        Files.writeString(dir.resolve("policy.json"), "{\"trustedIssuers\": [\"" + KeyDids.of(buyerOrg.publicKey()) + "\"]}");
         Path log = dir.resolve("decisions.jsonl");
+        // the README's command as written, on a free port and with this test's upstream
+        String shown = block(readme, "<!-- gate-serve-example: cli/src/test/java/dev/tabard/cli/GateServeProcessTest.java -->\n```\n");
+        assertTrue(shown.startsWith("java -jar cli/target/tabard.jar gate serve "), shown);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
-                System.getProperty("java.class.path"), Tabard.class.getName(), "gate", "serve", "--port", "0", "--upstream",
-                "http://127.0.0.1:" + upstream.port(), "--routes", routes.toString(), "--policy", policy.toString(), "--wallet",
-                gateWallet.toString(), "--log", log.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+                System.getProperty("java.class.path"), Tabard.class.getName()));
+        cmd.addAll(List.of(shown.substring("java -jar cli/target/tabard.jar ".length()).replace("--port 8443", "--port 0")
+                .replace("http://127.0.0.1:9000", "http://127.0.0.1:" + upstream.port()).split(" ")));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(dir.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("TABARD_"));
         pb.environment().put("TABARD_WALLET_SECRET", SECRET);
         Process p = pb.start();
