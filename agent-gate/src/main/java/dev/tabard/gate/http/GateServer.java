@@ -147,7 +147,7 @@ public final class GateServer implements AutoCloseable {
         try {
             answer = client.send(out.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
-            gate.failed(a);
+            // counted against the caller's breaker by the plugin, as every 5xx answer is
             throw new ProblemException(ProblemType.UPSTREAM_FAILED, "the service behind the gate did not answer");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -157,11 +157,9 @@ public final class GateServer implements AutoCloseable {
         try (InputStream in = answer.body()) {
             bytes = in.readNBytes(MAX_UPSTREAM_BYTES + 1);
         } catch (IOException e) {
-            gate.failed(a);
             throw new ProblemException(ProblemType.UPSTREAM_FAILED, "the service behind the gate broke off its answer");
         }
         if (bytes.length > MAX_UPSTREAM_BYTES) {
-            gate.failed(a);
             throw new ProblemException(ProblemType.UPSTREAM_FAILED, "the service behind the gate answered more than " + MAX_UPSTREAM_BYTES + " bytes");
         }
         ctx.status(answer.statusCode());
