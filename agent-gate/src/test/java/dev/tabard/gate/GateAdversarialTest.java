@@ -215,7 +215,8 @@ class GateAdversarialTest {
         // presents the supplier's credential, signs with a key of its own under the supplier's key id
         GateIdentity forged = new GateIdentity(supplier.keyId(), impostor, real.presenter());
         try (Gate bad = Gate.builder(orgs.gateVerifier, forged, GatePluginTest.routes(),
-                DecisionLog.open(dir.resolve("bad.jsonl"), impostor, supplier.keyId(), Clock.systemUTC())).build()) {
+                DecisionLog.open(dir.resolve("bad.jsonl"), impostor, dev.tabard.did.key.KeyDids.methodId(impostor.publicKey()),
+                        Clock.systemUTC())).build()) {
             HttpService other = HttpService.builder("impostor").maxHeaderBytes(32 * 1024).build();
             GatePlugin.install(other.app(), bad);
             other.app().get("/orders/{id}", ctx -> ctx.json(java.util.Map.of("id", ctx.pathParam("id"))));
@@ -228,6 +229,15 @@ class GateAdversarialTest {
                 other.close();
             }
         }
+    }
+
+    @Test
+    void aGateWhoseAgentTheClientDoesNotTrustIsNotBelieved() {
+        // the client trusts only the buyer's own organization: the supplier's agent is a stranger to it
+        ProblemException e = assertThrows(ProblemException.class, () -> AgentHttpClient.of(buyer, orgs.gateVerifier, raw, Clock.systemUTC())
+                .send(AgentRequest.get(uri("/orders/1"))));
+        assertEquals(ProblemType.UNAUTHORIZED, e.problems().get(0).type(), e.problems().toString());
+        assertTrue(e.problems().stream().anyMatch(p -> p.type() == ProblemType.UNTRUSTED_ISSUER), e.problems().toString());
     }
 
     @Test
