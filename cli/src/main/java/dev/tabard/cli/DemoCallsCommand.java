@@ -26,15 +26,12 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 
 /**
@@ -58,22 +55,14 @@ final class DemoCallsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (System.getenv("TABARD_LOG_LEVEL") == null) {
-            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.tabard")).setLevel(ch.qos.logback.classic.Level.ERROR);
-            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.eclipse.jetty")).setLevel(ch.qos.logback.classic.Level.WARN);
-            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.javalin")).setLevel(ch.qos.logback.classic.Level.WARN);
-        }
-        Path dir = Files.createTempDirectory("tabard-demo-calls");
-        try {
-            return run(dir);
-        } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        return DemoOrg.inTemporaryDirectory("tabard-demo-calls", this::run);
     }
 
     private int run(Path dir) throws Exception {
+        if (System.getenv("TABARD_LOG_LEVEL") == null) {
+            // the story tells of the pause itself; the gate's operator warning would repeat it
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.tabard.gate")).setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
         step("1", "Two organizations start their issuers");
         SelfSignedTls tls = SelfSignedTls.localhost();
         SafeFetcher fetcher = new SafeFetcher(FetchPolicy.builder().allowHost("localhost").trustCertificate(tls.certificate()).build());

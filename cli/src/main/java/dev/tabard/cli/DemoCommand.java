@@ -18,15 +18,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 
 /**
@@ -43,18 +40,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (System.getenv("TABARD_LOG_LEVEL") == null) {
-            // the story is on standard output; the servers' request lines would drown it
-            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.tabard")).setLevel(ch.qos.logback.classic.Level.WARN);
-        }
-        Path dir = Files.createTempDirectory("tabard-demo");
-        try {
-            return run(dir);
-        } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        return DemoOrg.inTemporaryDirectory("tabard-demo", this::run);
     }
 
     private int run(Path dir) throws Exception {

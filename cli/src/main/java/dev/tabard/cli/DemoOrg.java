@@ -76,6 +76,32 @@ final class DemoOrg implements AutoCloseable {
         return r.body().isEmpty() ? JsonCodec.mapper().createObjectNode() : JsonCodec.parse(r.body());
     }
 
+    /** A demo's story, run in a temporary directory that is removed afterwards. */
+    @FunctionalInterface
+    interface Story {
+        int run(Path dir) throws Exception;
+    }
+
+    /**
+     * Runs {@code story} in a new temporary directory, removed at the end, with the servers' logs quieted to warnings
+     * (the story is on standard output) unless {@code TABARD_LOG_LEVEL} is set.
+     */
+    static int inTemporaryDirectory(String prefix, Story story) throws Exception {
+        if (System.getenv("TABARD_LOG_LEVEL") == null) {
+            for (String logger : new String[] {"dev.tabard", "org.eclipse.jetty", "io.javalin"}) {
+                ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(logger)).setLevel(ch.qos.logback.classic.Level.WARN);
+            }
+        }
+        Path dir = java.nio.file.Files.createTempDirectory(prefix);
+        try {
+            return story.run(dir);
+        } finally {
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     /** Made per run, as an operator would with `openssl rand -base64 32`: a fixed token in the source would be public. */
     private static String token() {
         byte[] b = new byte[32];
