@@ -23,18 +23,18 @@ import java.util.Optional;
  * A real issuer for the wallet tests: did:web on {@code localhost}, HTTPS with a certificate made for the test, a fetch
  * policy that reaches it and trusts that certificate, and its admin API.
  */
-final class LocalIssuer implements AutoCloseable {
+public final class LocalIssuer implements AutoCloseable {
 
     private final SelfSignedTls tls = SelfSignedTls.localhost();
     private final IssuerServer server;
     private final String adminToken;
     private final HttpClient admin;
     /** {@code https://localhost:PORT}. */
-    final String base;
+    public final String base;
     /** Reaches the issuer (and only non-public hosts the test allows). */
-    final SafeFetcher fetcher;
+    public final SafeFetcher fetcher;
 
-    LocalIssuer(Path data, String adminToken) throws Exception {
+    public LocalIssuer(Path data, String adminToken) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -49,7 +49,7 @@ final class LocalIssuer implements AutoCloseable {
     }
 
     /** Calls the admin API; fails the test on anything but 2xx. */
-    JsonNode admin(String method, String path, String body) throws Exception {
+    public JsonNode admin(String method, String path, String body) throws Exception {
         HttpResponse<String> r = admin.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + adminToken)
                 .header("Content-Type", "application/json").method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
