@@ -37,17 +37,26 @@ public final class CallVerifier {
     private final Duration skew;
     private final Optional<String> audience;
 
-    /**
-     * @param audience the origin presentations must be addressed to; empty to take each request's own origin (the
-     *     scheme and authority it was sent to)
-     */
-    public CallVerifier(Verifier verifier, AgentKeys keys, ReplayGuard nonces, Clock clock, Optional<String> audience) {
+    CallVerifier(Verifier verifier, AgentKeys keys, ReplayGuard nonces, Clock clock, Optional<String> audience) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.nonces = Objects.requireNonNull(nonces, "nonces");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.skew = verifier.policy().maxClockSkew();
         this.audience = Objects.requireNonNull(audience, "audience");
+    }
+
+    /**
+     * A verifier of calls whose first presentations are addressed to {@code origin}, the gate's public
+     * {@code https://host[:port]}, with its own key bindings and nonce store.
+     */
+    public static CallVerifier forAudience(Verifier verifier, String origin, Clock clock) {
+        return new CallVerifier(verifier, AgentKeys.of(verifier, clock), Gate.nonceStore(clock), clock, Optional.of(origin));
+    }
+
+    /** As {@link #forAudience}, taking each request's own origin (the scheme and authority it was sent to) as the audience. */
+    public static CallVerifier forEachRequestsOrigin(Verifier verifier, Clock clock) {
+        return new CallVerifier(verifier, AgentKeys.of(verifier, clock), Gate.nonceStore(clock), clock, Optional.empty());
     }
 
     /**
@@ -61,14 +70,34 @@ public final class CallVerifier {
         return bind(authenticate(request), request);
     }
 
-    /** A request whose signature verified, by a key already bound or by the key its DID names (with a presentation to bind it). */
-    public record SignedCall(DidUrl keyId, ReceivedSignature signature, Optional<BoundAgent> bound, Optional<String> presentation) {
-        public SignedCall {
-            Objects.requireNonNull(keyId, "keyId");
-            Objects.requireNonNull(signature, "signature");
-            if (bound.isPresent() == presentation.isPresent()) {
-                throw new IllegalArgumentException("a signed call is either bound already or carries its presentation");
-            }
+    /**
+     * A request whose signature verified, by a key already bound or by the key its DID names (with a presentation to
+     * bind it). Made only by {@link #authenticate}.
+     */
+    public static final class SignedCall {
+        private final DidUrl keyId;
+        private final ReceivedSignature signature;
+        private final BoundAgent bound;
+        private final String presentation;
+
+        private SignedCall(DidUrl keyId, ReceivedSignature signature, BoundAgent bound, String presentation) {
+            this.keyId = keyId;
+            this.signature = signature;
+            this.bound = bound;
+            this.presentation = presentation;
+        }
+
+        public DidUrl keyId() {
+            return keyId;
+        }
+
+        public ReceivedSignature signature() {
+            return signature;
+        }
+
+        /** Whether the call carries the presentation that is to bind its key. */
+        public boolean presents() {
+            return presentation != null;
         }
     }
 
@@ -82,7 +111,7 @@ public final class CallVerifier {
         ReceivedSignature sig = AgentCalls.agentSignature(request.message());
         DidUrl keyId = AgentCalls.keyId(sig);
         Optional<String> presentation = request.fields().first(AgentCalls.PRESENTATION);
-        AgentCalls.requireCovered(sig, AgentCalls.requestComponents(request.fields().contains("content-type"), presentation.isPresent()));
+        AgentCalls.requireCovered(sig, AgentCalls.requestComponents(request.fields()));
         Instant now = clock.instant();
         Instant rememberUntil = AgentCalls.requireFresh(sig.parameters(), now, skew);
         String digest = request.fields().first("content-digest").orElseThrow(() -> new ProblemException(ProblemType.SIGNATURE_INVALID,
@@ -96,7 +125,7 @@ public final class CallVerifier {
             BoundAgent caller = bound(keyId);
             check(sig, request, caller.key());
             remember(keyId, sig, rememberUntil);
-            return new SignedCall(keyId, sig, Optional.of(caller), Optional.empty());
+            return new SignedCall(keyId, sig, caller, null);
         }
         VerificationKey key;
         try {
@@ -106,7 +135,7 @@ public final class CallVerifier {
         }
         check(sig, request, key);
         remember(keyId, sig, rememberUntil);
-        return new SignedCall(keyId, sig, Optional.empty(), presentation);
+        return new SignedCall(keyId, sig, null, presentation.get());
     }
 
     /**
@@ -116,28 +145,26 @@ public final class CallVerifier {
      * @throws ProblemException {@code UNAUTHORIZED} followed by the verification's problems
      */
     public VerifiedCall bind(SignedCall call, GateRequest request) {
-        if (call.bound().isPresent()) {
-            return new VerifiedCall(call.bound().get(), call.signature(), false);
+        if (call.bound != null) {
+            try {
+                keys.recheck(call.bound);
+            } catch (ProblemException e) {
+                throw refused("the credential bound to " + call.keyId + " is no longer valid: " + e.problems().get(0).detail(), e.problems());
+            }
+            return new VerifiedCall(call.bound, call.signature, false);
         }
         try {
-            return new VerifiedCall(keys.bind(call.keyId(), call.presentation().get(), call.signature().parameters().nonce().orElseThrow(),
-                    audience.orElse(request.origin())), call.signature(), true);
+            return new VerifiedCall(keys.bind(call.keyId, call.presentation, call.signature.parameters().nonce().orElseThrow(),
+                    audience.orElse(request.origin())), call.signature, true);
         } catch (ProblemException e) {
             throw refused("the presentation did not verify: " + e.problems().get(0).detail(), e.problems());
         }
     }
 
     private BoundAgent bound(DidUrl keyId) {
-        try {
-            return keys.lookup(keyId).orElseThrow(() -> new ProblemException(ProblemType.PRESENTATION_REQUIRED, "no verified credential is "
-                    + "bound to " + keyId + " here: send your presentation (vp+jwt, nonce = this signature's nonce) in the "
-                    + AgentCalls.PRESENTATION + " field, covered by the signature"));
-        } catch (ProblemException e) {
-            if (e.problems().get(0).type() == ProblemType.PRESENTATION_REQUIRED) {
-                throw e;
-            }
-            throw refused("the credential bound to " + keyId + " is no longer valid: " + e.problems().get(0).detail(), e.problems());
-        }
+        return keys.lookup(keyId).orElseThrow(() -> new ProblemException(ProblemType.PRESENTATION_REQUIRED, "no verified credential is "
+                + "bound to " + keyId + " here: send your presentation (vp+jwt, nonce = this signature's nonce) in the "
+                + AgentCalls.PRESENTATION + " field, covered by the signature"));
     }
 
     private static void check(ReceivedSignature sig, GateRequest request, VerificationKey key) {

@@ -70,10 +70,17 @@ public final class Gate implements AutoCloseable {
         this.decisions = b.decisions;
         this.throttle = new Throttle(b.limits, b.clock);
         this.breaker = new Breaker(b.limits.breaker(), b.clock);
-        int capacity = (int) Math.max(ReplayGuard.MIN_IN_MEMORY_ENTRIES, Math.min(1_000_000, Runtime.getRuntime().maxMemory() / 8 / 150));
-        // each agent's nonces are bounded by its rate limit, so the guard's per-holder cap is not needed here
         this.calls = new CallVerifier(b.verifier, new AgentKeys(b.verifier, b.clock, b.statusRecheck, AgentKeys.DEFAULT_MAX_BINDINGS),
-                new ReplayGuard(capacity, capacity, b.clock), b.clock, b.audience);
+                nonceStore(b.clock), b.clock, b.audience);
+    }
+
+    /**
+     * The nonces of signed calls, remembered until each signature expires: up to an eighth of the heap at about 150
+     * bytes each. Each agent's share is bounded by its rate limit, so the guard's per-holder cap is not applied.
+     */
+    static ReplayGuard nonceStore(Clock clock) {
+        int capacity = (int) Math.max(ReplayGuard.MIN_IN_MEMORY_ENTRIES, Math.min(1_000_000, Runtime.getRuntime().maxMemory() / 8 / 150));
+        return new ReplayGuard(capacity, capacity, clock);
     }
 
     /** A gate for {@code verifier}'s trust policy, answering as {@code identity}, for {@code routes}, recording to {@code decisions}. */
@@ -246,9 +253,9 @@ public final class Gate implements AutoCloseable {
         SignatureParameters params = SignatureParameters.none().withCreated(now).withExpires(now.plus(RESPONSE_LIFETIME))
                 .withKeyid(identity.keyId().toString()).withAlg(MessageSignatures.algorithm(identity.signer().keyType()));
         HttpMessage response = HttpMessage.response(status, f, admission.request());
-        SignatureFields signed = MessageSignatures.sign(response, AgentCalls.LABEL, AgentCalls.responseComponents(
-                admission.signature().map(ReceivedSignature::label), f.contains("content-type"), f.contains(AgentCalls.DECISION),
-                f.contains(AgentCalls.PRESENTATION)), params, identity.signer());
+        List<dev.tabard.httpsig.ComponentId> covered = admission.signature().isPresent()
+                ? AgentCalls.responseComponents(f, admission.signature().get().label()) : AgentCalls.responseComponents(f);
+        SignatureFields signed = MessageSignatures.sign(response, AgentCalls.LABEL, covered, params, identity.signer());
         return f.with("signature-input", signed.signatureInput()).with("signature", signed.signature());
     }
 
@@ -285,7 +292,7 @@ public final class Gate implements AutoCloseable {
     private DecisionReceipt recordUnbound(GateRequest request, CallVerifier.SignedCall signed, List<Problem> problems) {
         ObjectNode d = JsonCodec.mapper().createObjectNode();
         requestJson(d, request, signed.signature());
-        d.putObject("caller").put("keyId", signed.keyId().toString()).put("firstContact", true);
+        d.putObject("caller").put("keyId", signed.keyId().toString()).put("firstContact", signed.presents());
         outcome(d, problems);
         return decisions.append(false, signed.keyId().did().toString(), request.method() + " " + request.targetUri().getRawPath(), d);
     }

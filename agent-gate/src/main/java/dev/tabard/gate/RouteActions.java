@@ -30,13 +30,25 @@ public final class RouteActions {
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
     private static final Set<String> MEMBERS = Set.of("method", "path", "capability", "amount", "currency", "dataRegion", "resource");
 
-    /** One declared route. */
-    public record Route(String method, String path, String capability, Optional<Param> amount, Optional<Param> currency,
-                        Optional<Param> dataRegion, Optional<Param> resource) {
-        public Route {
-            Objects.requireNonNull(method, "method");
-            Objects.requireNonNull(path, "path");
-            Objects.requireNonNull(capability, "capability");
+    /** One declared route: a method, a path pattern, the capability it needs and where its action's parameters are. */
+    public static final class Route {
+        private final String method;
+        private final String path;
+        private final String capability;
+        private final Optional<Param> amount;
+        private final Optional<Param> currency;
+        private final Optional<Param> dataRegion;
+        private final Optional<Param> resource;
+
+        private Route(String method, String path, String capability, Optional<Param> amount, Optional<Param> currency,
+                      Optional<Param> dataRegion, Optional<Param> resource) {
+            this.method = Objects.requireNonNull(method, "method");
+            this.path = Objects.requireNonNull(path, "path");
+            this.capability = Objects.requireNonNull(capability, "capability");
+            this.amount = amount;
+            this.currency = currency;
+            this.dataRegion = dataRegion;
+            this.resource = resource;
             if (!METHODS.contains(method)) {
                 throw new IllegalArgumentException("method " + method + " is not one of " + METHODS);
             }
@@ -46,9 +58,6 @@ public final class RouteActions {
             if (capability.isBlank()) {
                 throw new IllegalArgumentException("route " + method + " " + path + " names no capability");
             }
-            if (amount.isPresent() != currency.isPresent()) {
-                throw new IllegalArgumentException("route " + method + " " + path + " must name both amount and currency, or neither");
-            }
         }
 
         /** A route that needs {@code capability} and reads no parameter. */
@@ -56,8 +65,9 @@ public final class RouteActions {
             return new Route(method, path, capability, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         }
 
-        public Route amount(Param value, Param currency) {
-            return new Route(method, path, capability, Optional.of(value), Optional.of(currency), dataRegion, resource);
+        /** This route reading the action's amount and its currency (ISO 4217) from the request. */
+        public Route amount(Param value, Param currencyCode) {
+            return new Route(method, path, capability, Optional.of(value), Optional.of(currencyCode), dataRegion, resource);
         }
 
         public Route dataRegion(Param p) {
@@ -68,8 +78,41 @@ public final class RouteActions {
             return new Route(method, path, capability, amount, currency, dataRegion, Optional.of(p));
         }
 
+        public String method() {
+            return method;
+        }
+
+        public String path() {
+            return path;
+        }
+
+        public String capability() {
+            return capability;
+        }
+
+        public Optional<Param> amount() {
+            return amount;
+        }
+
+        public Optional<Param> currency() {
+            return currency;
+        }
+
+        public Optional<Param> dataRegion() {
+            return dataRegion;
+        }
+
+        public Optional<Param> resource() {
+            return resource;
+        }
+
         String[] segments() {
             return path.substring(1).split("/", -1);
+        }
+
+        @Override
+        public String toString() {
+            return method + " " + path + " -> " + capability;
         }
     }
 
@@ -119,8 +162,17 @@ public final class RouteActions {
                 }
             }
             try {
-                list.add(new Route(text(r, "method", where).toUpperCase(Locale.ROOT), text(r, "path", where), text(r, "capability", where),
-                        param(r, "amount", where), param(r, "currency", where), param(r, "dataRegion", where), param(r, "resource", where)));
+                Route route = Route.of(text(r, "method", where).toUpperCase(Locale.ROOT), text(r, "path", where), text(r, "capability", where));
+                Optional<Param> amount = param(r, "amount", where);
+                Optional<Param> currency = param(r, "currency", where);
+                if (amount.isPresent() != currency.isPresent()) {
+                    throw new IllegalArgumentException("name both amount and currency, or neither");
+                }
+                if (amount.isPresent()) {
+                    route = route.amount(amount.get(), currency.get());
+                }
+                route = param(r, "dataRegion", where).map(route::dataRegion).orElse(route);
+                list.add(param(r, "resource", where).map(route::resource).orElse(route));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(e.getMessage().startsWith(where) ? e.getMessage() : where + ": " + e.getMessage());
             }

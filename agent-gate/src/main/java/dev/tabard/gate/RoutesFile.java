@@ -25,16 +25,33 @@ import java.util.Set;
  * }
  * }</pre>
  */
-public record RoutesFile(RouteActions routes, GateLimits limits, Optional<String> audience) {
+public final class RoutesFile {
 
     /** The largest routes file read. */
     public static final int MAX_BYTES = 1_000_000;
     private static final Set<String> MEMBERS = Set.of("audience", "routes", "limits", "breaker");
 
-    public RoutesFile {
-        Objects.requireNonNull(routes, "routes");
-        Objects.requireNonNull(limits, "limits");
-        Objects.requireNonNull(audience, "audience");
+    private final RouteActions routes;
+    private final GateLimits limits;
+    private final Optional<String> audience;
+
+    private RoutesFile(RouteActions routes, GateLimits limits, Optional<String> audience) {
+        this.routes = Objects.requireNonNull(routes, "routes");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.audience = Objects.requireNonNull(audience, "audience");
+    }
+
+    public RouteActions routes() {
+        return routes;
+    }
+
+    public GateLimits limits() {
+        return limits;
+    }
+
+    /** The gate's public origin, when the file names it: what first presentations must be addressed to. */
+    public Optional<String> audience() {
+        return audience;
     }
 
     /**

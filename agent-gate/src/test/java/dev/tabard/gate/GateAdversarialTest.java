@@ -104,7 +104,7 @@ class GateAdversarialTest {
         }
         SignatureParameters p = SignatureParameters.none().withCreated(created).withExpires(created.plusSeconds(30)).withNonce(nonce)
                 .withKeyid(keyId.toString());
-        List<ComponentId> covered = components != null ? components : AgentCalls.requestComponents(body.length > 0, present);
+        List<ComponentId> covered = components != null ? components : AgentCalls.requestComponents(f);
         SignatureFields s = MessageSignatures.sign(HttpMessage.request(method, target, f), "sig1", covered, p, signer);
         f = bend.apply(f.with("signature-input", s.signatureInput()).with("signature", s.signature()));
         HttpRequest.Builder b = HttpRequest.newBuilder(target).method(method, sentBody.length == 0 ? HttpRequest.BodyPublishers.noBody()

@@ -29,14 +29,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * STYLE "Null handling": parameters are never {@code Optional}, and a bare {@code boolean} says nothing at the call
  * site ({@code start(v, d, 0, tls, clock, true)}). Scans, by reflection over the compiled classes, every public or
  * protected method and constructor of the public types in the modules an embedder calls: vc-verifier, the endpoint
- * (vc-verifier-server) and the wallet. Reflection over the real class files needs no extra library; ArchUnit would do
+ * (vc-verifier-server), the wallet and the agent gate. Reflection over the real class files needs no extra library; ArchUnit would do
  * the same with a dependency and its own class importer.
  */
 class PublicApiShapeTest {
 
     /** A type on each module's class path: the scan reads the directory or jar it was loaded from. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(classes = {Verifier.class, VerifierServer.class, Wallet.class})
+    @ValueSource(classes = {Verifier.class, VerifierServer.class, Wallet.class, dev.tabard.gate.Gate.class})
     void publicApi_ofModule_takesNoOptionalAndNoBareBooleanParameter(Class<?> anchor) {
         List<Class<?>> types = moduleTypes(anchor);
         assertTrue(types.size() > 5, "found the module's classes: " + types);

@@ -141,7 +141,7 @@ class GateRevocationTest {
                 "urn:uuid:" + UUID.randomUUID(), now, now.plus(Duration.ofMinutes(5)));
         HttpFields f = HttpFields.empty().with("content-type", "application/json").with("content-digest", ContentDigest.sha256(body))
                 .with(AgentCalls.PRESENTATION, vp);
-        SignatureFields sig = MessageSignatures.sign(HttpMessage.request("POST", target, f), "sig1", AgentCalls.requestComponents(true, true),
+        SignatureFields sig = MessageSignatures.sign(HttpMessage.request("POST", target, f), "sig1", AgentCalls.requestComponents(f),
                 SignatureParameters.none().withCreated(now).withExpires(now.plusSeconds(30)).withNonce(nonce).withKeyid(w.keyId().toString()),
                 w.signer());
         f = f.with("signature-input", sig.signatureInput()).with("signature", sig.signature());
@@ -186,9 +186,11 @@ class GateRevocationTest {
         gate.close();
         AuditVerdict verdict = AuditLog.verify(AuditFile.read(log), Optional.empty());
         assertTrue(verdict.intact(), verdict.message());
+        // both refusals are decisions: the bound caller's next call, and the fresh presentation
         List<String> refused = refusedForRevocation();
-        assertEquals(1, refused.size(), String.join("\n", Files.readAllLines(log)));
-        assertTrue(refused.get(0).contains("\"firstContact\":true"), refused.get(0));
+        assertEquals(2, refused.size(), String.join("\n", Files.readAllLines(log)));
+        assertTrue(refused.get(0).contains("\"firstContact\":false"), refused.get(0));
+        assertTrue(refused.get(1).contains("\"firstContact\":true"), refused.get(1));
     }
 
     @Test
@@ -220,6 +222,6 @@ class GateRevocationTest {
         }
         gate.close();
         List<String> refused = refusedForRevocation();
-        assertEquals(1, refused.size(), String.join("\n", Files.readAllLines(log)));
+        assertEquals(2, refused.size(), String.join("\n", Files.readAllLines(log)));
     }
 }

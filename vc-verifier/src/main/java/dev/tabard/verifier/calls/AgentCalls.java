@@ -2,6 +2,7 @@ package dev.tabard.verifier.calls;
 
 import dev.tabard.did.DidUrl;
 import dev.tabard.httpsig.ComponentId;
+import dev.tabard.httpsig.HttpFields;
 import dev.tabard.httpsig.HttpMessage;
 import dev.tabard.httpsig.MessageSignatures;
 import dev.tabard.httpsig.ReceivedSignature;
@@ -45,32 +46,36 @@ public final class AgentCalls {
     private AgentCalls() {
     }
 
-    /** What a request signature covers. */
-    public static List<ComponentId> requestComponents(boolean contentType, boolean presentation) {
+    /** What a request signature covers, for a request with these {@code fields} (content type and presentation when sent). */
+    public static List<ComponentId> requestComponents(HttpFields fields) {
         List<ComponentId> c = new ArrayList<>(List.of(ComponentId.METHOD, ComponentId.TARGET_URI, ComponentId.field("content-digest")));
-        if (contentType) {
+        if (fields.contains("content-type")) {
             c.add(ComponentId.field("content-type"));
         }
-        if (presentation) {
+        if (fields.contains(PRESENTATION)) {
             c.add(ComponentId.field(PRESENTATION));
         }
         return c;
     }
 
-    /** What a response signature covers, answering the request signature labelled {@code requestLabel} when there is one. */
-    public static List<ComponentId> responseComponents(Optional<String> requestLabel, boolean contentType, boolean decision,
-                                                       boolean presentation) {
+    /**
+     * What a response signature covers, for a response with these {@code fields} (content type, decision receipt and
+     * presentation when sent), answering the request signature labelled {@code requestLabel}.
+     */
+    public static List<ComponentId> responseComponents(HttpFields fields, String requestLabel) {
+        List<ComponentId> c = responseComponents(fields);
+        c.add(ComponentId.field("signature").fromRequest().key(requestLabel));
+        return c;
+    }
+
+    /** What a response signature covers when the request carried no signature to answer. */
+    public static List<ComponentId> responseComponents(HttpFields fields) {
         List<ComponentId> c = new ArrayList<>(List.of(ComponentId.STATUS, ComponentId.field("content-digest")));
-        if (contentType) {
-            c.add(ComponentId.field("content-type"));
+        for (String f : List.of("content-type", DECISION, PRESENTATION)) {
+            if (fields.contains(f)) {
+                c.add(ComponentId.field(f));
+            }
         }
-        if (decision) {
-            c.add(ComponentId.field(DECISION));
-        }
-        if (presentation) {
-            c.add(ComponentId.field(PRESENTATION));
-        }
-        requestLabel.ifPresent(label -> c.add(ComponentId.field("signature").fromRequest().key(label)));
         return c;
     }
 

@@ -106,28 +106,37 @@ public final class AgentKeys {
         return agent;
     }
 
-    /**
-     * The agent bound to {@code keyId}, when one is and its binding still holds. When its statuses are due for a check
-     * one caller checks them (the others go on with the binding meanwhile); a credential found revoked, suspended or
-     * otherwise no longer valid ends the binding.
-     *
-     * @throws ProblemException with the problems of the check that ended the binding ({@code CREDENTIAL_REVOKED}, …)
-     */
+    /** The agent bound to {@code keyId}, when one is and its credentials have not ended. Check its signature, then {@link #recheck}. */
     public Optional<BoundAgent> lookup(DidUrl keyId) {
         Entry e = bindings.get(keyId);
         if (e == null) {
             return Optional.empty();
         }
-        Instant now = clock.instant();
-        if (!e.agent.until().isAfter(now)) {
+        if (!e.agent.until().isAfter(clock.instant())) {
             bindings.remove(keyId, e);
             return Optional.empty();
         }
+        return Optional.of(e.agent);
+    }
+
+    /**
+     * Checks {@code agent}'s credentials again when their statuses are due for a check (one caller checks; the others
+     * go on with the binding meanwhile). A credential found revoked, suspended or otherwise no longer valid ends the
+     * binding.
+     *
+     * @throws ProblemException with the problems of the check that ended the binding ({@code CREDENTIAL_REVOKED}, …)
+     */
+    public void recheck(BoundAgent agent) {
+        Entry e = bindings.get(agent.keyId());
+        if (e == null || e.agent != agent) {
+            return;
+        }
+        Instant now = clock.instant();
         if (!now.isBefore(e.checkedAt.plus(statusRecheck)) && e.checking.compareAndSet(false, true)) {
             try {
-                List<Problem> problems = recheck(e.agent);
+                List<Problem> problems = recheckNow(e.agent);
                 if (!problems.isEmpty()) {
-                    bindings.remove(keyId, e);
+                    bindings.remove(agent.keyId(), e);
                     throw new ProblemException(problems);
                 }
                 e.checkedAt = now;
@@ -135,7 +144,6 @@ public final class AgentKeys {
                 e.checking.set(false);
             }
         }
-        return Optional.of(e.agent);
     }
 
     /** Ends the binding of {@code keyId}, if any. */
@@ -148,7 +156,7 @@ public final class AgentKeys {
         return bindings.size();
     }
 
-    private List<Problem> recheck(BoundAgent agent) {
+    private List<Problem> recheckNow(BoundAgent agent) {
         VerificationResult r = agent.credentials().size() == 1
                 ? verifier.verifyCredential(agent.credentials().get(0))
                 : verifier.verifyDelegationChain(agent.identity().agent(), agent.credentials());

@@ -8,21 +8,50 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A signing key bound to the agent whose presentation proved it: calls signed by {@code key} act with
- * {@code identity}'s authority until {@code until}, the earliest end of any credential on its path. The credentials
- * are kept so their statuses can be checked again while the binding lives.
+ * A signing key bound to the agent whose presentation proved it: calls signed by {@link #key()} act with
+ * {@link #identity()}'s authority until {@link #until()}, the earliest end of any credential on its path. The
+ * credentials are kept so their statuses can be checked again while the binding lives. Only {@link AgentKeys} makes
+ * one, from a presentation its verifier accepted (a final class, not a record, so no public constructor can claim a
+ * binding that was not proven).
  */
-public record BoundAgent(DidUrl keyId, VerificationKey key, AgentIdentity identity, Instant until, List<String> credentials) {
+public final class BoundAgent {
 
-    public BoundAgent {
-        Objects.requireNonNull(keyId, "keyId");
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(identity, "identity");
-        Objects.requireNonNull(until, "until");
-        credentials = List.copyOf(credentials);
-        if (credentials.isEmpty()) {
+    private final DidUrl keyId;
+    private final VerificationKey key;
+    private final AgentIdentity identity;
+    private final Instant until;
+    private final List<String> credentials;
+
+    BoundAgent(DidUrl keyId, VerificationKey key, AgentIdentity identity, Instant until, List<String> credentials) {
+        this.keyId = Objects.requireNonNull(keyId, "keyId");
+        this.key = Objects.requireNonNull(key, "key");
+        this.identity = Objects.requireNonNull(identity, "identity");
+        this.until = Objects.requireNonNull(until, "until");
+        this.credentials = List.copyOf(credentials);
+        if (this.credentials.isEmpty()) {
             throw new IllegalArgumentException("a binding rests on at least one credential");
         }
+    }
+
+    public DidUrl keyId() {
+        return keyId;
+    }
+
+    public VerificationKey key() {
+        return key;
+    }
+
+    public AgentIdentity identity() {
+        return identity;
+    }
+
+    public Instant until() {
+        return until;
+    }
+
+    /** The credentials presented, as carried: the AgentCredential, or the chain from it. */
+    public List<String> credentials() {
+        return credentials;
     }
 
     @Override

@@ -121,7 +121,7 @@ public final class AgentHttpClient {
                 .withNonce(nonce).withKeyid(wallet.keyId().toString()).withAlg(MessageSignatures.algorithm(wallet.signer().keyType()));
         HttpMessage unsigned = HttpMessage.request(request.method(), request.uri(), fields);
         SignatureFields sig = MessageSignatures.sign(unsigned, AgentCalls.LABEL,
-                AgentCalls.requestComponents(fields.contains("content-type"), present), params, wallet.signer());
+                AgentCalls.requestComponents(fields), params, wallet.signer());
         fields = fields.with("signature-input", sig.signatureInput()).with("signature", sig.signature());
         HttpMessage sent = HttpMessage.request(request.method(), request.uri(), fields);
         HttpResponse<InputStream> raw = exchange(request, fields);
@@ -137,8 +137,7 @@ public final class AgentHttpClient {
         ReceivedSignature sig = AgentCalls.agentSignature(answer);
         HttpFields f = answer.fields();
         Optional<String> presentation = f.first(AgentCalls.PRESENTATION);
-        AgentCalls.requireCovered(sig, AgentCalls.responseComponents(Optional.of(AgentCalls.LABEL), f.contains("content-type"),
-                f.contains(AgentCalls.DECISION), presentation.isPresent()));
+        AgentCalls.requireCovered(sig, AgentCalls.responseComponents(f, AgentCalls.LABEL));
         Instant now = clock.instant();
         Instant created = sig.parameters().createdAt().orElseThrow(() -> new ProblemException(ProblemType.SIGNATURE_INVALID,
                 "the response signature has no 'created' parameter"));
@@ -166,6 +165,14 @@ public final class AgentHttpClient {
         } else {
             server = servers.lookup(keyId).orElseThrow(() -> new ProblemException(ProblemType.PRESENTATION_REQUIRED,
                     "the answer is signed by " + keyId + ", which has not presented a credential to this client"));
+            try {
+                servers.recheck(server);
+            } catch (ProblemException e) {
+                List<Problem> all = new ArrayList<>();
+                all.add(Problem.of(ProblemType.UNAUTHORIZED, "the answering agent's credential is no longer valid: " + e.problems().get(0).detail()));
+                all.addAll(e.problems());
+                throw new ProblemException(all);
+            }
         }
         try {
             sig.verify(answer, server.key());
