@@ -32,19 +32,26 @@ java -Xmx$HEAP -Xms$HEAP -XX:+UseParallelGC ${JAVA_OPTS:-} -cp $JAR dev.tabard.b
 JAVA=$!
 node benchmarks/node/gate-peer.mjs $NODE_PORT "$DIR" > "$DIR/node.log" 2>&1 &
 NODE=$!
-trap 'kill $JAVA $NODE 2>/dev/null; wait $JAVA 2>/dev/null; grep -h "^accepted" "$DIR/java.log" || true; rm -rf "$DIR"; [ -z "$DECISIONS" ] || rm -f "$DECISIONS/decisions-$JAVA_PORT.jsonl"' EXIT
+trap 'kill $JAVA $NODE 2>/dev/null; wait $JAVA 2>/dev/null || true; grep -h "^accepted" "$DIR/java.log" || true; rm -rf "$DIR"; [ -z "$DECISIONS" ] || rm -f "$DECISIONS/decisions-$JAVA_PORT.jsonl"' EXIT
 for port in $JAVA_PORT $NODE_PORT; do # wait until both answer (an unsigned request: 401)
   for _ in $(seq 150); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/orders/0")" != 000 ] && break; sleep 0.2; done
 done
 memory() { # pid: resident now and at its peak
   awk '/^VmRSS/ {rss=$2} /^VmHWM/ {hwm=$2} END {printf "RSS %.0f MB, peak %.0f MB", rss/1024, hwm/1024}' "/proc/$1/status"
 }
+cpu() { # pid: user + system CPU seconds so far
+  awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"
+}
 run() { # name port pid
   WRK_THREADS=$THREADS REQUESTS="$DIR/warmup.txt" wrk -s benchmarks/load/requests.lua -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" \
     "http://127.0.0.1:$2/" | awk '/^requests/ {print "  warm-up: " $0}'
-  echo "$1: $(WRK_THREADS=$THREADS REQUESTS="$DIR/measure.txt" wrk -s benchmarks/load/requests.lua -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_}s" \
-    "http://127.0.0.1:$2/" | awk '/Requests\/sec/ {rps=$2} /^requests/ {line=$0} END {print rps " requests/s; " line}')"
-  echo "$1: $(memory "$3")"
+  local before out after
+  before=$(cpu "$3")
+  out=$(WRK_THREADS=$THREADS REQUESTS="$DIR/measure.txt" wrk -s benchmarks/load/requests.lua -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_}s" \
+    "http://127.0.0.1:$2/" | awk '/Requests\/sec/ {rps=$2} /^requests/ {line=$0} END {print rps " requests/s; " line}')
+  after=$(cpu "$3")
+  echo "$1: $out"
+  echo "$1: $(memory "$3"); CPU $(awk -v b="$before" -v a="$after" -v s="$SECONDS_" 'BEGIN {printf "%.2f cores", (a - b) / s}') while measured"
 }
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 run "tabard gate (GatePlugin, -Xmx$HEAP)" $JAVA_PORT $JAVA
