@@ -23,6 +23,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The agent gate under load: {@code prepare DIR N} makes the two organizations' keys and credentials, one calling
@@ -31,7 +32,7 @@ import java.util.stream.IntStream;
  * {@code POST /orders}), each with its own nonce, created now and valid for 5 minutes. {@code serve PORT DIR} runs a
  * gate ({@link GatePlugin} on {@link HttpService}, decisions logged in DIR) in front of a handler answering a small
  * JSON, bound to the caller at start by its first-contact request (the decision log goes to DECISIONS_DIR when
- * given, to compare disks). wrk ({@code benchmarks/load/gate-load.sh}) sends
+ * given, to compare disks; {@code -Dgate.load.threads=N} bounds Jetty's thread pool, to compare concurrency). wrk ({@code benchmarks/load/gate-load.sh}) sends
  * each request once, to this gate and to the Node peer ({@code benchmarks/node/gate-peer.mjs}).
  */
 public final class GateLoad {
@@ -104,7 +105,18 @@ public final class GateLoad {
         if (!first.accepted()) {
             throw new IllegalStateException("the first contact was refused: " + first.problems());
         }
-        HttpService http = HttpService.builder("tabard-gate-load").port(port).maxHeaderBytes(32 * 1024).build();
+        var builder = HttpService.builder("tabard-gate-load").port(port).maxHeaderBytes(32 * 1024);
+        Integer threads = Integer.getInteger("gate.load.threads");
+        if (threads != null) {
+            // an experiment: fewer request threads (Jetty's acceptor and selector take two of them), so fewer admissions at once
+            builder.javalin(c -> {
+                QueuedThreadPool pool = new QueuedThreadPool(threads, threads, 60_000);
+                pool.setReservedThreads(0);
+                pool.setName("tabard-gate-load");
+                c.jetty.threadPool = pool;
+            });
+        }
+        HttpService http = builder.build();
         GatePlugin.install(http.app(), gate);
         http.app().get("/orders/{id}", ctx -> ctx.contentType("application/json")
                 .result("{\"id\":" + JsonCodec.mapper().writeValueAsString(ctx.pathParam("id")) + "}"));
