@@ -8,7 +8,7 @@
 // rates or log decisions, which the gate does. The caller's key comes from DIR/gate.json (no credential to verify:
 // the gate's binding is made before the load). Usage: node gate-peer.mjs PORT DIR
 import {createServer} from 'node:http';
-import {readFileSync} from 'node:fs';
+import {readFileSync, writeFileSync} from 'node:fs';
 import {createHash, createPublicKey, generateKeyPairSync} from 'node:crypto';
 import {httpbis, createSigner, createVerifier} from 'http-message-signatures';
 
@@ -16,7 +16,9 @@ const [port, dir] = [Number(process.argv[2]), process.argv[3]];
 const gate = JSON.parse(readFileSync(`${dir}/gate.json`, 'utf8'));
 const callerKey = createPublicKey({key: gate.publicKeyJwk, format: 'jwk'});
 const callerVerify = createVerifier(callerKey, 'ed25519');
-const {privateKey} = generateKeyPairSync('ed25519');
+const {privateKey, publicKey} = generateKeyPairSync('ed25519');
+// the answers' key, for a client that checks them
+writeFileSync(`${dir}/peer-${port}.jwk.json`, JSON.stringify(publicKey.export({format: 'jwk'})));
 const serverSigner = createSigner(privateKey, 'ed25519', 'did:key:peer#server');
 const SKEW = 60;
 const MAX_LIFETIME = 300;
