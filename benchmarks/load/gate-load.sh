@@ -22,20 +22,50 @@ JAVA_PORT=${JAVA_PORT:-18090}
 NODE_PORT=${NODE_PORT:-18091}
 # where the gate writes its decision log (its signed heads are forced to disk): the run's temp dir unless given
 DECISIONS=${DECISIONS:-}
+# which servers, in this order: gate (GateLoad serve), node (the peer), cli (tabard gate serve before an upstream)
+SERVERS=${SERVERS:-gate node}
+CLI_JAR=${CLI_JAR:-cli/target/tabard.jar}
+CLI_PORT=${CLI_PORT:-18092}
+UPSTREAM_PORT=${UPSTREAM_PORT:-18093}
 DIR=$(mktemp -d)
 JAR=benchmarks/target/benchmarks.jar
 java -cp $JAR dev.tabard.benchmarks.load.GateLoad prepare "$DIR" "$N" 2> /dev/null
 head -n "$WARMUP" "$DIR/requests.txt" > "$DIR/warmup.txt"
 tail -n +"$((WARMUP + 1))" "$DIR/requests.txt" > "$DIR/measure.txt"
 rm "$DIR/requests.txt"
-# the options of the verifier's load test
-java -Xmx$HEAP -Xms$HEAP -XX:+UseParallelGC ${JAVA_OPTS:-} -cp $JAR dev.tabard.benchmarks.load.GateLoad serve $JAVA_PORT "$DIR" ${DECISIONS:+"$DECISIONS"} > "$DIR/java.log" 2>&1 &
-JAVA=$!
-node benchmarks/node/gate-peer.mjs $NODE_PORT "$DIR" > "$DIR/node.log" 2>&1 &
-NODE=$!
-trap 'kill $JAVA $NODE 2>/dev/null; wait $JAVA 2>/dev/null || true; grep -h "^accepted" "$DIR/java.log" || true; rm -rf "$DIR"; [ -z "$DECISIONS" ] || rm -f "$DECISIONS/decisions-$JAVA_PORT.jsonl"' EXIT
-for port in $JAVA_PORT $NODE_PORT; do # wait until both answer (an unsigned request: 401)
-  for _ in $(seq 150); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/orders/0")" != 000 ] && break; sleep 0.2; done
+PIDS=""
+trap 'kill $PIDS 2>/dev/null; [ -z "${JAVA:-}" ] || { wait $JAVA 2>/dev/null || true; grep -h "^accepted" "$DIR/java.log" || true; }; rm -rf "$DIR"; [ -z "$DECISIONS" ] || rm -f "$DECISIONS/decisions-$JAVA_PORT.jsonl"' EXIT
+answers() { # port: wait until it answers (an unsigned request: 401)
+  for _ in $(seq 150); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/orders/0")" != 000 ] && return; sleep 0.2; done
+}
+for server in $SERVERS; do
+  case $server in
+    gate) # the options of the verifier's load test
+      java -Xmx$HEAP -Xms$HEAP -XX:+UseParallelGC ${JAVA_OPTS:-} -cp $JAR dev.tabard.benchmarks.load.GateLoad serve $JAVA_PORT "$DIR" \
+        ${DECISIONS:+"$DECISIONS"} > "$DIR/java.log" 2>&1 &
+      JAVA=$!; PIDS="$PIDS $JAVA"; answers $JAVA_PORT ;;
+    node)
+      node benchmarks/node/gate-peer.mjs $NODE_PORT "$DIR" > "$DIR/node.log" 2>&1 &
+      NODE=$!; PIDS="$PIDS $NODE"; answers $NODE_PORT ;;
+    cli) # tabard gate serve (GateServer, a reverse proxy) in front of a Node upstream, bound by a first contact over HTTP
+      node benchmarks/node/gate-upstream.mjs $UPSTREAM_PORT > "$DIR/upstream.log" 2>&1 &
+      PIDS="$PIDS $!"
+      export TABARD_WALLET_SECRET=gate-load-secret
+      java -jar "$CLI_JAR" wallet init --wallet "$DIR/gate-wallet.db" > /dev/null
+      echo "{\"trustedIssuers\": [$(grep -o '"organization":"[^"]*"' "$DIR/gate.json" | cut -d: -f2-)]}" > "$DIR/policy.json"
+      cat > "$DIR/routes.json" << 'ROUTES'
+{"audience": "http://gate.test",
+ "routes": [{"method": "POST", "path": "/orders", "capability": "orders:place", "amount": "body:/total/value", "currency": "body:/total/currency"},
+            {"method": "GET", "path": "/orders/{id}", "capability": "orders:read", "resource": "path:id"}],
+ "limits": {"agent": {"requests": 1000000, "per": "PT1S"}, "organization": {"requests": 1000000, "per": "PT1S"}}}
+ROUTES
+      java -Xmx$HEAP -Xms$HEAP -XX:+UseParallelGC ${JAVA_OPTS:-} -jar "$CLI_JAR" gate serve --port $CLI_PORT \
+        --upstream http://127.0.0.1:$UPSTREAM_PORT --routes "$DIR/routes.json" --policy "$DIR/policy.json" \
+        --wallet "$DIR/gate-wallet.db" --log "$DIR/cli-decisions.jsonl" > "$DIR/cli.log" 2>&1 &
+      CLI=$!; PIDS="$PIDS $CLI"; answers $CLI_PORT
+      node benchmarks/node/first-contact.mjs $CLI_PORT "$DIR" ;;
+    *) echo "unknown server $server: gate, node or cli" >&2; exit 2 ;;
+  esac
 done
 memory() { # pid: resident now and at its peak
   awk '/^VmRSS/ {rss=$2} /^VmHWM/ {hwm=$2} END {printf "RSS %.0f MB, peak %.0f MB", rss/1024, hwm/1024}' "/proc/$1/status"
@@ -55,7 +85,11 @@ run() { # name port pid
   echo "$1: $(memory "$3"); $(echo "$out" | awk -v b="$before" -v a="$after" '{for (i = 1; i < NF; i++) if ($i == "requests") n = $(i + 1)}
     END {printf "CPU %.1f s during the measured run, %.2f ms a request", a - b, (a - b) * 1000 / n}')"
 }
-echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
-run "tabard gate (GatePlugin, -Xmx$HEAP)" $JAVA_PORT $JAVA
-echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
-run "node + http-message-signatures peer" $NODE_PORT $NODE
+for server in $SERVERS; do
+  echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  case $server in
+    gate) run "tabard gate (GatePlugin, -Xmx$HEAP)" $JAVA_PORT $JAVA ;;
+    node) run "node + http-message-signatures peer" $NODE_PORT $NODE ;;
+    cli) run "tabard gate serve (GateServer proxy, -Xmx$HEAP) + node upstream" $CLI_PORT $CLI ;;
+  esac
+done
