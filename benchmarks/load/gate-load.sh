@@ -6,7 +6,8 @@
 # each request once. Build first:
 #   mvn -q -B -Pbenchmarks -pl benchmarks -am -DskipTests package
 #   (cd benchmarks/node && npm ci)
-# Needs wrk (Debian: apt-get install wrk). Requests are valid for 5 minutes from `prepare`: the whole run fits in that.
+# Needs wrk (Debian: apt-get install wrk). Requests are valid for 5 minutes from `prepare`: the whole run fits in that
+# with two servers; SERVERS="gate node cli" (the cli row needs `mvn -q -B -pl cli -am package -DskipTests`) comes close.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v wrk > /dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
