@@ -11,7 +11,6 @@ import dev.tabard.verifier.Verifier;
 import dev.tabard.verifier.calls.AgentCalls;
 import dev.tabard.verifier.calls.AgentKeys;
 import dev.tabard.verifier.calls.BoundAgent;
-import dev.tabard.verifier.replay.ReplayGuard;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,12 +31,12 @@ public final class CallVerifier {
 
     private final Verifier verifier;
     private final AgentKeys keys;
-    private final ReplayGuard nonces;
+    private final NonceStore nonces;
     private final Clock clock;
     private final Duration skew;
     private final Optional<String> audience;
 
-    CallVerifier(Verifier verifier, AgentKeys keys, ReplayGuard nonces, Clock clock, Optional<String> audience) {
+    CallVerifier(Verifier verifier, AgentKeys keys, NonceStore nonces, Clock clock, Optional<String> audience) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.nonces = Objects.requireNonNull(nonces, "nonces");
@@ -51,12 +50,12 @@ public final class CallVerifier {
      * {@code https://host[:port]}, with its own key bindings and nonce store.
      */
     public static CallVerifier forAudience(Verifier verifier, String origin, Clock clock) {
-        return new CallVerifier(verifier, AgentKeys.of(verifier, clock), Gate.nonceStore(clock), clock, Optional.of(origin));
+        return new CallVerifier(verifier, AgentKeys.of(verifier, clock), NonceStore.sizedForHeap(clock), clock, Optional.of(origin));
     }
 
     /** As {@link #forAudience}, taking each request's own origin (the scheme and authority it was sent to) as the audience. */
     public static CallVerifier forEachRequestsOrigin(Verifier verifier, Clock clock) {
-        return new CallVerifier(verifier, AgentKeys.of(verifier, clock), Gate.nonceStore(clock), clock, Optional.empty());
+        return new CallVerifier(verifier, AgentKeys.of(verifier, clock), NonceStore.sizedForHeap(clock), clock, Optional.empty());
     }
 
     /**
@@ -177,14 +176,7 @@ public final class CallVerifier {
     }
 
     private void remember(DidUrl keyId, ReceivedSignature sig, Instant until) {
-        try {
-            nonces.check(keyId.toString(), sig.parameters().nonce().orElseThrow(), until);
-        } catch (ProblemException e) {
-            ProblemType t = e.problems().get(0).type();
-            throw new ProblemException(t == ProblemType.PRESENTATION_REPLAYED ? ProblemType.NONCE_REPLAYED : t,
-                    t == ProblemType.PRESENTATION_REPLAYED ? "this nonce was already used by " + keyId + "; sign each request with a new nonce"
-                            : e.problems().get(0).detail());
-        }
+        nonces.remember(keyId.toString(), sig.parameters().nonce().orElseThrow(), until);
     }
 
     private static ProblemException refused(String detail, List<Problem> why) {

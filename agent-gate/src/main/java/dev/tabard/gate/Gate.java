@@ -21,7 +21,6 @@ import dev.tabard.verifier.calls.AgentCalls;
 import dev.tabard.verifier.calls.AgentKeys;
 import dev.tabard.verifier.calls.BoundAgent;
 import dev.tabard.verifier.calls.DecisionReceipt;
-import dev.tabard.verifier.replay.ReplayGuard;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,16 +70,7 @@ public final class Gate implements AutoCloseable {
         this.throttle = new Throttle(b.limits, b.clock);
         this.breaker = new Breaker(b.limits.breaker(), b.clock);
         this.calls = new CallVerifier(b.verifier, new AgentKeys(b.verifier, b.clock, b.statusRecheck, AgentKeys.DEFAULT_MAX_BINDINGS),
-                nonceStore(b.clock), b.clock, b.audience);
-    }
-
-    /**
-     * The nonces of signed calls, remembered until each signature expires: up to an eighth of the heap at about 150
-     * bytes each. Each agent's share is bounded by its rate limit, so the guard's per-holder cap is not applied.
-     */
-    static ReplayGuard nonceStore(Clock clock) {
-        int capacity = (int) Math.max(ReplayGuard.MIN_IN_MEMORY_ENTRIES, Math.min(1_000_000, Runtime.getRuntime().maxMemory() / 8 / 150));
-        return new ReplayGuard(capacity, capacity, clock);
+                NonceStore.sizedForHeap(b.clock), b.clock, b.audience);
     }
 
     /** A gate for {@code verifier}'s trust policy, answering as {@code identity}, for {@code routes}, recording to {@code decisions}. */

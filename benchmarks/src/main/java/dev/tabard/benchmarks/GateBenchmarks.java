@@ -9,15 +9,12 @@ import dev.tabard.httpsig.ReceivedSignature;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.verifier.calls.AgentCalls;
-import dev.tabard.verifier.calls.AgentKeys;
-import dev.tabard.verifier.replay.ReplayGuard;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -72,9 +69,8 @@ public class GateBenchmarks {
             caller = new GateFixtures.Caller(clock.instant());
             GateFixtures.Supplier supplier = new GateFixtures.Supplier(clock.instant());
             Verifier verifier = Verifier.builder().trustPolicy(TrustPolicy.builder().trustIssuer(caller.org).build()).clock(clock).build();
-            // as the gate makes its own, with room for every nonce of the run
-            calls = new CallVerifier(verifier, new AgentKeys(verifier, clock, AgentKeys.DEFAULT_STATUS_RECHECK, AgentKeys.DEFAULT_MAX_BINDINGS),
-                    new ReplayGuard(1_000_000, 1_000_000, clock), clock, Optional.of(GateFixtures.ORIGIN));
+            // as the gate makes its own: bindings and a nonce store sized for the heap
+            calls = CallVerifier.forAudience(verifier, GateFixtures.ORIGIN, clock);
             VerifiedCall first = calls.verify(caller.firstContact(clock.instant()));
             if (!first.firstContact() || !first.caller().identity().agent().equals(caller.agent)) {
                 throw new IllegalStateException("the first contact did not bind the caller: " + first);
@@ -127,8 +123,7 @@ public class GateBenchmarks {
             Clock clock = Clock.systemUTC();
             GateFixtures.Caller caller = new GateFixtures.Caller(clock.instant());
             Verifier verifier = Verifier.builder().trustPolicy(TrustPolicy.builder().trustIssuer(caller.org).build()).clock(clock).build();
-            CallVerifier calls = new CallVerifier(verifier, AgentKeys.of(verifier, clock), ReplayGuard.inMemory(clock), clock,
-                    Optional.of(GateFixtures.ORIGIN));
+            CallVerifier calls = CallVerifier.forAudience(verifier, GateFixtures.ORIGIN, clock);
             calls.verify(caller.firstContact(clock.instant()));
             GateRequest request = caller.get("/orders/42", clock.instant());
             ReceivedSignature sig = AgentCalls.agentSignature(request.message());

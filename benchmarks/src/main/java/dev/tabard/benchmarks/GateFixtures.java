@@ -105,7 +105,7 @@ public final class GateFixtures {
             SignatureParameters params = SignatureParameters.none().withCreated(now).withExpires(now.plus(REQUEST_LIFETIME))
                     .withNonce(nonce).withKeyid(keyId.toString()).withAlg(MessageSignatures.algorithm(KeyType.ED25519));
             SignatureFields sig = MessageSignatures.sign(HttpMessage.request(method, target, fields), AgentCalls.LABEL,
-                    AgentCalls.requestComponents(contentType.isPresent(), presentation.isPresent()), params, key);
+                    AgentCalls.requestComponents(fields), params, key);
             return new GateRequest(method, target, sig.addTo(fields), body);
         }
     }

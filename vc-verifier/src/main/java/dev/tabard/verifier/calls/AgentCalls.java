@@ -156,6 +156,8 @@ public final class AgentCalls {
         if (!expires.isAfter(now.minus(skew))) {
             throw new ProblemException(ProblemType.SIGNATURE_EXPIRED, "the signature expired at " + expires);
         }
-        return expires.plus(skew);
+        // accepted while now <= expires + skew and now <= created + MAX_LIFETIME + skew: remembered that long, no longer
+        Instant lastAccepted = expires.isBefore(created.plus(MAX_LIFETIME)) ? expires : created.plus(MAX_LIFETIME);
+        return lastAccepted.plus(skew);
     }
 }
