@@ -65,6 +65,9 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
     private boolean keyRecorded;
     private boolean closed;
     private IOException failed;
+    /** A head is due and the heads thread was asked to sign it. */
+    private boolean headRequested;
+    private final Object forcing = new Object();
     /** The file read back for {@link AuditTrail}'s methods, made on first use and read on from where it stopped. */
     private AuditLines lines;
 
@@ -212,8 +215,14 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
             write(line);
             seq = e.seq();
             hash = e.hash();
-            if (seq - signedSeq >= policy.everyEntries() || !e.at().isBefore(lastHead.plus(policy.every()))) {
-                signHeadLocked();
+            if (!headRequested && (seq - signedSeq >= policy.everyEntries() || !e.at().isBefore(lastHead.plus(policy.every())))) {
+                // signed and forced on the heads thread: an append never waits for a signature or a disk flush
+                headRequested = true;
+                try {
+                    timer.execute(this::signHeadFromTimer);
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    headRequested = false; // close() signs the head
+                }
             }
             return e;
         }
@@ -226,12 +235,37 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
      * @return the head signed now, or empty when the newest entry was signed already
      * @throws IllegalStateException once closed, or after a write failed
      */
-    public synchronized Optional<SignedHead> signHead() {
-        requireWritable();
-        return signHeadLocked();
+    public Optional<SignedHead> signHead() {
+        Optional<SignedHead> head;
+        synchronized (this) {
+            requireWritable();
+            head = writeHeadLocked();
+        }
+        if (head.isPresent()) {
+            force();
+        }
+        return head;
     }
 
-    private Optional<SignedHead> signHeadLocked() {
+    /** Forces what was written to disk, outside the append lock: appends go on while the disk flushes. */
+    private void force() {
+        synchronized (forcing) {
+            try {
+                channel.force(false);
+            } catch (java.nio.channels.ClosedChannelException closedMeanwhile) {
+                // close() forced it
+            } catch (IOException e) {
+                synchronized (this) {
+                    failed = e;
+                }
+                throw new UncheckedIOException("cannot force the audit log " + file + " to disk", e);
+            }
+        }
+    }
+
+    /** Signs and writes a head over the newest entry, when it is not signed yet; the caller forces it. */
+    private Optional<SignedHead> writeHeadLocked() {
+        headRequested = false;
         if (seq == signedSeq) {
             return Optional.empty();
         }
@@ -246,12 +280,6 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
             out = ByteBuffer.allocate(keyLine.length + headLine.length).put(keyLine).put(headLine).array();
         }
         write(out);
-        try {
-            channel.force(false);
-        } catch (IOException e) {
-            failed = e;
-            throw new UncheckedIOException("cannot force the audit log " + file + " to disk", e);
-        }
         keyRecorded = true;
         signedSeq = seq;
         lastHead = now;
@@ -260,10 +288,14 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
 
     private void signHeadFromTimer() {
         try {
+            Optional<SignedHead> head = Optional.empty();
             synchronized (this) {
                 if (!closed && failed == null) {
-                    signHeadLocked();
+                    head = writeHeadLocked();
                 }
+            }
+            if (head.isPresent()) {
+                force();
             }
         } catch (RuntimeException e) {
             // a scheduled task that throws never runs again; the next append or tick tries again
@@ -311,7 +343,7 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
             }
             try {
                 if (failed == null) {
-                    signHeadLocked();
+                    writeHeadLocked();
                     channel.force(true);
                 }
             } catch (IOException e) {
@@ -345,7 +377,7 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
                 throw new IllegalStateException("the audit log " + file + " is closed; read it with AuditFile.read");
             }
             if (failed == null) {
-                signHeadLocked();
+                writeHeadLocked();
             }
             if (lines == null) {
                 lines = new AuditLines();
