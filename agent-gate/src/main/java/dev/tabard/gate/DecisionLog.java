@@ -5,7 +5,6 @@ import dev.tabard.audit.AuditEntry;
 import dev.tabard.audit.AuditFile;
 import dev.tabard.audit.AuditKey;
 import dev.tabard.audit.HeadPolicy;
-import dev.tabard.codec.JsonCodec;
 import dev.tabard.crypto.Signer;
 import dev.tabard.did.DidUrl;
 import dev.tabard.verifier.calls.DecisionReceipt;
@@ -44,7 +43,7 @@ public final class DecisionLog implements AutoCloseable {
     }
 
     DecisionReceipt append(boolean accepted, String actor, String subject, ObjectNode details) {
-        AuditEntry e = file.append(actor, accepted ? ACCEPTED : REFUSED, subject, JsonCodec.writeString(details));
+        AuditEntry e = file.append(actor, accepted ? ACCEPTED : REFUSED, subject, details);
         return new DecisionReceipt(e.seq(), e.hash(), keyId);
     }
 

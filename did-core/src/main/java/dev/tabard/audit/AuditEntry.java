@@ -35,16 +35,28 @@ public record AuditEntry(long seq, Instant at, String actor, String action, Stri
                 hash(seq, at, actor, action, subject, detailsJson, previousHash));
     }
 
+    /** As {@link #next(long, Instant, String, String, String, String, String)}, with the details already parsed. */
+    public static AuditEntry next(long seq, Instant at, String actor, String action, String subject,
+                                  com.fasterxml.jackson.databind.JsonNode details, String previousHash) {
+        return new AuditEntry(seq, at, actor, action, subject, JsonCodec.writeString(details), previousHash,
+                hash(seq, at, actor, action, subject, details, previousHash));
+    }
+
     /** Whether the stored hash is the one the content gives. */
     public boolean intact() {
         return hash.equals(hash(seq, at, actor, action, subject, detailsJson, previousHash));
     }
 
     static String hash(long seq, Instant at, String actor, String action, String subject, String details, String prev) {
+        return hash(seq, at, actor, action, subject, JsonCodec.parse(details), prev);
+    }
+
+    private static String hash(long seq, Instant at, String actor, String action, String subject,
+                               com.fasterxml.jackson.databind.JsonNode details, String prev) {
         ObjectNode o = JsonCodec.mapper().createObjectNode();
         o.put("seq", seq).put("at", at.toString()).put("actor", actor).put("action", action).put("subject", subject)
                 .put("previousHash", prev);
-        o.set("details", JsonCodec.parse(details));
+        o.set("details", details);
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Jcs.canonicalize(o)));
         } catch (NoSuchAlgorithmException e) {

@@ -200,10 +200,18 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
      * @throws IllegalStateException once closed, or after a write failed
      */
     public AuditEntry append(String actor, String action, String subject, String detailsJson) {
+        return append(actor, action, subject, JsonCodec.parse(Objects.requireNonNull(detailsJson, "detailsJson")));
+    }
+
+    /**
+     * As {@link #append(String, String, String, String)}, with the details as a JSON tree: what a writer that builds
+     * them as one calls, so they are not written out and parsed back first. The tree must not change afterwards.
+     */
+    public AuditEntry append(String actor, String action, String subject, com.fasterxml.jackson.databind.JsonNode details) {
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(subject, "subject");
-        String details = JsonCodec.writeString(JsonCodec.parse(Objects.requireNonNull(detailsJson, "detailsJson")));
+        Objects.requireNonNull(details, "details");
         synchronized (this) {
             requireWritable();
             AuditEntry e = AuditEntry.next(seq + 1, clock.instant(), actor, action, subject, details, hash);

@@ -44,8 +44,18 @@ public final class GatePlugin {
     /** Puts {@code gate} in front of every route of {@code app}. */
     public static void install(Javalin app, Gate gate) {
         Objects.requireNonNull(gate, "gate");
+        // admissions are CPU-bound: a few at once, in arrival order, serve a burst faster and more evenly than every
+        // handler thread competing for the cores (the verifier endpoint does the same)
+        java.util.concurrent.Semaphore admitting = new java.util.concurrent.Semaphore(2 * Runtime.getRuntime().availableProcessors(), true);
         app.before(ctx -> {
-            Admission a = gate.admit(request(ctx));
+            GateRequest request = request(ctx);
+            Admission a;
+            admitting.acquire();
+            try {
+                a = gate.admit(request);
+            } finally {
+                admitting.release();
+            }
             ctx.attribute(ADMISSION, a);
             if (!a.accepted()) {
                 refuse(ctx, gate, a);
