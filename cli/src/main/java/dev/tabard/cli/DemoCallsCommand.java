@@ -10,7 +10,6 @@ import dev.tabard.fetch.SelfSignedTls;
 import dev.tabard.gate.DecisionLog;
 import dev.tabard.gate.Gate;
 import dev.tabard.gate.GateIdentity;
-import dev.tabard.gate.GateLimits;
 import dev.tabard.gate.RoutesFile;
 import dev.tabard.gate.http.GateServer;
 import dev.tabard.http.HttpService;

@@ -13,7 +13,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import jakarta.servlet.DispatcherType;
-import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The agent-call profile of RFC 9421 that the signing client and the gate share: the fields, what each signature must
