@@ -49,9 +49,12 @@ class AuditLogCommandTest {
         log = dir.resolve("decisions.jsonl");
         key = KeyPair.generate(KeyType.ED25519, new SecureRandom());
         try (AuditFile file = AuditFile.open(log, new AuditKey(KeyDids.methodId(key.publicKey()).toString(), key), Clock.systemUTC(),
-                new HeadPolicy(10, HeadPolicy.MAX_EVERY))) {
+                new HeadPolicy(Integer.MAX_VALUE, HeadPolicy.MAX_EVERY))) {
             for (int i = 1; i <= ENTRIES; i++) {
                 file.append("did:key:z6Mkcaller", i % 4 == 0 ? "call.refuse" : "call.accept", "POST /orders/" + i, "{\"status\":200}");
+                if (i % 10 == 0) {
+                    file.signHead(); // heads where the cases cut the file: after every tenth entry
+                }
             }
         }
     }
