@@ -61,11 +61,19 @@ public final class GateServer implements AutoCloseable {
     private final Gate gate;
     private final URI upstream;
     private final HttpClient client;
+    private final java.util.concurrent.ExecutorService upstreamThreads;
 
     private GateServer(Builder b) {
         this.gate = b.gate;
         this.upstream = b.upstream;
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+        // the client's own work (connection events, body delivery) on a few threads, not a new one per burst of calls
+        this.upstreamThreads = java.util.concurrent.Executors.newFixedThreadPool(2 * Runtime.getRuntime().availableProcessors(), r -> {
+            Thread t = new Thread(r, "tabard-gate-upstream");
+            t.setDaemon(true);
+            return t;
+        });
+        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER)
+                .executor(upstreamThreads).build();
         this.http = HttpService.builder("tabard-gate-http").port(b.port).tls(b.tls).limits(b.limits).maxBodyBytes(MAX_BODY_BYTES)
                 .maxHeaderBytes(MAX_HEADER_BYTES).passBodiesOfAnyMediaType().build();
         GatePlugin.install(http.app(), gate);
@@ -184,6 +192,7 @@ public final class GateServer implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        upstreamThreads.shutdown();
         gate.close();
     }
 }
