@@ -11,6 +11,7 @@ import {readFileSync, writeFileSync, mkdirSync} from 'node:fs';
 import {createPublicKey} from 'node:crypto';
 import {httpbis, createSigner, createVerifier} from 'http-message-signatures';
 import {didKeyUrl, ed25519Key, p256Key, sha256} from './keys.mjs';
+import {check, unexpected} from './checks.mjs';
 
 const vectors = new URL('../src/test/resources/vectors/interop/', import.meta.url);
 const COVERED = ['@method', '@target-uri', 'content-digest', 'content-type'];
@@ -80,32 +81,6 @@ async function sign() {
 }
 
 // --- verify ----------------------------------------------------------------------------------------------------------
-let unexpected = 0;
-function line(status, name, detail) {
-  console.log(`${status.padEnd(5)} ${name}${detail ? ` — ${String(detail).split('\n')[0].substring(0, 160)}` : ''}`);
-}
-
-/** Runs fn; a refusal must match `reason`, so that a tampered copy fails on what was tampered, not on a bug. */
-async function check(name, expect, fn, reason = /./) {
-  let outcome;
-  let detail;
-  try {
-    detail = await fn();
-    outcome = 'verifies';
-  } catch (e) {
-    detail = e.message;
-    outcome = 'fails';
-  }
-  if (outcome === expect && (outcome === 'verifies' || reason.test(detail))) {
-    line('ok', name, expect === 'fails' ? `refused: ${detail}` : detail);
-  } else if (outcome === expect) {
-    unexpected++;
-    line('FAIL', name, `refused for another reason than ${reason}: ${detail}`);
-  } else {
-    unexpected++;
-    line('FAIL', name, `expected it to ${expect === 'verifies' ? 'verify' : 'fail'}: ${detail}`);
-  }
-}
 
 async function verify() {
   const v = JSON.parse(readFileSync(new URL('tabard-httpsig.json', vectors), 'utf8'));
@@ -144,9 +119,9 @@ async function verify() {
     const reason = name === 'p256Body' ? /^Content-Digest .* is not the body's/ : /^verifyMessage returned false$/;
     await check(`http-message-signatures refuses Tabard's ${name} (tampered)`, 'fails', () => verifyOne(m, name), reason);
   }
-  console.log(unexpected === 0 ? 'httpsig: every Tabard-signed message verified as expected by http-message-signatures'
-    : `httpsig: ${unexpected} unexpected outcome(s)`);
-  process.exit(unexpected === 0 ? 0 : 1);
+  console.log(unexpected() === 0 ? 'httpsig: every Tabard-signed message verified as expected by http-message-signatures'
+    : `httpsig: ${unexpected()} unexpected outcome(s)`);
+  process.exit(unexpected() === 0 ? 0 : 1);
 }
 
 const mode = process.argv[2];

@@ -14,6 +14,7 @@ import {verifyJWS} from 'did-jwt';
 import {Resolver} from 'did-resolver';
 import {getResolver as keyDidResolver} from 'key-did-resolver';
 import {documentLoaderWith} from './loader.mjs';
+import {check, line, noteUnexpected, unexpected} from './checks.mjs';
 
 const v = JSON.parse(readFileSync(new URL('../src/test/resources/vectors/interop/tabard-issued.json', import.meta.url), 'utf8'));
 const now = new Date(v.verifyAt);
@@ -21,48 +22,18 @@ const {valid, tampered, challenge, domain} = v;
 const BAD_JWS = /signature verification failed/;
 const BAD_DID_JWT = /invalid_signature/;
 const BAD_PROOF = /^Invalid signature/;
-let unexpected = 0;
-
-function line(status, name, detail) {
-  console.log(`${status.padEnd(5)} ${name}${detail ? ` — ${String(detail).split('\n')[0].substring(0, 160)}` : ''}`);
-}
-
-/**
- * Runs fn; `expect` is 'verifies' or 'fails'. A failure to verify when one is expected (or the reverse) is unexpected,
- * and so is a refusal whose reason does not match `reason` (a tampered copy must fail on its signature, not on a bug).
- */
-async function check(name, expect, fn, reason = /./) {
-  let outcome;
-  let detail;
-  try {
-    detail = await fn();
-    outcome = 'verifies';
-  } catch (e) {
-    detail = e.message;
-    outcome = 'fails';
-  }
-  if (outcome === expect && (outcome === 'verifies' || reason.test(detail))) {
-    line('ok', name, expect === 'fails' ? `refused: ${detail}` : detail);
-  } else if (outcome === expect) {
-    unexpected++;
-    line('FAIL', name, `refused for another reason than ${reason}: ${detail}`);
-  } else {
-    unexpected++;
-    line('FAIL', name, `expected it to ${expect === 'verifies' ? 'verify' : 'fail'}: ${detail}`);
-  }
-}
 
 /** A documented limitation of a peer: it must refuse for the documented reason; if it starts to accept, say so. */
 async function limitation(name, reason, fn) {
   try {
     await fn();
-    unexpected++;
+    noteUnexpected();
     line('NEW', name, 'now verifies: update the documented limitation');
   } catch (e) {
     if (reason.test(e.message)) {
       line('limit', name, e.message);
     } else {
-      unexpected++;
+      noteUnexpected();
       line('FAIL', name, `refused for an undocumented reason: ${e.message}`);
     }
   }
@@ -251,6 +222,6 @@ await check('vc-bitstring-status-list decodeList (eddsa-rdfc-2022 list)', 'verif
 await check('vc-bitstring-status-list decodeList (vc+jwt list, after jose)', 'verifies',
   async () => bits((await joseVcJwt(valid.statusListJwt)).credentialSubject.encodedList));
 
-console.log(unexpected === 0 ? 'interop: every Tabard-issued artifact verified as expected by the Node peers'
-  : `interop: ${unexpected} unexpected outcome(s)`);
-process.exit(unexpected === 0 ? 0 : 1);
+console.log(unexpected() === 0 ? 'interop: every Tabard-issued artifact verified as expected by the Node peers'
+  : `interop: ${unexpected()} unexpected outcome(s)`);
+process.exit(unexpected() === 0 ? 0 : 1);

@@ -10,7 +10,6 @@ import dev.tabard.crypto.KeyPair;
 import dev.tabard.crypto.KeyType;
 import dev.tabard.crypto.Signer;
 import dev.tabard.did.DidUrl;
-import dev.tabard.gate.http.GatePlugin;
 import dev.tabard.http.HttpService;
 import dev.tabard.httpsig.ComponentId;
 import dev.tabard.httpsig.ContentDigest;
@@ -71,11 +70,7 @@ class GateAdversarialTest {
         buyer = orgs.buyer(dir, "buyer", KeyType.P256, Set.of("orders:place", "orders:read"), "500", new AgentClaims.Delegation(true, 1));
         gate = Gate.builder(orgs.gateVerifier, TwoOrgs.identity(supplier), GatePluginTest.routes(),
                 DecisionLog.open(dir.resolve("decisions.jsonl"), supplier.signer(), supplier.keyId(), Clock.systemUTC())).build();
-        http = HttpService.builder("gate-adversarial").maxHeaderBytes(32 * 1024).build();
-        GatePlugin.install(http.app(), gate);
-        http.app().post("/orders", ctx -> ctx.json(java.util.Map.of("placed", true)));
-        http.app().get("/orders/{id}", ctx -> ctx.json(java.util.Map.of("id", ctx.pathParam("id"))));
-        http.start();
+        http = TwoOrgs.orderService("gate-adversarial", gate);
     }
 
     @AfterEach
@@ -217,10 +212,7 @@ class GateAdversarialTest {
         try (Gate bad = Gate.builder(orgs.gateVerifier, forged, GatePluginTest.routes(),
                 DecisionLog.open(dir.resolve("bad.jsonl"), impostor, dev.tabard.did.key.KeyDids.methodId(impostor.publicKey()),
                         Clock.systemUTC())).build()) {
-            HttpService other = HttpService.builder("impostor").maxHeaderBytes(32 * 1024).build();
-            GatePlugin.install(other.app(), bad);
-            other.app().get("/orders/{id}", ctx -> ctx.json(java.util.Map.of("id", ctx.pathParam("id"))));
-            other.start();
+            HttpService other = TwoOrgs.orderService("impostor", bad);
             try {
                 ProblemException e = assertThrows(ProblemException.class, () -> AgentHttpClient.of(buyer, orgs.buyerVerifier, raw, Clock.systemUTC())
                         .send(AgentRequest.get(URI.create("http://127.0.0.1:" + other.port() + "/orders/1"))));

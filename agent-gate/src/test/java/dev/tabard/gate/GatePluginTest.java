@@ -10,7 +10,6 @@ import dev.tabard.audit.AuditLog;
 import dev.tabard.audit.AuditVerdict;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.crypto.KeyType;
-import dev.tabard.gate.http.GatePlugin;
 import dev.tabard.http.HttpService;
 import dev.tabard.vc.AgentClaims;
 import dev.tabard.verifier.AgentIdentity;
@@ -66,14 +65,7 @@ class GatePluginTest {
                 .limits(GateLimits.defaults().withCapability("orders:read", new GateLimits.Rate(3, Duration.ofMinutes(1)))
                         .withBreaker(new GateLimits.Breaker(5, Duration.ofMinutes(1), Duration.ofMinutes(2))))
                 .build();
-        http = HttpService.builder("gate-test").maxHeaderBytes(32 * 1024).build();
-        GatePlugin.install(http.app(), gate);
-        http.app().post("/orders", ctx -> {
-            Admission a = GatePlugin.admission(ctx);
-            ctx.json(java.util.Map.of("placed", true, "by", a.caller().get().identity().agent().toString()));
-        });
-        http.app().get("/orders/{id}", ctx -> ctx.json(java.util.Map.of("id", ctx.pathParam("id"))));
-        http.start();
+        http = TwoOrgs.orderService("gate-test", gate);
     }
 
     @AfterEach

@@ -80,6 +80,19 @@ final class TwoOrgs {
         return w;
     }
 
+    /**
+     * The supplier's order service on 127.0.0.1 behind {@code gate}'s plugin, started: {@code POST /orders} answers who
+     * placed the order, {@code GET /orders/{id}} the id. Header fields up to 32 KiB: a first call carries a presentation.
+     */
+    static dev.tabard.http.HttpService orderService(String name, Gate gate) {
+        dev.tabard.http.HttpService http = dev.tabard.http.HttpService.builder(name).maxHeaderBytes(32 * 1024).build();
+        dev.tabard.gate.http.GatePlugin.install(http.app(), gate);
+        http.app().post("/orders", ctx -> ctx.json(java.util.Map.of("placed", true,
+                "by", dev.tabard.gate.http.GatePlugin.admission(ctx).caller().orElseThrow().identity().agent().toString())));
+        http.app().get("/orders/{id}", ctx -> ctx.json(java.util.Map.of("id", ctx.pathParam("id"))));
+        return http.start();
+    }
+
     /** The gate's identity from its wallet. */
     static GateIdentity identity(Wallet w) {
         return new GateIdentity(w.keyId(), w.signer(), (challenge, audience) ->
