@@ -8,6 +8,7 @@ import dev.tabard.did.Did;
 import dev.tabard.issuer.IssuanceFormat;
 import dev.tabard.issuer.IssuerService;
 import dev.tabard.issuer.agents.Agent;
+import dev.tabard.issuer.store.PerClientTable;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.vc.jose.CompactJws;
 import io.javalin.Javalin;

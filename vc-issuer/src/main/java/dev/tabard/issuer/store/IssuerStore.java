@@ -120,6 +120,18 @@ public interface IssuerStore extends AuditTrail, AutoCloseable {
     /** The token whose SHA-256 is {@code tokenHashHex}, compared in constant time against every stored token. */
     Optional<AdminToken> adminToken(String tokenHashHex);
 
+    /**
+     * The single-use values of {@code kind}, shared by every issuer instance on this store. Asking twice for one kind
+     * name gives the same values.
+     */
+    OneUseValues oneUse(OneUseValues.Kind kind);
+
+    /**
+     * Runs {@code work} (the first start's creation of keys, DID and admin token) while no other instance on this
+     * store runs its own, so two instances started at once on an empty store make one organization, not two.
+     */
+    <T> T bootstrapping(Supplier<T> work);
+
     @Override
     void close();
 }

@@ -775,6 +775,24 @@ public final class SqliteIssuerStore implements IssuerStore {
         return key;
     }
 
+    private final java.util.Map<String, OneUseValues> oneUse = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ReentrantLock bootstrapLock = new ReentrantLock();
+
+    @Override
+    public OneUseValues oneUse(OneUseValues.Kind kind) {
+        return oneUse.computeIfAbsent(kind.name(), n -> new MemoryOneUseValues(kind, clock));
+    }
+
+    @Override
+    public <T> T bootstrapping(Supplier<T> work) {
+        bootstrapLock.lock();
+        try {
+            return work.get();
+        } finally {
+            bootstrapLock.unlock();
+        }
+    }
+
     @Override
     public void close() {
         synchronized (issueQueue) {

@@ -1,4 +1,4 @@
-package dev.tabard.issuer.oid4vci;
+package dev.tabard.issuer.store;
 
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
@@ -30,7 +30,7 @@ import java.util.TreeMap;
  *
  * @param <V> what is held
  */
-final class PerClientTable<V> {
+public final class PerClientTable<V> {
 
     private record Held<V>(String owner, V value, Instant expires) {
     }
@@ -53,7 +53,7 @@ final class PerClientTable<V> {
      * @param perOwner the most live entries one owner may hold
      * @param total the most entries the table holds
      */
-    PerClientTable(String what, Duration lifetime, int perOwner, int total, Clock clock) {
+    public PerClientTable(String what, Duration lifetime, int perOwner, int total, Clock clock) {
         this.what = Objects.requireNonNull(what, "what");
         this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -70,7 +70,7 @@ final class PerClientTable<V> {
      * @throws ProblemException {@link ProblemType#CLIENT_LIMIT_EXCEEDED} when the owner already holds {@code perOwner}
      *     live entries
      */
-    synchronized void put(String owner, String key, V value) {
+    public synchronized void put(String owner, String key, V value) {
         Instant now = clock.instant();
         purgeExpired(now);
         LinkedHashSet<String> mine = byOwner.get(owner);
@@ -87,7 +87,7 @@ final class PerClientTable<V> {
     }
 
     /** Removes and returns the value under {@code key} when it is there and not expired: each value is used once. */
-    synchronized Optional<V> take(String key) {
+    public synchronized Optional<V> take(String key) {
         Held<V> held = byKey.get(key);
         if (held == null) {
             return Optional.empty();
@@ -97,23 +97,33 @@ final class PerClientTable<V> {
     }
 
     /** The value under {@code key} when it is there and not expired, left in place. */
-    synchronized Optional<V> peek(String key) {
+    public synchronized Optional<V> peek(String key) {
         Held<V> held = byKey.get(key);
         return held != null && held.expires().isAfter(clock.instant()) ? Optional.of(held.value()) : Optional.empty();
     }
 
     /** Removes {@code key} only while it still holds {@code expected}; true when this call removed it. */
-    synchronized boolean remove(String key, V expected) {
+    public synchronized boolean remove(String key, V expected) {
         Held<V> held = byKey.get(key);
-        if (held == null || held.value() != expected) {
+        if (held == null || !held.value().equals(expected)) {
             return false;
         }
         remove(key, held);
         return true;
     }
 
+    /** Replaces the value under {@code key} only while it holds {@code expected}, keeping its expiry. */
+    public synchronized boolean replace(String key, V expected, V replacement) {
+        Held<V> held = byKey.get(key);
+        if (held == null || !held.value().equals(expected) || !held.expires().isAfter(clock.instant())) {
+            return false;
+        }
+        byKey.put(key, new Held<>(held.owner(), replacement, held.expires()));
+        return true;
+    }
+
     /** How long until {@code owner}'s oldest entry expires (zero when it holds none): the {@code Retry-After} hint. */
-    synchronized Duration retryAfter(String owner) {
+    public synchronized Duration retryAfter(String owner) {
         LinkedHashSet<String> mine = byOwner.get(owner);
         if (mine == null || mine.isEmpty()) {
             return Duration.ZERO;
@@ -123,12 +133,12 @@ final class PerClientTable<V> {
     }
 
     /** Entries held, expired ones included until the next {@link #put}. */
-    synchronized int size() {
+    public synchronized int size() {
         return byKey.size();
     }
 
     /** Entries {@code owner} holds. */
-    synchronized int held(String owner) {
+    public synchronized int held(String owner) {
         LinkedHashSet<String> mine = byOwner.get(owner);
         return mine == null ? 0 : mine.size();
     }

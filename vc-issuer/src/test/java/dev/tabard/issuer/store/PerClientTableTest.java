@@ -1,4 +1,4 @@
-package dev.tabard.issuer.oid4vci;
+package dev.tabard.issuer.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -94,11 +94,12 @@ class PerClientTableTest {
 
     @Test
     void remove_onlyTheExpectedValue() {
-        String v = new String("v");
-        table.put("a", "k", v);
-        assertFalse(table.remove("k", new String("v")));
-        assertTrue(table.remove("k", v));
-        assertFalse(table.remove("k", v));
+        table.put("a", "k", "v");
+        assertFalse(table.remove("k", "w"));
+        assertTrue(table.replace("k", "v", "w"));
+        assertFalse(table.replace("k", "v", "x"));
+        assertTrue(table.remove("k", "w"));
+        assertFalse(table.remove("k", "w"));
     }
 
     @Test
