@@ -36,8 +36,27 @@ public record FetchedResource(URI uri, int status, Map<String, List<String>> hea
         return header("content-type").map(v -> v.split(";", 2)[0].trim().toLowerCase(Locale.ROOT));
     }
 
+    /** The longest entity-tag kept and sent back in {@code If-None-Match}. */
+    public static final int MAX_ETAG_LENGTH = 256;
+
+    /**
+     * The entity-tag, strong or weak, when it is well formed (RFC 9110 §8.8.3) and at most {@link #MAX_ETAG_LENGTH}
+     * characters: a value a client sends back as {@code If-None-Match} must not carry anything a server put there to
+     * break the next request.
+     */
     public Optional<String> etag() {
-        return header("etag");
+        return header("etag").filter(FetchedResource::entityTag);
+    }
+
+    private static boolean entityTag(String tag) {
+        String opaque = tag.startsWith("W/") ? tag.substring(2) : tag;
+        return tag.length() <= MAX_ETAG_LENGTH && opaque.length() >= 2 && opaque.startsWith("\"") && opaque.endsWith("\"")
+                && opaque.substring(1, opaque.length() - 1).chars().allMatch(c -> c == 0x21 || (c >= 0x23 && c <= 0x7e));
+    }
+
+    /** The {@code Cache-Control} directives, all field lines read; empty when the server sent none. */
+    public Optional<CacheControl> cacheControl() {
+        return CacheControl.of(this);
     }
 
     /**
@@ -45,21 +64,12 @@ public record FetchedResource(URI uri, int status, Map<String, List<String>> hea
      * {@code max-age}, then {@code Expires} against {@code now}; empty when the server says nothing.
      */
     public Optional<Duration> freshness(Instant now) {
-        Optional<String> cc = header("cache-control");
-        if (cc.isPresent()) {
-            for (String directive : cc.get().toLowerCase(Locale.ROOT).split(",")) {
-                String d = directive.trim();
-                if (d.equals("no-store") || d.equals("no-cache")) {
-                    return Optional.of(Duration.ZERO);
-                }
-                if (d.startsWith("max-age=")) {
-                    try {
-                        return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(d.substring(8).trim()))));
-                    } catch (NumberFormatException e) {
-                        return Optional.of(Duration.ZERO);
-                    }
-                }
-            }
+        Optional<CacheControl> cc = cacheControl();
+        if (cc.isPresent() && (cc.get().noStore() || cc.get().noCache())) {
+            return Optional.of(Duration.ZERO);
+        }
+        if (cc.isPresent() && cc.get().maxAge().isPresent()) {
+            return cc.get().maxAge();
         }
         Optional<String> expires = header("expires");
         if (expires.isPresent()) {
