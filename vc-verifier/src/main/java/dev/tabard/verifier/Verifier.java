@@ -31,8 +31,11 @@ import java.util.Set;
  * lifetime and the trust policy are decided before any status list is fetched, so only a credential that could be
  * accepted makes this verifier reach a status host; the replay guard is last, so only presentations this verifier
  * accepts take room in it.
+ *
+ * <p>Its status-list cache refreshes lists in the background on daemon threads that stop when idle; a long-lived
+ * owner calls {@link #close()} when done, and a verifier that is simply dropped holds no thread for long.
  */
-public final class Verifier {
+public final class Verifier implements AutoCloseable {
 
     /** The largest input accepted, in bytes or characters. */
     public static final int MAX_INPUT = 1_000_000;
@@ -49,10 +52,12 @@ public final class Verifier {
     private final TrustPolicy policy;
     private final ProofChecks proofs;
     private final PresentationChecks presentations;
+    private final dev.tabard.verifier.status.StatusListCache statusLists;
 
     private Verifier(VerifierBuilder b, NetworkStack stack) {
         this.resolver = capped(stack.resolver());
         this.policy = b.policy;
+        this.statusLists = stack.statusLists();
         this.checks = new CredentialChecks(policy, stack.statusLists(), b.clock);
         this.proofs = new ProofChecks(resolver, policy, b.clock, b.contexts, VerifiedTokens.bounded(b.verifiedTokens));
         this.presentations = new PresentationChecks(proofs, checks, policy,
@@ -99,6 +104,12 @@ public final class Verifier {
 
     public TrustPolicy policy() {
         return policy;
+    }
+
+    /** Stops the status-list cache's background refreshes; verifying still works, fetching lists when they expire. */
+    @Override
+    public void close() {
+        statusLists.close();
     }
 
     /**
