@@ -32,7 +32,7 @@ record NetworkStack(DidResolver resolver, StatusListCache statusLists) {
      * @param resolverOverride a caller's own resolver, used instead of the one built here (and for status lists too)
      */
     static NetworkStack of(Optional<FetchPolicy> network, Optional<ResolutionBundle> bundle, Optional<DidResolver> resolverOverride,
-                           Clock clock, Duration statusListMaxAge) {
+                           Clock clock, Duration statusListMinAge, Duration statusListMaxAge) {
         Optional<SafeFetcher> fetcher = network.map(SafeFetcher::new);
         DidResolver resolver = resolverOverride.orElseGet(() -> {
             if (fetcher.isEmpty() && bundle.isEmpty()) {
@@ -43,7 +43,8 @@ record NetworkStack(DidResolver resolver, StatusListCache statusLists) {
             bundle.ifPresent(web::bundle);
             return DidResolvers.of(web.build(), new KeyDidResolver(), new JwkDidResolver());
         });
-        StatusListCache.Builder lists = StatusListCache.builder(resolver, clock).maxAge(statusListMaxAge);
+        StatusListCache.Builder lists = StatusListCache.builder(resolver, clock).minAge(statusListMinAge)
+                .maxAge(statusListMaxAge);
         fetcher.ifPresent(lists::fetcher);
         bundle.ifPresent(lists::bundle);
         return new NetworkStack(resolver, lists.build());

@@ -39,6 +39,7 @@ public final class VerifierBuilder {
     private ResolutionBundle bundle;
     private DidResolver resolver;
     private Duration statusListMaxAge = StatusListCache.DEFAULT_MAX_AGE;
+    private Duration statusListMinAge = StatusListCache.DEFAULT_MIN_AGE;
     private boolean openForConformance;
     private boolean built;
 
@@ -79,6 +80,20 @@ public final class VerifierBuilder {
             throw new IllegalArgumentException("maxAge must not be negative");
         }
         this.statusListMaxAge = maxAge;
+        return this;
+    }
+
+    /**
+     * The shortest a status list whose server sends {@code Cache-Control: max-age} is kept ({@link
+     * StatusListCache#DEFAULT_MIN_AGE}, what the server says): a floor for a server that asks to be fetched on every
+     * verification. It never outlasts the list's {@code validUntil} nor overrides {@code no-store} or {@code no-cache}.
+     */
+    public VerifierBuilder statusListMinAge(Duration minAge) {
+        Objects.requireNonNull(minAge, "minAge");
+        if (minAge.isNegative()) {
+            throw new IllegalArgumentException("minAge must not be negative");
+        }
+        this.statusListMinAge = minAge;
         return this;
     }
 
@@ -128,6 +143,7 @@ public final class VerifierBuilder {
 
     /**
      * @throws IllegalStateException without a trust policy, or when called twice
+     * @throws IllegalArgumentException when the status lists' minimum age is above their maximum
      */
     public Verifier build() {
         if (built) {
@@ -141,7 +157,7 @@ public final class VerifierBuilder {
             contexts = contexts.withW3cExamplesContextForConformanceRuns().allowingInlineContexts();
         }
         NetworkStack stack = NetworkStack.of(Optional.ofNullable(fetchPolicy), Optional.ofNullable(bundle), Optional.ofNullable(resolver),
-                clock, statusListMaxAge);
+                clock, statusListMinAge, statusListMaxAge);
         return Verifier.of(this, stack);
     }
 }

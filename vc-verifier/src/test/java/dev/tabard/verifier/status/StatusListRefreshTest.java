@@ -303,6 +303,24 @@ class StatusListRefreshTest {
     }
 
     @Test
+    void verifierStatusListMinAge_raisesAMaxAgeOfZero_andMustNotExceedTheMaximum() {
+        lists.cacheControl = "max-age=0";
+        try (Verifier verifier = Verifier.builder().trustPolicy(TrustPolicy.builder().trustIssuer(org).build())
+                .fetchPolicy(lists.https.policy().build()).clock(clock).statusListMinAge(Duration.ofSeconds(30)).build()) {
+            String credential = credential();
+            assertTrue(verifier.verifyCredential(credential).verified());
+            clock.advance(Duration.ofSeconds(20));
+            assertTrue(verifier.verifyCredential(credential).verified());
+            assertEquals(1, lists.ifNoneMatch.size(), "kept for the minimum although the server said max-age=0");
+            clock.advance(Duration.ofSeconds(10));
+            assertTrue(verifier.verifyCredential(credential).verified());
+            assertEquals(2, lists.ifNoneMatch.size());
+        }
+        assertThrows(IllegalArgumentException.class, () -> Verifier.builder().trustPolicy(TrustPolicy.builder().trustIssuer(org).build())
+                .statusListMaxAge(Duration.ofSeconds(10)).statusListMinAge(Duration.ofSeconds(11)).build());
+    }
+
+    @Test
     void cachedList_isNotLentToACredentialOfAnotherIssuer() {
         list();
         Did other = KeyDids.of(KeyPair.generate(KeyType.ED25519, RANDOM).publicKey());
