@@ -11,17 +11,52 @@ import java.util.Optional;
  * response. A client keeps what it fetched from strangers, so a directive that cannot be read makes the response
  * stale rather than long-lived: a malformed or repeated {@code max-age} reads as zero (RFC 9111 §4.2.1, §1.2.2).
  *
- * @param noStore the response must not be kept at all
- * @param noCache the response may be kept but must be revalidated before each use
- * @param maxAge how long the response is fresh, when the server said so
+ * <p>Made only by {@link #parse} and {@link #of}; immutable.
  */
-public record CacheControl(boolean noStore, boolean noCache, Optional<Duration> maxAge) {
+public final class CacheControl {
 
     /** RFC 9111 §1.2.2: a delta-seconds larger than this is taken as this. */
     public static final long MAX_DELTA_SECONDS = 2_147_483_648L;
 
-    public CacheControl {
-        Objects.requireNonNull(maxAge, "maxAge");
+    private final boolean noStore;
+    private final boolean noCache;
+    private final Optional<Duration> maxAge;
+
+    private CacheControl(boolean noStore, boolean noCache, Optional<Duration> maxAge) {
+        this.noStore = noStore;
+        this.noCache = noCache;
+        this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
+    }
+
+    /** The response must not be kept at all. */
+    public boolean noStore() {
+        return noStore;
+    }
+
+    /** The response may be kept but must be revalidated before each use. */
+    public boolean noCache() {
+        return noCache;
+    }
+
+    /** How long the response is fresh, when the server said so. */
+    public Optional<Duration> maxAge() {
+        return maxAge;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CacheControl c && c.noStore == noStore && c.noCache == noCache && c.maxAge.equals(maxAge);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(noStore, noCache, maxAge);
+    }
+
+    @Override
+    public String toString() {
+        return "CacheControl[noStore=" + noStore + ", noCache=" + noCache + ", maxAge=" + maxAge.map(Duration::toString).orElse("none")
+                + "]";
     }
 
     /**
@@ -29,7 +64,7 @@ public record CacheControl(boolean noStore, boolean noCache, Optional<Duration> 
      * response has none.
      */
     public static Optional<CacheControl> of(FetchedResource response) {
-        List<String> lines = response.headers().get("cache-control");
+        List<String> lines = Objects.requireNonNull(response, "response").headers().get("cache-control");
         if (lines == null || lines.isEmpty()) {
             return Optional.empty();
         }
@@ -38,6 +73,7 @@ public record CacheControl(boolean noStore, boolean noCache, Optional<Duration> 
 
     /** Parses a field value; unknown directives ({@code public}, {@code private}, {@code s-maxage}, …) are ignored. */
     public static CacheControl parse(String value) {
+        Objects.requireNonNull(value, "value");
         boolean noStore = false;
         boolean noCache = false;
         Optional<Duration> maxAge = Optional.empty();
