@@ -35,7 +35,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -65,8 +64,6 @@ public final class CredentialIssuer {
     /** What a signing produced: the issuer's record when the credential has status entries, and its secured form. */
     private record Signed(String id, Optional<IssuedCredential> record, Optional<String> vcJwt, Optional<ObjectNode> dataIntegrity) {
     }
-
-    private enum Kind { PLAIN, AGENT, DELEGATION }
 
     private final IssuerStore store;
     private final IssuerConfig config;
@@ -134,7 +131,7 @@ public final class CredentialIssuer {
     public ObjectNode issueDocument(ObjectNode input, IssuanceFormat format, Set<StatusPurpose> statuses, String actor,
                              BundledContexts contexts, IssuanceMode mode) {
         IssuanceFormat secured = version(input) == Credential.Version.V1_1 ? format.forVc11() : format;
-        allowedIn(mode, input); // before anything else about the body is read
+        CredentialKind.allowedIn(mode, input, POINTER); // before anything else about the body is read
         Signed s = measured(secured, () -> sign(complete(input, mode), secured, statuses, actor, contexts, mode, true));
         return s.dataIntegrity().orElseGet(() -> EnvelopedCredential.of(s.vcJwt().orElseThrow()));
     }
@@ -238,7 +235,7 @@ public final class CredentialIssuer {
      */
     private Signed sign(ObjectNode vc, IssuanceFormat format, Set<StatusPurpose> requested, String actor, BundledContexts contexts,
                         IssuanceMode mode, boolean callerDocument) {
-        Kind kind = allowedIn(mode, vc);
+        CredentialKind kind = CredentialKind.allowedIn(mode, vc, POINTER);
         Credential parsed = parseCallerDocument(vc);
         Set<StatusPurpose> statuses = requested;
         Duration maxLifetime = ValidityBounds.MAX_LIFETIME;
@@ -293,51 +290,6 @@ public final class CredentialIssuer {
             store.record(audit);
         }
         return signed;
-    }
-
-    /**
-     * What a credential is to a verifier, read from the JSON before anything else so that no malformed variant slips
-     * past. Anything typed or shaped as Tabard's AgentCredential (its type however spelled, its context, an Agent
-     * subject) is one; anything typed as a delegation is one.
-     */
-    private static Kind kind(ObjectNode vc) {
-        List<String> types = new ArrayList<>();
-        texts(vc.get("type"), types);
-        List<String> contexts = new ArrayList<>();
-        texts(vc.get("@context"), contexts);
-        List<String> subjectTypes = new ArrayList<>();
-        JsonNode subjects = vc.path("credentialSubject");
-        (subjects.isArray() ? subjects : JsonCodec.mapper().createArrayNode().add(subjects)).forEach(s -> texts(s.get("type"), subjectTypes));
-        if (types.stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).contains("delegation"))) {
-            return Kind.DELEGATION;
-        }
-        boolean agent = contexts.contains(AgentClaims.CONTEXT)
-                || types.stream().anyMatch(t -> t.endsWith(AgentClaims.CREDENTIAL_TYPE) || t.contains("w3id.org/tabard"))
-                || subjectTypes.stream().anyMatch(t -> t.equals(AgentClaims.SUBJECT_TYPE) || t.contains("w3id.org/tabard"));
-        return agent ? Kind.AGENT : Kind.PLAIN;
-    }
-
-    /**
-     * The kind of {@code vc}, which the open mode signs only when plain.
-     *
-     * @throws ProblemException {@code NOT_GRANTED} for an AgentCredential or a delegation outside the bounded mode
-     */
-    private static Kind allowedIn(IssuanceMode mode, ObjectNode vc) {
-        Kind kind = kind(vc);
-        if (kind != Kind.PLAIN && mode != IssuanceMode.BOUNDED) {
-            throw new ProblemException(Problem.at(ProblemType.NOT_GRANTED, POINTER + "/type", "this VC-API is open for a local "
-                    + "conformance run and signs no AgentCredential or delegation; issue AgentCredentials for registered agents at "
-                    + "POST /admin/agents/{did}/credentials with an issue-role token"));
-        }
-        return kind;
-    }
-
-    private static void texts(JsonNode node, List<String> out) {
-        if (node != null && node.isTextual()) {
-            out.add(node.asText());
-        } else if (node != null && node.isArray()) {
-            node.forEach(n -> texts(n, out));
-        }
     }
 
     private static String auditDetails(Credential c, IssuanceFormat format, Set<StatusPurpose> statuses, Optional<Did> agent) {

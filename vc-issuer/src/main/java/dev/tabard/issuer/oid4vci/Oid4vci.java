@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -69,39 +68,6 @@ public final class Oid4vci {
     /** The most request body the credential and renewal endpoints read. */
     public static final int MAX_REQUEST_BYTES = 64 * 1024;
     private static final int MAX_TX_CODE_ATTEMPTS = 5;
-
-    /**
-     * What an endpoint answers: a status, a JSON body (the result, or an OAuth error) and headers to add.
-     *
-     * @param headers response headers, such as {@code Retry-After} or {@code WWW-Authenticate}
-     */
-    public record Response(int status, ObjectNode body, Map<String, String> headers) {
-        public Response {
-            Objects.requireNonNull(body, "body");
-            headers = Map.copyOf(headers);
-        }
-
-        static Response ok(Map<String, ?> body) {
-            return new Response(200, JsonCodec.mapper().valueToTree(body), Map.of());
-        }
-
-        /** An OAuth 2.0 error response (RFC 6749 §5.2): {@code error} and {@code error_description}. */
-        static Response error(int status, String error, String description) {
-            return new Response(status, JsonCodec.mapper().createObjectNode().put("error", error).put("error_description", description),
-                    Map.of());
-        }
-
-        Response with(String header, String value) {
-            Map<String, String> h = new LinkedHashMap<>(headers);
-            h.put(header, value);
-            return new Response(status, body, h);
-        }
-
-        /** The OAuth error code, or empty for a success. */
-        public Optional<String> error() {
-            return body.hasNonNull("error") && status >= 400 ? Optional.of(body.get("error").asText()) : Optional.empty();
-        }
-    }
 
     private final IssuerService service;
     private final URI issuerId;
@@ -171,31 +137,31 @@ public final class Oid4vci {
     }
 
     /** The token endpoint: the form's pre-authorized code (and tx_code) for a one-credential access token. */
-    public Response token(Map<String, String> form) {
-        Response r = tokenFor(form);
+    public OAuthResponse token(Map<String, String> form) {
+        OAuthResponse r = tokenFor(form);
         return r.with("Cache-Control", "no-store");
     }
 
-    private Response tokenFor(Map<String, String> form) {
+    private OAuthResponse tokenFor(Map<String, String> form) {
         if (!PRE_AUTH_GRANT.equals(form.get("grant_type"))) {
-            return Response.error(400, "unsupported_grant_type", "only the pre-authorized code grant is supported");
+            return OAuthResponse.error(400, "unsupported_grant_type", "only the pre-authorized code grant is supported");
         }
         String code = form.get("pre-authorized_code");
         Grants.Offer offer = code == null ? null : grants.offer(code).orElse(null);
         if (offer == null) {
-            return Response.error(400, "invalid_grant", "unknown, used or expired pre-authorized code: ask the organization for a new offer");
+            return OAuthResponse.error(400, "invalid_grant", "unknown, used or expired pre-authorized code: ask the organization for a new offer");
         }
         String tx = form.get("tx_code");
         if (offer.txCodeSha256().isPresent()) {
             if (tx == null) {
-                return Response.error(400, "invalid_request", "this offer needs a tx_code");
+                return OAuthResponse.error(400, "invalid_request", "this offer needs a tx_code");
             }
             if (!offer.txCodeIs(tx)) {
                 grants.wrongTxCode(code, MAX_TX_CODE_ATTEMPTS);
-                return Response.error(400, "invalid_grant", "wrong tx_code");
+                return OAuthResponse.error(400, "invalid_grant", "wrong tx_code");
             }
         } else if (tx != null) {
-            return Response.error(400, "invalid_request", "this offer has no tx_code");
+            return OAuthResponse.error(400, "invalid_request", "this offer has no tx_code");
         }
         String token = randomToken();
         try {
@@ -206,9 +172,9 @@ public final class Oid4vci {
         }
         if (!grants.redeemOffer(code)) {
             grants.useToken(token);
-            return Response.error(400, "invalid_grant", "the pre-authorized code was already used");
+            return OAuthResponse.error(400, "invalid_grant", "the pre-authorized code was already used");
         }
-        return Response.ok(Map.of("access_token", token, "token_type", "Bearer", "expires_in", TOKEN_LIFETIME.toSeconds()));
+        return OAuthResponse.ok(Map.of("access_token", token, "token_type", "Bearer", "expires_in", TOKEN_LIFETIME.toSeconds()));
     }
 
     /**
@@ -234,12 +200,12 @@ public final class Oid4vci {
      * @param authorization the {@code Authorization} header, if sent
      * @param body the request body, at most {@link #MAX_REQUEST_BYTES} + 1 bytes of it
      */
-    public Response credential(Optional<String> authorization, byte[] body) {
+    public OAuthResponse credential(Optional<String> authorization, byte[] body) {
         String auth = authorization.orElse("");
         String key = auth.startsWith("Bearer ") ? auth.substring(7).trim() : "";
         Grants.Token token = key.isEmpty() ? null : grants.token(key).orElse(null);
         if (token == null) {
-            return Response.error(401, "invalid_token", "missing, unknown, used or expired access token: each token buys one credential; "
+            return OAuthResponse.error(401, "invalid_token", "missing, unknown, used or expired access token: each token buys one credential; "
                     + "redeem a new offer for the next").with("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         }
         if (body.length > MAX_REQUEST_BYTES) {
@@ -271,21 +237,21 @@ public final class Oid4vci {
         Optional<Agent> agent = service.agents().find(token.agent());
         if (agent.isEmpty() || !agent.get().active()) {
             grants.useToken(key);
-            return Response.error(400, "credential_request_denied", "the agent is not registered or is deactivated");
+            return OAuthResponse.error(400, "credential_request_denied", "the agent is not registered or is deactivated");
         }
         // single use: of two requests racing with one token, at whichever instances, only the one that removes it is served
         if (!grants.useToken(key)) {
-            return Response.error(401, "invalid_token", "this access token was already used: redeem a new offer for the next credential")
+            return OAuthResponse.error(401, "invalid_token", "this access token was already used: redeem a new offer for the next credential")
                     .with("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         }
         CredentialIssuer.Issued issued = service.issuer().issue(token.agent(), IssuanceFormat.VC_JWT, "oid4vci:" + token.agent());
-        return Response.ok(Map.of("credentials", List.of(Map.of("credential", issued.vcJwt()))));
+        return OAuthResponse.ok(Map.of("credentials", List.of(Map.of("credential", issued.vcJwt()))));
     }
 
     /** A refused credential request: answered, and counted against the token, which ends after too many. */
-    private Response refused(String key, int status, String error, String description) {
+    private OAuthResponse refused(String key, int status, String error, String description) {
         grants.refused(key, MAX_FAILED_CREDENTIAL_REQUESTS);
-        return Response.error(status, error, description);
+        return OAuthResponse.error(status, error, description);
     }
 
     /**
@@ -294,25 +260,25 @@ public final class Oid4vci {
      *
      * @param body the request body, {@code {"presentation": "<vp+jwt>"}}, at most {@link #MAX_REQUEST_BYTES} of it
      */
-    public Response renew(byte[] body) {
+    public OAuthResponse renew(byte[] body) {
         if (body.length > MAX_REQUEST_BYTES) {
-            return Response.error(400, "invalid_request", "request too large");
+            return OAuthResponse.error(400, "invalid_request", "request too large");
         }
         ObjectNode request;
         try {
             request = JsonCodec.parseObject(body);
         } catch (ProblemException e) {
-            return Response.error(400, "invalid_request", "the request is not a JSON object");
+            return OAuthResponse.error(400, "invalid_request", "the request is not a JSON object");
         }
         String vp = request.path("presentation").asText("");
         String nonce;
         try {
             nonce = CompactJws.parse(vp).payloadJson().path("nonce").asText("");
         } catch (ProblemException e) {
-            return Response.error(400, "invalid_request", "presentation: " + e.problem().detail());
+            return OAuthResponse.error(400, "invalid_request", "presentation: " + e.problem().detail());
         }
         if (!grants.takeNonce(nonce)) {
-            return Response.error(400, "invalid_nonce", "the presentation's nonce is unknown, used or expired: get a new one from "
+            return OAuthResponse.error(400, "invalid_nonce", "the presentation's nonce is unknown, used or expired: get a new one from "
                     + issuerId + "/oid4vci/nonce");
         }
         VcJose.VerifiedPresentation verified;
@@ -320,7 +286,7 @@ public final class Oid4vci {
             verified = VcJose.verifyPresentation(vp, service.orgKeys().localResolver(), new JoseOptions(clock, Duration.ofSeconds(60), false),
                     nonce, issuerId.toString());
         } catch (ProblemException e) {
-            return Response.error(400, "invalid_proof", e.problem().detail());
+            return OAuthResponse.error(400, "invalid_proof", e.problem().detail());
         }
         Did holder = verified.holder();
         boolean current = false;
@@ -333,10 +299,10 @@ public final class Oid4vci {
         }
         Optional<Agent> agent = service.agents().find(holder);
         if (!current || agent.isEmpty() || !agent.get().active()) {
-            return Response.error(400, "credential_request_denied", "renewal needs a current, unrevoked credential of a registered, active agent");
+            return OAuthResponse.error(400, "credential_request_denied", "renewal needs a current, unrevoked credential of a registered, active agent");
         }
         try {
-            return new Response(200, offer(holder, false), Map.of());
+            return new OAuthResponse(200, offer(holder, false), Map.of());
         } catch (ProblemException e) {
             return tooMany(grants.offerRetryAfter(holder), e.problem().detail());
         }
@@ -346,8 +312,8 @@ public final class Oid4vci {
      * OAuth 2.0 defines no error for a client over a per-client bound, so the OAuth endpoints answer 429 (RFC 6585) with
      * {@code temporarily_unavailable}, the OAuth error for "retry later", and {@code Retry-After}.
      */
-    private static Response tooMany(Duration retryAfter, String description) {
-        return Response.error(429, "temporarily_unavailable", description).with("Retry-After", Long.toString(retryAfter.toSeconds()));
+    private static OAuthResponse tooMany(Duration retryAfter, String description) {
+        return OAuthResponse.error(429, "temporarily_unavailable", description).with("Retry-After", Long.toString(retryAfter.toSeconds()));
     }
 
     private String randomToken() {

@@ -67,7 +67,7 @@ public final class Oid4vciEndpoints {
         }
     }
 
-    private static void answer(Context ctx, Oid4vci.Response r) {
+    private static void answer(Context ctx, OAuthResponse r) {
         r.headers().forEach(ctx::header);
         json(ctx, r.status(), JsonCodec.writeString(r.body()));
     }

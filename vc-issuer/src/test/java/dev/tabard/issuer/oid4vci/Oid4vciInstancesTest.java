@@ -93,19 +93,19 @@ class Oid4vciInstancesTest {
     @Test
     void offerAtOne_redeemedAtTheOther_onceOnly() {
         String code = code(a.offer(agent, false));
-        Oid4vci.Response token = b.token(form(code, Optional.empty()));
+        OAuthResponse token = b.token(form(code, Optional.empty()));
         assertEquals(200, token.status(), token.body().toString());
         assertEquals("no-store", token.headers().get("Cache-Control"));
         assertEquals(Optional.of("invalid_grant"), a.token(form(code, Optional.empty())).error(), "the code was used at the other instance");
 
         String access = token.body().get("access_token").asText();
         String nonce = b.nonce("127.0.0.2");
-        Oid4vci.Response issued = a.credential(Optional.of("Bearer " + access), credentialRequest(nonce));
+        OAuthResponse issued = a.credential(Optional.of("Bearer " + access), credentialRequest(nonce));
         assertEquals(200, issued.status(), issued.body().toString());
         String vc = issued.body().at("/credentials/0/credential").asText();
         assertEquals(agent.toString(), CompactJws.parse(vc).payloadJson().at("/credentialSubject/id").asText());
 
-        Oid4vci.Response again = b.credential(Optional.of("Bearer " + access), credentialRequest(b.nonce("127.0.0.2")));
+        OAuthResponse again = b.credential(Optional.of("Bearer " + access), credentialRequest(b.nonce("127.0.0.2")));
         assertEquals(401, again.status());
         assertEquals(Optional.of("invalid_token"), again.error(), "one credential per token, whichever instance is asked");
     }
@@ -126,11 +126,11 @@ class Oid4vciInstancesTest {
         String right = offer.get("tx_code").asText();
         String wrong = right.equals("000000") ? "000001" : "000000";
         for (int i = 0; i < 4; i++) {
-            Oid4vci.Response r = (i % 2 == 0 ? a : b).token(form(code, Optional.of(wrong)));
+            OAuthResponse r = (i % 2 == 0 ? a : b).token(form(code, Optional.of(wrong)));
             assertEquals(Optional.of("invalid_grant"), r.error(), r.body().toString());
         }
         assertEquals(Optional.of("invalid_grant"), b.token(form(code, Optional.of(wrong))).error());
-        Oid4vci.Response afterFive = a.token(form(code, Optional.of(right)));
+        OAuthResponse afterFive = a.token(form(code, Optional.of(right)));
         assertEquals(Optional.of("invalid_grant"), afterFive.error(), "five wrong codes at two instances end the offer");
         assertTrue(afterFive.body().get("error_description").asText().contains("unknown, used or expired"), afterFive.body().toString());
     }
