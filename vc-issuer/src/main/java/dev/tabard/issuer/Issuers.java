@@ -98,6 +98,28 @@ public final class Issuers {
     }
 
     /**
+     * Mints an admin token for an operator who lost every token, from the store and the key-sealing secret alone: the
+     * token is audited as {@code actor} and signed into the audit log like any change, and returned to show once.
+     * Run it while no issuer has the store open.
+     *
+     * @throws IllegalStateException when the store holds no organization yet (its first start makes the first token)
+     * @throws dev.tabard.problem.ProblemException {@code UNAUTHORIZED} when {@code secret} does not open the org keys;
+     *     {@code MALFORMED_VALUE_ERROR} for a bad name or role
+     */
+    public static String mintAdminToken(IssuerStore store, char[] secret, String name, String role, String actor, Clock clock,
+                                        SecureRandom random) {
+        return store.bootstrapping(() -> {
+            if (store.meta("did").isEmpty() || store.meta("sealing").isEmpty()) {
+                throw new IllegalStateException("this data directory holds no issuer yet; its first start makes the first admin token");
+            }
+            KeyRing ring = KeyRing.open(store, clock, random, secret);
+            ring.openAll();
+            store.signAuditHeadsWith(ring::auditKey);
+            return AdminTokens.mint(store, name, role, actor, random);
+        });
+    }
+
+    /**
      * A did:web organization keeps its DID: a public URL (or port) that gives another would publish a document no
      * issued credential names, so the start is refused with the way out.
      */

@@ -14,6 +14,8 @@ import dev.tabard.issuer.audit.AuditAnchorWriter;
 import dev.tabard.issuer.store.IssuerStore;
 import dev.tabard.issuer.store.OwnerOnlyFiles;
 import dev.tabard.issuer.store.SqliteIssuerStore;
+import dev.tabard.problem.ProblemException;
+import dev.tabard.problem.ProblemType;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -81,33 +83,28 @@ public final class IssuerServer implements AutoCloseable {
     }
 
 
-    private final IssuerService service;
-    private final IssuerStore store;
+    /** Set once the port is bound and the issuer opened; until then every request is answered 503. */
+    private volatile IssuerService service;
+    private volatile IssuerStore store;
     private final HttpService http;
     private final AtomicLong requests = new AtomicLong();
     /** Set once at start; the HTTP glue only reads it. */
     private volatile Optional<AuditAnchorWriter> anchor = Optional.empty();
 
-    private IssuerServer(IssuerService service, Optional<SSLContext> tls, int port, java.net.URI publicUrl, Clock clock,
-                         VcApiAccess vcApiAccess, Transport transport) {
-        this.service = service;
-        this.store = service.store();
-        AdminAuth auth = new AdminAuth(store);
-        Oid4vci oid4vci = new Oid4vci(service, publicUrl, clock, new SecureRandom());
+    private IssuerServer(Optional<SSLContext> tls, int port, Clock clock, Transport transport) {
         this.http = HttpService.builder("tabard-issuer-http").port(port).tls(tls).clock(clock).limits(transport.limits())
                 .maxBodyBytes(MAX_BODY_BYTES).rateLimit("/oid4vci/nonce", NONCE_RATE).rateLimit("/oid4vci/token", TOKEN_RATE)
                 .formRoute("/oid4vci/token")
                 .metrics(transport.metrics(), () -> "# HELP tabard_issuer_requests_total HTTP requests received.\n"
                         + "# TYPE tabard_issuer_requests_total counter\ntabard_issuer_requests_total " + requests.get() + "\n"
-                        + service.metrics().render())
+                        + (service == null ? "" : service.metrics().render()))
                 .javalin(config -> {
                     config.requestLogger.http(this::logRequest);
                     // on stop, Jetty closes the listener, lets requests in flight finish (Javalin's StatisticsHandler
                     // tracks them) for up to this long, then closes connections
                     config.jetty.modifyServer(server -> server.setStopTimeout(SHUTDOWN_GRACE.toMillis()));
                 }).build();
-        Javalin app = http.app();
-        app.before(ctx -> {
+        http.app().before(ctx -> {
             requests.incrementAndGet();
             String given = ctx.header("X-Request-Id");
             String id = given != null && REQUEST_ID.matcher(given).matches() ? given
@@ -116,18 +113,31 @@ public final class IssuerServer implements AutoCloseable {
             ctx.attribute("startNanos", System.nanoTime());
             ctx.header("X-Request-Id", id);
             org.slf4j.MDC.put("requestId", id);
+            if (service == null) {
+                ctx.header("Retry-After", "1");
+                throw new ProblemException(ProblemType.SERVICE_UNAVAILABLE, "the issuer is starting; try again in a moment");
+            }
         });
-        new DidStatusRoutes(service, clock).register(app);
-        new AgentRoutes(service, auth, oid4vci, clock).register(app);
-        new AdminRoutes(service, auth, () -> anchor).register(app);
-        new VcApiEndpoints(service, auth, vcApiAccess).register(app);
-        new DelegationEndpoints(service, auth, clock).register(app);
+    }
+
+    /** Adds the route groups over {@code opened}, then lets requests through to them. */
+    private void serve(IssuerService opened, java.net.URI publicUrl, Clock clock, VcApiAccess vcApiAccess) {
+        this.store = opened.store();
+        Javalin app = http.app();
+        AdminAuth auth = new AdminAuth(opened.store());
+        Oid4vci oid4vci = new Oid4vci(opened, publicUrl, clock, new SecureRandom());
+        new DidStatusRoutes(opened, clock).register(app);
+        new AgentRoutes(opened, auth, oid4vci, clock).register(app);
+        new AdminRoutes(opened, auth, () -> anchor).register(app);
+        new VcApiEndpoints(opened, auth, vcApiAccess).register(app);
+        new DelegationEndpoints(opened, auth, clock).register(app);
         new Oid4vciEndpoints(oid4vci).register(app);
+        this.service = opened;
     }
 
     /**
-     * Opens the store under {@code config.dataDir()} and serves on 127.0.0.1 (HTTPS when {@code tls} is given); the
-     * VC-API endpoints need a token.
+     * Binds the port, then opens the store under {@code config.dataDir()} and serves on 127.0.0.1 (HTTPS when
+     * {@code tls} is given); the VC-API endpoints need a token.
      */
     public static IssuerServer start(IssuerConfig config, Optional<SSLContext> tls, Clock clock) {
         return start(config, tls, clock, VcApiAccess.TOKEN);
@@ -138,32 +148,58 @@ public final class IssuerServer implements AutoCloseable {
         return start(config, tls, clock, vcApiAccess, Transport.defaults());
     }
 
-    /** As {@link #start(IssuerConfig, Optional, Clock, VcApiAccess)}, with the transport limits and metrics access given. */
+    /**
+     * As {@link #start(IssuerConfig, Optional, Clock, VcApiAccess)}, with the transport limits and metrics access given.
+     * The port is bound first: a start that cannot listen (the port is taken) makes no keys, DID or admin token, so
+     * the next start still shows the first token, or takes the one given.
+     *
+     * @throws IllegalStateException when the port cannot be bound, the data directory cannot be made, the audit log
+     *     lost its anchored head, or the data holds an organization with another did:web
+     */
     public static IssuerServer start(IssuerConfig config, Optional<SSLContext> tls, Clock clock, VcApiAccess vcApiAccess,
                                      Transport transport) {
         java.util.Objects.requireNonNull(vcApiAccess, "vcApiAccess");
         java.util.Objects.requireNonNull(transport, "transport");
+        IssuerServer s = new IssuerServer(tls, config.port(), clock, transport);
+        try {
+            s.http.start();
+        } catch (Exception e) { // Javalin rethrows Jetty's bind failure as it came, checked or not
+            s.http.close();
+            throw new IllegalStateException("cannot listen on port " + config.port() + " (" + rootMessage(e) + "); nothing was "
+                    + "created in " + config.dataDir() + ". Free the port or choose another with --port", e);
+        }
+        SqliteIssuerStore opened = null;
         try {
             OwnerOnlyFiles.createDirectories(config.dataDir());
-        } catch (IOException e) {
+            opened = SqliteIssuerStore.open(config.dataDir().resolve("issuer.db"), clock, new SecureRandom());
+            // before the service signs anything: never sign over a log that lost the anchored head
+            AuditAnchor.requireHeldBy(config.dataDir(), opened);
+            IssuerService service = Issuers.open(opened, config, clock, new SecureRandom());
+            s.anchor = Optional.of(AuditAnchorWriter.start(opened, config.dataDir()));
+            s.serve(service, config.publicUrl(), clock, vcApiAccess);
+        } catch (IOException | RuntimeException e) {
+            s.http.close();
+            if (opened != null) {
+                opened.close();
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
             throw new IllegalStateException("cannot create " + config.dataDir(), e);
         }
-        SqliteIssuerStore store = SqliteIssuerStore.open(config.dataDir().resolve("issuer.db"), clock, new SecureRandom());
-        try {
-            // before the service signs anything: never sign over a log that lost the anchored head
-            AuditAnchor.requireHeldBy(config.dataDir(), store);
-        } catch (IllegalStateException e) {
-            store.close();
-            throw e;
-        }
-        IssuerService service = Issuers.open(store, config, clock, new SecureRandom());
-        IssuerServer s = new IssuerServer(service, tls, config.port(), config.publicUrl(), clock, vcApiAccess, transport);
-        s.anchor = Optional.of(AuditAnchorWriter.start(store, config.dataDir()));
-        s.http.start();
+        IssuerService service = s.service;
         log.atInfo().setMessage("issuer started").addKeyValue("event", "start").addKeyValue("did", service.did().toString())
                 .addKeyValue("publicUrl", config.publicUrl().toString()).addKeyValue("port", s.port()).addKeyValue("tls", tls.isPresent())
                 .addKeyValue("keys", service.orgKeys().all().stream().filter(k -> k.published()).map(k -> k.id()).toList().toString()).log();
         return s;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     /**
@@ -171,7 +207,10 @@ public final class IssuerServer implements AutoCloseable {
      * strings or bodies, so no token, code or credential reaches the log.
      */
     private void logRequest(Context ctx, Float ms) {
-        service.metrics().response(ctx.statusCode());
+        IssuerService opened = service;
+        if (opened != null) {
+            opened.metrics().response(ctx.statusCode());
+        }
         Long start = ctx.attribute("startNanos");
         double millis = start == null ? ms : (System.nanoTime() - start) / 1_000_000.0;
         log.atInfo().setMessage("request").addKeyValue("method", ctx.method().name()).addKeyValue("path", ctx.path())
@@ -211,7 +250,9 @@ public final class IssuerServer implements AutoCloseable {
         log.atInfo().setMessage("issuer stopping").addKeyValue("event", "shutdown").log();
         http.close();
         anchor.ifPresent(AuditAnchorWriter::close);
-        store.close();
+        if (store != null) {
+            store.close();
+        }
         log.atInfo().setMessage("issuer stopped").addKeyValue("event", "stopped").addKeyValue("requests", requests.get())
                 .log();
     }
