@@ -26,7 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "issuer", description = "The organization's issuer service.", subcommands = IssuerCommand.Serve.class)
+@Command(name = "issuer", description = "The organization's issuer service.", subcommands = {IssuerCommand.Serve.class,
+    IssuerTokenCommand.class})
 final class IssuerCommand {
 
     @Command(name = "serve", mixinStandardHelpOptions = true, description = {
@@ -122,7 +123,9 @@ final class IssuerCommand {
                         .addKeyValue("event", "vc-api-open").log();
             }
             server.service().firstAdminToken().ifPresent(t -> System.out.println("admin token (shown once, keep it): " + t));
-            System.out.println("issuer " + server.service().did() + " serving " + config.publicUrl() + " on 127.0.0.1:" + server.port());
+            // the address it listens on says the scheme it speaks: a plain-HTTP issuer sits behind a TLS proxy
+            System.out.println("issuer " + server.service().did() + " serving " + config.publicUrl() + " on "
+                    + (tls.isPresent() ? "https" : "http") + "://127.0.0.1:" + server.port());
             System.out.println(metrics.describe(metricsAccess, METRICS_TOKEN_VARIABLE));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

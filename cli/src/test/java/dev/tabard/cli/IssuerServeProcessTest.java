@@ -116,6 +116,8 @@ class IssuerServeProcessTest {
         Process p = serve(Map.of("TABARD_ISSUER_PORT", Integer.toString(port), "TABARD_SECRET", SECRET, "TABARD_ADMIN_TOKEN", ADMIN),
                 "--config", dir.resolve("issuer.yaml").toString());
         String base = "http://127.0.0.1:" + port;
+        assertTrue(Files.readString(dir.resolve("out.txt")).contains(" on " + base + "\n"), "a plain-HTTP issuer says http://: "
+                + Files.readString(dir.resolve("out.txt")));
         Did agent = KeyDids.of(KeyPair.generate(KeyType.ED25519, new SecureRandom()).publicKey());
         String vcJwt;
         try {
@@ -214,6 +216,8 @@ class IssuerServeProcessTest {
         Process p = serve(Map.of("TABARD_SECRET", SECRET, "TABARD_ADMIN_TOKEN", ADMIN, "TABARD_ISSUER_DID_METHOD", "key"),
                 "--port", Integer.toString(port), "--data", dir.resolve("data").toString(), "--public-url", "http://localhost:" + port);
         String base = "http://127.0.0.1:" + port;
+        assertTrue(Files.readString(dir.resolve("out.txt")).contains(" on " + base + "\n"), "a plain-HTTP issuer says http://: "
+                + Files.readString(dir.resolve("out.txt")));
         Did agent = KeyDids.of(KeyPair.generate(KeyType.ED25519, new SecureRandom()).publicKey());
         assertEquals(201, send("POST", base + "/admin/agents", agentJson(agent), ADMIN, Map.of()).statusCode());
         Set<String> answered = ConcurrentHashMap.newKeySet();

@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.codec.JsonCodec;
-import dev.tabard.crypto.KeyPair;
 import dev.tabard.did.Did;
-import dev.tabard.did.DidUrl;
 import dev.tabard.issuer.agents.Agent;
 import dev.tabard.issuer.agents.AgentGrants;
 import dev.tabard.issuer.agents.AgentRegistry;
+import dev.tabard.issuer.keys.OrgKeys;
+import dev.tabard.issuer.keys.SigningKey;
+import dev.tabard.issuer.status.StatusLists;
 import dev.tabard.issuer.store.IssuedCredential;
 import dev.tabard.issuer.store.IssuerStore;
 import dev.tabard.jsonld.BundledContexts;
@@ -34,13 +35,11 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -49,24 +48,22 @@ import java.util.function.Supplier;
  * within its grant ({@link AgentGrants}), always with the issuer's revocation and suspension entries; no delegation;
  * dates within {@link ValidityBounds}; status entries only from the issuer; one audit entry per credential.
  *
- * <p>Status list credentials are the one thing the issuer signs elsewhere ({@link IssuerService#statusListCredential}):
+ * <p>Status list credentials are the one thing the issuer signs elsewhere ({@link StatusLists#published}):
  * they live five minutes, are re-signed from the audited status changes when fetched after that, and auditing each
  * signing would let unauthenticated reads write to the audit log.
  */
-final class CredentialIssuer {
+public final class CredentialIssuer {
 
     /** Where the credential is in a VC-API request, for problem pointers. */
     private static final String POINTER = "/credential";
 
-    /** The org key that signs a format, with the ids its proofs name. */
-    record SigningKey(String id, KeyPair pair, DidUrl joseKid, DidUrl multikeyVm) {
+    /** An issued AgentCredential: its record and the secured form (a vc+jwt, or a document with a Data Integrity proof). */
+    public record Issued(IssuedCredential record, String vcJwt, Optional<ObjectNode> dataIntegrity) {
     }
 
     /** What a signing produced: the issuer's record when the credential has status entries, and its secured form. */
-    record Signed(String id, Optional<IssuedCredential> record, Optional<String> vcJwt, Optional<ObjectNode> dataIntegrity) {
+    private record Signed(String id, Optional<IssuedCredential> record, Optional<String> vcJwt, Optional<ObjectNode> dataIntegrity) {
     }
-
-    private enum Kind { PLAIN, AGENT, DELEGATION }
 
     private final IssuerStore store;
     private final IssuerConfig config;
@@ -75,38 +72,66 @@ final class CredentialIssuer {
     private final Did did;
     private final AgentRegistry registry;
     private final IssuerMetrics metrics;
-    private final Function<IssuanceFormat, SigningKey> keys;
-    private final IntFunction<URI> statusListUrl;
+    private final OrgKeys keys;
+    private final StatusLists statusLists;
 
-    CredentialIssuer(IssuerStore store, IssuerConfig config, Clock clock, SecureRandom random, Did did, AgentRegistry registry,
-                     IssuerMetrics metrics, Function<IssuanceFormat, SigningKey> keys, IntFunction<URI> statusListUrl) {
-        this.store = store;
-        this.config = config;
-        this.clock = clock;
-        this.random = random;
-        this.did = did;
-        this.registry = registry;
-        this.metrics = metrics;
-        this.keys = keys;
-        this.statusListUrl = statusListUrl;
+    public CredentialIssuer(IssuerStore store, IssuerConfig config, Clock clock, SecureRandom random, OrgKeys keys, AgentRegistry registry,
+                            StatusLists statusLists, IssuerMetrics metrics) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.did = keys.did();
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.statusLists = Objects.requireNonNull(statusLists, "statusLists");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
-    /** An AgentCredential carrying exactly what the registry holds for the agent, valid one credential validity from now. */
-    Signed issueAgentCredential(Did agentDid, IssuanceFormat format, String actor) {
-        return measured(format, () -> {
+    /** Whether this issuer has an active key for {@code format} (a P-256 key only with {@code p256: true}). */
+    public boolean canSign(IssuanceFormat format) {
+        return keys.canSign(format.keyType());
+    }
+
+    /**
+     * Issues an AgentCredential carrying exactly what the registry holds for the agent, valid one credential validity
+     * from now, with revocation and suspension entries.
+     *
+     * @throws ProblemException {@code NOT_GRANTED} for an agent that is not registered or is deactivated
+     */
+    public Issued issue(Did agentDid, IssuanceFormat format, String actor) {
+        Signed s = measured(format, () -> {
             Agent agent = registry.grantFor(agentDid);
             Instant now = now();
             ObjectNode vc = agent.claims(did, config.organizationName()).credential(URI.create("urn:uuid:" + randomUuid()), now,
                     now.plus(config.credentialValidity()), List.of());
             return sign(vc, format, Set.of(), actor, BundledContexts.standard(), IssuanceMode.BOUNDED, false);
         });
+        return new Issued(s.record().orElseThrow(), s.vcJwt().orElse(""), s.dataIntegrity());
     }
 
-    /** A caller's document, completed ({@link #complete}) and signed; VC 1.1 asked for as a vc+jwt gets the key's RDFC suite. */
-    ObjectNode issueDocument(ObjectNode input, IssuanceFormat format, Set<StatusPurpose> statuses, String actor,
+    /**
+     * Issues a caller-supplied credential (W3C VC-API {@code /credentials/issue}): the issuer becomes this org, an id
+     * and {@code validFrom} (VC 1.1: {@code issuanceDate}) are added when missing, and one status entry per purpose in
+     * {@code statuses} (an object for one, an array for two). VC 1.1 input asked for as a vc+jwt gets the RDFC suite of
+     * the same key instead ({@link IssuanceFormat#forVc11}), and is counted as such. Whatever the format, the document
+     * must pass the data model and safe JSON-LD processing over {@code contexts} first, so nothing is signed that a
+     * verifier would read differently. In {@link IssuanceMode#BOUNDED} the dates stay within {@link ValidityBounds}
+     * (the end date is added when missing), a caller-written {@code credentialStatus} is refused, and an
+     * AgentCredential is signed only within the registry's grant, always with both status entries. Every credential
+     * signed is audited.
+     *
+     * @throws ProblemException {@code MALFORMED_VALUE_ERROR} (with a pointer) for a credential that breaks the data
+     *     model, names another issuer or carries its own {@code credentialStatus}; {@code RANGE_ERROR} for a start date
+     *     away from now and {@code LIFETIME_TOO_LONG} for one valid too long; {@code NOT_GRANTED} for an AgentCredential
+     *     beyond the registry's grant, any delegation, and any AgentCredential in the open mode;
+     *     {@code DATA_LOSS_DETECTION_ERROR}, {@code PROOF_TRANSFORMATION_ERROR} for one that JSON-LD processing would
+     *     change or cannot process
+     */
+    public ObjectNode issueDocument(ObjectNode input, IssuanceFormat format, Set<StatusPurpose> statuses, String actor,
                              BundledContexts contexts, IssuanceMode mode) {
         IssuanceFormat secured = version(input) == Credential.Version.V1_1 ? format.forVc11() : format;
-        allowedIn(mode, input); // before anything else about the body is read
+        CredentialKind.allowedIn(mode, input, POINTER); // before anything else about the body is read
         Signed s = measured(secured, () -> sign(complete(input, mode), secured, statuses, actor, contexts, mode, true));
         return s.dataIntegrity().orElseGet(() -> EnvelopedCredential.of(s.vcJwt().orElseThrow()));
     }
@@ -210,7 +235,7 @@ final class CredentialIssuer {
      */
     private Signed sign(ObjectNode vc, IssuanceFormat format, Set<StatusPurpose> requested, String actor, BundledContexts contexts,
                         IssuanceMode mode, boolean callerDocument) {
-        Kind kind = allowedIn(mode, vc);
+        CredentialKind kind = CredentialKind.allowedIn(mode, vc, POINTER);
         Credential parsed = parseCallerDocument(vc);
         Set<StatusPurpose> statuses = requested;
         Duration maxLifetime = ValidityBounds.MAX_LIFETIME;
@@ -233,7 +258,7 @@ final class CredentialIssuer {
         if (mode == IssuanceMode.BOUNDED) {
             ValidityBounds.check(parsed, now, maxLifetime, POINTER);
         }
-        SigningKey key = keys.apply(format);
+        SigningKey key = keys.signing(format.keyType());
         String id = parsed.id().orElseThrow().toString();
         if (callerDocument) {
             ObjectNode probe = vc.deepCopy();
@@ -267,51 +292,6 @@ final class CredentialIssuer {
         return signed;
     }
 
-    /**
-     * What a credential is to a verifier, read from the JSON before anything else so that no malformed variant slips
-     * past. Anything typed or shaped as Tabard's AgentCredential (its type however spelled, its context, an Agent
-     * subject) is one; anything typed as a delegation is one.
-     */
-    private static Kind kind(ObjectNode vc) {
-        List<String> types = new ArrayList<>();
-        texts(vc.get("type"), types);
-        List<String> contexts = new ArrayList<>();
-        texts(vc.get("@context"), contexts);
-        List<String> subjectTypes = new ArrayList<>();
-        JsonNode subjects = vc.path("credentialSubject");
-        (subjects.isArray() ? subjects : JsonCodec.mapper().createArrayNode().add(subjects)).forEach(s -> texts(s.get("type"), subjectTypes));
-        if (types.stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).contains("delegation"))) {
-            return Kind.DELEGATION;
-        }
-        boolean agent = contexts.contains(AgentClaims.CONTEXT)
-                || types.stream().anyMatch(t -> t.endsWith(AgentClaims.CREDENTIAL_TYPE) || t.contains("w3id.org/tabard"))
-                || subjectTypes.stream().anyMatch(t -> t.equals(AgentClaims.SUBJECT_TYPE) || t.contains("w3id.org/tabard"));
-        return agent ? Kind.AGENT : Kind.PLAIN;
-    }
-
-    /**
-     * The kind of {@code vc}, which the open mode signs only when plain.
-     *
-     * @throws ProblemException {@code NOT_GRANTED} for an AgentCredential or a delegation outside the bounded mode
-     */
-    private static Kind allowedIn(IssuanceMode mode, ObjectNode vc) {
-        Kind kind = kind(vc);
-        if (kind != Kind.PLAIN && mode != IssuanceMode.BOUNDED) {
-            throw new ProblemException(Problem.at(ProblemType.NOT_GRANTED, POINTER + "/type", "this VC-API is open for a local "
-                    + "conformance run and signs no AgentCredential or delegation; issue AgentCredentials for registered agents at "
-                    + "POST /admin/agents/{did}/credentials with an issue-role token"));
-        }
-        return kind;
-    }
-
-    private static void texts(JsonNode node, List<String> out) {
-        if (node != null && node.isTextual()) {
-            out.add(node.asText());
-        } else if (node != null && node.isArray()) {
-            node.forEach(n -> texts(n, out));
-        }
-    }
-
     private static String auditDetails(Credential c, IssuanceFormat format, Set<StatusPurpose> statuses, Optional<Did> agent) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("id", c.id().orElseThrow().toString());
@@ -329,10 +309,10 @@ final class CredentialIssuer {
                            long suspensionIndex) {
         List<ObjectNode> entries = new ArrayList<>();
         if (statuses.contains(StatusPurpose.REVOCATION)) {
-            entries.add(AgentClaims.statusEntry(statusListUrl.apply(revocationList), StatusPurpose.REVOCATION.value(), revocationIndex));
+            entries.add(AgentClaims.statusEntry(statusLists.url(revocationList), StatusPurpose.REVOCATION.value(), revocationIndex));
         }
         if (statuses.contains(StatusPurpose.SUSPENSION)) {
-            entries.add(AgentClaims.statusEntry(statusListUrl.apply(suspensionList), StatusPurpose.SUSPENSION.value(), suspensionIndex));
+            entries.add(AgentClaims.statusEntry(statusLists.url(suspensionList), StatusPurpose.SUSPENSION.value(), suspensionIndex));
         }
         if (entries.size() == 1) {
             vc.set("credentialStatus", entries.get(0));

@@ -77,7 +77,7 @@ class KeySealingUpgradeTest {
      */
     private String scryptSealedStore() throws Exception {
         try (SqliteIssuerStore store = openStore()) {
-            IssuerService service = new IssuerService(store, config(), Clock.systemUTC(), RANDOM);
+            IssuerService service = Issuers.open(store, config(), Clock.systemUTC(), RANDOM);
             service.addKey(KeyType.ED25519, "test");
         }
         byte[] salt = new byte[KeySealer.SALT_BYTES];
@@ -152,7 +152,7 @@ class KeySealingUpgradeTest {
         assertEquals(scrypt, before.get("sealing"));
 
         try (SqliteIssuerStore store = openStore()) {
-            IssuerService service = new IssuerService(store, config(), Clock.systemUTC(), RANDOM);
+            IssuerService service = Issuers.open(store, config(), Clock.systemUTC(), RANDOM);
             signs(service);
 
             Map<String, String> after = readBack();
@@ -176,7 +176,7 @@ class KeySealingUpgradeTest {
 
         // a second start has nothing to upgrade
         try (SqliteIssuerStore store = openStore()) {
-            IssuerService service = new IssuerService(store, config(), Clock.systemUTC(), RANDOM);
+            IssuerService service = Issuers.open(store, config(), Clock.systemUTC(), RANDOM);
             signs(service);
             assertEquals(1, resealEntries(store));
             assertTrue(AuditLog.verify(store, Optional.empty()).intact());
@@ -214,7 +214,7 @@ class KeySealingUpgradeTest {
         }
 
         try (SqliteIssuerStore store = openStore()) {
-            IssuerService service = new IssuerService(store, config(), Clock.systemUTC(), RANDOM);
+            IssuerService service = Issuers.open(store, config(), Clock.systemUTC(), RANDOM);
             signs(service);
             assertTrue(readBack().get("sealing").startsWith("v2.argon2id."));
             assertEquals(1, resealEntries(store));
@@ -232,7 +232,7 @@ class KeySealingUpgradeTest {
         try (SqliteIssuerStore store = openStore()) {
             long start = System.nanoTime();
             ProblemException e = assertThrows(ProblemException.class,
-                    () -> new IssuerService(store, config(), Clock.systemUTC(), RANDOM));
+                    () -> Issuers.open(store, config(), Clock.systemUTC(), RANDOM));
             assertEquals(ProblemType.LIMIT_EXCEEDED, e.type(), e.getMessage());
             assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 1_000, "16 GiB of scrypt were not attempted");
         }

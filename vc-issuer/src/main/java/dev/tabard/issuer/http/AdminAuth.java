@@ -15,7 +15,7 @@ import java.util.Set;
  */
 final class AdminAuth {
 
-    static final Set<String> ROLES = Set.of("issue", "revoke", "admin");
+    static final Set<String> ROLES = dev.tabard.issuer.AdminTokens.ROLES;
 
     private final IssuerStore store;
 

@@ -42,7 +42,7 @@ final class DelegationEndpoints {
     }
 
     private void registerLink(Context ctx) {
-        ObjectNode body = IssuerServer.body(ctx);
+        ObjectNode body = Requests.body(ctx);
         if (!body.path("request").isTextual()) {
             throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/request",
                     "the body is {\"request\": \"<" + dev.tabard.vc.DelegationRegistration.TYPE + " signed by the delegating agent>\"}"));

@@ -70,7 +70,7 @@ final class VcApiEndpoints {
      */
     private void vcApiIssue(Context ctx) {
         String actor = vcApiActor(ctx, "issue");
-        ObjectNode b = IssuerServer.body(ctx);
+        ObjectNode b = Requests.body(ctx);
         JsonNode credential = b.get("credential");
         if (credential == null || !credential.isObject()) {
             throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credential", "credential must be an object"));
@@ -79,7 +79,7 @@ final class VcApiEndpoints {
         if (!options.isMissingNode() && !options.isNull() && !options.isObject()) {
             throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/options", "options must be an object"));
         }
-        ObjectNode vc = service.issueDocument((ObjectNode) credential, format(options), statuses(options.path("credentialStatus")),
+        ObjectNode vc = service.issuer().issueDocument((ObjectNode) credential, format(options), statuses(options.path("credentialStatus")),
                 actor, contexts, mode);
         ObjectNode out = JsonCodec.mapper().createObjectNode();
         out.set("verifiableCredential", vc);
@@ -125,7 +125,7 @@ final class VcApiEndpoints {
             throw new ProblemException(Problem.at(e.type(), "/options" + (pointer.equals("/format") ? "/" + field : pointer),
                     e.problem().detail()));
         }
-        if (!service.canSign(format)) {
+        if (!service.issuer().canSign(format)) {
             // the key came from alg unless the request named a suite
             boolean byAlg = field.equals("type") || name.orElse("vc+jwt").equals("vc+jwt");
             throw new ProblemException(Problem.at(ProblemType.ALGORITHM_NOT_ALLOWED, "/options/" + (byAlg ? "alg" : field),
@@ -198,8 +198,8 @@ final class VcApiEndpoints {
      */
     private void vcApiStatus(Context ctx) {
         String actor = vcApiActor(ctx, "revoke");
-        ObjectNode b = IssuerServer.body(ctx);
-        String id = IssuerServer.text(b, "credentialId", "/credentialId");
+        ObjectNode b = Requests.body(ctx);
+        String id = Requests.text(b, "credentialId", "/credentialId");
         JsonNode updates = b.path("credentialStatus");
         if (updates.isObject()) {
             if (updates.has("type") && !"BitstringStatusListEntry".equals(updates.path("type").asText())) {
@@ -213,7 +213,7 @@ final class VcApiEndpoints {
             if (status != null && !status.isBoolean()) {
                 throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/status", "status is true or false"));
             }
-            service.setStatus(id, purpose, status == null || status.asBoolean(), actor);
+            service.statusLists().set(id, purpose, status == null || status.asBoolean(), actor);
             ctx.status(200).contentType("application/json").result("{}");
             return;
         }
@@ -224,9 +224,9 @@ final class VcApiEndpoints {
         for (int i = 0; i < updates.size(); i++) {
             String s = updates.get(i).path("status").asText("");
             switch (s) {
-                case "revoked" -> service.setStatus(id, StatusPurpose.REVOCATION, true, actor);
-                case "suspended" -> service.setStatus(id, StatusPurpose.SUSPENSION, true, actor);
-                case "active" -> service.setStatus(id, StatusPurpose.SUSPENSION, false, actor);
+                case "revoked" -> service.statusLists().set(id, StatusPurpose.REVOCATION, true, actor);
+                case "suspended" -> service.statusLists().set(id, StatusPurpose.SUSPENSION, true, actor);
+                case "active" -> service.statusLists().set(id, StatusPurpose.SUSPENSION, false, actor);
                 default -> throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/credentialStatus/" + i + "/status",
                         "status is revoked, suspended or active"));
             }

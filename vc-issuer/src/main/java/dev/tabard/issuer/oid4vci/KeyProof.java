@@ -1,6 +1,5 @@
 package dev.tabard.issuer.oid4vci;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.did.Did;
 import dev.tabard.did.DidResolver;

@@ -96,10 +96,10 @@ class Oid4vciEndpointsTest {
     private String accessToken(String source) throws Exception {
         RawHttp.Response offer = http("127.0.0.1").postJson("/admin/agents/" + agent + "/offer", "", bearer(admin));
         assertEquals(201, offer.status(), offer.body());
-        String code = offer.json().at("/credential_offer/grants/" + Oid4vciEndpoints.PRE_AUTH_GRANT.replace("/", "~1")
+        String code = offer.json().at("/credential_offer/grants/" + Oid4vci.PRE_AUTH_GRANT.replace("/", "~1")
                 + "/pre-authorized_code").asText();
         RawHttp.Response token = http(source).post("/oid4vci/token", "application/x-www-form-urlencoded", "grant_type="
-                + URLEncoder.encode(Oid4vciEndpoints.PRE_AUTH_GRANT, StandardCharsets.UTF_8) + "&pre-authorized_code=" + code, Map.of());
+                + URLEncoder.encode(Oid4vci.PRE_AUTH_GRANT, StandardCharsets.UTF_8) + "&pre-authorized_code=" + code, Map.of());
         assertEquals(200, token.status(), token.body());
         return token.json().get("access_token").asText();
     }
@@ -120,7 +120,7 @@ class Oid4vciEndpointsTest {
     }
 
     private RawHttp.Response credential(String source, String token, String proof) throws Exception {
-        return http(source).postJson("/oid4vci/credential", "{\"credential_configuration_id\":\"" + Oid4vciEndpoints.CONFIGURATION_ID
+        return http(source).postJson("/oid4vci/credential", "{\"credential_configuration_id\":\"" + Oid4vci.CONFIGURATION_ID
                 + "\",\"proofs\":{\"jwt\":[\"" + proof + "\"]}}", bearer(token));
     }
 
@@ -156,7 +156,7 @@ class Oid4vciEndpointsTest {
                     || type.equals(ProblemType.RATE_LIMITED.type().toString()), r.body());
             assertTrue(Long.parseLong(r.header("Retry-After")) > 0, r.headers().toString());
         }
-        assertTrue(granted <= Oid4vciEndpoints.MAX_NONCES_PER_CLIENT, granted + " nonces held by one client");
+        assertTrue(granted <= Oid4vci.MAX_NONCES_PER_CLIENT, granted + " nonces held by one client");
         assertEquals(FLOOD, granted + refused);
 
         String token = accessToken(HONEST);
@@ -196,7 +196,7 @@ class Oid4vciEndpointsTest {
         java.util.Arrays.sort(millis);
         System.out.printf("nonce flood of %d from %s beside %d honest requests from %s: flood refused %d; honest p50 %d ms, p99 %d ms%n",
                 FLOOD, FLOODER, honestRequests, HONEST, floodRefused.get(), millis[honestRequests / 2], millis[honestRequests * 99 / 100]);
-        assertTrue(floodRefused.get() >= FLOOD - Oid4vciEndpoints.MAX_NONCES_PER_CLIENT, "the flooder is shed");
+        assertTrue(floodRefused.get() >= FLOOD - Oid4vci.MAX_NONCES_PER_CLIENT, "the flooder is shed");
     }
 
     @Test
@@ -213,7 +213,7 @@ class Oid4vciEndpointsTest {
         String token = null;
         int tries = 0;
         for (Map.Entry<String, Consumer<ObjectNode>> e : hostile.entrySet()) {
-            if (tries++ % Oid4vciEndpoints.MAX_FAILED_CREDENTIAL_REQUESTS == 0) {
+            if (tries++ % Oid4vci.MAX_FAILED_CREDENTIAL_REQUESTS == 0) {
                 token = accessToken(HONEST); // the last one was used up by its refused requests
             }
             RawHttp.Response r = credential(HONEST, token, proof(nonce(HONEST), e.getValue()));
@@ -249,7 +249,7 @@ class Oid4vciEndpointsTest {
     @Test
     void accessToken_afterMaxFailedRequests_isUsedUp() throws Exception {
         String token = accessToken(HONEST);
-        for (int i = 0; i < Oid4vciEndpoints.MAX_FAILED_CREDENTIAL_REQUESTS; i++) {
+        for (int i = 0; i < Oid4vci.MAX_FAILED_CREDENTIAL_REQUESTS; i++) {
             assertOAuthError(credential(HONEST, token, proof(nonce(HONEST), c -> c.put("aud", "https://elsewhere.example"))), 400,
                     "invalid_proof");
         }
@@ -261,12 +261,12 @@ class Oid4vciEndpointsTest {
         RawHttp.Response issued = credential(HONEST, accessToken(HONEST), proof(nonce(HONEST), c -> { }));
         assertIssuedToAgent(issued);
         String vc = issued.json().at("/credentials/0/credential").asText();
-        for (int i = 0; i <= Oid4vciEndpoints.MAX_OFFERS_PER_AGENT; i++) {
+        for (int i = 0; i <= Oid4vci.MAX_OFFERS_PER_AGENT; i++) {
             java.time.Instant now = Clock.systemUTC().instant();
             String vp = dev.tabard.vc.jose.VcJose.securePresentation(dev.tabard.vc.jose.VcJose.presentationOf(java.util.List.of(vc)),
                     agentKey, kid, nonce(HONEST), issuer, "urn:uuid:" + java.util.UUID.randomUUID(), now, now.plusSeconds(60));
             RawHttp.Response r = http(HONEST).postJson("/oid4vci/renew", "{\"presentation\":\"" + vp + "\"}", Map.of());
-            if (i < Oid4vciEndpoints.MAX_OFFERS_PER_AGENT) {
+            if (i < Oid4vci.MAX_OFFERS_PER_AGENT) {
                 assertEquals(200, r.status(), "renewal " + i + ": " + r.body());
             } else {
                 assertOAuthError(r, 429, "temporarily_unavailable");
@@ -277,7 +277,7 @@ class Oid4vciEndpointsTest {
 
     @Test
     void offers_overThePerAgentCap_are429ClientLimitExceeded() throws Exception {
-        for (int i = 0; i < Oid4vciEndpoints.MAX_OFFERS_PER_AGENT; i++) {
+        for (int i = 0; i < Oid4vci.MAX_OFFERS_PER_AGENT; i++) {
             assertEquals(201, http("127.0.0.1").postJson("/admin/agents/" + agent + "/offer", "", bearer(admin)).status());
         }
         RawHttp.Response r = http("127.0.0.1").postJson("/admin/agents/" + agent + "/offer", "", bearer(admin));
@@ -293,7 +293,7 @@ class Oid4vciEndpointsTest {
     }
 
     private static String code(JsonNode offer) {
-        return offer.at("/credential_offer/grants/" + Oid4vciEndpoints.PRE_AUTH_GRANT.replace("/", "~1") + "/pre-authorized_code").asText();
+        return offer.at("/credential_offer/grants/" + Oid4vci.PRE_AUTH_GRANT.replace("/", "~1") + "/pre-authorized_code").asText();
     }
 
     private RawHttp.Response token(String form) throws Exception {
@@ -301,7 +301,7 @@ class Oid4vciEndpointsTest {
     }
 
     private static String preAuth(String code) {
-        return "grant_type=" + URLEncoder.encode(Oid4vciEndpoints.PRE_AUTH_GRANT, StandardCharsets.UTF_8) + "&pre-authorized_code=" + code;
+        return "grant_type=" + URLEncoder.encode(Oid4vci.PRE_AUTH_GRANT, StandardCharsets.UTF_8) + "&pre-authorized_code=" + code;
     }
 
     /** Each refusal of the token endpoint, with the OAuth error code RFC 6749 §5.2 and OpenID4VCI §6.3 give it. */
@@ -332,7 +332,7 @@ class Oid4vciEndpointsTest {
         assertOAuthError(http(HONEST).postJson("/oid4vci/credential", "{\"credential_configuration_id\":\"Other\"}", bearer(token)), 400,
                 "unknown_credential_configuration");
         token = accessToken(HONEST);
-        assertOAuthError(http(HONEST).postJson("/oid4vci/credential", "{\"credential_configuration_id\":\"" + Oid4vciEndpoints.CONFIGURATION_ID
+        assertOAuthError(http(HONEST).postJson("/oid4vci/credential", "{\"credential_configuration_id\":\"" + Oid4vci.CONFIGURATION_ID
                 + "\",\"proofs\":{\"jwt\":[]}}", bearer(token)), 400, "invalid_proof");
         assertOAuthError(http(HONEST).postJson("/oid4vci/credential", "{\"x\":\"" + "a".repeat(70 * 1024) + "\"}", bearer(token)), 413,
                 "invalid_credential_request");

@@ -1,8 +1,7 @@
-package dev.tabard.issuer;
+package dev.tabard.issuer.keys;
 
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.crypto.KeySealer;
-import dev.tabard.issuer.keys.OrgKey;
 import dev.tabard.issuer.store.IssuerStore;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;

@@ -1,0 +1,184 @@
+package dev.tabard.issuer.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabard.codec.JsonCodec;
+import dev.tabard.did.Did;
+import dev.tabard.issuer.CredentialIssuer;
+import dev.tabard.issuer.IssuanceFormat;
+import dev.tabard.issuer.IssuerService;
+import dev.tabard.issuer.agents.Agent;
+import dev.tabard.issuer.agents.AgentRegistry;
+import dev.tabard.issuer.oid4vci.Oid4vci;
+import dev.tabard.problem.Problem;
+import dev.tabard.problem.ProblemException;
+import dev.tabard.problem.ProblemType;
+import dev.tabard.vc.AgentClaims;
+import dev.tabard.vc.jose.EnvelopedCredential;
+import dev.tabard.vc.status.StatusPurpose;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The admin API for agents and their credentials: register, list, read and deactivate agents
+ * ({@code /admin/agents…}), issue an AgentCredential, make an OpenID4VCI offer, and revoke, suspend or reinstate a
+ * credential ({@code /admin/credentials/{id}/revoke|suspend|reinstate}).
+ */
+final class AgentRoutes {
+
+    private final IssuerService service;
+    private final AdminAuth auth;
+    private final Oid4vci oid4vci;
+    private final Clock clock;
+
+    AgentRoutes(IssuerService service, AdminAuth auth, Oid4vci oid4vci, Clock clock) {
+        this.service = service;
+        this.auth = auth;
+        this.oid4vci = oid4vci;
+        this.clock = clock;
+    }
+
+    void register(Javalin app) {
+        app.post("/admin/agents", this::putAgent);
+        app.get("/admin/agents", this::listAgents);
+        app.get("/admin/agents/{did}", this::getAgent);
+        app.post("/admin/agents/{did}/deactivate", this::deactivate);
+        app.post("/admin/agents/{did}/credentials", this::issue);
+        app.post("/admin/agents/{did}/offer", this::offer);
+        app.post("/admin/credentials/{id}/{action}", this::status);
+    }
+
+    private void putAgent(Context ctx) {
+        String actor = auth.require(ctx, "issue");
+        ObjectNode b = Requests.body(ctx);
+        Did d = Requests.did(b.path("did").asText(""), "/did");
+        String name = Requests.text(b, "name", "/name");
+        JsonNode op = b.path("operator");
+        AgentClaims.Operator operator = new AgentClaims.Operator(Requests.text(op, "name", "/operator/name"),
+                op.hasNonNull("email") ? Optional.of(Requests.text(op, "email", "/operator/email")) : Optional.empty());
+        Set<String> caps = new LinkedHashSet<>();
+        JsonNode c = b.path("capabilities");
+        if (!c.isMissingNode() && !c.isArray()) {
+            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/capabilities", "capabilities must be an array"));
+        }
+        for (int i = 0; i < c.size(); i++) {
+            if (!c.get(i).isTextual() || !c.get(i).asText().matches("[a-z0-9][a-z0-9:._-]{0,127}")) {
+                throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/capabilities/" + i,
+                        "a capability is lower-case letters, digits and : . _ -"));
+            }
+            caps.add(c.get(i).asText());
+        }
+        AgentClaims.Constraints constraints;
+        AgentClaims.Delegation delegation;
+        try {
+            ObjectNode cons = b.has("constraints") && b.get("constraints").isObject() ? (ObjectNode) b.get("constraints").deepCopy()
+                    : JsonCodec.mapper().createObjectNode();
+            JsonNode max = cons.remove("maxTransactionValue");
+            JsonNode regions = cons.remove("dataRegions");
+            List<String> r = new ArrayList<>();
+            if (regions != null) {
+                regions.forEach(x -> r.add(x.asText()));
+            }
+            constraints = new AgentClaims.Constraints(max == null ? Optional.empty()
+                    : Optional.of(new AgentClaims.Money(max.path("amount").asText(), max.path("currency").asText())), r, cons.toString());
+            JsonNode del = b.path("delegation");
+            delegation = new AgentClaims.Delegation(del.path("allowed").asBoolean(false), del.path("maxDepth").asInt(0));
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, e.getMessage());
+        }
+        Instant now = clock.instant();
+        Agent stored = service.agents().put(new Agent(d, name, operator, caps, constraints, delegation, true, now, now), actor);
+        ctx.status(201).contentType("application/json").result(JsonCodec.writeString(agentJson(stored)));
+    }
+
+    private static ObjectNode agentJson(Agent a) {
+        ObjectNode o = a.claims(a.did(), "").subjectJson();
+        o.remove("memberOf");
+        o.put("active", a.active());
+        o.put("created", a.created().toString());
+        o.put("updated", a.updated().toString());
+        return o;
+    }
+
+    private void listAgents(Context ctx) {
+        auth.require(ctx, "issue");
+        String q = Optional.ofNullable(ctx.queryParam("q")).orElse("");
+        if (q.length() > 256) {
+            throw new ProblemException(ProblemType.LIMIT_EXCEEDED, "query too long");
+        }
+        ArrayNode out = JsonCodec.mapper().createArrayNode();
+        service.store().agents(q, "true".equals(ctx.queryParam("active")), 100).forEach(a -> out.add(agentJson(a)));
+        ctx.contentType("application/json").result(JsonCodec.writeString(Map.of("agents", out)));
+    }
+
+    private Agent registered(Context ctx) {
+        Did d = Requests.did(ctx.pathParam("did"), "/did");
+        return service.agents().find(d).orElseThrow(() -> new ProblemException(ProblemType.RESOURCE_NOT_FOUND, "no agent "
+                + d + " is registered; register it with " + AgentRegistry.REGISTER));
+    }
+
+    private void getAgent(Context ctx) {
+        auth.require(ctx, "issue");
+        Agent a = registered(ctx);
+        ctx.contentType("application/json").result(JsonCodec.writeString(agentJson(a)));
+    }
+
+    private void deactivate(Context ctx) {
+        String actor = auth.require(ctx, "admin");
+        Agent a = registered(ctx);
+        service.agents().put(new Agent(a.did(), a.name(), a.operator(), a.capabilities(), a.constraints(), a.delegation(), false,
+                a.created(), a.updated()), actor);
+        ctx.status(204);
+    }
+
+    private void issue(Context ctx) {
+        String actor = auth.require(ctx, "issue");
+        Did d = Requests.did(ctx.pathParam("did"), "/did");
+        IssuanceFormat format = IssuanceFormat.select(Optional.ofNullable(ctx.queryParam("format")),
+                Optional.ofNullable(ctx.queryParam("alg")));
+        CredentialIssuer.Issued result = service.issuer().issue(d, format, actor);
+        ObjectNode out = JsonCodec.mapper().createObjectNode();
+        out.put("id", result.record().id());
+        if (result.dataIntegrity().isPresent()) {
+            out.set("verifiableCredential", result.dataIntegrity().get());
+        } else {
+            out.set("verifiableCredential", EnvelopedCredential.of(result.vcJwt()));
+            out.put("vcJwt", result.vcJwt());
+        }
+        ctx.status(201).contentType("application/json").result(JsonCodec.writeString(out));
+    }
+
+    /** An OpenID4VCI credential offer for a registered agent ({@code ?tx_code=true} adds a one-time code). */
+    private void offer(Context ctx) {
+        auth.require(ctx, "issue");
+        Agent a = registered(ctx);
+        if (!a.active()) {
+            throw new ProblemException(ProblemType.FORBIDDEN, "agent " + a.did() + " is deactivated");
+        }
+        ctx.status(201).contentType("application/json").result(JsonCodec.writeString(oid4vci.offer(a.did(),
+                "true".equals(ctx.queryParam("tx_code")))));
+    }
+
+    private void status(Context ctx) {
+        String action = ctx.pathParam("action");
+        String actor = auth.require(ctx, "revoke");
+        String id = ctx.pathParam("id");
+        switch (action) {
+            case "revoke" -> service.statusLists().set(id, StatusPurpose.REVOCATION, true, actor);
+            case "suspend" -> service.statusLists().set(id, StatusPurpose.SUSPENSION, true, actor);
+            case "reinstate" -> service.statusLists().set(id, StatusPurpose.SUSPENSION, false, actor);
+            default -> throw new ProblemException(ProblemType.ROUTE_NOT_FOUND, "no endpoint /admin/credentials/{id}/" + action
+                    + "; the actions are revoke, suspend and reinstate");
+        }
+        ctx.status(204);
+    }
+}

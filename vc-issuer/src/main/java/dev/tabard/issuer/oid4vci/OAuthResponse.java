@@ -1,0 +1,41 @@
+package dev.tabard.issuer.oid4vci;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabard.codec.JsonCodec;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What an OpenID4VCI endpoint answers: a status, a JSON body (the result, or an OAuth error) and headers to add.
+ *
+ * @param headers response headers, such as {@code Retry-After} or {@code WWW-Authenticate}
+ */
+public record OAuthResponse(int status, ObjectNode body, Map<String, String> headers) {
+    public OAuthResponse {
+        Objects.requireNonNull(body, "body");
+        headers = Map.copyOf(headers);
+    }
+
+    static OAuthResponse ok(Map<String, ?> body) {
+        return new OAuthResponse(200, JsonCodec.mapper().valueToTree(body), Map.of());
+    }
+
+    /** An OAuth 2.0 error response (RFC 6749 §5.2): {@code error} and {@code error_description}. */
+    static OAuthResponse error(int status, String error, String description) {
+        return new OAuthResponse(status, JsonCodec.mapper().createObjectNode().put("error", error).put("error_description", description),
+                Map.of());
+    }
+
+    OAuthResponse with(String header, String value) {
+        Map<String, String> h = new LinkedHashMap<>(headers);
+        h.put(header, value);
+        return new OAuthResponse(status, body, h);
+    }
+
+    /** The OAuth error code, or empty for a success. */
+    public Optional<String> error() {
+        return body.hasNonNull("error") && status >= 400 ? Optional.of(body.get("error").asText()) : Optional.empty();
+    }
+}
