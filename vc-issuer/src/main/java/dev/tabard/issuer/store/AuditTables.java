@@ -39,7 +39,7 @@ final class AuditTables {
     }
 
     static void insertHead(Connection c, SignedHead head) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO audit_heads VALUES (?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_heads VALUES (?, ?) ON CONFLICT (seq) DO UPDATE SET jws = excluded.jws")) {
             ps.setLong(1, head.seq());
             ps.setString(2, head.jws());
             ps.executeUpdate();

@@ -81,6 +81,7 @@ class AdminTokenKeyTest {
         // a store as versions before the key wrote it: a bare SHA-256 per token and no key file
         open().close();
         Files.delete(dir.resolve(AdminTokenKey.FILE_NAME));
+        sql("DELETE FROM meta WHERE key = '" + AdminTokens.CHECK_META + "'");
         sql("INSERT INTO admin_tokens VALUES ('legacy', '" + IssuerService.tokenHash("short") + "', 'admin')");
 
         try (SqliteIssuerStore store = open()) {
