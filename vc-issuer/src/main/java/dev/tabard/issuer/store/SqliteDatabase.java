@@ -3,6 +3,8 @@ package dev.tabard.issuer.store;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.sqlite.SQLiteConfig;
@@ -19,11 +21,15 @@ final class SqliteDatabase implements Database {
     private final Connection reader;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ReentrantLock readLock = new ReentrantLock();
-    private final ReentrantLock bootstrapLock = new ReentrantLock();
+    private final ReentrantLock bootstrapLock;
 
-    private SqliteDatabase(Connection writer, Connection reader) {
+    /** One bootstrap lock per file in this process, so two stores opened on one file exclude each other too. */
+    private static final Map<Path, ReentrantLock> BOOTSTRAP_LOCKS = new ConcurrentHashMap<>();
+
+    private SqliteDatabase(Connection writer, Connection reader, ReentrantLock bootstrapLock) {
         this.writer = writer;
         this.reader = reader;
+        this.bootstrapLock = bootstrapLock;
     }
 
     static SqliteDatabase open(Path file) throws SQLException {
@@ -38,7 +44,8 @@ final class SqliteDatabase implements Database {
         try {
             SQLiteConfig readConfig = new SQLiteConfig();
             readConfig.setBusyTimeout(5000);
-            return new SqliteDatabase(w, readConfig.createConnection(url));
+            return new SqliteDatabase(w, readConfig.createConnection(url),
+                    BOOTSTRAP_LOCKS.computeIfAbsent(file.toAbsolutePath().normalize(), f -> new ReentrantLock()));
         } catch (SQLException | RuntimeException e) {
             w.close();
             throw e;
@@ -79,7 +86,7 @@ final class SqliteDatabase implements Database {
         }
     }
 
-    /** One process opens a SQLite store, so a lock in this process is enough. */
+    /** One process opens a SQLite store, so a lock in this process (per file) is enough. */
     @Override
     public <T> T exclusively(Supplier<T> work) {
         bootstrapLock.lock();
