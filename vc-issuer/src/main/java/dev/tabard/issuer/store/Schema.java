@@ -23,6 +23,8 @@ import org.sqlite.SQLiteDataSource;
 final class Schema {
 
     private static final String HISTORY = "flyway_schema_history";
+    /** The newest {@code user_version} a store made before Flyway can have. */
+    private static final int LAST_BEFORE_FLYWAY = 3;
 
     private Schema() {
     }
@@ -38,6 +40,10 @@ final class Schema {
             boolean history;
             try (ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '" + HISTORY + "'")) {
                 history = rs.getInt(1) == 1;
+            }
+            if (!history && userVersion > LAST_BEFORE_FLYWAY) {
+                throw new IllegalStateException("the issuer store " + file + " has schema " + userVersion + " and no migration "
+                        + "history: it was written by a newer release, which this one cannot open");
             }
             if (history && userVersion > 0) {
                 s.executeUpdate("DELETE FROM " + HISTORY + " WHERE CAST(version AS INTEGER) > " + userVersion);
