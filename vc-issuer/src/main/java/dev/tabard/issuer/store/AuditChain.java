@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -77,10 +79,20 @@ final class AuditChain {
         }
 
         void append(IssuerStore.Audit audit) throws SQLException {
-            AuditEntry e = AuditTables.append(c, AuditEntry.next(seq + 1, clock.instant(), audit.actor(), audit.action(),
-                    audit.subject(), audit.detailsJson(), hash));
-            seq = e.seq();
-            hash = e.hash();
+            appendAll(List.of(audit));
+        }
+
+        /** Appends one entry per audit, in order, inserted in one batch. */
+        void appendAll(List<IssuerStore.Audit> audits) throws SQLException {
+            List<AuditEntry> entries = new ArrayList<>(audits.size());
+            for (IssuerStore.Audit audit : audits) {
+                AuditEntry e = AuditEntry.next(seq + 1, clock.instant(), audit.actor(), audit.action(), audit.subject(),
+                        audit.detailsJson(), hash);
+                entries.add(e);
+                seq = e.seq();
+                hash = e.hash();
+            }
+            AuditTables.appendAll(c, entries);
         }
 
         /** Stores a signed head over the current end, once a key is set: one signature covers a whole transaction. */

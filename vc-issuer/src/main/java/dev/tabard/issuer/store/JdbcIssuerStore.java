@@ -61,23 +61,26 @@ abstract class JdbcIssuerStore implements IssuerStore {
         });
     }
 
+    /** One group commit: allocations, credentials and audit entries each in batched statements, one signed head. */
     private List<IssuedCredential> commitIssues(List<IssueWriter.Pending> batch) {
+        List<String> ids = batch.stream().map(IssueWriter.Pending::credentialId).toList();
         return db.write(Database.CHAIN_LOCK, c -> {
             AuditChain.Cursor cursor = chain.open(c);
-            StatusTables.Allocation allocation = new StatusTables.Allocation(c, random);
+            List<StatusTables.Entry> rev = StatusTables.allocate(c, random, StatusPurpose.REVOCATION, ids);
+            List<StatusTables.Entry> sus = StatusTables.allocate(c, random, StatusPurpose.SUSPENSION, ids);
             List<IssuedCredential> done = new ArrayList<>(batch.size());
-            for (IssueWriter.Pending p : batch) {
-                StatusTables.Entry rev = allocation.allocate(StatusPurpose.REVOCATION, p.credentialId());
-                StatusTables.Entry sus = allocation.allocate(StatusPurpose.SUSPENSION, p.credentialId());
-                IssuedCredential ic = new IssuedCredential(p.credentialId(), p.agent(), p.issued(), p.validUntil(), rev.list(),
-                        rev.index(), sus.list(), sus.index(), p.keyId());
-                Rows.insertCredential(c, ic);
-                if (p.delegation().isPresent()) {
-                    Rows.insertDelegation(c, p.delegation().get());
-                }
-                cursor.append(p.audit());
-                done.add(ic);
+            for (int i = 0; i < batch.size(); i++) {
+                IssueWriter.Pending p = batch.get(i);
+                done.add(new IssuedCredential(p.credentialId(), p.agent(), p.issued(), p.validUntil(), rev.get(i).list(),
+                        rev.get(i).index(), sus.get(i).list(), sus.get(i).index(), p.keyId()));
             }
+            Rows.insertCredentials(c, done);
+            for (IssueWriter.Pending p : batch) {
+                if (p.delegation().isPresent()) {
+                    Rows.insertDelegation(c, p.delegation().get()); // after its credential row, which it references
+                }
+            }
+            cursor.appendAll(batch.stream().map(IssueWriter.Pending::audit).toList());
             cursor.sign(); // one signature per batch: the head covers every entry of it
             return done;
         });

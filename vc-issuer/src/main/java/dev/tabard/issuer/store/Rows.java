@@ -102,18 +102,22 @@ final class Rows {
                 rs.getLong("suspension_index"), rs.getString("key_id"));
     }
 
-    static void insertCredential(Connection c, IssuedCredential ic) throws SQLException {
+    /** Inserts {@code issued} in one batch. */
+    static void insertCredentials(Connection c, List<IssuedCredential> issued) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO credentials VALUES (?,?,?,?,?,?,?,?,?)")) {
-            ps.setString(1, ic.id());
-            ps.setString(2, ic.agent().toString());
-            ps.setString(3, ic.issued().toString());
-            ps.setString(4, ic.validUntil().toString());
-            ps.setInt(5, ic.revocationList());
-            ps.setLong(6, ic.revocationIndex());
-            ps.setInt(7, ic.suspensionList());
-            ps.setLong(8, ic.suspensionIndex());
-            ps.setString(9, ic.keyId());
-            ps.executeUpdate();
+            for (IssuedCredential ic : issued) {
+                ps.setString(1, ic.id());
+                ps.setString(2, ic.agent().toString());
+                ps.setString(3, ic.issued().toString());
+                ps.setString(4, ic.validUntil().toString());
+                ps.setInt(5, ic.revocationList());
+                ps.setLong(6, ic.revocationIndex());
+                ps.setInt(7, ic.suspensionList());
+                ps.setLong(8, ic.suspensionIndex());
+                ps.setString(9, ic.keyId());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 

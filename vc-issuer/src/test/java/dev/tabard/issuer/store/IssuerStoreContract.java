@@ -190,6 +190,31 @@ abstract class IssuerStoreContract {
     }
 
     @Test
+    void issue_onANearlyFullList_findsItsLastFreeIndexesThenOpensANewList() throws Exception {
+        try (IssuerStore store = open()) {
+            keyAndSign(store);
+            IssuedCredential first = issue(store);
+            int list = first.revocationList();
+            // every index of the list taken but three (SQL both engines run)
+            sql("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < " + (StatusTables.LIST_LENGTH - 1) + ") "
+                    + "INSERT INTO status_allocations SELECT " + list + ", i, 'filler' FROM n WHERE i NOT IN (5, 77, 131000) "
+                    + "ON CONFLICT (list_id, idx) DO NOTHING");
+            sql("UPDATE status_lists SET allocated = (SELECT count(*) FROM status_allocations WHERE list_id = " + list + ") WHERE id = " + list);
+            Set<Long> free = new HashSet<>(List.of(5L, 77L, 131000L));
+            free.remove(first.revocationIndex());
+            Set<Long> got = new HashSet<>();
+            for (int i = 0; i < free.size(); i++) {
+                IssuedCredential c = issue(store);
+                assertEquals(list, c.revocationList());
+                got.add(c.revocationIndex());
+            }
+            assertEquals(free, got);
+            assertTrue(issue(store).revocationList() != list, "the full list is left for a new one");
+            assertChainIntact(store, free.size() + 2);
+        }
+    }
+
+    @Test
     void setStatus_setsAndClearsTheCredentialsBitAndAudits() {
         try (IssuerStore store = open()) {
             keyAndSign(store);
