@@ -16,7 +16,8 @@ import java.util.Optional;
 /**
  * The {@code admin_tokens} table, keyed with the {@link AdminTokenKey} of the data directory. The key's
  * {@link AdminTokenKey#check() check value} is kept in {@code meta}, so every instance on a shared database must hold
- * the same key file, and one that does not is stopped on open with a message naming the file to copy.
+ * the same key file, and one that does not is stopped on open with a message naming the file to copy. A store that one
+ * process opens (SQLite) holds the check to the key only once a token was hashed with it.
  */
 final class AdminTokens {
 
@@ -34,7 +35,7 @@ final class AdminTokens {
      * re-keys, in one transaction, the bare SHA-256 hashes that stores made before the key hold: a keyed hash is
      * HMAC(key, SHA-256), so this needs no token and every existing token keeps working.
      */
-    static AdminTokens open(Database db, Path dataDir, SecureRandom random) {
+    static AdminTokens open(Database db, Path dataDir, SecureRandom random, boolean shared) {
         List<String> bare = new ArrayList<>();
         boolean[] anyKeyed = {false};
         Optional<String> check = db.read(c -> {
@@ -49,10 +50,12 @@ final class AdminTokens {
             }
             return storedCheck(c);
         });
-        AdminTokenKey key = AdminTokenKey.openOrCreate(dataDir, random, anyKeyed[0], check);
+        // one process's store with no keyed hash yet depends on no key: a lost key file is simply made anew
+        AdminTokenKey key = AdminTokenKey.openOrCreate(dataDir, random, anyKeyed[0], shared || anyKeyed[0] ? check : Optional.empty());
         String winner = db.write(Database.CHAIN_LOCK, c -> {
-            // another instance may have recorded its key since the read above: the first recorded key stands
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO NOTHING")) {
+            // on a shared database another instance may have recorded its key since the read above: the first one stands
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO "
+                    + (shared ? "NOTHING" : "UPDATE SET value = excluded.value"))) {
                 ps.setString(1, CHECK_META);
                 ps.setString(2, key.check());
                 ps.executeUpdate();

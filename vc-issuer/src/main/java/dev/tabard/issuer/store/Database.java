@@ -15,9 +15,12 @@ interface Database extends AutoCloseable {
     /** Held for a whole first-start bootstrap, on its own connection. */
     long BOOTSTRAP_LOCK = 0x7461_6261_7264_0002L;
 
-    /** The lock for writes to one kind of single-use value, which bounds hold across instances only when serialized. */
+    /**
+     * The lock for writes to one kind of single-use value, which bounds hold across instances only when serialized. Its
+     * high half differs from the chain's and the bootstrap's, so it never waits on them.
+     */
     static long oneUseLock(String kind) {
-        return 0x7461_6261_7200_0000L ^ (kind.hashCode() & 0xffff_ffffL);
+        return 0x7461_6262_0000_0000L | (kind.hashCode() & 0xffff_ffffL);
     }
 
     /** SQL run on a connection. */

@@ -41,12 +41,13 @@ abstract class JdbcIssuerStore implements IssuerStore {
     private final Clock clock;
     private final Map<String, OneUseValues> oneUse = new ConcurrentHashMap<>();
 
-    JdbcIssuerStore(Database db, Path dataDir, Clock clock, SecureRandom random) {
+    /** @param shared whether several processes open this database (the admin-token key's check is then strict) */
+    JdbcIssuerStore(Database db, Path dataDir, boolean shared, Clock clock, SecureRandom random) {
         this.db = db;
         this.clock = clock;
         this.random = random;
         this.chain = new AuditChain(clock);
-        this.adminTokens = AdminTokens.open(db, dataDir, random);
+        this.adminTokens = AdminTokens.open(db, dataDir, random, shared);
         this.writer = new IssueWriter(this::commitIssues);
     }
 

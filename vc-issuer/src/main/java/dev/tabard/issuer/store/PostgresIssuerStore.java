@@ -19,7 +19,7 @@ import java.time.Clock;
 public final class PostgresIssuerStore extends JdbcIssuerStore {
 
     private PostgresIssuerStore(PostgresDatabase db, Path dataDir, Clock clock, SecureRandom random) {
-        super(db, dataDir, clock, random);
+        super(db, dataDir, true, clock, random);
     }
 
     /**

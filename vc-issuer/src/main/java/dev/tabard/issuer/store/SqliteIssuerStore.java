@@ -17,7 +17,7 @@ public final class SqliteIssuerStore extends JdbcIssuerStore {
     public static final int LIST_LENGTH = StatusTables.LIST_LENGTH;
 
     private SqliteIssuerStore(SqliteDatabase db, Path dataDir, Clock clock, SecureRandom random) {
-        super(db, dataDir, clock, random);
+        super(db, dataDir, false, clock, random);
     }
 
     /**

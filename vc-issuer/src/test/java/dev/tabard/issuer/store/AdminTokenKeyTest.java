@@ -81,7 +81,6 @@ class AdminTokenKeyTest {
         // a store as versions before the key wrote it: a bare SHA-256 per token and no key file
         open().close();
         Files.delete(dir.resolve(AdminTokenKey.FILE_NAME));
-        sql("DELETE FROM meta WHERE key = '" + AdminTokens.CHECK_META + "'");
         sql("INSERT INTO admin_tokens VALUES ('legacy', '" + IssuerService.tokenHash("short") + "', 'admin')");
 
         try (SqliteIssuerStore store = open()) {
@@ -104,6 +103,16 @@ class AdminTokenKeyTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, this::open);
         assertTrue(e.getMessage().contains("restore it"), e.getMessage());
         assertFalse(Files.exists(dir.resolve(AdminTokenKey.FILE_NAME)), "no new key replaces the lost one");
+    }
+
+    @Test
+    void open_anotherKeyFileWhileHashesUseTheirs_refusesNamingTheFile() throws Exception {
+        try (SqliteIssuerStore store = open()) {
+            store.putAdminToken("ops", IssuerService.tokenHash(TOKEN), "issue", AUDIT);
+        }
+        Files.write(dir.resolve(AdminTokenKey.FILE_NAME), new byte[32]);
+        IllegalStateException e = assertThrows(IllegalStateException.class, this::open);
+        assertTrue(e.getMessage().contains("is not the key this store's admin tokens were hashed with"), e.getMessage());
     }
 
     @Test
