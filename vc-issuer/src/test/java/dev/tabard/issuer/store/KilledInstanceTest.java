@@ -70,10 +70,10 @@ class KilledInstanceTest {
             long credentials = count("SELECT count(*) FROM credentials");
             assertTrue(credentials >= 200, "issued before the kill: " + credentials);
             assertEquals(2 * credentials, count("SELECT count(*) FROM status_allocations"));
-            IssuerStoreContract.assertChainIntact(store, credentials); // one entry per credential, each batch signed
-            IssuerStoreContract.keyAndSign(store);
-            IssuerStoreContract.issue(store); // the chain lock was not left held
-            IssuerStoreContract.assertChainIntact(store, credentials + 1);
+            StoreFixtures.assertChainIntact(store, credentials); // one entry per credential, each batch signed
+            StoreFixtures.keyAndSign(store);
+            StoreFixtures.issue(store); // the chain lock was not left held
+            StoreFixtures.assertChainIntact(store, credentials + 1);
         }
     }
 

@@ -3,6 +3,11 @@ package dev.tabard.issuer.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.tabard.issuer.store.StoreFixtures.assertChainIntact;
+import static dev.tabard.issuer.store.StoreFixtures.assertOneAtATime;
+import static dev.tabard.issuer.store.StoreFixtures.assertUnique;
+import static dev.tabard.issuer.store.StoreFixtures.issue;
+import static dev.tabard.issuer.store.StoreFixtures.keyAndSign;
 
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;

@@ -75,7 +75,7 @@ class SqliteSchemaUpgradeTest {
             }
             s.executeUpdate("PRAGMA user_version = " + version);
             s.executeUpdate("INSERT INTO meta VALUES ('did', 'did:web:old.example')");
-            s.executeUpdate("INSERT INTO org_keys VALUES ('key-1', '" + IssuerStoreContract.ORG_KEY.publicKey().toMultibase()
+            s.executeUpdate("INSERT INTO org_keys VALUES ('key-1', '" + StoreFixtures.ORG_KEY.publicKey().toMultibase()
                     + "', 'sealed', 'ACTIVE', '2026-01-01T00:00:00Z', NULL)");
             byte[] bits = new byte[StatusTables.LIST_LENGTH / 8];
             bits[5] = (byte) 0x80; // index 40 revoked
@@ -100,7 +100,7 @@ class SqliteSchemaUpgradeTest {
                 head = e.hash();
             }
             if (signedHead) {
-                SignedHead h = SignedHead.sign(3, head, Instant.parse("2026-01-01T00:00:04Z"), new AuditKey("key-1", IssuerStoreContract.ORG_KEY));
+                SignedHead h = SignedHead.sign(3, head, Instant.parse("2026-01-01T00:00:04Z"), new AuditKey("key-1", StoreFixtures.ORG_KEY));
                 AuditTables.insertHead(c, h);
             }
         }
@@ -119,12 +119,12 @@ class SqliteSchemaUpgradeTest {
             assertEquals(Optional.of("did:web:old.example"), store.meta("did"));
             IssuedCredential old = store.credential("urn:uuid:old").orElseThrow();
             assertEquals(1, store.statusList(old.revocationList()).orElseThrow().bits().get(old.revocationIndex()));
-            IssuerStoreContract.assertChainIntact(store, 3);
-            IssuerStoreContract.keyAndSign(store);
-            IssuedCredential next = IssuerStoreContract.issue(store);
+            StoreFixtures.assertChainIntact(store, 3);
+            StoreFixtures.keyAndSign(store);
+            IssuedCredential next = StoreFixtures.issue(store);
             assertTrue(next.revocationList() == 1 && next.revocationIndex() != 40, "the old list goes on, its index stays taken");
             store.setStatus(next.id(), StatusPurpose.SUSPENSION, true, new IssuerStore.Audit("test", "suspend", next.id(), "{}"));
-            IssuerStoreContract.assertChainIntact(store, 5);
+            StoreFixtures.assertChainIntact(store, 5);
             store.oneUse(new OneUseValues.Kind("nonce", java.time.Duration.ofMinutes(1), 1, 10)).put("a", "k", "v");
         }
         assertEquals(4, userVersion(), "the file's user_version follows its schema");
@@ -142,9 +142,9 @@ class SqliteSchemaUpgradeTest {
     void open_storeAtSchema1_addsTheLaterTablesAndSignsItsChainOnce() throws Exception {
         writeOldStore(1, false);
         try (IssuerStore store = SqliteIssuerStore.open(dir.resolve("issuer.db"), Clock.systemUTC(), new SecureRandom())) {
-            IssuerStoreContract.keyAndSign(store); // a store from before signed heads gets its first one now
-            IssuerStoreContract.assertChainIntact(store, 3);
-            assertEquals(List.of(), store.delegations(IssuerStoreContract.AGENT, 10));
+            StoreFixtures.keyAndSign(store); // a store from before signed heads gets its first one now
+            StoreFixtures.assertChainIntact(store, 3);
+            assertEquals(List.of(), store.delegations(StoreFixtures.AGENT, 10));
         }
         assertEquals(4, userVersion());
     }

@@ -17,7 +17,7 @@ public final class StoreProcess {
     public static void main(String[] args) throws Exception {
         PostgresIssuerStore store = PostgresIssuerStore.open(new DatabaseSettings(args[0], args[1], ""), Path.of(args[2]),
                 Clock.systemUTC(), new SecureRandom());
-        IssuerStoreContract.keyAndSign(store);
+        StoreFixtures.keyAndSign(store);
         if (args[3].equals("bootstrap")) {
             store.bootstrapping(() -> {
                 System.out.println("ready");
@@ -35,7 +35,7 @@ public final class StoreProcess {
         for (int t = 0; t < 8; t++) {
             Thread worker = new Thread(() -> {
                 while (true) {
-                    IssuerStoreContract.issue(store);
+                    StoreFixtures.issue(store);
                     issued.countDown();
                 }
             });
