@@ -12,8 +12,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -43,10 +45,13 @@ final class AdminTokenKey {
     /**
      * Reads the key in {@code dir}, or makes one when there is none and {@code storeHasKeyedHashes} is false.
      *
+     * @param storedCheck the {@link #check()} of the key the store's hashes were made with, when the store records it
+     *     (several instances on one database must all hold that key)
      * @throws IllegalStateException when the key file is readable by group or others (the message says to
-     *     {@code chmod 600} it), has the wrong length, or is missing while the store holds hashes made with it
+     *     {@code chmod 600} it), has the wrong length, is missing while the store holds hashes made with it, or is not
+     *     the key of {@code storedCheck} (the messages say which file to restore or copy)
      */
-    static AdminTokenKey openOrCreate(Path dir, SecureRandom random, boolean storeHasKeyedHashes) {
+    static AdminTokenKey openOrCreate(Path dir, SecureRandom random, boolean storeHasKeyedHashes, Optional<String> storedCheck) {
         Path file = dir.resolve(FILE_NAME);
         try {
             if (Files.exists(file)) {
@@ -58,11 +63,19 @@ final class AdminTokenKey {
                     throw new IllegalStateException(file + " is not a " + KEY_BYTES + "-byte key: restore it from the backup of "
                             + "this data directory");
                 }
-                return new AdminTokenKey(key);
+                AdminTokenKey opened = new AdminTokenKey(key);
+                if (storedCheck.isPresent() && !MessageDigest.isEqual(storedCheck.get().getBytes(StandardCharsets.US_ASCII),
+                        opened.check().getBytes(StandardCharsets.US_ASCII))) {
+                    throw new IllegalStateException(file + " is not the key this store's admin tokens were hashed with: copy "
+                            + FILE_NAME + " from the data directory of an issuer instance already running on this database, or "
+                            + "restore it from the backup of this data directory");
+                }
+                return opened;
             }
-            if (storeHasKeyedHashes) {
+            if (storeHasKeyedHashes || storedCheck.isPresent()) {
                 throw new IllegalStateException(file + " is missing, and the store's admin tokens were hashed with it: restore it "
-                        + "from the backup of this data directory (it belongs with issuer.db)");
+                        + "from the backup of this data directory (it belongs with the store), or copy " + FILE_NAME + " from the "
+                        + "data directory of an issuer instance already running on this database");
             }
             byte[] key = new byte[KEY_BYTES];
             random.nextBytes(key);
@@ -104,6 +117,14 @@ final class AdminTokenKey {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA-256 is part of every JDK", e);
         }
+    }
+
+    /**
+     * A value that identifies this key without revealing it (an HMAC under it of a fixed label), stored in the database
+     * so an instance holding another key is stopped on open instead of failing every admin token.
+     */
+    String check() {
+        return keyed("tabard admin-token key check");
     }
 
     static boolean isKeyed(String stored) {

@@ -24,22 +24,30 @@ final class AuditTables {
     }
 
     static AuditEntry append(Connection c, AuditEntry e) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit VALUES (?,?,?,?,?,?,?,?)")) {
-            ps.setLong(1, e.seq());
-            ps.setString(2, e.at().toString());
-            ps.setString(3, e.actor());
-            ps.setString(4, e.action());
-            ps.setString(5, e.subject());
-            ps.setString(6, e.detailsJson());
-            ps.setString(7, e.previousHash());
-            ps.setString(8, e.hash());
-            ps.executeUpdate();
-        }
+        appendAll(c, List.of(e));
         return e;
     }
 
+    /** Inserts {@code entries} in one batch: one round trip to the database for a whole group commit. */
+    static void appendAll(Connection c, List<AuditEntry> entries) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit VALUES (?,?,?,?,?,?,?,?)")) {
+            for (AuditEntry e : entries) {
+                ps.setLong(1, e.seq());
+                ps.setString(2, e.at().toString());
+                ps.setString(3, e.actor());
+                ps.setString(4, e.action());
+                ps.setString(5, e.subject());
+                ps.setString(6, e.detailsJson());
+                ps.setString(7, e.previousHash());
+                ps.setString(8, e.hash());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     static void insertHead(Connection c, SignedHead head) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO audit_heads VALUES (?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_heads VALUES (?, ?) ON CONFLICT (seq) DO UPDATE SET jws = excluded.jws")) {
             ps.setLong(1, head.seq());
             ps.setString(2, head.jws());
             ps.executeUpdate();

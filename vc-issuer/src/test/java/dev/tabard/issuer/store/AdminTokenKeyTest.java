@@ -106,6 +106,16 @@ class AdminTokenKeyTest {
     }
 
     @Test
+    void open_anotherKeyFileWhileHashesUseTheirs_refusesNamingTheFile() throws Exception {
+        try (SqliteIssuerStore store = open()) {
+            store.putAdminToken("ops", IssuerService.tokenHash(TOKEN), "issue", AUDIT);
+        }
+        Files.write(dir.resolve(AdminTokenKey.FILE_NAME), new byte[32]);
+        IllegalStateException e = assertThrows(IllegalStateException.class, this::open);
+        assertTrue(e.getMessage().contains("is not the key this store's admin tokens were hashed with"), e.getMessage());
+    }
+
+    @Test
     void open_keyFileReadableByOthers_isRefusedSayingChmod() throws Exception {
         open().close();
         Path key = dir.resolve(AdminTokenKey.FILE_NAME);

@@ -1,0 +1,6 @@
+-- Delegation links agents registered; their status entries are in credentials, under the same id.
+CREATE TABLE delegations (id TEXT PRIMARY KEY REFERENCES credentials (id), delegator TEXT NOT NULL,
+    delegate TEXT NOT NULL, root_credential TEXT NOT NULL, root_agent TEXT NOT NULL, parent TEXT NOT NULL,
+    capabilities TEXT NOT NULL, task TEXT, valid_until TEXT NOT NULL, registered TEXT NOT NULL);
+CREATE INDEX delegations_delegator ON delegations (delegator);
+CREATE INDEX delegations_root_agent ON delegations (root_agent);
