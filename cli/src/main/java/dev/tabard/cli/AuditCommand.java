@@ -10,18 +10,18 @@ import dev.tabard.audit.SignedHead;
 import dev.tabard.audit.TrailKey;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.issuer.audit.AuditAnchor;
-import dev.tabard.issuer.store.SqliteIssuerStore;
+import dev.tabard.issuer.store.IssuerStore;
 import dev.tabard.problem.ProblemException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -58,6 +58,9 @@ final class AuditCommand {
         @Option(names = "--checkpoint", description = "A head exported earlier with 'tabard audit checkpoint'.")
         Path checkpointFile;
 
+        @Mixin
+        StoreLocation location;
+
         @Override
         public Integer call() {
             Optional<AuditCheckpoint> checkpoint = Optional.empty();
@@ -70,13 +73,13 @@ final class AuditCommand {
                 }
             }
             if (source.log != null) {
+                if (location.isPostgres()) {
+                    System.err.println("error: --database-url names the issuer's store; a file log (--log) is read from its file");
+                    return 2;
+                }
                 return verifyFile(source.log, checkpoint);
             }
             Path data = source.data;
-            Optional<Path> db = store(data);
-            if (db.isEmpty()) {
-                return 2;
-            }
             Optional<AuditCheckpoint> anchor;
             try {
                 anchor = AuditAnchor.read(data);
@@ -84,7 +87,11 @@ final class AuditCommand {
                 System.err.println("error: " + e.getMessage());
                 return 2;
             }
-            try (SqliteIssuerStore store = SqliteIssuerStore.open(db.get(), Clock.systemUTC(), new SecureRandom())) {
+            Optional<IssuerStore> opened = location.open(data, Clock.systemUTC());
+            if (opened.isEmpty()) {
+                return 2;
+            }
+            try (IssuerStore store = opened.get()) {
                 AuditVerdict verdict = AuditLog.verify(store, checkpoint, anchor.map(AuditAnchor::named));
                 System.out.println(verdict.message());
                 return verdict.intact() ? 0 : 1;
@@ -117,16 +124,15 @@ final class AuditCommand {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Source source;
 
+        @Mixin
+        StoreLocation location;
+
         @Override
         public Integer call() {
             if (source.log != null) {
                 return checkpointFile(source.log);
             }
             Path data = source.data;
-            Optional<Path> db = store(data);
-            if (db.isEmpty()) {
-                return 2;
-            }
             Optional<AuditCheckpoint> anchor;
             try {
                 anchor = AuditAnchor.read(data);
@@ -134,7 +140,11 @@ final class AuditCommand {
                 System.err.println("error: " + e.getMessage());
                 return 2;
             }
-            try (SqliteIssuerStore store = SqliteIssuerStore.open(db.get(), Clock.systemUTC(), new SecureRandom())) {
+            Optional<IssuerStore> opened = location.open(data, Clock.systemUTC());
+            if (opened.isEmpty()) {
+                return 2;
+            }
+            try (IssuerStore store = opened.get()) {
                 // the head is read before the chain is checked, so the check covers it
                 Optional<SignedHead> head = store.latestAuditHead().map(h -> SignedHead.parse(h.jws()));
                 AuditVerdict verdict = AuditLog.verify(store, Optional.empty(), anchor.map(AuditAnchor::named));
@@ -200,20 +210,6 @@ final class AuditCommand {
                     + "); give this user read access to it");
             return Optional.empty();
         }
-    }
-
-    /** The store file under {@code data}, or empty after saying what is missing. */
-    private static Optional<Path> store(Path data) {
-        if (!Files.isDirectory(data)) {
-            System.err.println("error: no data directory " + data + "; pass the directory 'tabard issuer serve --data' was given");
-            return Optional.empty();
-        }
-        Path db = data.resolve("issuer.db");
-        if (!Files.isRegularFile(db)) {
-            System.err.println("error: no issuer store at " + db + "; pass the directory 'tabard issuer serve --data' was given");
-            return Optional.empty();
-        }
-        return Optional.of(db);
     }
 
     private static AuditCheckpoint readCheckpoint(Path file) {

@@ -73,6 +73,13 @@ final class IssuerCommand {
         @Option(names = "--tls-key", description = "PEM PKCS#8 private key for --tls-cert.")
         String tlsKey;
 
+        @Option(names = "--database-url", paramLabel = "JDBC_URL", description = {
+            "Keep the state in PostgreSQL (jdbc:postgresql://HOST:PORT/DATABASE), shared by every issuer instance given the "
+                + "same URL, instead of SQLite in --data. The role comes from TABARD_ISSUER_DATABASE_USER, its password from "
+                + "TABARD_ISSUER_DATABASE_PASSWORD or the file databasePasswordFile names; --data still holds the secret "
+                + "files, the same on every instance."})
+        String databaseUrl;
+
         @Option(names = "--vc-api-open-for-conformance", description = {
             "For local runs of the W3C conformance suites only: /credentials/issue and /credentials/status take requests "
                 + "without a token, and credentials may use inline JSON-LD contexts and the W3C examples context."})
@@ -97,6 +104,7 @@ final class IssuerCommand {
             put(flags, Setting.TLS_SELF_SIGNED, selfSigned);
             put(flags, Setting.TLS_CERT, tlsCert);
             put(flags, Setting.TLS_KEY, tlsKey);
+            put(flags, Setting.DATABASE_URL, databaseUrl);
             // the metrics token is a secret like TABARD_SECRET, not a setting: it never goes through the config loader
             Map<String, String> env = new HashMap<>(System.getenv());
             env.remove(METRICS_TOKEN_VARIABLE);

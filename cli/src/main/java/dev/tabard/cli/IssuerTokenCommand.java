@@ -2,7 +2,7 @@ package dev.tabard.cli;
 
 import dev.tabard.issuer.AdminTokens;
 import dev.tabard.issuer.Issuers;
-import dev.tabard.issuer.store.SqliteIssuerStore;
+import dev.tabard.issuer.store.IssuerStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -21,7 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "token", mixinStandardHelpOptions = true, description = {
     "Mint a new admin token from the data directory (for a lost token), audited and printed once.",
-    "Run it while the issuer is stopped. The key-sealing secret comes from TABARD_SECRET, or from DIR/secret."})
+    "On SQLite, run it while the issuer is stopped; on PostgreSQL (--database-url) any time. The key-sealing secret comes "
+        + "from TABARD_SECRET, or from DIR/secret."})
 final class IssuerTokenCommand implements Callable<Integer> {
 
     @Option(names = "--data", required = true, description = "The issuer's data directory.")
@@ -33,6 +34,9 @@ final class IssuerTokenCommand implements Callable<Integer> {
     @Option(names = "--role", defaultValue = "admin", description = "issue, revoke or admin (default admin).")
     String role;
 
+    @picocli.CommandLine.Mixin
+    StoreLocation location;
+
     @Spec
     CommandSpec spec;
 
@@ -42,7 +46,7 @@ final class IssuerTokenCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--role is issue, revoke or admin, not " + role);
         }
         Path db = data.resolve("issuer.db");
-        if (!Files.exists(db)) {
+        if (!location.isPostgres() && !Files.exists(db)) {
             throw new ParameterException(spec.commandLine(), "no issuer in " + data + " (no issuer.db); start one with "
                     + "tabard issuer serve --data " + data + ", which prints the first admin token");
         }
@@ -50,7 +54,8 @@ final class IssuerTokenCommand implements Callable<Integer> {
         String tokenName = name != null ? name : "recovered-" + clock.instant().getEpochSecond();
         String actor = "cli:" + System.getProperty("user.name", "operator");
         String token;
-        try (SqliteIssuerStore store = SqliteIssuerStore.open(db, clock, new SecureRandom())) {
+        try (IssuerStore store = location.open(data, clock).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                "no data directory " + data))) {
             token = Issuers.mintAdminToken(store, secret(), tokenName, role, actor, clock, new SecureRandom());
         }
         spec.commandLine().getOut().println("admin token '" + tokenName + "' (role " + role + "; shown once, keep it): " + token);

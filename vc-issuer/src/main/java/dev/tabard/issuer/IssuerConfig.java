@@ -1,5 +1,6 @@
 package dev.tabard.issuer;
 
+import dev.tabard.issuer.store.DatabaseSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,9 +22,17 @@ import java.util.Optional;
  * @param port the port to listen on, 0 for any
  * @param p256 whether the org also has a P-256 (ES256, ecdsa-rdfc-2019) assertion key, for verifiers that cannot
  *     check Ed25519; needs did:web, since a did:key DID is one key
+ * @param database the PostgreSQL database several instances share; empty for the SQLite store in {@code dataDir}
  */
 public record IssuerConfig(Path dataDir, URI publicUrl, String didMethod, String organizationName, char[] secret,
-                           Duration credentialValidity, Optional<String> adminToken, int port, boolean p256) {
+                           Duration credentialValidity, Optional<String> adminToken, int port, boolean p256,
+                           Optional<DatabaseSettings> database) {
+
+    /** An issuer on the SQLite store in {@code dataDir}. */
+    public IssuerConfig(Path dataDir, URI publicUrl, String didMethod, String organizationName, char[] secret,
+                        Duration credentialValidity, Optional<String> adminToken, int port, boolean p256) {
+        this(dataDir, publicUrl, didMethod, organizationName, secret, credentialValidity, adminToken, port, p256, Optional.empty());
+    }
 
     /** An issuer with the Ed25519 key only. */
     public IssuerConfig(Path dataDir, URI publicUrl, String didMethod, String organizationName, char[] secret,
@@ -50,6 +59,7 @@ public record IssuerConfig(Path dataDir, URI publicUrl, String didMethod, String
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be from 0 to 65535");
         }
+        Objects.requireNonNull(database, "database");
         if (p256 && didMethod.equals("key")) {
             throw new IllegalArgumentException("a P-256 key needs did:web: a did:key DID is its one key");
         }
@@ -57,6 +67,6 @@ public record IssuerConfig(Path dataDir, URI publicUrl, String didMethod, String
 
     @Override
     public String toString() {
-        return "IssuerConfig[" + dataDir + ", " + publicUrl + ", did:" + didMethod + (p256 ? ", p256" : "") + "]";
+        return "IssuerConfig[" + dataDir + ", " + publicUrl + ", did:" + didMethod + (p256 ? ", p256" : "") + database.map(d -> ", " + d).orElse("") + "]";
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.tabard.codec.JsonCodec;
+import dev.tabard.issuer.store.DatabaseSettings;
 import dev.tabard.problem.Problem;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
@@ -41,9 +42,15 @@ public final class IssuerConfigLoader {
     /** Config files larger than this are refused before parsing (as trust policy files). */
     public static final int MAX_FILE_BYTES = 256 * 1024;
 
+    /** The PostgreSQL password, from the environment only (or a file named by {@code databasePasswordFile}). */
+    public static final String DATABASE_PASSWORD_ENV = "TABARD_ISSUER_DATABASE_PASSWORD";
+
+    /** A password file larger than this is not a password file. */
+    private static final int MAX_PASSWORD_FILE_BYTES = 4096;
+
     /** Keys that would hold a secret, normalized (lower case, no {@code -} or {@code _}). */
     private static final Set<String> SECRET_KEYS = Set.of("secret", "tabardsecret", "admintoken", "tabardadmintoken", "token",
-            "password", "passphrase");
+            "password", "passphrase", "databasepassword");
 
     /** The settings, with their file key; the environment variable is {@code TABARD_ISSUER_} plus the constant name. */
     public enum Setting {
@@ -56,7 +63,13 @@ public final class IssuerConfigLoader {
         P256("p256"),
         TLS_SELF_SIGNED("tlsSelfSigned"),
         TLS_CERT("tlsCert"),
-        TLS_KEY("tlsKey");
+        TLS_KEY("tlsKey"),
+        /** A PostgreSQL JDBC URL; without one the store is SQLite in the data directory. */
+        DATABASE_URL("databaseUrl"),
+        /** The PostgreSQL role; from the environment or the file only, never a flag. */
+        DATABASE_USER("databaseUser"),
+        /** A file holding the role's password (the other way to give it is {@link #DATABASE_PASSWORD_ENV}). */
+        DATABASE_PASSWORD_FILE("databasePasswordFile");
 
         private final String key;
 
@@ -86,7 +99,8 @@ public final class IssuerConfigLoader {
 
     /** Everything {@code issuer serve} needs besides the secrets. */
     public record Settings(int port, Path data, URI publicUrl, String didMethod, String organizationName, Duration validity,
-                           boolean p256, boolean tlsSelfSigned, Optional<Path> tlsCert, Optional<Path> tlsKey) {
+                           boolean p256, boolean tlsSelfSigned, Optional<Path> tlsCert, Optional<Path> tlsKey,
+                           Optional<DatabaseSettings> database) {
 
         public Settings {
             Objects.requireNonNull(data, "data");
@@ -96,6 +110,7 @@ public final class IssuerConfigLoader {
             Objects.requireNonNull(validity, "validity");
             Objects.requireNonNull(tlsCert, "tlsCert");
             Objects.requireNonNull(tlsKey, "tlsKey");
+            Objects.requireNonNull(database, "database");
         }
 
         /**
@@ -112,7 +127,7 @@ public final class IssuerConfigLoader {
                         "TABARD_ADMIN_TOKEN: " + e.getMessage()));
             }
             try {
-                return new IssuerConfig(data, publicUrl, didMethod, organizationName, secret, validity, adminToken, port, p256);
+                return new IssuerConfig(data, publicUrl, didMethod, organizationName, secret, validity, adminToken, port, p256, database);
             } catch (IllegalArgumentException e) {
                 throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "issuer settings: " + e.getMessage());
             }
@@ -144,7 +159,7 @@ public final class IssuerConfigLoader {
             values.putAll(readFile(file.get()));
         }
         for (Map.Entry<String, String> e : env.entrySet()) {
-            if (!e.getKey().startsWith("TABARD_ISSUER_")) {
+            if (!e.getKey().startsWith("TABARD_ISSUER_") || e.getKey().equals(DATABASE_PASSWORD_ENV)) {
                 continue;
             }
             Setting s;
@@ -152,7 +167,8 @@ public final class IssuerConfigLoader {
                 s = Setting.valueOf(e.getKey().substring("TABARD_ISSUER_".length()));
             } catch (IllegalArgumentException unknown) {
                 throw bad(e.getKey(), "unknown environment variable " + e.getKey() + " (the issuer's are "
-                        + java.util.Arrays.stream(Setting.values()).map(Setting::env).toList() + "; secrets are TABARD_SECRET and TABARD_ADMIN_TOKEN)");
+                        + java.util.Arrays.stream(Setting.values()).map(Setting::env).toList() + " and " + DATABASE_PASSWORD_ENV
+                        + "; secrets are TABARD_SECRET and TABARD_ADMIN_TOKEN)");
             }
             values.put(s, new Value(e.getValue(), e.getKey(), Optional.empty()));
         }
@@ -183,7 +199,75 @@ public final class IssuerConfigLoader {
         if (selfSigned && cert.isPresent()) {
             throw bad(Setting.TLS_SELF_SIGNED.key(), "tlsSelfSigned and tlsCert exclude each other");
         }
-        return new Settings(port, data, publicUrl, didMethod, org, validity, p256, selfSigned, cert, key);
+        return new Settings(port, data, publicUrl, didMethod, org, validity, p256, selfSigned, cert, key,
+                database(values, Optional.ofNullable(env.get(DATABASE_PASSWORD_ENV))));
+    }
+
+    /**
+     * The PostgreSQL settings for a command that opens the issuer's store itself ({@code tabard audit}, {@code tabard
+     * issuer token}): the URL it was given, and the role and password from the environment as {@code issuer serve}
+     * reads them.
+     *
+     * @throws ProblemException {@code MALFORMED_VALUE_ERROR} naming the setting, as {@link #load} does
+     */
+    public static DatabaseSettings database(String url, Map<String, String> env) {
+        Map<Setting, Value> values = new EnumMap<>(Setting.class);
+        values.put(Setting.DATABASE_URL, new Value(url, "--database-url", Optional.empty()));
+        for (Setting s : java.util.List.of(Setting.DATABASE_USER, Setting.DATABASE_PASSWORD_FILE)) {
+            Optional.ofNullable(env.get(s.env())).ifPresent(v -> values.put(s, new Value(v, s.env(), Optional.empty())));
+        }
+        return database(values, Optional.ofNullable(env.get(DATABASE_PASSWORD_ENV))).orElseThrow();
+    }
+
+    /**
+     * The PostgreSQL store's settings, or empty for SQLite. The role and its password never come from a flag (flags show
+     * in process lists), and the URL may not carry the password either.
+     */
+    private static Optional<DatabaseSettings> database(Map<Setting, Value> values, Optional<String> passwordFromEnv) {
+        Value url = values.get(Setting.DATABASE_URL);
+        Value user = values.get(Setting.DATABASE_USER);
+        Value passwordFile = values.get(Setting.DATABASE_PASSWORD_FILE);
+        if (url == null) {
+            if (user != null || passwordFile != null || passwordFromEnv.isPresent()) {
+                throw bad(Setting.DATABASE_URL.key(), "a database user or password is set but no database URL: give --database-url "
+                        + "jdbc:postgresql://HOST:PORT/DATABASE, " + Setting.DATABASE_URL.env() + " or 'databaseUrl' in the config file");
+            }
+            return Optional.empty();
+        }
+        String text = url.text().trim();
+        if (!text.startsWith("jdbc:postgresql://") || text.length() == "jdbc:postgresql://".length()) {
+            throw bad(Setting.DATABASE_URL, url, "must be a PostgreSQL JDBC URL such as jdbc:postgresql://db.example:5432/tabard "
+                    + "(leave it out to keep the SQLite store in the data directory)");
+        }
+        if (text.toLowerCase(Locale.ROOT).matches(".*[?&]password=.*")) {
+            throw bad(Setting.DATABASE_URL.key(), "the database URL (from " + url.source() + ") carries a password: set "
+                    + DATABASE_PASSWORD_ENV + " or 'databasePasswordFile' instead");
+        }
+        if (user == null || user.text().isBlank()) {
+            throw bad(Setting.DATABASE_USER.key(), "a database URL needs the role to log in as: " + Setting.DATABASE_USER.env()
+                    + " or 'databaseUser' in the config file");
+        }
+        if (passwordFile != null && passwordFromEnv.isPresent()) {
+            throw bad(Setting.DATABASE_PASSWORD_FILE.key(), "the database password is given twice, by " + DATABASE_PASSWORD_ENV
+                    + " and by databasePasswordFile (from " + passwordFile.source() + "): keep one");
+        }
+        String password = passwordFromEnv.orElse("");
+        if (passwordFile != null) {
+            password = readPasswordFile(path(Setting.DATABASE_PASSWORD_FILE, passwordFile), passwordFile);
+        }
+        return Optional.of(new DatabaseSettings(text, user.text().trim(), password));
+    }
+
+    private static String readPasswordFile(Path file, Value from) {
+        try {
+            if (Files.size(file) > MAX_PASSWORD_FILE_BYTES) {
+                throw bad(Setting.DATABASE_PASSWORD_FILE, from, "is larger than 4 KiB, so it is not a password file");
+            }
+            // one line; the newline an editor or echo adds is not part of the password
+            return Files.readString(file).replaceFirst("\\R\\z", "");
+        } catch (IOException e) {
+            throw bad(Setting.DATABASE_PASSWORD_FILE, from, "cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
     }
 
     private static Map<Setting, Value> readFile(Path file) {
@@ -226,7 +310,7 @@ public final class IssuerConfigLoader {
             String k = e.getKey();
             if (SECRET_KEYS.contains(k.toLowerCase(Locale.ROOT).replace("-", "").replace("_", ""))) {
                 throw bad(k, "'" + k + "' does not belong in a config file: secrets come from the environment only "
-                        + "(TABARD_SECRET, TABARD_ADMIN_TOKEN)");
+                        + "(TABARD_SECRET, TABARD_ADMIN_TOKEN, " + DATABASE_PASSWORD_ENV + " or a databasePasswordFile)");
             }
             Setting s = Setting.byKey(k).orElseThrow(() -> bad(k, "unknown setting '" + k + "' in the config file (known: "
                     + java.util.Arrays.stream(Setting.values()).map(Setting::key).toList() + ")"));

@@ -166,4 +166,49 @@ class IssuerConfigLoaderTest {
         assertEquals(ProblemType.MALFORMED_VALUE_ERROR, fails(Optional.of(file("list.yaml", "- data\n")), Map.of(), Map.of()).type());
         assertEquals(ProblemType.PARSING_ERROR, fails(Optional.of(dir.resolve("missing.yaml")), Map.of(), Map.of()).type());
     }
+
+    private static final String PG = "jdbc:postgresql://db.example:5432/tabard";
+
+    @Test
+    void database_fromFlagAndEnvironment_givesPostgresSettings() {
+        Settings s = IssuerConfigLoader.load(Optional.empty(), Map.of("TABARD_ISSUER_DATA", "d", "TABARD_ISSUER_DATABASE_USER", "issuer",
+                IssuerConfigLoader.DATABASE_PASSWORD_ENV, "pw"), Map.of(Setting.DATABASE_URL, PG));
+        assertEquals(PG, s.database().orElseThrow().jdbcUrl());
+        assertEquals("issuer", s.database().orElseThrow().user());
+        assertEquals("pw", s.database().orElseThrow().password());
+        assertFalse(s.config("s".toCharArray(), Optional.empty()).toString().contains("pw"), "the password is never printed");
+        assertTrue(IssuerConfigLoader.load(Optional.empty(), Map.of("TABARD_ISSUER_DATA", "d"), Map.of()).database().isEmpty(),
+                "SQLite without a URL");
+    }
+
+    @Test
+    void database_fromConfigFileWithPasswordFile_readsOneLine() throws Exception {
+        file("pg-password", "from-file\n");
+        Path f = file("issuer.yaml", "data: d\ndatabaseUrl: " + PG + "\ndatabaseUser: issuer\ndatabasePasswordFile: pg-password\n");
+        Settings s = IssuerConfigLoader.load(Optional.of(f), Map.of(), Map.of());
+        assertEquals("from-file", s.database().orElseThrow().password());
+    }
+
+    @Test
+    void database_badSettings_nameWhatToSet() throws Exception {
+        Map<String, String> user = Map.of("TABARD_ISSUER_DATA", "d", "TABARD_ISSUER_DATABASE_USER", "issuer");
+        ProblemException notPg = fails(Optional.empty(), user, Map.of(Setting.DATABASE_URL, "jdbc:mysql://db/x"));
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, notPg.problem().type());
+        assertTrue(notPg.problem().detail().contains("jdbc:postgresql://"), notPg.problem().detail());
+        ProblemException inUrl = fails(Optional.empty(), user, Map.of(Setting.DATABASE_URL, PG + "?ssl=true&password=x"));
+        assertTrue(inUrl.problem().detail().contains(IssuerConfigLoader.DATABASE_PASSWORD_ENV), inUrl.problem().detail());
+        ProblemException noUser = fails(Optional.empty(), Map.of("TABARD_ISSUER_DATA", "d"), Map.of(Setting.DATABASE_URL, PG));
+        assertTrue(noUser.problem().detail().contains("TABARD_ISSUER_DATABASE_USER"), noUser.problem().detail());
+        ProblemException noUrl = fails(Optional.empty(), user, Map.of());
+        assertTrue(noUrl.problem().detail().contains("--database-url"), noUrl.problem().detail());
+        file("pw", "x");
+        Path f = file("twice.yaml", "data: d\ndatabaseUrl: " + PG + "\ndatabaseUser: u\ndatabasePasswordFile: pw\n");
+        ProblemException twice = fails(Optional.of(f), Map.of(IssuerConfigLoader.DATABASE_PASSWORD_ENV, "y"), Map.of());
+        assertTrue(twice.problem().detail().contains("given twice"), twice.problem().detail());
+        Path secretInFile = file("secret.yaml", "data: d\ndatabaseUrl: " + PG + "\ndatabasePassword: nope\n");
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, fails(Optional.of(secretInFile), Map.of(), Map.of()).problem().type());
+        ProblemException missingFile = fails(Optional.of(file("gone.yaml", "data: d\ndatabaseUrl: " + PG
+                + "\ndatabaseUser: u\ndatabasePasswordFile: nosuch\n")), Map.of(), Map.of());
+        assertTrue(missingFile.problem().detail().contains("cannot be read"), missingFile.problem().detail());
+    }
 }

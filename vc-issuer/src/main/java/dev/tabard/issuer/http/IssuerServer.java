@@ -13,6 +13,7 @@ import dev.tabard.issuer.audit.AuditAnchor;
 import dev.tabard.issuer.audit.AuditAnchorWriter;
 import dev.tabard.issuer.store.IssuerStore;
 import dev.tabard.issuer.store.OwnerOnlyFiles;
+import dev.tabard.issuer.store.PostgresIssuerStore;
 import dev.tabard.issuer.store.SqliteIssuerStore;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
@@ -168,10 +169,10 @@ public final class IssuerServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on port " + config.port() + " (" + rootMessage(e) + "); nothing was "
                     + "created in " + config.dataDir() + ". Free the port or choose another with --port", e);
         }
-        SqliteIssuerStore opened = null;
+        IssuerStore opened = null;
         try {
             OwnerOnlyFiles.createDirectories(config.dataDir());
-            opened = SqliteIssuerStore.open(config.dataDir().resolve("issuer.db"), clock, new SecureRandom());
+            opened = openStore(config, clock);
             // before the service signs anything: never sign over a log that lost the anchored head
             AuditAnchor.requireHeldBy(config.dataDir(), opened);
             IssuerService service = Issuers.open(opened, config, clock, new SecureRandom());
@@ -192,6 +193,13 @@ public final class IssuerServer implements AutoCloseable {
                 .addKeyValue("publicUrl", config.publicUrl().toString()).addKeyValue("port", s.port()).addKeyValue("tls", tls.isPresent())
                 .addKeyValue("keys", service.orgKeys().all().stream().filter(k -> k.published()).map(k -> k.id()).toList().toString()).log();
         return s;
+    }
+
+    /** The PostgreSQL store when the config names a database (several instances may share it), else SQLite in the data directory. */
+    public static IssuerStore openStore(IssuerConfig config, Clock clock) {
+        return config.database().isPresent()
+                ? PostgresIssuerStore.open(config.database().get(), config.dataDir(), clock, new SecureRandom())
+                : SqliteIssuerStore.open(config.dataDir().resolve("issuer.db"), clock, new SecureRandom());
     }
 
     private static String rootMessage(Throwable e) {
