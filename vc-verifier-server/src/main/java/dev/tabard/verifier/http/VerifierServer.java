@@ -69,7 +69,7 @@ public final class VerifierServer implements AutoCloseable {
     private final List<String> domains;
     private final boolean requireIssuedChallenges;
     private final HttpService http;
-    private final Challenges challenges;
+    private final ChallengeStore challenges;
     private final AtomicLong requests = new AtomicLong();
     /** Verifications running at once: twice the cores, so that one waiting on a status list fetch leaves the others room. */
     private final Semaphore verifications = new Semaphore(2 * Runtime.getRuntime().availableProcessors(), true);
@@ -81,8 +81,8 @@ public final class VerifierServer implements AutoCloseable {
         this.verifier = b.verifier;
         this.domains = List.copyOf(b.domains);
         this.requireIssuedChallenges = b.requireIssuedChallenges;
-        this.challenges = new Challenges(MAX_OPEN_CHALLENGES, MAX_OPEN_CHALLENGES_PER_CLIENT, CHALLENGE_LIFETIME, b.clock,
-                new SecureRandom());
+        this.challenges = b.store != null ? b.store.challenges(MAX_OPEN_CHALLENGES_PER_CLIENT, CHALLENGE_LIFETIME, new SecureRandom())
+                : new Challenges(MAX_OPEN_CHALLENGES, MAX_OPEN_CHALLENGES_PER_CLIENT, CHALLENGE_LIFETIME, b.clock, new SecureRandom());
         this.http = HttpService.builder("tabard-verifier-http").port(b.port).tls(Optional.ofNullable(b.tls)).clock(b.clock).limits(b.limits)
                 .maxBodyBytes(MAX_BODY_BYTES).rateLimit("/challenges", CHALLENGE_RATE).metrics(b.metrics, this::metrics)
                 .problemMembers(o -> {
@@ -117,6 +117,7 @@ public final class VerifierServer implements AutoCloseable {
         private boolean requireIssuedChallenges = false;
         private TransportLimits limits = TransportLimits.defaults();
         private MetricsAccess metrics = MetricsAccess.notServed();
+        private RedisStore store;
 
         private Builder(Verifier verifier) {
             this.verifier = Objects.requireNonNull(verifier, "verifier");
@@ -167,6 +168,17 @@ public final class VerifierServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Keeps the challenges {@code POST /challenges} issues in {@code store}, shared with the other instances behind
+         * the same load balancer: one issued by any is redeemed once, by any. Give the verifier the same store
+         * ({@code Verifier.builder().replayStore(store)}) so that presentations are remembered there too. When the
+         * store does not answer, issuing and redeeming fail with {@code REPLAY_STORE_UNAVAILABLE} (503).
+         */
+        public Builder replayStore(RedisStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
         public Builder limits(TransportLimits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");
             return this;
@@ -185,7 +197,7 @@ public final class VerifierServer implements AutoCloseable {
         }
     }
 
-    /** Challenges issued by {@code POST /challenges} and not yet answered or expired. */
+    /** Challenges issued by {@code POST /challenges} and not yet answered or expired; -1 when they are kept in Redis. */
     public int openChallenges() {
         return challenges.open();
     }
@@ -219,7 +231,7 @@ public final class VerifierServer implements AutoCloseable {
             requested = VcApiRequests.optionalText(VcApiRequests.body(ctx), "domain", "/domain");
         }
         String domain = expectedDomain(requested, "/domain");
-        Challenges.Issued issued = challenges.issue(dev.tabard.http.ClientAddress.of(ctx), domain);
+        ChallengeStore.Issued issued = retryLater(ctx, () -> challenges.issue(dev.tabard.http.ClientAddress.of(ctx), domain));
         ctx.status(201).json(Map.of("challenge", issued.challenge(), "domain", issued.domain(), "expires", issued.expires().toString()));
     }
 
@@ -268,7 +280,23 @@ public final class VerifierServer implements AutoCloseable {
     }
 
     private void verifyPresentation(Context ctx) {
-        respond(ctx, presentation(VcApiRequests.body(ctx), ""));
+        ObjectNode body = VcApiRequests.body(ctx);
+        respond(ctx, retryLater(ctx, () -> presentation(body, "")));
+    }
+
+    /** Seconds a client is asked to wait when the replay store does not answer. */
+    static final int RETRY_AFTER_SECONDS = 2;
+
+    /** Runs {@code work}; when the replay store did not answer, the problem's 503 goes out with {@code Retry-After}. */
+    private static <T> T retryLater(Context ctx, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (ProblemException e) {
+            if (e.problems().get(0).type() == ProblemType.REPLAY_STORE_UNAVAILABLE) {
+                ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+            }
+            throw e;
+        }
     }
 
     /**
@@ -301,7 +329,7 @@ public final class VerifierServer implements AutoCloseable {
         String domain = requested.isPresent() || !domains.isEmpty() ? expectedDomain(requested, pointer + "/options/domain") : "";
         // a challenge issued here is used up by the presentation that answers it, and binds it to the domain it was
         // issued for, whether or not this verifier also accepts challenges its callers made
-        Optional<Challenges.Issued> issued = challenges.redeem(challenge);
+        Optional<ChallengeStore.Issued> issued = challenges.redeem(challenge);
         if (issued.isEmpty() && requireIssuedChallenges) {
             throw new ProblemException(Problem.at(ProblemType.INVALID_CHALLENGE_ERROR, pointer + "/options/challenge",
                     "the challenge was not issued by this verifier, was already used, or expired; request one from POST /challenges"));
@@ -329,7 +357,8 @@ public final class VerifierServer implements AutoCloseable {
 
     /** Failures that are this verifier's, not the presenter's: they do not use up the challenge. */
     private static final java.util.Set<ProblemType> VERIFIER_SIDE = java.util.EnumSet.of(ProblemType.STATUS_RETRIEVAL_ERROR,
-            ProblemType.FETCH_FAILED, ProblemType.SERVICE_UNAVAILABLE, ProblemType.INTERNAL_ERROR, ProblemType.NOT_FOUND);
+            ProblemType.FETCH_FAILED, ProblemType.SERVICE_UNAVAILABLE, ProblemType.INTERNAL_ERROR, ProblemType.NOT_FOUND,
+            ProblemType.REPLAY_STORE_UNAVAILABLE);
 
     private void verifyBatch(Context ctx) {
         ObjectNode body = VcApiRequests.body(ctx);
@@ -365,6 +394,10 @@ public final class VerifierServer implements AutoCloseable {
             ObjectNode body = r.toJson();
             noteMissingPolicy(body);
             ctx.status(200).contentType("application/json").result(JsonCodec.writeString(body));
+        } else if (r.errors().get(0).type() == ProblemType.REPLAY_STORE_UNAVAILABLE) {
+            // not a verdict on the presentation: it could not be checked for replay, and is refused until it can be
+            ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+            http.respond(ctx, 503, r.errors());
         } else {
             // VC-API: a credential or presentation that fails verification is "invalid input"; the W3C suites
             // accept 400 or 422, and some of their versions only 400
@@ -394,7 +427,9 @@ public final class VerifierServer implements AutoCloseable {
         sb.append("tabard_verifier_results_total{verified=\"false\"} ").append(failed.get()).append('\n');
         sb.append("# TYPE tabard_verifier_problems_total counter\n");
         problemCounts.forEach((k, v) -> sb.append("tabard_verifier_problems_total{type=\"").append(k).append("\"} ").append(v.get()).append('\n'));
-        sb.append("# TYPE tabard_verifier_open_challenges gauge\ntabard_verifier_open_challenges ").append(challenges.open()).append('\n');
+        if (challenges.open() >= 0) {
+            sb.append("# TYPE tabard_verifier_open_challenges gauge\ntabard_verifier_open_challenges ").append(challenges.open()).append('\n');
+        }
         return sb.toString();
     }
 }
