@@ -37,7 +37,8 @@ class ReplayStoreOutageTest {
             assertEquals(200, batch.statusCode(), batch.body());
             JsonNode item = JsonCodec.parse(batch.body()).get("results").get(0);
             assertEquals(false, item.get("verified").asBoolean(), batch.body());
-            assertEquals("https://w3id.org/tabard/problems#REPLAY_STORE_UNAVAILABLE", item.get("errors").get(0).get("type").asText(), batch.body());
+            // the challenge could not be looked up: the item is a problem of its own, the batch's other items go on
+            assertEquals("https://w3id.org/tabard/problems#REPLAY_STORE_UNAVAILABLE", item.get("type").asText(), batch.body());
 
             redis.start();
             // the pool drops connections the restart broke; poll until a fresh presentation is accepted again
