@@ -80,7 +80,9 @@ public final class RedisServer implements AutoCloseable {
                     return;
                 }
             } catch (IOException notYet) {
-                // not listening yet
+                if (String.valueOf(notYet.getMessage()).startsWith("redis error: NOAUTH")) {
+                    return; // started with --requirepass: it answers, and asks for the password
+                }
             }
             process.waitFor(50, TimeUnit.MILLISECONDS);
         }
