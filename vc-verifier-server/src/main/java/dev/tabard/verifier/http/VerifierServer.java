@@ -27,9 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
@@ -70,12 +68,9 @@ public final class VerifierServer implements AutoCloseable {
     private final boolean requireIssuedChallenges;
     private final HttpService http;
     private final ChallengeStore challenges;
-    private final AtomicLong requests = new AtomicLong();
+    private final EndpointMetrics counters = new EndpointMetrics();
     /** Verifications running at once: twice the cores, so that one waiting on a status list fetch leaves the others room. */
     private final Semaphore verifications = new Semaphore(2 * Runtime.getRuntime().availableProcessors(), true);
-    private final AtomicLong verified = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private final Map<String, AtomicLong> problemCounts = new ConcurrentHashMap<>();
 
     private VerifierServer(Builder b) {
         this.verifier = b.verifier;
@@ -84,13 +79,13 @@ public final class VerifierServer implements AutoCloseable {
         this.challenges = b.store != null ? b.store.challenges(MAX_OPEN_CHALLENGES_PER_CLIENT, CHALLENGE_LIFETIME, new SecureRandom())
                 : new Challenges(MAX_OPEN_CHALLENGES, MAX_OPEN_CHALLENGES_PER_CLIENT, CHALLENGE_LIFETIME, b.clock, new SecureRandom());
         this.http = HttpService.builder("tabard-verifier-http").port(b.port).tls(Optional.ofNullable(b.tls)).clock(b.clock).limits(b.limits)
-                .maxBodyBytes(MAX_BODY_BYTES).rateLimit("/challenges", CHALLENGE_RATE).metrics(b.metrics, this::metrics)
+                .maxBodyBytes(MAX_BODY_BYTES).rateLimit("/challenges", CHALLENGE_RATE).metrics(b.metrics, () -> counters.text(challenges.open()))
                 .problemMembers(o -> {
                     o.put("verified", false);
                     noteMissingPolicy(o);
                 }).build();
         Javalin app = http.app();
-        app.before(ctx -> requests.incrementAndGet());
+        app.before(ctx -> counters.request());
         app.post("/credentials/verify", this::verifyCredential);
         app.post("/presentations/verify", this::verifyPresentation);
         app.post("/presentations/verify-batch", this::verifyBatch);
@@ -375,7 +370,7 @@ public final class VerifierServer implements AutoCloseable {
                     throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/items/" + i, "each item is an object"));
                 }
                 VerificationResult r = presentation((ObjectNode) item, "/items/" + i);
-                count(r);
+                counters.count(r);
                 ObjectNode json = r.toJson();
                 noteMissingPolicy(json);
                 results.add(json);
@@ -389,7 +384,7 @@ public final class VerifierServer implements AutoCloseable {
     }
 
     private void respond(Context ctx, VerificationResult r) {
-        count(r);
+        counters.count(r);
         if (r.verified()) {
             ObjectNode body = r.toJson();
             noteMissingPolicy(body);
@@ -410,26 +405,5 @@ public final class VerifierServer implements AutoCloseable {
         if (verifier.policy().trustAnyIssuer()) {
             body.put("trustPolicy", "none: proofs, holder binding, dates and status were checked, but any issuer is accepted");
         }
-    }
-
-    private void count(VerificationResult r) {
-        (r.verified() ? verified : failed).incrementAndGet();
-        for (Problem p : r.errors()) {
-            problemCounts.computeIfAbsent(p.type().name(), k -> new AtomicLong()).incrementAndGet();
-        }
-    }
-
-    private String metrics() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("# TYPE tabard_verifier_requests_total counter\ntabard_verifier_requests_total ").append(requests.get()).append('\n');
-        sb.append("# TYPE tabard_verifier_results_total counter\n");
-        sb.append("tabard_verifier_results_total{verified=\"true\"} ").append(verified.get()).append('\n');
-        sb.append("tabard_verifier_results_total{verified=\"false\"} ").append(failed.get()).append('\n');
-        sb.append("# TYPE tabard_verifier_problems_total counter\n");
-        problemCounts.forEach((k, v) -> sb.append("tabard_verifier_problems_total{type=\"").append(k).append("\"} ").append(v.get()).append('\n'));
-        if (challenges.open() >= 0) {
-            sb.append("# TYPE tabard_verifier_open_challenges gauge\ntabard_verifier_open_challenges ").append(challenges.open()).append('\n');
-        }
-        return sb.toString();
     }
 }
