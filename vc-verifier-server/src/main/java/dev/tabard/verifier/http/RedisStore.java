@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLParameters;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,25 +65,29 @@ public final class RedisStore implements ReplayStore, AutoCloseable {
     /** Entries one holder may hold, as in the in-memory guard. */
     public static final int MAX_ENTRIES_PER_HOLDER = dev.tabard.verifier.replay.ReplayGuard.MAX_ENTRIES_PER_HOLDER;
 
+    /*
+     * Both scripts read first and write with SET first: Redis checks maxmemory only before a script's first write
+     * (it cannot stop one halfway), so a SET that comes first makes a full Redis refuse the whole script.
+     */
     private static final String REMEMBER = """
             for i = 2, #KEYS do
               if redis.call('EXISTS', KEYS[i]) == 1 then return i - 1 end
             end
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
-            if redis.call('ZCARD', KEYS[1]) + #KEYS - 1 > tonumber(ARGV[4]) then return -1 end
+            if redis.call('ZCOUNT', KEYS[1], ARGV[1], '+inf') + #KEYS - 1 > tonumber(ARGV[4]) then return -1 end
             for i = 2, #KEYS do
               redis.call('SET', KEYS[i], '1', 'PX', ARGV[3])
               redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3 + i])
             end
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
             if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
             return 0
             """;
 
     private static final String ISSUE = """
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
-            if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return -1 end
+            if redis.call('ZCOUNT', KEYS[1], ARGV[1], '+inf') >= tonumber(ARGV[4]) then return -1 end
             if not redis.call('SET', KEYS[2], ARGV[6], 'NX', 'PX', ARGV[3]) then return 0 end
             redis.call('ZADD', KEYS[1], ARGV[2], ARGV[5])
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
             if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
             return 1
             """;
@@ -118,6 +123,12 @@ public final class RedisStore implements ReplayStore, AutoCloseable {
         int timeout = (int) RedisConfig.TIMEOUT.toMillis();
         DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder().connectionTimeoutMillis(timeout)
                 .socketTimeoutMillis(timeout).database(config.database()).ssl(config.tls()).clientName("tabard-verifier");
+        if (config.tls()) {
+            // rediss:// checks that the certificate names the host, as HTTPS does; Jedis alone would not
+            SSLParameters checkHost = new SSLParameters();
+            checkHost.setEndpointIdentificationAlgorithm("HTTPS");
+            client.sslParameters(checkHost);
+        }
         config.user().ifPresent(client::user);
         config.password().ifPresent(client::password);
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
@@ -186,7 +197,10 @@ public final class RedisStore implements ReplayStore, AutoCloseable {
         redis.close();
     }
 
-    /** Challenges in Redis; the value of {@code P c:C} is {@code clientHash expiresMillis domain}. */
+    /**
+     * Challenges in Redis; the value of {@code P c:C} is {@code clientHash expiresMillis domain}. The {@link Issued}
+     * this store hands out carries the client's hash, never its address.
+     */
     private final class Shared implements ChallengeStore {
         private final int maxPerClient;
         private final Duration lifetime;
@@ -203,7 +217,8 @@ public final class RedisStore implements ReplayStore, AutoCloseable {
             Instant now = clock.instant();
             byte[] b = new byte[24];
             random.nextBytes(b);
-            Issued issued = new Issued(Base64Url.encode(b), domain, now.plus(lifetime), client);
+            // the client address is kept hashed, here and in what redeem hands back for restore
+            Issued issued = new Issued(Base64Url.encode(b), domain, now.plus(lifetime), hash(client));
             long outcome = put(issued, maxPerClient);
             if (outcome == -1) {
                 throw new ProblemException(ProblemType.CLIENT_LIMIT_EXCEEDED, "this address holds " + maxPerClient
@@ -228,7 +243,6 @@ public final class RedisStore implements ReplayStore, AutoCloseable {
             } catch (JedisException e) {
                 log.debug("challenge redeemed, its client's count left to expire", e);
             }
-            // the address is kept hashed; what the endpoint needs back is the domain and expiry
             return expires.isBefore(clock.instant()) ? Optional.empty() : Optional.of(new Issued(challenge, parts[2], expires, parts[0]));
         }
 
@@ -252,8 +266,7 @@ public final class RedisStore implements ReplayStore, AutoCloseable {
         private long put(Issued issued, int limit) {
             long now = clock.millis();
             long expires = issued.expires().toEpochMilli();
-            // a restored challenge carries its client already hashed
-            String client = issued.client().length() == 32 && issued.client().matches("[0-9a-f]+") ? issued.client() : hash(issued.client());
+            String client = issued.client();
             String member = hash(issued.challenge());
             List<String> keys = List.of(prefix + "cc:{" + client + "}", challengeKey(issued.challenge()));
             List<String> args = List.of(Long.toString(now), Long.toString(expires), Long.toString(Math.max(1, expires - now)),
