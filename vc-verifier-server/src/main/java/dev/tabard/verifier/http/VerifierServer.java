@@ -44,6 +44,8 @@ import javax.net.ssl.SSLContext;
  * which must be one of this verifier's when it was configured with some ({@link Builder#domain}); a challenge from
  * {@code POST /challenges} is bound to the domain it was issued for. Challenges are rate-limited and capped per client
  * address. With {@code options.action}, a presentation verifies only if the acting agent's authority allows the action.
+ * With a shared {@link RedisStore} ({@link Builder#replayStore}) that does not answer, presentations and challenges are
+ * refused with 503 {@code REPLAY_STORE_UNAVAILABLE} and {@code Retry-After}, never accepted unchecked.
  */
 public final class VerifierServer implements AutoCloseable {
 
