@@ -17,8 +17,8 @@ import java.util.TreeMap;
  *
  * <p><b>Security:</b> every bound is held so that a flood cannot lock out honest holders.
  * <ul>
- *   <li>An entry lives until its presentation expires, and never longer than {@link ReplayStore#MAX_REMEMBERED}: a presentation
- *       claiming to be valid longer is refused with {@code LIFETIME_TOO_LONG}, so an {@code exp} in year 9999 cannot
+ *   <li>An entry lives until its presentation expires, and never longer than {@link ReplayStore#MAX_REMEMBERED}: a
+ *       presentation claiming to be valid longer is refused with {@code LIFETIME_TOO_LONG}, so an {@code exp} in year 9999 cannot
  *       pin an entry until restart.</li>
  *   <li>One holder holds at most {@code maxEntriesPerHolder} entries; past that its presentations are refused with
  *       {@code CLIENT_LIMIT_EXCEEDED} while other holders are served.</li>
