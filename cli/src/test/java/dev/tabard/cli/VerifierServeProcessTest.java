@@ -166,4 +166,64 @@ class VerifierServeProcessTest {
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         }
     }
+
+    /** A presentation by a fresh agent answering {@code challenge} for {@code domain}, with a credential from a fresh org. */
+    private static String presentationRequest(String challenge, String domain) {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        dev.tabard.crypto.KeyPair org = dev.tabard.crypto.KeyPair.generate(dev.tabard.crypto.KeyType.ED25519, random);
+        dev.tabard.crypto.KeyPair agent = dev.tabard.crypto.KeyPair.generate(dev.tabard.crypto.KeyType.ED25519, random);
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        dev.tabard.vc.AgentClaims claims = new dev.tabard.vc.AgentClaims(dev.tabard.did.key.KeyDids.of(agent.publicKey()), "agent",
+                dev.tabard.did.key.KeyDids.of(org.publicKey()), "ACME", new dev.tabard.vc.AgentClaims.Operator("Ops", java.util.Optional.empty()),
+                java.util.Set.of("supplier:lookup"), dev.tabard.vc.AgentClaims.Constraints.none(), dev.tabard.vc.AgentClaims.Delegation.none());
+        String vc = dev.tabard.vc.jose.VcJose.secureCredential(claims.credential(URI.create("urn:uuid:" + java.util.UUID.randomUUID()),
+                now.minusSeconds(60), now.plusSeconds(600), List.of()), org, dev.tabard.did.key.KeyDids.methodId(org.publicKey()), now);
+        String vp = dev.tabard.vc.jose.VcJose.securePresentation(dev.tabard.vc.jose.VcJose.presentationOf(List.of(vc)), agent,
+                dev.tabard.did.key.KeyDids.methodId(agent.publicKey()), challenge, domain, "urn:uuid:" + java.util.UUID.randomUUID(), now,
+                now.plusSeconds(60));
+        return "{\"verifiablePresentation\":\"" + vp + "\",\"options\":{\"challenge\":\"" + challenge + "\",\"domain\":\"" + domain + "\"}}";
+    }
+
+    @Test
+    @Timeout(120)
+    void serve_replayStoreRedis_twoProcessesShareReplays_andThePasswordIsNeverPrinted() throws Exception {
+        try (dev.tabard.testing.RedisServer redis = dev.tabard.testing.RedisServer.launch("--requirepass", "redis-pass-0123")) {
+            String url = "redis://127.0.0.1:" + redis.port();
+            int a = freePort();
+            int b = freePort();
+            Process first = serve(Map.of("TABARD_VERIFIER_REDIS_PASSWORD", "redis-pass-0123"), "--port", Integer.toString(a),
+                    "--domain", "https://rp.example", "--replay-store", url, "--replay-store-prefix", "cli-test:");
+            Process second = serve(Map.of(), "--port", Integer.toString(b), "--domain", "https://rp.example",
+                    "--replay-store", "redis://:redis-pass-0123@127.0.0.1:" + redis.port(), "--replay-store-prefix", "cli-test:");
+            try {
+                String out = startupOutput(first);
+                String out2 = startupOutput(second);
+                assertTrue(out.contains("replay store: redis://127.0.0.1:" + redis.port()), out);
+                assertFalse(out.contains("redis-pass-0123") || out2.contains("redis-pass-0123"), out + out2);
+                assertFalse(out.contains("does not answer"), out);
+                String request = presentationRequest("callers-own", "https://rp.example");
+                HttpResponse<String> accepted = send("POST", "http://127.0.0.1:" + a + "/presentations/verify", request, null);
+                assertEquals(200, accepted.statusCode(), accepted.body());
+                HttpResponse<String> replayed = send("POST", "http://127.0.0.1:" + b + "/presentations/verify", request, null);
+                assertEquals(400, replayed.statusCode(), replayed.body());
+                assertEquals("https://w3id.org/tabard/problems#PRESENTATION_REPLAYED", JsonCodec.parse(replayed.body()).get("type").asText());
+            } finally {
+                first.destroy();
+                second.destroy();
+                assertTrue(first.waitFor(30, TimeUnit.SECONDS) && second.waitFor(30, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void serve_badReplayStoreUrl_isAUsageErrorNamingTheFlag() throws Exception {
+        for (String bad : new String[] {"http://127.0.0.1:6379", "redis://", "redis://h/notadb"}) {
+            Process p = serve(Map.of(), "--port", Integer.toString(freePort()), "--replay-store", bad);
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(2, p.exitValue(), out);
+            assertTrue(out.contains("--replay-store") && out.contains("redis://HOST:PORT"), out);
+        }
+    }
 }

@@ -87,6 +87,12 @@ public enum ProblemType {
     NOT_GRANTED(Family.TABARD, "Not granted by the registry", 403),
     /** A presentation or credential lives longer than this verifier accepts. */
     LIFETIME_TOO_LONG(Family.TABARD, "Lifetime too long", 400),
+    /**
+     * The shared store where verifiers remember presentations and issued challenges (Redis) did not answer, so a
+     * replay could not be ruled out: the presentation is refused, not accepted unchecked. The response carries
+     * {@code Retry-After}; the verifier reconnects by itself once the store answers again.
+     */
+    REPLAY_STORE_UNAVAILABLE(Family.TABARD, "Replay store unavailable", 503),
 
     // Delegation chains: each way a chain can lie has its own type, and its pointer names the link
     /** The organization's AgentCredential (or a link) does not allow its subject to delegate. */

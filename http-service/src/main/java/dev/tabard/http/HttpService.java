@@ -220,12 +220,13 @@ public final class HttpService implements AutoCloseable {
     }
 
     private static final java.util.Set<ProblemType> SERVER_SIDE = java.util.EnumSet.of(ProblemType.SERVICE_UNAVAILABLE,
-            ProblemType.INTERNAL_ERROR, ProblemType.AGENT_PAUSED, ProblemType.UPSTREAM_FAILED);
+            ProblemType.INTERNAL_ERROR, ProblemType.AGENT_PAUSED, ProblemType.UPSTREAM_FAILED,
+            ProblemType.REPLAY_STORE_UNAVAILABLE);
 
     /**
      * The status for a problem raised by a handler: its type's, except that a 5xx type other than
      * the server-side ones ({@code SERVICE_UNAVAILABLE}, {@code INTERNAL_ERROR}, {@code AGENT_PAUSED},
-     * {@code UPSTREAM_FAILED}) describes bad input (an invalid DID document, an unsupported DID method) and is answered 400.
+     * {@code UPSTREAM_FAILED}, {@code REPLAY_STORE_UNAVAILABLE}) describes bad input (an invalid DID document, an unsupported DID method) and is answered 400.
      */
     static int edgeStatus(List<Problem> problems) {
         ProblemType type = problems.get(0).type();

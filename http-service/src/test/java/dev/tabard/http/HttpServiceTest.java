@@ -410,7 +410,8 @@ class HttpServiceTest {
             RawHttp.Response r = RawHttp.exchange(server.port(), RawHttp.get("/problem/" + type.name()));
             // a 5xx type other than the server-side ones describes bad input reaching a handler (an invalid DID document): 400
             boolean serverSide = java.util.Set.of(dev.tabard.problem.ProblemType.SERVICE_UNAVAILABLE, dev.tabard.problem.ProblemType.INTERNAL_ERROR,
-                    dev.tabard.problem.ProblemType.AGENT_PAUSED, dev.tabard.problem.ProblemType.UPSTREAM_FAILED).contains(type);
+                    dev.tabard.problem.ProblemType.AGENT_PAUSED, dev.tabard.problem.ProblemType.UPSTREAM_FAILED,
+                    dev.tabard.problem.ProblemType.REPLAY_STORE_UNAVAILABLE).contains(type);
             int expected = type.status() >= 500 && !serverSide ? 400 : type.status();
             assertEquals(expected, r.status(), type.name());
             assertEquals(r.status(), r.json().get("status").asInt(), type.name() + ": " + r.body());

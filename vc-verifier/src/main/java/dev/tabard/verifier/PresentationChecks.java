@@ -16,7 +16,8 @@ import dev.tabard.vc.di.DataIntegrity;
 import dev.tabard.vc.jose.CompactJws;
 import dev.tabard.vc.jose.EnvelopedCredential;
 import dev.tabard.vc.jose.VcJose;
-import dev.tabard.verifier.replay.ReplayGuard;
+import dev.tabard.verifier.replay.ReplayEntry;
+import dev.tabard.verifier.replay.ReplayStore;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -44,14 +45,14 @@ final class PresentationChecks {
     private final ProofChecks proofs;
     private final CredentialChecks checks;
     private final TrustPolicy policy;
-    private final ReplayGuard replayGuard;
+    private final ReplayStore replayStore;
     private final Clock clock;
 
-    PresentationChecks(ProofChecks proofs, CredentialChecks checks, TrustPolicy policy, ReplayGuard replayGuard, Clock clock) {
+    PresentationChecks(ProofChecks proofs, CredentialChecks checks, TrustPolicy policy, ReplayStore replayStore, Clock clock) {
         this.proofs = proofs;
         this.checks = checks;
         this.policy = policy;
-        this.replayGuard = replayGuard;
+        this.replayStore = replayStore;
         this.clock = clock;
     }
 
@@ -92,11 +93,9 @@ final class PresentationChecks {
         // holder signed for a challenge its caller reused is not (only the holder's key could make it)
         String bound = signed.nonce() + " " + Base64Url.encode(sha256(signed.signedContent()));
         Instant until = signed.lifetime().rememberUntil(policy.maxClockSkew());
-        if (signed.jti().isPresent()) {
-            replayGuard.check(signed.holder().toString(), bound, signed.jti().get(), until);
-        } else {
-            replayGuard.check(signed.holder().toString(), bound, until);
-        }
+        String holder = signed.holder().toString();
+        replayStore.remember(signed.jti().isPresent() ? ReplayEntry.of(holder, bound, signed.jti().get(), until)
+                : ReplayEntry.of(holder, bound, until));
         return VerificationResult.verified(agent, warnings, checked);
     }
 

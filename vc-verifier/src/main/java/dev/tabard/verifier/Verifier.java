@@ -61,7 +61,7 @@ public final class Verifier implements AutoCloseable {
         this.checks = new CredentialChecks(policy, stack.statusLists(), b.clock);
         this.proofs = new ProofChecks(resolver, policy, b.clock, b.contexts, VerifiedTokens.bounded(b.verifiedTokens));
         this.presentations = new PresentationChecks(proofs, checks, policy,
-                b.replayGuard != null ? b.replayGuard : ReplayGuard.inMemory(b.clock), b.clock);
+                b.replayStore != null ? b.replayStore : ReplayGuard.inMemory(b.clock), b.clock);
     }
 
     static Verifier of(VerifierBuilder b, NetworkStack stack) {
@@ -163,7 +163,8 @@ public final class Verifier implements AutoCloseable {
      *
      * <p>Besides the credential problems, the result may carry {@code LIFETIME_TOO_LONG} for a presentation valid longer
      * than {@link #MAX_PRESENTATION_LIFETIME}, {@code PRESENTATION_REPLAYED}, and {@code CLIENT_LIMIT_EXCEEDED} when its
-     * holder already holds its share of the replay guard.
+     * holder already holds its share of the replay guard, and {@code REPLAY_STORE_UNAVAILABLE} when a shared replay
+     * store did not answer (the presentation is refused, not accepted unchecked).
      */
     public VerificationResult verifyPresentation(String input, PresentationOptions options) {
         RESOLUTIONS.get()[0] = 0;

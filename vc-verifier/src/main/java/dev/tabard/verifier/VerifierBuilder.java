@@ -5,6 +5,7 @@ import dev.tabard.didweb.ResolutionBundle;
 import dev.tabard.fetch.FetchPolicy;
 import dev.tabard.jsonld.BundledContexts;
 import dev.tabard.verifier.replay.ReplayGuard;
+import dev.tabard.verifier.replay.ReplayStore;
 import dev.tabard.verifier.status.StatusListCache;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +33,7 @@ public final class VerifierBuilder {
 
     TrustPolicy policy;
     Clock clock = Clock.systemUTC();
-    ReplayGuard replayGuard;
+    ReplayStore replayStore;
     BundledContexts contexts = BundledContexts.standard();
     int verifiedTokens = Verifier.DEFAULT_VERIFIED_TOKENS;
     private FetchPolicy fetchPolicy;
@@ -109,10 +110,20 @@ public final class VerifierBuilder {
         return this;
     }
 
-    /** Advanced: where presentations are remembered against replay; by default an in-memory guard sized to the heap. */
-    public VerifierBuilder replayGuard(ReplayGuard guard) {
-        this.replayGuard = Objects.requireNonNull(guard, "guard");
+    /**
+     * Where presentations are remembered against replay; by default an in-memory {@link ReplayGuard} sized to the
+     * heap. Verifier instances behind one load balancer share one store (a Redis store from the verifier endpoint's
+     * module), so that a presentation one accepted is refused by all; a shared store that does not answer makes
+     * presentations fail with {@code REPLAY_STORE_UNAVAILABLE}, never pass unchecked.
+     */
+    public VerifierBuilder replayStore(ReplayStore store) {
+        this.replayStore = Objects.requireNonNull(store, "store");
         return this;
+    }
+
+    /** An in-memory guard with bounds of the caller's choosing: the same as {@link #replayStore} with it. */
+    public VerifierBuilder replayGuard(ReplayGuard guard) {
+        return replayStore(guard);
     }
 
     /**

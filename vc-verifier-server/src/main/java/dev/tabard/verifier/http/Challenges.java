@@ -21,14 +21,7 @@ import java.util.Optional;
  *
  * <p>Thread-safe: one lock; each operation touches a few entries, and a full table costs one scan of the clients.
  */
-final class Challenges {
-
-    /**
-     * A challenge as issued: its value, the domain a presentation answering it must be addressed to, its expiry, and
-     * the client it was issued to.
-     */
-    record Issued(String challenge, String domain, Instant expires, String client) {
-    }
+final class Challenges implements ChallengeStore {
 
     private record Entry(String client, Issued issued) {
     }
@@ -49,13 +42,8 @@ final class Challenges {
         this.random = random;
     }
 
-    /**
-     * Issues a challenge to {@code client} for {@code domain}.
-     *
-     * @throws ProblemException {@code CLIENT_LIMIT_EXCEEDED} when the client already holds its maximum of unexpired
-     *     challenges
-     */
-    synchronized Issued issue(String client, String domain) {
+    @Override
+    public synchronized Issued issue(String client, String domain) {
         Instant now = clock.instant();
         LinkedHashSet<String> own = byClient.get(client);
         if (own != null && own.size() >= maxPerClient) {
@@ -81,8 +69,8 @@ final class Challenges {
         return issued;
     }
 
-    /** Takes {@code challenge} out of the table: present only if this verifier issued it, unused and unexpired. */
-    synchronized Optional<Issued> redeem(String challenge) {
+    @Override
+    public synchronized Optional<Issued> redeem(String challenge) {
         Entry e = byChallenge.remove(challenge);
         if (e == null) {
             return Optional.empty();
@@ -95,18 +83,16 @@ final class Challenges {
         return e.issued().expires().isBefore(clock.instant()) ? Optional.empty() : Optional.of(e.issued());
     }
 
-    /**
-     * Puts back a challenge {@link #redeem} took, when the verification it was taken for failed on this verifier's
-     * side (a status list or DID it could not fetch): the presenter did nothing wrong and may answer it again.
-     */
-    synchronized void restore(Issued issued) {
+    @Override
+    public synchronized void restore(Issued issued) {
         if (issued.expires().isAfter(clock.instant()) && !byChallenge.containsKey(issued.challenge())) {
             byChallenge.put(issued.challenge(), new Entry(issued.client(), issued));
             byClient.computeIfAbsent(issued.client(), c -> new LinkedHashSet<>()).add(issued.challenge());
         }
     }
 
-    synchronized int open() {
+    @Override
+    public synchronized int open() {
         return byChallenge.size();
     }
 

@@ -27,9 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
@@ -46,6 +44,8 @@ import javax.net.ssl.SSLContext;
  * which must be one of this verifier's when it was configured with some ({@link Builder#domain}); a challenge from
  * {@code POST /challenges} is bound to the domain it was issued for. Challenges are rate-limited and capped per client
  * address. With {@code options.action}, a presentation verifies only if the acting agent's authority allows the action.
+ * With a shared {@link RedisStore} ({@link Builder#replayStore}) that does not answer, presentations and challenges are
+ * refused with 503 {@code REPLAY_STORE_UNAVAILABLE} and {@code Retry-After}, never accepted unchecked.
  */
 public final class VerifierServer implements AutoCloseable {
 
@@ -69,28 +69,25 @@ public final class VerifierServer implements AutoCloseable {
     private final List<String> domains;
     private final boolean requireIssuedChallenges;
     private final HttpService http;
-    private final Challenges challenges;
-    private final AtomicLong requests = new AtomicLong();
+    private final ChallengeStore challenges;
+    private final EndpointMetrics counters = new EndpointMetrics();
     /** Verifications running at once: twice the cores, so that one waiting on a status list fetch leaves the others room. */
     private final Semaphore verifications = new Semaphore(2 * Runtime.getRuntime().availableProcessors(), true);
-    private final AtomicLong verified = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private final Map<String, AtomicLong> problemCounts = new ConcurrentHashMap<>();
 
     private VerifierServer(Builder b) {
         this.verifier = b.verifier;
         this.domains = List.copyOf(b.domains);
         this.requireIssuedChallenges = b.requireIssuedChallenges;
-        this.challenges = new Challenges(MAX_OPEN_CHALLENGES, MAX_OPEN_CHALLENGES_PER_CLIENT, CHALLENGE_LIFETIME, b.clock,
-                new SecureRandom());
+        this.challenges = b.store != null ? b.store.challenges(MAX_OPEN_CHALLENGES_PER_CLIENT, CHALLENGE_LIFETIME, new SecureRandom())
+                : new Challenges(MAX_OPEN_CHALLENGES, MAX_OPEN_CHALLENGES_PER_CLIENT, CHALLENGE_LIFETIME, b.clock, new SecureRandom());
         this.http = HttpService.builder("tabard-verifier-http").port(b.port).tls(Optional.ofNullable(b.tls)).clock(b.clock).limits(b.limits)
-                .maxBodyBytes(MAX_BODY_BYTES).rateLimit("/challenges", CHALLENGE_RATE).metrics(b.metrics, this::metrics)
+                .maxBodyBytes(MAX_BODY_BYTES).rateLimit("/challenges", CHALLENGE_RATE).metrics(b.metrics, () -> counters.text(challenges.open()))
                 .problemMembers(o -> {
                     o.put("verified", false);
                     noteMissingPolicy(o);
                 }).build();
         Javalin app = http.app();
-        app.before(ctx -> requests.incrementAndGet());
+        app.before(ctx -> counters.request());
         app.post("/credentials/verify", this::verifyCredential);
         app.post("/presentations/verify", this::verifyPresentation);
         app.post("/presentations/verify-batch", this::verifyBatch);
@@ -117,6 +114,7 @@ public final class VerifierServer implements AutoCloseable {
         private boolean requireIssuedChallenges = false;
         private TransportLimits limits = TransportLimits.defaults();
         private MetricsAccess metrics = MetricsAccess.notServed();
+        private RedisStore store;
 
         private Builder(Verifier verifier) {
             this.verifier = Objects.requireNonNull(verifier, "verifier");
@@ -167,6 +165,17 @@ public final class VerifierServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Keeps the challenges {@code POST /challenges} issues in {@code store}, shared with the other instances behind
+         * the same load balancer: one issued by any is redeemed once, by any. Give the verifier the same store
+         * ({@code Verifier.builder().replayStore(store)}) so that presentations are remembered there too. When the
+         * store does not answer, issuing and redeeming fail with {@code REPLAY_STORE_UNAVAILABLE} (503).
+         */
+        public Builder replayStore(RedisStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
         public Builder limits(TransportLimits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");
             return this;
@@ -185,7 +194,7 @@ public final class VerifierServer implements AutoCloseable {
         }
     }
 
-    /** Challenges issued by {@code POST /challenges} and not yet answered or expired. */
+    /** Challenges issued by {@code POST /challenges} and not yet answered or expired; -1 when they are kept in Redis. */
     public int openChallenges() {
         return challenges.open();
     }
@@ -219,7 +228,7 @@ public final class VerifierServer implements AutoCloseable {
             requested = VcApiRequests.optionalText(VcApiRequests.body(ctx), "domain", "/domain");
         }
         String domain = expectedDomain(requested, "/domain");
-        Challenges.Issued issued = challenges.issue(dev.tabard.http.ClientAddress.of(ctx), domain);
+        ChallengeStore.Issued issued = retryLater(ctx, () -> challenges.issue(dev.tabard.http.ClientAddress.of(ctx), domain));
         ctx.status(201).json(Map.of("challenge", issued.challenge(), "domain", issued.domain(), "expires", issued.expires().toString()));
     }
 
@@ -268,7 +277,23 @@ public final class VerifierServer implements AutoCloseable {
     }
 
     private void verifyPresentation(Context ctx) {
-        respond(ctx, presentation(VcApiRequests.body(ctx), ""));
+        ObjectNode body = VcApiRequests.body(ctx);
+        respond(ctx, retryLater(ctx, () -> presentation(body, "")));
+    }
+
+    /** Seconds a client is asked to wait when the replay store does not answer. */
+    static final int RETRY_AFTER_SECONDS = 2;
+
+    /** Runs {@code work}; when the replay store did not answer, the problem's 503 goes out with {@code Retry-After}. */
+    private static <T> T retryLater(Context ctx, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (ProblemException e) {
+            if (e.problems().get(0).type() == ProblemType.REPLAY_STORE_UNAVAILABLE) {
+                ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+            }
+            throw e;
+        }
     }
 
     /**
@@ -301,7 +326,7 @@ public final class VerifierServer implements AutoCloseable {
         String domain = requested.isPresent() || !domains.isEmpty() ? expectedDomain(requested, pointer + "/options/domain") : "";
         // a challenge issued here is used up by the presentation that answers it, and binds it to the domain it was
         // issued for, whether or not this verifier also accepts challenges its callers made
-        Optional<Challenges.Issued> issued = challenges.redeem(challenge);
+        Optional<ChallengeStore.Issued> issued = challenges.redeem(challenge);
         if (issued.isEmpty() && requireIssuedChallenges) {
             throw new ProblemException(Problem.at(ProblemType.INVALID_CHALLENGE_ERROR, pointer + "/options/challenge",
                     "the challenge was not issued by this verifier, was already used, or expired; request one from POST /challenges"));
@@ -329,7 +354,8 @@ public final class VerifierServer implements AutoCloseable {
 
     /** Failures that are this verifier's, not the presenter's: they do not use up the challenge. */
     private static final java.util.Set<ProblemType> VERIFIER_SIDE = java.util.EnumSet.of(ProblemType.STATUS_RETRIEVAL_ERROR,
-            ProblemType.FETCH_FAILED, ProblemType.SERVICE_UNAVAILABLE, ProblemType.INTERNAL_ERROR, ProblemType.NOT_FOUND);
+            ProblemType.FETCH_FAILED, ProblemType.SERVICE_UNAVAILABLE, ProblemType.INTERNAL_ERROR, ProblemType.NOT_FOUND,
+            ProblemType.REPLAY_STORE_UNAVAILABLE);
 
     private void verifyBatch(Context ctx) {
         ObjectNode body = VcApiRequests.body(ctx);
@@ -346,7 +372,7 @@ public final class VerifierServer implements AutoCloseable {
                     throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/items/" + i, "each item is an object"));
                 }
                 VerificationResult r = presentation((ObjectNode) item, "/items/" + i);
-                count(r);
+                counters.count(r);
                 ObjectNode json = r.toJson();
                 noteMissingPolicy(json);
                 results.add(json);
@@ -360,11 +386,15 @@ public final class VerifierServer implements AutoCloseable {
     }
 
     private void respond(Context ctx, VerificationResult r) {
-        count(r);
+        counters.count(r);
         if (r.verified()) {
             ObjectNode body = r.toJson();
             noteMissingPolicy(body);
             ctx.status(200).contentType("application/json").result(JsonCodec.writeString(body));
+        } else if (r.errors().get(0).type() == ProblemType.REPLAY_STORE_UNAVAILABLE) {
+            // not a verdict on the presentation: it could not be checked for replay, and is refused until it can be
+            ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+            http.respond(ctx, 503, r.errors());
         } else {
             // VC-API: a credential or presentation that fails verification is "invalid input"; the W3C suites
             // accept 400 or 422, and some of their versions only 400
@@ -377,24 +407,5 @@ public final class VerifierServer implements AutoCloseable {
         if (verifier.policy().trustAnyIssuer()) {
             body.put("trustPolicy", "none: proofs, holder binding, dates and status were checked, but any issuer is accepted");
         }
-    }
-
-    private void count(VerificationResult r) {
-        (r.verified() ? verified : failed).incrementAndGet();
-        for (Problem p : r.errors()) {
-            problemCounts.computeIfAbsent(p.type().name(), k -> new AtomicLong()).incrementAndGet();
-        }
-    }
-
-    private String metrics() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("# TYPE tabard_verifier_requests_total counter\ntabard_verifier_requests_total ").append(requests.get()).append('\n');
-        sb.append("# TYPE tabard_verifier_results_total counter\n");
-        sb.append("tabard_verifier_results_total{verified=\"true\"} ").append(verified.get()).append('\n');
-        sb.append("tabard_verifier_results_total{verified=\"false\"} ").append(failed.get()).append('\n');
-        sb.append("# TYPE tabard_verifier_problems_total counter\n");
-        problemCounts.forEach((k, v) -> sb.append("tabard_verifier_problems_total{type=\"").append(k).append("\"} ").append(v.get()).append('\n'));
-        sb.append("# TYPE tabard_verifier_open_challenges gauge\ntabard_verifier_open_challenges ").append(challenges.open()).append('\n');
-        return sb.toString();
     }
 }

@@ -2,28 +2,23 @@ package dev.tabard.verifier.replay;
 
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Refuses a presentation seen before, keyed on what it binds, never on its bytes: the holder with its nonce
- * (challenge), and its {@code jti} when it has one. Thread-safe.
+ * The in-memory {@link ReplayStore}, and the default: refuses a presentation seen before, keyed on what it binds,
+ * never on its bytes: the holder with its nonce (challenge), and its {@code jti} when it has one. Thread-safe. It
+ * remembers only what this verifier instance saw; instances behind one load balancer share a store instead.
  *
  * <p><b>Security:</b> every bound is held so that a flood cannot lock out honest holders.
  * <ul>
- *   <li>An entry lives until its presentation expires, and never longer than {@link #MAX_REMEMBERED}: a presentation
- *       claiming to be valid longer is refused with {@code LIFETIME_TOO_LONG}, so an {@code exp} in year 9999 cannot
+ *   <li>An entry lives until its presentation expires, and never longer than {@link ReplayStore#MAX_REMEMBERED}: a
+ *       presentation claiming to be valid longer is refused with {@code LIFETIME_TOO_LONG}, so an {@code exp} in year 9999 cannot
  *       pin an entry until restart.</li>
  *   <li>One holder holds at most {@code maxEntriesPerHolder} entries; past that its presentations are refused with
  *       {@code CLIENT_LIMIT_EXCEEDED} while other holders are served.</li>
@@ -36,13 +31,7 @@ import java.util.TreeMap;
  * maps' own: a verifier sees thousands of presentations a second, each remembered for minutes. A collision would only
  * refuse a presentation, and needs 2^64 work.
  */
-public final class ReplayGuard {
-
-    /**
-     * The longest an entry is remembered: the verifier's presentation lifetime cap (10 minutes) plus the largest
-     * clock skew a trust policy may allow (10 minutes).
-     */
-    public static final Duration MAX_REMEMBERED = Duration.ofMinutes(20);
+public final class ReplayGuard implements ReplayStore {
 
     /**
      * Entries one holder may hold: 2,048 presentations with a {@code jti}. A wallet's presentation lives 2 minutes and
@@ -54,26 +43,14 @@ public final class ReplayGuard {
     /** The smallest {@link #inMemory} guard: one holder at its cap takes at most a sixteenth of it. */
     public static final int MIN_IN_MEMORY_ENTRIES = 16 * MAX_ENTRIES_PER_HOLDER;
 
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    });
-
-    /** What one entry binds, or a holder, hashed. */
-    private record Key(long hi, long lo) {
-    }
-
     /** Until when (epoch second, inclusive) an entry is remembered, and whose it is. */
-    private record Remembered(long until, Key holder) {
+    private record Remembered(long until, ReplayKey holder) {
     }
 
-    private final Map<Key, Remembered> seen = new HashMap<>();
+    private final Map<ReplayKey, Remembered> seen = new HashMap<>();
     /** Keys by expiry second, for purging and for evicting what expires first; may hold keys already forgotten. */
-    private final TreeMap<Long, ArrayDeque<Key>> byExpiry = new TreeMap<>();
-    private final Map<Key, Integer> perHolder = new HashMap<>();
+    private final TreeMap<Long, ArrayDeque<ReplayKey>> byExpiry = new TreeMap<>();
+    private final Map<ReplayKey, Integer> perHolder = new HashMap<>();
     private final int maxEntries;
     private final int maxEntriesPerHolder;
     private final Clock clock;
@@ -123,7 +100,7 @@ public final class ReplayGuard {
      *     {@code CLIENT_LIMIT_EXCEEDED} when the holder already holds its share of the guard
      */
     public void check(String holder, String nonce, Instant expires) {
-        record(holder, nonce, Optional.empty(), expires);
+        remember(ReplayEntry.of(holder, nonce, expires));
     }
 
     /**
@@ -131,30 +108,27 @@ public final class ReplayGuard {
      * {@code PRESENTATION_REPLAYED} when the holder presented this {@code jti} before.
      */
     public void check(String holder, String nonce, String jti, Instant expires) {
-        record(holder, nonce, Optional.of(Objects.requireNonNull(jti, "jti")), expires);
+        remember(ReplayEntry.of(holder, nonce, jti, expires));
     }
 
-    private void record(String holder, String nonce, Optional<String> jti, Instant expires) {
-        Objects.requireNonNull(holder, "holder");
-        Objects.requireNonNull(nonce, "nonce");
-        Objects.requireNonNull(expires, "expires");
-        long until = expires.getEpochSecond() + (expires.getNano() > 0 ? 1 : 0);
-        Key holderKey = key("holder", holder, "");
-        Key bound = key("nonce", holder, nonce);
-        Optional<Key> jtiKey = jti.map(j -> key("jti", holder, j));
-        int needed = jtiKey.isPresent() ? 2 : 1;
+    @Override
+    public void remember(ReplayEntry entry) {
+        Objects.requireNonNull(entry, "entry");
+        long until = entry.untilSecond();
+        ReplayKey holderKey = entry.holder();
+        int needed = entry.keys().size();
         synchronized (this) {
             long now = clock.instant().getEpochSecond();
             if (until > now + MAX_REMEMBERED.toSeconds()) {
                 throw new ProblemException(ProblemType.LIFETIME_TOO_LONG, "the presentation would be accepted until "
-                        + expires + ", more than " + MAX_REMEMBERED.toMinutes() + " minutes from now; present one that expires sooner");
+                        + entry.until() + ", more than " + MAX_REMEMBERED.toMinutes() + " minutes from now; present one that expires sooner");
             }
             purgeBefore(now);
-            if (seen.containsKey(bound)) {
+            if (seen.containsKey(entry.keys().get(0))) {
                 throw new ProblemException(ProblemType.PRESENTATION_REPLAYED, "this holder already presented with this challenge");
             }
-            if (jtiKey.isPresent() && seen.containsKey(jtiKey.get())) {
-                throw new ProblemException(ProblemType.PRESENTATION_REPLAYED, "presentation " + jti.get() + " was already used");
+            if (needed == 2 && seen.containsKey(entry.keys().get(1))) {
+                throw new ProblemException(ProblemType.PRESENTATION_REPLAYED, "this holder already used this presentation id");
             }
             if (perHolder.getOrDefault(holderKey, 0) + needed > maxEntriesPerHolder) {
                 throw new ProblemException(ProblemType.CLIENT_LIMIT_EXCEEDED, "this holder already has " + maxEntriesPerHolder
@@ -163,8 +137,9 @@ public final class ReplayGuard {
             while (seen.size() + needed > maxEntries) {
                 evictFirstExpiring();
             }
-            remember(bound, until, holderKey);
-            jtiKey.ifPresent(k -> remember(k, until, holderKey));
+            for (ReplayKey k : entry.keys()) {
+                remember(k, until, holderKey);
+            }
         }
     }
 
@@ -178,7 +153,7 @@ public final class ReplayGuard {
         return seen.size();
     }
 
-    private void remember(Key key, long until, Key holder) {
+    private void remember(ReplayKey key, long until, ReplayKey holder) {
         seen.put(key, new Remembered(until, holder));
         byExpiry.computeIfAbsent(until, u -> new ArrayDeque<>()).addLast(key);
         perHolder.merge(holder, 1, Integer::sum);
@@ -186,8 +161,8 @@ public final class ReplayGuard {
 
     private void purgeBefore(long now) {
         while (!byExpiry.isEmpty() && byExpiry.firstKey() < now) {
-            Map.Entry<Long, ArrayDeque<Key>> first = byExpiry.pollFirstEntry();
-            for (Key k : first.getValue()) {
+            Map.Entry<Long, ArrayDeque<ReplayKey>> first = byExpiry.pollFirstEntry();
+            for (ReplayKey k : first.getValue()) {
                 forget(k, first.getKey());
             }
         }
@@ -195,8 +170,8 @@ public final class ReplayGuard {
 
     private void evictFirstExpiring() {
         while (!byExpiry.isEmpty()) {
-            Map.Entry<Long, ArrayDeque<Key>> first = byExpiry.firstEntry();
-            Key k = first.getValue().pollFirst();
+            Map.Entry<Long, ArrayDeque<ReplayKey>> first = byExpiry.firstEntry();
+            ReplayKey k = first.getValue().pollFirst();
             if (first.getValue().isEmpty()) {
                 byExpiry.remove(first.getKey());
             }
@@ -208,7 +183,7 @@ public final class ReplayGuard {
     }
 
     /** Forgets {@code key} if it is still remembered until {@code until}; a key re-added later has another expiry. */
-    private boolean forget(Key key, long until) {
+    private boolean forget(ReplayKey key, long until) {
         Remembered r = seen.get(key);
         if (r == null || r.until() != until) {
             return false;
@@ -216,16 +191,5 @@ public final class ReplayGuard {
         seen.remove(key);
         perHolder.computeIfPresent(r.holder(), (h, n) -> n == 1 ? null : n - 1);
         return true;
-    }
-
-    private static Key key(String kind, String holder, String value) {
-        MessageDigest sha = SHA256.get();
-        sha.update(kind.getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) 0);
-        sha.update(holder.getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) 0);
-        byte[] h = sha.digest(value.getBytes(StandardCharsets.UTF_8));
-        ByteBuffer b = ByteBuffer.wrap(h);
-        return new Key(b.getLong(), b.getLong());
     }
 }
