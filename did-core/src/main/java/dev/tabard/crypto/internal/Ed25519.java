@@ -24,6 +24,13 @@ public final class Ed25519 {
     private static final int POINT_CACHE_ENTRIES = 4096;
     private static final Map<ByteBuffer, PublicPoint> POINTS = new ConcurrentHashMap<>();
 
+    /**
+     * Keys that passed full validation (a scalar multiplication by the group order: as dear as a verification), by
+     * key bytes. An issuer checks its agent's did:key on every issuance, a verifier its holders' keys on every
+     * presentation; only keys that passed are held, so a hit can never let a bad key through. Bounded: cleared when full.
+     */
+    private static final Map<ByteBuffer, Boolean> VALIDATED = new ConcurrentHashMap<>();
+
     private Ed25519() {}
 
     /** @throws ProblemException {@code INVALID_VERIFICATION_METHOD} for a malformed, non-canonical or small-order key */
@@ -32,10 +39,17 @@ public final class Ed25519 {
             throw new ProblemException(ProblemType.INVALID_VERIFICATION_METHOD,
                     "Ed25519 public key must be 32 bytes, got " + publicKey.length);
         }
+        if (VALIDATED.containsKey(ByteBuffer.wrap(publicKey))) {
+            return;
+        }
         if (!org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyFull(publicKey, 0)) {
             throw new ProblemException(ProblemType.INVALID_VERIFICATION_METHOD,
                     "Ed25519 public key is not a canonical point of large order");
         }
+        if (VALIDATED.size() >= POINT_CACHE_ENTRIES) {
+            VALIDATED.clear();
+        }
+        VALIDATED.put(ByteBuffer.wrap(publicKey.clone()), Boolean.TRUE);
     }
 
     /** @throws ProblemException {@code CRYPTOGRAPHIC_SECURITY_ERROR} unless the signature is valid */
