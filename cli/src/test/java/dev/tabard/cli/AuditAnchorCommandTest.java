@@ -1,5 +1,6 @@
 package dev.tabard.cli;
 
+import static dev.tabard.cli.Run.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,13 +16,10 @@ import dev.tabard.issuer.audit.AuditAnchor;
 import dev.tabard.issuer.audit.AuditAnchorWriter;
 import dev.tabard.issuer.http.IssuerServer;
 import dev.tabard.issuer.store.OwnerOnlyFiles;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
@@ -65,9 +63,6 @@ class AuditAnchorCommandTest {
 
     @TempDir
     Path dir;
-
-    private record Run(int code, String out, String err) {
-    }
 
     @BeforeAll
     @Timeout(120)
@@ -130,22 +125,6 @@ class AuditAnchorCommandTest {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
-        }
-    }
-
-    private static synchronized Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int code = Tabard.run(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8).trim(), e.toString(StandardCharsets.UTF_8).trim());
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
         }
     }
 

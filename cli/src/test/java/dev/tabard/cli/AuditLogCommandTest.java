@@ -1,5 +1,6 @@
 package dev.tabard.cli;
 
+import static dev.tabard.cli.Run.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,9 +13,6 @@ import dev.tabard.codec.JsonCodec;
 import dev.tabard.crypto.KeyPair;
 import dev.tabard.crypto.KeyType;
 import dev.tabard.did.key.KeyDids;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -41,9 +39,6 @@ class AuditLogCommandTest {
     private Path log;
     private KeyPair key;
 
-    private record Run(int code, String out, String err) {
-    }
-
     @BeforeEach
     void write() {
         log = dir.resolve("decisions.jsonl");
@@ -56,22 +51,6 @@ class AuditLogCommandTest {
                     file.signHead(); // heads where the cases cut the file: after every tenth entry
                 }
             }
-        }
-    }
-
-    private static synchronized Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int code = Tabard.run(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8).trim(), e.toString(StandardCharsets.UTF_8).trim());
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
         }
     }
 

@@ -100,6 +100,29 @@ class IssuerInstancesProcessTest {
         return new Instance(p, port);
     }
 
+    /** Two instances on a fresh database, one registered agent. */
+    private record Organization(Instance a, Instance b, Path dataA, Path dataB, String agent) {
+    }
+
+    private Organization twoInstances() throws Exception {
+        databaseUrl = PostgresServer.shared().createDatabase();
+        Path dataA = dir.resolve("a");
+        Path dataB = dir.resolve("b");
+        Instance a = serve(dataA);
+        // the second instance gets the first one's secret files, as an operator copies them
+        Files.createDirectories(dataB);
+        try (var files = Files.list(dataA)) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().endsWith(".key")).toList()) {
+                Files.copy(f, dataB.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Instance b = serve(dataB);
+        String agent = KeyDids.of(KeyPair.generate(KeyType.ED25519, new SecureRandom()).publicKey()).toString();
+        assertEquals(201, post(a, "/admin/agents", "{\"did\":\"" + agent + "\",\"name\":\"agent\",\"operator\":{\"name\":\"ops\"},"
+                + "\"capabilities\":[\"supplier:lookup\"]}").statusCode());
+        return new Organization(a, b, dataA, dataB, agent);
+    }
+
     private HttpResponse<String> post(Instance at, String path, String json) throws Exception {
         return http.send(HttpRequest.newBuilder(at.uri(path)).timeout(Duration.ofSeconds(20))
                 .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
@@ -114,21 +137,12 @@ class IssuerInstancesProcessTest {
 
     @Test
     void twoInstancesIssueAtOnce_oneIsKilled_theStoreStaysWholeAndOneChain() throws Exception {
-        databaseUrl = PostgresServer.shared().createDatabase();
-        Path dataA = dir.resolve("a");
-        Path dataB = dir.resolve("b");
-        Instance a = serve(dataA);
-        // the second instance gets the first one's secret files, as an operator copies them
-        Files.createDirectories(dataB);
-        try (var files = Files.list(dataA)) {
-            for (Path f : files.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().endsWith(".key")).toList()) {
-                Files.copy(f, dataB.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        Instance b = serve(dataB);
-        String agent = KeyDids.of(KeyPair.generate(KeyType.ED25519, new SecureRandom()).publicKey()).toString();
-        assertEquals(201, post(a, "/admin/agents", "{\"did\":\"" + agent + "\",\"name\":\"load\",\"operator\":{\"name\":\"ops\"},"
-                + "\"capabilities\":[\"supplier:lookup\"]}").statusCode());
+        Organization org = twoInstances();
+        Instance a = org.a();
+        Instance b = org.b();
+        Path dataA = org.dataA();
+        Path dataB = org.dataB();
+        String agent = org.agent();
 
         Set<String> received = ConcurrentHashMap.newKeySet();
         AtomicBoolean bKilled = new AtomicBoolean();
@@ -195,20 +209,10 @@ class IssuerInstancesProcessTest {
 
     @Test
     void rotationAndOfferCodes_workWhicheverInstanceARequestReaches() throws Exception {
-        databaseUrl = PostgresServer.shared().createDatabase();
-        Path dataA = dir.resolve("a");
-        Path dataB = dir.resolve("b");
-        Instance a = serve(dataA);
-        Files.createDirectories(dataB);
-        try (var files = Files.list(dataA)) {
-            for (Path f : files.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().endsWith(".key")).toList()) {
-                Files.copy(f, dataB.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        Instance b = serve(dataB);
-        String agent = KeyDids.of(KeyPair.generate(KeyType.ED25519, new SecureRandom()).publicKey()).toString();
-        assertEquals(201, post(a, "/admin/agents", "{\"did\":\"" + agent + "\",\"name\":\"rotating\",\"operator\":{\"name\":\"ops\"},"
-                + "\"capabilities\":[\"supplier:lookup\"]}").statusCode());
+        Organization org = twoInstances();
+        Instance a = org.a();
+        Instance b = org.b();
+        String agent = org.agent();
 
         // a key published and activated through a is what b signs with, within a few seconds
         HttpResponse<String> added = post(a, "/admin/keys?type=Ed25519", "");

@@ -1,5 +1,6 @@
 package dev.tabard.cli;
 
+import static dev.tabard.cli.Run.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,15 +9,12 @@ import dev.tabard.issuer.IssuerConfig;
 import dev.tabard.issuer.http.IssuerServer;
 import dev.tabard.issuer.store.OwnerOnlyFiles;
 import dev.tabard.issuer.store.SqliteIssuerStore;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -41,25 +39,6 @@ class IssuerTokenCommandTest {
 
     @TempDir
     Path dir;
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private static synchronized Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int code = Tabard.run(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8).trim(), e.toString(StandardCharsets.UTF_8).trim());
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
