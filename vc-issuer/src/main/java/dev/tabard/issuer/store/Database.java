@@ -1,5 +1,7 @@
 package dev.tabard.issuer.store;
 
+import dev.tabard.problem.ProblemException;
+import dev.tabard.problem.ProblemType;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.function.Supplier;
@@ -47,7 +49,33 @@ interface Database extends AutoCloseable {
     @Override
     void close();
 
-    static IllegalStateException failure(SQLException e) {
+    /**
+     * What a failed statement means to a caller: a database that does not answer (no connection, or one cut or
+     * refused) is {@code SERVICE_UNAVAILABLE}, which the caller may retry and the HTTP layer answers with 503, never
+     * a 500; anything else is a fault of the issuer's.
+     */
+    static RuntimeException failure(SQLException e) {
+        if (unreachable(e)) {
+            return new ProblemException(ProblemType.SERVICE_UNAVAILABLE, "the issuer's database does not answer; retry shortly"
+                    + " (the operator finds the cause in the issuer's log)");
+        }
         return new IllegalStateException("issuer store: " + e.getMessage(), e);
+    }
+
+    /**
+     * SQLSTATE class 08 (connection exception), 57P (the server shutting down or refusing) and 53 (out of resources, such
+     * as too many connections), and the JDBC connection exceptions, the pool's timeout among them.
+     */
+    private static boolean unreachable(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P") || s.getSQLState().startsWith("53"))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

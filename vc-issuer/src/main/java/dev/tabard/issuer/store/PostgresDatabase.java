@@ -52,10 +52,19 @@ final class PostgresDatabase implements Database {
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                // on a connection the server cut, rollback fails too: the first failure is the one that says why
+                try {
+                    c.rollback();
+                } catch (SQLException alsoFailed) {
+                    e.addSuppressed(alsoFailed);
+                }
                 throw e;
             } finally {
-                c.setAutoCommit(true);
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException broken) {
+                    // a broken connection: the pool discards it rather than hand it out again
+                }
             }
         } catch (SQLException e) {
             throw Database.failure(e);
