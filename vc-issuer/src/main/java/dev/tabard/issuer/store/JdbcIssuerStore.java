@@ -36,7 +36,7 @@ abstract class JdbcIssuerStore implements IssuerStore {
     private final Database db;
     private final SecureRandom random;
     private final AuditChain chain;
-    private final AdminTokens adminTokens;
+    private final AdminTokenTable adminTokens;
     private final IssueWriter writer;
     private final Clock clock;
     private final Map<String, OneUseValues> oneUse = new ConcurrentHashMap<>();
@@ -47,7 +47,7 @@ abstract class JdbcIssuerStore implements IssuerStore {
         this.clock = clock;
         this.random = random;
         this.chain = new AuditChain(clock);
-        this.adminTokens = AdminTokens.open(db, dataDir, random, shared);
+        this.adminTokens = AdminTokenTable.open(db, dataDir, random, shared);
         this.writer = new IssueWriter(this::commitIssues);
     }
 

@@ -19,14 +19,14 @@ import java.util.Optional;
  * the same key file, and one that does not is stopped on open with a message naming the file to copy. A store that one
  * process opens (SQLite) holds the check to the key only once a token was hashed with it.
  */
-final class AdminTokens {
+final class AdminTokenTable {
 
     /** The meta row holding the admin-token key's check value. */
     static final String CHECK_META = "admin-token-key.check";
 
     private final AdminTokenKey key;
 
-    private AdminTokens(AdminTokenKey key) {
+    private AdminTokenTable(AdminTokenKey key) {
         this.key = key;
     }
 
@@ -35,7 +35,7 @@ final class AdminTokens {
      * re-keys, in one transaction, the bare SHA-256 hashes that stores made before the key hold: a keyed hash is
      * HMAC(key, SHA-256), so this needs no token and every existing token keeps working.
      */
-    static AdminTokens open(Database db, Path dataDir, SecureRandom random, boolean shared) {
+    static AdminTokenTable open(Database db, Path dataDir, SecureRandom random, boolean shared) {
         List<String> bare = new ArrayList<>();
         boolean[] anyKeyed = {false};
         Optional<String> check = db.read(c -> {
@@ -74,7 +74,7 @@ final class AdminTokens {
                     + "hashed with (another instance started at the same time with its own): copy " + AdminTokenKey.FILE_NAME
                     + " from the data directory of an instance already running on this database");
         }
-        return new AdminTokens(key);
+        return new AdminTokenTable(key);
     }
 
     private static Optional<String> storedCheck(Connection c) throws SQLException {
