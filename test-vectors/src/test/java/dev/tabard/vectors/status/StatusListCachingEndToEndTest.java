@@ -164,6 +164,45 @@ class StatusListCachingEndToEndTest {
         assertEquals(List.of(), statusExchanges(seen));
     }
 
+    /**
+     * The issuer signs a list again (with a later {@code validUntil}) when half its validity has passed, under the same
+     * entity tag while its bits are unchanged. A verifier whose kept copy reached its own {@code validUntil} must take
+     * the new signed list, not revalidate the expired one on every verification.
+     */
+    @Test
+    void aListSignedAgainUnderTheSameTag_isFetchedWholeOnceTheCopyKeptHasExpired() throws Exception {
+        Issued vc = issue();
+
+        at(Duration.ZERO);
+        assertVerified(vc);
+        List<Exchange> first = statusExchanges(0);
+        assertEquals(2, first.size(), first::toString);
+        String listTag = only(first, vc.revocationList()).etag().orElseThrow();
+        int seen = 2;
+
+        // past max-age, still within the kept copy's validity: both lists revalidated; the issuer signed them again
+        at(StatusLists.VALIDITY.minusSeconds(10));
+        assertVerified(vc);
+        List<Exchange> revalidated = statusExchanges(seen);
+        assertEquals(2, revalidated.size(), revalidated::toString);
+        revalidated.forEach(e -> assertEquals(304, e.status(), e::toString));
+        seen += 2;
+
+        // the copy kept is no longer valid: the list signed since comes back whole, under the unchanged tag
+        at(StatusLists.VALIDITY.plusSeconds(10));
+        assertVerified(vc);
+        List<Exchange> renewed = statusExchanges(seen);
+        assertEquals(2, renewed.size(), renewed::toString);
+        renewed.forEach(e -> assertEquals(200, e.status(), e::toString));
+        assertEquals(Optional.of(listTag), only(renewed, vc.revocationList()).etag());
+        seen += 2;
+
+        // and it is kept for its max-age again
+        at(StatusLists.VALIDITY.plusSeconds(20));
+        assertVerified(vc);
+        assertEquals(List.of(), statusExchanges(seen));
+    }
+
     /** An AgentCredential issued (vc+jwt) to a fresh did:key agent, and the path of its revocation list. */
     private record Issued(String id, String jwt, String revocationList) {
     }
