@@ -33,7 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * offline), verified as vc+jwt or as a Data Integrity document by their own issuer, and kept as long as the server's
  * {@code Cache-Control} allows, within this cache's minimum and maximum and never past the list's {@code validUntil}
  * (see {@link Builder#minAge}). A list is re-fetched with {@code If-None-Match}, and a {@code 304} keeps it with a new
- * freshness. A list that cannot be fetched is an error unless a stale copy is within the caller's staleness bound.
+ * freshness; once the copy kept is past its {@code validUntil} it is fetched whole. A list that cannot be fetched is an error unless a stale copy is within the caller's staleness bound.
  * Thread-safe.
  *
  * <p><b>Refreshed ahead of expiry:</b> a fetched list in the last fifth of its freshness is re-fetched in the
@@ -317,8 +317,11 @@ public final class StatusListCache implements AutoCloseable {
             throw new ProblemException(ProblemType.STATUS_RETRIEVAL_ERROR,
                     "status list " + uri + " is not in the bundle and this verifier is offline");
         }
+        // a copy past its own validUntil is not revalidated: a 304 would keep a list its issuer no longer vouches for,
+        // while the issuer tags the bits and signs unchanged bits again, later, under the same tag
         Optional<Entry> revalidating = Optional.ofNullable(previous)
-                .filter(p -> p.fromNetwork() && p.etag().isPresent() && p.issuer().equals(issuer));
+                .filter(p -> p.fromNetwork() && p.etag().isPresent() && p.issuer().equals(issuer)
+                        && p.credential().validUntil().map(now::isBefore).orElse(true));
         FetchedResource r;
         try {
             r = fetcher.get().get(uri, ACCEPTED, revalidating.map(p -> Map.of("If-None-Match", p.etag().get())).orElse(Map.of()));
