@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * What anyone may read: the org's DID document, a health check, and the status lists. A status list answers with a
- * strong {@code ETag} that every instance gives alike for the same list, {@code Cache-Control: public} for what is left
+ * weak {@code ETag} that every instance gives alike for the same list, {@code Cache-Control: public} for what is left
  * of the signed list's validity (at most half of it), {@code Vary: Accept}, and 304 when {@code If-None-Match} already
  * names it, so caches and CDNs in front of several instances can serve it.
  *
@@ -78,6 +78,7 @@ final class DidStatusRoutes {
         if (ifNoneMatch == null || ifNoneMatch.length() > 4096) {
             return false;
         }
+        String opaque = etag.startsWith("W/") ? etag.substring(2) : etag;
         String value = ifNoneMatch.trim();
         if (value.equals("*")) {
             return true;
@@ -91,7 +92,7 @@ final class DidStatusRoutes {
             if (t.startsWith("W/")) {
                 t = t.substring(2);
             }
-            if (t.equals(etag)) {
+            if (t.equals(opaque)) {
                 return true;
             }
         }

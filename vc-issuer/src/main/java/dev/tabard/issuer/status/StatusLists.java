@@ -50,7 +50,7 @@ public final class StatusLists {
      * A signed list as served.
      *
      * @param body the vc+jwt, or the JSON document with its proof
-     * @param etag a strong entity tag from the list's bits and format, the same on every instance for the same list
+     * @param etag a weak entity tag from the list's bits and format, the same on every instance for the same list
      * @param validUntil the signed credential's {@code validUntil}
      */
     public record Published(String body, String etag, Instant validUntil) {
@@ -152,8 +152,10 @@ public final class StatusLists {
     }
 
     /**
-     * A strong entity tag over what the list says (its id, purpose and bits) and the form it is in, so that every
-     * instance tags the same list alike, whenever and with whichever key it signed it.
+     * A weak entity tag over what the list says (its id, purpose and bits) and the form it is in, so that every
+     * instance tags the same list alike, whenever and with whichever key it signed it. Weak, because the bytes under
+     * one tag differ: the same bits are signed again, with a later validity, before the last signature runs out (RFC
+     * 9110 §8.8.1: equal weak tags mean the same content, not the same octets).
      */
     static String etag(StatusListRecord list, Format format) {
         try {
@@ -161,7 +163,7 @@ public final class StatusLists {
             sha.update((list.id() + "\n" + list.purpose().value() + "\n" + format + "\n").getBytes(StandardCharsets.UTF_8));
             sha.update((list.bits().statusSize() + "\n").getBytes(StandardCharsets.UTF_8));
             sha.update(list.bits().toBytes());
-            return "\"" + Base64Url.encode(sha.digest()).substring(0, 32) + "\"";
+            return "W/\"" + Base64Url.encode(sha.digest()).substring(0, 32) + "\"";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
