@@ -56,9 +56,9 @@ class PostgresOutageTest {
             boolean answered = false;
             while (!answered && Instant.now().isBefore(deadline)) {
                 try {
-                    boolean read = store.agent(agent).isEmpty();
+                    boolean empty = store.agent(agent).isEmpty();
                     store.record(new IssuerStore.Audit("test", "outage.over", "-", "{}"));
-                    answered = read;
+                    answered = empty;
                 } catch (ProblemException stillDown) {
                     assertEquals(ProblemType.SERVICE_UNAVAILABLE, stillDown.problem().type());
                 }
