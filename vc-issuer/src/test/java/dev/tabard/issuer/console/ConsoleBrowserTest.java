@@ -162,6 +162,38 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void operator_suspendsAndReinstates_seesKeysAndAuditVerdict() throws Exception {
+        Did agent = KeyDids.of(KeyPair.generate(KeyType.ED25519, new SecureRandom()).publicKey());
+        issuer.admin("POST", "/admin/agents", "{\"did\":\"" + agent + "\",\"name\":\"billing-agent\",\"operator\":{\"name\":\"Ops\"}}");
+        String path = "/admin/agents/" + URLEncoder.encode(agent.toString(), StandardCharsets.UTF_8);
+        String id = issuer.admin("POST", path + "/credentials", null).path("id").asText();
+        signIn(ConsoleIssuer.ADMIN);
+        visible("search").sendKeys("billing");
+        browser.findElement(By.cssSelector("#search-form button[type=submit]")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#agents tr[data-did='" + agent + "'] button.link"))).click();
+        By status = By.cssSelector("#credentials tr[data-id='" + id + "'] .status");
+        wait.until(ExpectedConditions.textToBe(status, "active"));
+        assertFalse(browser.findElement(By.cssSelector("#credentials button[data-action='reinstate']")).isEnabled());
+
+        browser.findElement(By.cssSelector("#credentials button[data-action='suspend']")).click();
+        wait.until(ExpectedConditions.textToBe(status, "suspended"));
+        assertTrue(issuer.admin("GET", path + "/credentials", null).path("credentials").get(0).path("suspended").asBoolean());
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#credentials button[data-action='reinstate']"))).click();
+        wait.until(ExpectedConditions.textToBe(status, "active"));
+        assertFalse(issuer.admin("GET", path + "/credentials", null).path("credentials").get(0).path("suspended").asBoolean());
+        assertTrue(browser.findElement(By.cssSelector("#delegations tbody")).getText().contains("No registered delegations"));
+
+        browser.findElement(By.id("nav-keys")).click();
+        WebElement key = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#keys tbody tr")));
+        assertTrue(key.getText().contains("key-1") && key.getText().contains("ACTIVE"), key.getText());
+
+        browser.findElement(By.id("nav-audit")).click();
+        visible("audit-verify").click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-result"), "Intact"));
+        assertTrue(browser.findElement(By.id("audit-result")).getText().contains("yes"), browser.findElement(By.id("audit-result")).getText());
+    }
+
+    @Test
     void wrongToken_showsAnError_andNothingElse() throws Exception {
         issuer.admin("POST", "/admin/agents", "{\"did\":\"" + KeyDids.of(KeyPair.generate(KeyType.ED25519, new SecureRandom())
                 .publicKey()) + "\",\"name\":\"secret-agent\",\"operator\":{\"name\":\"Ops\"}}");
