@@ -11,17 +11,20 @@ import dev.tabard.issuer.IssuerService;
 import dev.tabard.issuer.agents.Agent;
 import dev.tabard.issuer.agents.AgentRegistry;
 import dev.tabard.issuer.oid4vci.Oid4vci;
+import dev.tabard.issuer.store.IssuedCredential;
 import dev.tabard.problem.Problem;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
 import dev.tabard.vc.AgentClaims;
 import dev.tabard.vc.jose.EnvelopedCredential;
+import dev.tabard.vc.status.Bitstring;
 import dev.tabard.vc.status.StatusPurpose;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +34,12 @@ import java.util.Set;
 /**
  * The admin API for agents and their credentials: register, list, read and deactivate agents
  * ({@code /admin/agents…}), issue an AgentCredential, make an OpenID4VCI offer, and revoke, suspend or reinstate a
- * credential ({@code /admin/credentials/{id}/revoke|suspend|reinstate}).
+ * credential ({@code /admin/credentials/{id}/revoke|suspend|reinstate}), and list an agent's credentials with their status.
  */
 final class AgentRoutes {
+
+    /** Credentials listed per agent: a page an operator reads. */
+    static final int MAX_LISTED_CREDENTIALS = 200;
 
     private final IssuerService service;
     private final AdminAuth auth;
@@ -53,6 +59,7 @@ final class AgentRoutes {
         app.get("/admin/agents/{did}", this::getAgent);
         app.post("/admin/agents/{did}/deactivate", this::deactivate);
         app.post("/admin/agents/{did}/credentials", this::issue);
+        app.get("/admin/agents/{did}/credentials", this::credentials);
         app.post("/admin/agents/{did}/offer", this::offer);
         app.post("/admin/credentials/{id}/{action}", this::status);
     }
@@ -157,15 +164,43 @@ final class AgentRoutes {
         ctx.status(201).contentType("application/json").result(JsonCodec.writeString(out));
     }
 
-    /** An OpenID4VCI credential offer for a registered agent ({@code ?tx_code=true} adds a one-time code). */
+    /**
+     * The agent's AgentCredentials, newest first, with their status bits: what an operator needs to pick the one to
+     * revoke or suspend. Each list is read once per request, however many credentials sit in it.
+     */
+    private void credentials(Context ctx) {
+        auth.require(ctx, "issue");
+        Did d = Requests.did(ctx.pathParam("did"), "/did");
+        Map<Integer, Bitstring> lists = new HashMap<>();
+        ArrayNode out = JsonCodec.mapper().createArrayNode();
+        for (IssuedCredential c : service.store().credentials(d, MAX_LISTED_CREDENTIALS)) {
+            out.addObject().put("id", c.id()).put("issued", c.issued().toString()).put("validUntil", c.validUntil().toString())
+                    .put("revoked", bit(lists, c.revocationList(), c.revocationIndex()))
+                    .put("suspended", bit(lists, c.suspensionList(), c.suspensionIndex()));
+        }
+        ctx.contentType("application/json").result(JsonCodec.writeString(Map.of("credentials", out)));
+    }
+
+    private boolean bit(Map<Integer, Bitstring> lists, int list, long index) {
+        Bitstring bits = lists.computeIfAbsent(list, id -> service.store().statusList(id).orElseThrow().bits());
+        return bits.get(index) != 0;
+    }
+
+    /**
+     * An OpenID4VCI credential offer for a registered agent ({@code ?tx_code=true} adds a one-time code,
+     * {@code ?qr=svg} the offer URL as a QR code in {@code offer_qr_svg}).
+     */
     private void offer(Context ctx) {
         auth.require(ctx, "issue");
         Agent a = registered(ctx);
         if (!a.active()) {
             throw new ProblemException(ProblemType.FORBIDDEN, "agent " + a.did() + " is deactivated");
         }
-        ctx.status(201).contentType("application/json").result(JsonCodec.writeString(oid4vci.offer(a.did(),
-                "true".equals(ctx.queryParam("tx_code")))));
+        ObjectNode out = oid4vci.offer(a.did(), "true".equals(ctx.queryParam("tx_code")));
+        if ("svg".equals(ctx.queryParam("qr"))) {
+            out.put("offer_qr_svg", OfferQr.svg(out.path("offer_url").asText()));
+        }
+        ctx.status(201).contentType("application/json").result(JsonCodec.writeString(out));
     }
 
     private void status(Context ctx) {

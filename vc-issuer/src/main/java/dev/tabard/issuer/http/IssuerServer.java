@@ -133,6 +133,7 @@ public final class IssuerServer implements AutoCloseable {
         new VcApiEndpoints(opened, auth, vcApiAccess).register(app);
         new DelegationEndpoints(opened, auth, clock).register(app);
         new Oid4vciEndpoints(oid4vci).register(app);
+        new ConsoleRoutes().register(app);
         this.service = opened;
     }
 

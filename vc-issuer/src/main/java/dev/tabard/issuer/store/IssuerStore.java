@@ -72,6 +72,9 @@ public interface IssuerStore extends AuditTrail, AutoCloseable {
 
     Optional<IssuedCredential> credential(String credentialId);
 
+    /** The AgentCredentials issued to {@code agent} (registered delegation links left out), newest first. */
+    List<IssuedCredential> credentials(Did agent, int limit);
+
     /**
      * Records a delegation link an agent registered, with a revocation and a suspension entry as {@link #issue} gives a
      * credential, in the same transaction.

@@ -255,6 +255,24 @@ abstract class JdbcIssuerStore implements IssuerStore {
     }
 
     @Override
+    public List<IssuedCredential> credentials(Did agent, int limit) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM credentials WHERE agent_did = ?"
+                    + " AND id NOT IN (SELECT id FROM delegations) ORDER BY issued DESC, id LIMIT ?")) {
+                ps.setString(1, agent.toString());
+                ps.setInt(2, Math.max(1, Math.min(limit, 1000)));
+                List<IssuedCredential> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(Rows.credential(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
     public void setStatus(String credentialId, StatusPurpose purpose, boolean set, Audit audit) {
         IssuedCredential cred = credential(credentialId).orElseThrow(() -> new ProblemException(ProblemType.RESOURCE_NOT_FOUND,
                 "no credential " + credentialId + " was issued here; use the id the issuance answered with"));

@@ -230,6 +230,10 @@ abstract class IssuerStoreContract {
             assertEquals(Optional.of(link), store.credential(d.id()));
             assertEquals(List.of("key-1"), store.keys().stream().map(OrgKey::id).toList());
             assertChainIntact(store, 5);
+            assertEquals(List.of(), store.credentials(AGENT, 10), "a registered link is not an AgentCredential");
+            assertEquals(List.of(), store.credentials(Did.parse("did:example:b"), 10));
+            IssuedCredential credential = issue(store);
+            assertEquals(List.of(credential), store.credentials(AGENT, 10));
         }
     }
 
