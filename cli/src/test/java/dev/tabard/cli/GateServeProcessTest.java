@@ -105,10 +105,11 @@ class GateServeProcessTest {
         Path log = dir.resolve("decisions.jsonl");
         // the README's command as written, on a free port and with this test's upstream
         String shown = block(readme, "<!-- gate-serve-example: cli/src/test/java/dev/tabard/cli/GateServeProcessTest.java -->\n```\n");
-        assertTrue(shown.startsWith("java -jar cli/target/tabard.jar gate serve "), shown);
+        String launcher = "cli/target/tabard/bin/tabard ";
+        assertTrue(shown.startsWith(launcher + "gate serve "), shown);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
                 System.getProperty("java.class.path"), Tabard.class.getName()));
-        cmd.addAll(List.of(shown.substring("java -jar cli/target/tabard.jar ".length()).replace("--port 8443", "--port 0")
+        cmd.addAll(List.of(shown.substring(launcher.length()).replace("--port 8443", "--port 0")
                 .replace("http://127.0.0.1:9000", "http://127.0.0.1:" + upstream.port()).split(" ")));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(dir.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("TABARD_"));
