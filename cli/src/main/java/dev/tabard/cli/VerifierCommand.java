@@ -24,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "verifier", description = "The verification endpoint.", subcommands = VerifierCommand.Serve.class)
+@Command(name = "verifier", mixinStandardHelpOptions = true, description = "The verification endpoint.", subcommands = VerifierCommand.Serve.class)
 final class VerifierCommand {
 
     @Command(name = "serve", mixinStandardHelpOptions = true, description = {

@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "wallet", description = "An agent's wallet file. The secret comes from TABARD_WALLET_SECRET.",
+@Command(name = "wallet", mixinStandardHelpOptions = true, description = "An agent's wallet file. The secret comes from TABARD_WALLET_SECRET.",
         subcommands = {WalletCommand.Init.class, WalletCommand.Receive.class, WalletCommand.ListCredentials.class,
             WalletCommand.Present.class, WalletCommand.Card.class, WalletDelegationCommands.Delegate.class,
             WalletDelegationCommands.Receive.class, WalletDelegationCommands.ListDelegations.class})
@@ -111,10 +111,10 @@ final class WalletCommand {
     @Command(name = "card", mixinStandardHelpOptions = true,
             description = "Print a signed A2A agent card carrying the wallet's AgentCredential.")
     static final class Card extends Base implements Callable<Integer> {
-        @Option(names = "--name", required = true)
+        @Option(names = "--name", required = true, description = "The agent's name shown on the card.")
         String name;
 
-        @Option(names = "--description", required = true)
+        @Option(names = "--description", required = true, description = "What the agent does, in a sentence, shown on the card.")
         String description;
 
         @Option(names = "--organization", required = true, description = "The provider organization's name.")
@@ -147,10 +147,10 @@ final class WalletCommand {
 
     @Command(name = "present", mixinStandardHelpOptions = true, description = "Print a vp+jwt for a verifier's challenge and domain.")
     static final class Present extends Base implements Callable<Integer> {
-        @Option(names = "--challenge", required = true)
+        @Option(names = "--challenge", required = true, description = "The challenge the verifier gave (its POST /challenges answer, or its own nonce).")
         String challenge;
 
-        @Option(names = "--domain", required = true)
+        @Option(names = "--domain", required = true, description = "The verifier's domain the presentation is addressed to (its origin, e.g. https://shop.example).")
         String domain;
 
         @Option(names = "--capability", description = "A capability the verifier needs (repeatable).")
