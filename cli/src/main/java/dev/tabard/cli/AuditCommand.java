@@ -221,8 +221,8 @@ final class AuditCommand {
             }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read checkpoint " + file + " (" + e.getClass().getSimpleName()
-                    + "); pass the file 'tabard audit checkpoint' printed");
+            throw new IllegalArgumentException("cannot read checkpoint " + file + ": " + (e instanceof java.nio.file.FileSystemException f
+                    ? InputFiles.reason(f) : e.getClass().getSimpleName()) + "; pass the file 'tabard audit checkpoint' printed");
         }
         try {
             return AuditCheckpoint.parse(bytes);

@@ -118,7 +118,7 @@ final class GateCommand {
             }
             RoutesFile routesFile;
             try {
-                routesFile = RoutesFile.parse(Files.readAllBytes(routes));
+                routesFile = RoutesFile.parse(Files.readAllBytes(InputFiles.readable(routes, "the routes file (--routes)")));
             } catch (IOException e) {
                 System.err.println("error: cannot read the routes file " + routes + ": " + e.getClass().getSimpleName());
                 return 2;

@@ -32,10 +32,12 @@ final class PolicyFiles {
     }
 
     /**
-     * @throws ProblemException {@code INPUT_TOO_LARGE} over {@link #MAX_POLICY_FILE_BYTES}; {@code MALFORMED_VALUE_ERROR}
+     * @throws ProblemException as {@link InputFiles#readable} for a missing, unreadable or directory path;
+     *     {@code INPUT_TOO_LARGE} over {@link #MAX_POLICY_FILE_BYTES}; {@code MALFORMED_VALUE_ERROR}
      *     for a file that is not valid YAML or JSON, or a policy {@link TrustPolicy#fromJson} refuses
      */
     static TrustPolicy read(Path file) throws IOException {
+        InputFiles.readable(file, "the policy file (--policy)");
         if (Files.size(file) > MAX_POLICY_FILE_BYTES) {
             throw new ProblemException(ProblemType.INPUT_TOO_LARGE, "the policy file " + file + " is larger than "
                     + MAX_POLICY_FILE_BYTES / 1024 + " KiB");

@@ -30,6 +30,9 @@ final class ResolveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (bundle != null) {
+            InputFiles.readable(bundle, "the resolution bundle (--bundle)");
+        }
         ObjectNode out = JsonCodec.mapper().createObjectNode();
         try {
             Optional<ResolutionBundle> b = bundle == null ? Optional.empty() : Optional.of(ResolutionBundle.read(bundle));

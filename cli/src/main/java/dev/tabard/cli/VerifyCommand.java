@@ -36,7 +36,8 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        byte[] input = file.equals("-") ? System.in.readNBytes(Verifier.MAX_INPUT + 1) : Files.readAllBytes(Path.of(file));
+        byte[] input = file.equals("-") ? System.in.readNBytes(Verifier.MAX_INPUT + 1) : Files.readAllBytes(InputFiles.readable(Path.of(file),
+                "the file to verify"));
         TrustPolicy trust = policy != null ? PolicyFiles.read(policy)
                 : TrustPolicy.builder().trustAnyIssuer().acceptCredentialsNotBoundToHolder().build();
         Verifier verifier = Verifier.builder().trustPolicy(trust).fetchPolicy(net.fetchPolicy()).build();
