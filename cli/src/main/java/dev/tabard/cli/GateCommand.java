@@ -127,6 +127,7 @@ final class GateCommand {
                 return 2;
             }
             TrustPolicy trust = PolicyFiles.read(policy);
+            PolicyFiles.warning(trust, policy).ifPresent(System.err::println);
             SafeFetcher fetcher = net.fetcher();
             Verifier verifier = Verifier.builder().trustPolicy(trust).fetchPolicy(fetcher.policy()).build();
             Verifier own = Verifier.builder().trustPolicy(TrustPolicy.builder().trustAnyIssuer().build()).fetchPolicy(fetcher.policy()).build();

@@ -12,6 +12,9 @@ import picocli.CommandLine;
  */
 final class ProblemHandler implements CommandLine.IExecutionExceptionHandler {
 
+    /** The host in the fetcher's refusal of a non-public address. */
+    private static final java.util.regex.Pattern NON_PUBLIC = java.util.regex.Pattern.compile("([^\\s:;,()]+) resolves only to non-public");
+
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         if (e instanceof ProblemException p) {
@@ -33,8 +36,8 @@ final class ProblemHandler implements CommandLine.IExecutionExceptionHandler {
             return Optional.empty();
         }
         if (type == ProblemType.FETCH_REFUSED && detail.contains("non-public address")) {
-            String host = detail.contains(" ") ? detail.substring(0, detail.indexOf(' ')) : "HOST";
-            return Optional.of("to reach it, pass --allow-host " + host);
+            java.util.regex.Matcher host = NON_PUBLIC.matcher(detail);
+            return Optional.of("to reach it, pass --allow-host " + (host.find() ? host.group(1) : "HOST"));
         }
         if (type == ProblemType.FETCH_REFUSED && detail.startsWith("IP address literals are not fetched")) {
             return Optional.of("to reach it, pass --allow-host " + detail.substring(detail.lastIndexOf(' ') + 1));
