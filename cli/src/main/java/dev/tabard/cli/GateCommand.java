@@ -131,7 +131,7 @@ final class GateCommand {
             SafeFetcher fetcher = net.fetcher();
             Verifier verifier = Verifier.builder().trustPolicy(trust).fetchPolicy(fetcher.policy()).build();
             Verifier own = Verifier.builder().trustPolicy(TrustPolicy.builder().trustAnyIssuer().build()).fetchPolicy(fetcher.policy()).build();
-            Wallet w = Wallet.open(wallet, secret.toCharArray(), own, new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC());
+            Wallet w = Wallet.openExisting(wallet, secret.toCharArray(), own, new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC());
             GateIdentity identity = new GateIdentity(w.keyId(), w.signer(), (challenge, audience) ->
                     w.present(new PresentationRequest(challenge, audience, Set.of(), Set.of())));
             Gate.Builder gb = Gate.builder(verifier, identity, routesFile.routes(), DecisionLog.open(log, w.signer(), w.keyId(), Clock.systemUTC()))

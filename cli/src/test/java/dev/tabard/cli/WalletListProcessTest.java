@@ -98,10 +98,15 @@ class WalletListProcessTest {
     }
 
     private Run tabard(String... args) throws Exception {
+        return tabard(true, args);
+    }
+
+    /** Runs {@code tabard args}, with {@code --allow-host localhost --trust-cert} for the issuer when {@code net}. */
+    private Run tabard(boolean net, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), Tabard.class.getName()));
         cmd.addAll(List.of(args));
-        if (cert != null) {
+        if (net && cert != null) {
             cmd.addAll(List.of("--allow-host", "localhost", "--trust-cert", cert.toString()));
         }
         Path out = Files.createTempFile(dir, "out", ".txt");
@@ -184,6 +189,28 @@ class WalletListProcessTest {
         Run unknown = tabard("wallet", "list", "--wallet", file.toString());
         assertEquals(1, unknown.code(), unknown.out() + unknown.err());
         assertTrue(unknown.out().startsWith(id + "  status unknown: "), unknown.out() + unknown.err());
+    }
+
+    @Test
+    void receive_withoutNetFlags_namesAllowHostThenTrustCert_andWithBothStores() throws Exception {
+        startIssuer(Clock.systemUTC());
+        Path file = dir.resolve("agent.wallet");
+        String did = tabard("wallet", "init", "--wallet", file.toString()).out();
+        post("/admin/agents", "{\"did\":\"" + did + "\",\"name\":\"agent\",\"operator\":{\"name\":\"Ops\"},"
+                + "\"capabilities\":[\"supplier:lookup\"]}");
+        String offer = JsonCodec.writeString(post("/admin/agents/" + did + "/offer", null).get("credential_offer"));
+        Run refused = tabard(false, "wallet", "receive", "--wallet", file.toString(), "--offer", offer);
+        assertEquals(1, refused.code(), refused.out() + refused.err());
+        assertTrue(refused.err().startsWith("error: Retrieval refused by policy: ") && refused.err().endsWith("; to reach it, pass "
+                + "--allow-host localhost"), refused.err());
+        Run untrusted = tabard(false, "wallet", "receive", "--wallet", file.toString(), "--offer", offer, "--allow-host", "localhost");
+        assertEquals(1, untrusted.code(), untrusted.out() + untrusted.err());
+        assertTrue(untrusted.err().startsWith("error: Retrieval failed: the TLS handshake with localhost:") && untrusted.err()
+                .contains("pass --trust-cert FILE"), untrusted.err());
+        assertFalse(untrusted.err().contains("PKIX"), untrusted.err());
+        Run stored = tabard("wallet", "receive", "--wallet", file.toString(), "--offer", offer);
+        assertEquals(0, stored.code(), stored.out() + stored.err());
+        assertTrue(stored.out().startsWith("stored "), stored.out());
     }
 
     @Test
