@@ -42,9 +42,6 @@ import java.util.Set;
 public final class WalletStore implements AutoCloseable {
 
     /** Owner read and write only. */
-    /** The first bytes of every SQLite database file. */
-    private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
-
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
     /** Owner only, for a directory the wallet creates. */
     private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
@@ -140,44 +137,8 @@ public final class WalletStore implements AutoCloseable {
      *     read; {@code MALFORMED_VALUE_ERROR} for a directory, an empty file, or a file that is not a wallet
      */
     public static WalletStore openExisting(Path file) {
-        if (!Files.exists(file)) {
-            throw new ProblemException(ProblemType.RESOURCE_NOT_FOUND, "there is no wallet at " + file);
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "the wallet " + file + " is not a file");
-        }
-        byte[] head;
-        try (java.io.InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(SQLITE_HEADER.length);
-        } catch (IOException e) {
-            throw new ProblemException(ProblemType.FORBIDDEN, "the wallet " + file + " cannot be read; check its permissions");
-        }
-        if (head.length == 0) {
-            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "the wallet file " + file + " is empty, not a wallet");
-        }
-        if (!java.util.Arrays.equals(head, SQLITE_HEADER) || !recordsAKey(file)) {
-            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, file + " is not a wallet file");
-        }
+        ExistingWalletFile.check(file);
         return open(file);
-    }
-
-    /** Whether the database records a wallet key, read through a read-only connection that cannot change it. */
-    private static boolean recordsAKey(Path file) {
-        org.sqlite.SQLiteConfig readOnly = new org.sqlite.SQLiteConfig();
-        readOnly.setReadOnly(true);
-        try (Connection ro = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), readOnly.toProperties());
-             Statement s = ro.createStatement()) {
-            try (ResultSet tables = s.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'")) {
-                if (!tables.next()) {
-                    return false;
-                }
-            }
-            try (ResultSet key = s.executeQuery("SELECT 1 FROM meta WHERE key = 'key.public'")) {
-                return key.next();
-            }
-        } catch (SQLException e) {
-            return false; // not a database SQLite can read
-        }
     }
 
     /** Creates the file (and missing directories) owner-only, or narrows an existing file and its companions to 0600. */
