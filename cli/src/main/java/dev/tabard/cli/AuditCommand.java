@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  * both check the log against its {@link AuditAnchor} when the data directory has one. Exit codes: 0 intact, 1 broken
  * (or nothing signed to export), 2 a missing store or log, or an unreadable checkpoint or anchor.
  */
-@Command(name = "audit", description = "A signed audit log: the issuer's, or a file log.",
+@Command(name = "audit", mixinStandardHelpOptions = true, description = "A signed audit log: the issuer's, or a file log.",
         subcommands = {AuditCommand.Verify.class, AuditCommand.Checkpoint.class})
 final class AuditCommand {
 
@@ -221,8 +221,8 @@ final class AuditCommand {
             }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read checkpoint " + file + " (" + e.getClass().getSimpleName()
-                    + "); pass the file 'tabard audit checkpoint' printed");
+            throw new IllegalArgumentException("cannot read checkpoint " + file + ": " + (e instanceof java.nio.file.FileSystemException f
+                    ? InputFiles.reason(f) : e.getClass().getSimpleName()) + "; pass the file 'tabard audit checkpoint' printed");
         }
         try {
             return AuditCheckpoint.parse(bytes);

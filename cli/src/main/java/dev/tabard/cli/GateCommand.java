@@ -118,7 +118,7 @@ final class GateCommand {
             }
             RoutesFile routesFile;
             try {
-                routesFile = RoutesFile.parse(Files.readAllBytes(routes));
+                routesFile = RoutesFile.parse(Files.readAllBytes(InputFiles.readable(routes, "the routes file (--routes)")));
             } catch (IOException e) {
                 System.err.println("error: cannot read the routes file " + routes + ": " + e.getClass().getSimpleName());
                 return 2;
@@ -127,10 +127,11 @@ final class GateCommand {
                 return 2;
             }
             TrustPolicy trust = PolicyFiles.read(policy);
+            PolicyFiles.warning(trust, policy).ifPresent(System.err::println);
             SafeFetcher fetcher = net.fetcher();
             Verifier verifier = Verifier.builder().trustPolicy(trust).fetchPolicy(fetcher.policy()).build();
             Verifier own = Verifier.builder().trustPolicy(TrustPolicy.builder().trustAnyIssuer().build()).fetchPolicy(fetcher.policy()).build();
-            Wallet w = Wallet.open(wallet, secret.toCharArray(), own, new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC());
+            Wallet w = Wallet.openExisting(wallet, secret.toCharArray(), own, new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC());
             GateIdentity identity = new GateIdentity(w.keyId(), w.signer(), (challenge, audience) ->
                     w.present(new PresentationRequest(challenge, audience, Set.of(), Set.of())));
             Gate.Builder gb = Gate.builder(verifier, identity, routesFile.routes(), DecisionLog.open(log, w.signer(), w.keyId(), Clock.systemUTC()))

@@ -26,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "issuer", description = "The organization's issuer service.", subcommands = {IssuerCommand.Serve.class,
+@Command(name = "issuer", mixinStandardHelpOptions = true, description = "The organization's issuer service.", subcommands = {IssuerCommand.Serve.class,
     IssuerTokenCommand.class})
 final class IssuerCommand {
 

@@ -35,7 +35,8 @@ final class NetOptions {
         FetchPolicy.Builder b = FetchPolicy.builder();
         allowHosts.forEach(b::allowHost);
         if (trustCert != null) {
-            b.trustCertificate(SelfSignedTls.readCertificate(Files.readString(trustCert)));
+            b.trustCertificate(SelfSignedTls.readCertificate(Files.readString(InputFiles.readable(trustCert,
+                    "the certificate to trust (--trust-cert)"))));
         }
         return b.build();
     }

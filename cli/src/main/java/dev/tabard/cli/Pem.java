@@ -19,8 +19,8 @@ final class Pem {
     }
 
     static SSLContext serverContext(Path certFile, Path keyFile) throws Exception {
-        Certificate cert = SelfSignedTls.readCertificate(Files.readString(certFile));
-        String pem = Files.readString(keyFile).replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
+        Certificate cert = SelfSignedTls.readCertificate(Files.readString(InputFiles.readable(certFile, "the TLS certificate (--tls-cert)")));
+        String pem = Files.readString(InputFiles.readable(keyFile, "the TLS key (--tls-key)")).replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
         byte[] der = Base64.getDecoder().decode(pem);
         PrivateKey key;
         try {

@@ -32,10 +32,36 @@ final class PolicyFiles {
     }
 
     /**
-     * @throws ProblemException {@code INPUT_TOO_LARGE} over {@link #MAX_POLICY_FILE_BYTES}; {@code MALFORMED_VALUE_ERROR}
+     * The warning for a policy that trusts no issuer (such as {@code {}}): it parses, and then refuses every credential,
+     * which a server would otherwise do silently from its first request.
+     */
+    static java.util.Optional<String> warning(TrustPolicy policy, Path file) {
+        if (policy.trustAnyIssuer() || !policy.trustedIssuers().isEmpty() || !policy.trustedWebDomains().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("warning: the policy " + file + " trusts no issuer, so every credential is refused; add "
+                + "\"trustedIssuers\": [\"did:...\"] or \"trustedWebDomains\": [\"issuer.example\"] to it");
+    }
+
+    /** A one-line summary of what a policy enforces, for a server's start line. */
+    static String summary(TrustPolicy policy) {
+        if (policy.trustAnyIssuer()) {
+            return "any issuer" + (policy.requiredCapabilities().isEmpty() ? "" : ", requiring " + new java.util.TreeSet<>(policy.requiredCapabilities()));
+        }
+        return policy.trustedIssuers().size() + " trusted issuer" + (policy.trustedIssuers().size() == 1 ? "" : "s") + ", "
+                + policy.trustedWebDomains().size() + " trusted domain" + (policy.trustedWebDomains().size() == 1 ? "" : "s")
+                + (policy.trustedWebDomains().isEmpty() ? "" : " " + new java.util.TreeSet<>(policy.trustedWebDomains()))
+                + ", requiring " + (policy.requiredCapabilities().isEmpty() ? "no capability"
+                : "capabilities " + new java.util.TreeSet<>(policy.requiredCapabilities()));
+    }
+
+    /**
+     * @throws ProblemException as {@link InputFiles#readable} for a missing, unreadable or directory path;
+     *     {@code INPUT_TOO_LARGE} over {@link #MAX_POLICY_FILE_BYTES}; {@code MALFORMED_VALUE_ERROR}
      *     for a file that is not valid YAML or JSON, or a policy {@link TrustPolicy#fromJson} refuses
      */
     static TrustPolicy read(Path file) throws IOException {
+        InputFiles.readable(file, "the policy file (--policy)");
         if (Files.size(file) > MAX_POLICY_FILE_BYTES) {
             throw new ProblemException(ProblemType.INPUT_TOO_LARGE, "the policy file " + file + " is larger than "
                     + MAX_POLICY_FILE_BYTES / 1024 + " KiB");

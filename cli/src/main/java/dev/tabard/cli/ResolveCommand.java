@@ -30,6 +30,9 @@ final class ResolveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (bundle != null) {
+            InputFiles.readable(bundle, "the resolution bundle (--bundle)");
+        }
         ObjectNode out = JsonCodec.mapper().createObjectNode();
         try {
             Optional<ResolutionBundle> b = bundle == null ? Optional.empty() : Optional.of(ResolutionBundle.read(bundle));
@@ -44,6 +47,7 @@ final class ResolveCommand implements Callable<Integer> {
             System.out.println(JsonCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
             return 0;
         } catch (ProblemException e) {
+            e.problems().forEach(p -> ProblemHandler.hint(p.type(), p.detail()).ifPresent(h -> System.err.println("hint: " + h)));
             out.putNull("didDocument");
             out.putObject("didResolutionMetadata").set("error", ProblemJson.of(e.problems(), null));
             out.putObject("didDocumentMetadata");

@@ -24,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "verifier", description = "The verification endpoint.", subcommands = VerifierCommand.Serve.class)
+@Command(name = "verifier", mixinStandardHelpOptions = true, description = "The verification endpoint.", subcommands = VerifierCommand.Serve.class)
 final class VerifierCommand {
 
     @Command(name = "serve", mixinStandardHelpOptions = true, description = {
@@ -80,6 +80,7 @@ final class VerifierCommand {
             TrustPolicy trust;
             if (policy != null) {
                 trust = PolicyFiles.read(policy);
+                PolicyFiles.warning(trust, policy).ifPresent(System.err::println);
             } else {
                 // the VC-API mode the W3C suites use: any issuer, and credentials about others reported, not refused
                 trust = TrustPolicy.builder().trustAnyIssuer().acceptCredentialsNotBoundToHolder().build();
@@ -107,7 +108,8 @@ final class VerifierCommand {
             shared.ifPresent(builder::replayStore);
             VerifierServer server = builder.start();
             System.out.println("verifier serving " + scheme + "://127.0.0.1:" + server.port() + (server.domains().isEmpty()
-                    ? " for the domain each caller names" : " for domain " + String.join(", ", server.domains())));
+                    ? " for the domain each caller names" : " for domain " + String.join(", ", server.domains()))
+                    + "; policy: " + (policy == null ? "none (any issuer)" : policy + ": " + PolicyFiles.summary(trust)));
             System.out.println(metrics.describe(metricsAccess, METRICS_TOKEN_VARIABLE));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -2,17 +2,23 @@ package dev.tabard.cli;
 
 import dev.tabard.problem.Problem;
 import dev.tabard.fetch.SafeFetcher;
-import dev.tabard.verifier.AgentIdentity;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.wallet.CheckedCredential;
 import dev.tabard.wallet.Wallet;
 import dev.tabard.wallet.oid4vci.IssuanceClient;
 import dev.tabard.wallet.present.PresentationRequest;
+import dev.tabard.wallet.store.CredentialQuery;
 import dev.tabard.wallet.store.StoredCredential;
+import dev.tabard.problem.ProblemException;
+import dev.tabard.problem.ProblemType;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -21,20 +27,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "wallet", description = "An agent's wallet file. The secret comes from TABARD_WALLET_SECRET.",
+@Command(name = "wallet", mixinStandardHelpOptions = true, description = "An agent's wallet file. The secret comes from TABARD_WALLET_SECRET.",
         subcommands = {WalletCommand.Init.class, WalletCommand.Receive.class, WalletCommand.ListCredentials.class,
             WalletCommand.Present.class, WalletCommand.Card.class, WalletDelegationCommands.Delegate.class,
             WalletDelegationCommands.Receive.class, WalletDelegationCommands.ListDelegations.class})
 final class WalletCommand {
 
     static class Base {
-        @Option(names = "--wallet", required = true, description = "The wallet file.")
+        @Option(names = "--wallet", required = true, description = "The wallet file ('tabard wallet init' creates it).")
         Path file;
 
         @Mixin
         NetOptions net;
 
+        /**
+         * The existing wallet: only {@code wallet init} creates one, so a mistyped path is an error pointing there, and
+         * an empty or foreign file is refused unchanged.
+         */
         Wallet open() throws Exception {
+            return open(false);
+        }
+
+        Wallet open(boolean create) throws Exception {
             String secret = System.getenv("TABARD_WALLET_SECRET");
             if (secret == null || secret.isEmpty()) {
                 throw new IllegalArgumentException("set TABARD_WALLET_SECRET to the wallet's secret");
@@ -42,15 +56,28 @@ final class WalletCommand {
             SafeFetcher fetcher = net.fetcher();
             Verifier verifier = Verifier.builder().trustPolicy(TrustPolicy.builder().trustAnyIssuer().build())
                     .fetchPolicy(fetcher.policy()).build();
-            return Wallet.open(file, secret.toCharArray(), verifier, new IssuanceClient(fetcher, Clock.systemUTC()), Clock.systemUTC());
+            IssuanceClient issuance = new IssuanceClient(fetcher, Clock.systemUTC());
+            if (create && !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                return Wallet.open(file, secret.toCharArray(), verifier, issuance, Clock.systemUTC());
+            }
+            try {
+                return Wallet.openExisting(file, secret.toCharArray(), verifier, issuance, Clock.systemUTC());
+            } catch (ProblemException e) {
+                if (e.type() == ProblemType.RESOURCE_NOT_FOUND) {
+                    throw new ProblemException(ProblemType.RESOURCE_NOT_FOUND, e.problem().detail() + "; create one with 'tabard wallet "
+                            + "init --wallet " + file + "', or check the path");
+                }
+                throw e;
+            }
         }
     }
 
-    @Command(name = "init", mixinStandardHelpOptions = true, description = "Create the wallet (if needed) and print its DID.")
+    @Command(name = "init", mixinStandardHelpOptions = true, description = {"Create the wallet and print its DID; for a wallet that exists, print its DID.",
+                "An existing file that is not a wallet (empty, or another kind of file) is refused and left unchanged."})
     static final class Init extends Base implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
-            try (Wallet w = open()) {
+            try (Wallet w = open(true)) {
                 System.out.println(w.did());
             }
             return 0;
@@ -76,27 +103,40 @@ final class WalletCommand {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = {"List the credentials held that verify now (signature, dates, status, this wallet's DID).",
-                "Every other row is reported on stderr as skipped, with the reason; the exit code is then 1."})
+            description = {"List the credentials held, each verified now: validity (from, until) and status: active, expired, "
+                + "revoked, suspended, or 'status unknown' when its status list cannot be read.",
+                "A row that fails any other check (signature, this wallet's DID, an edited row) is reported on stderr as skipped, "
+                + "with the reason. Exit 0 when every credential is active, 1 otherwise."})
     static final class ListCredentials extends Base implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
-            int skipped = 0;
+            int inactive = 0;
             try (Wallet w = open()) {
-                for (CheckedCredential c : w.review()) {
+                List<CheckedCredential> rows = w.review();
+                if (rows.isEmpty()) {
+                    System.out.println("no credentials in " + file + "; receive one with 'tabard wallet receive --wallet " + file
+                            + " --offer OFFER' (the issuer makes the offer)");
+                    return 0;
+                }
+                Map<String, String> tokens = new HashMap<>();
+                w.credentials(CredentialQuery.all()).forEach(c -> tokens.putIfAbsent(c.id(), c.token()));
+                for (CheckedCredential c : rows) {
                     if (c.agent().isPresent()) {
-                        AgentIdentity a = c.agent().get();
-                        System.out.println(printable(a.credentialId().map(Object::toString).orElse(c.rowId()) + "  " + a.organization()
-                                + "  " + new TreeSet<>(a.capabilities()) + "  until " + a.validUntil().map(Object::toString).orElse("-")));
+                        System.out.println(WalletListing.active(c, tokens.get(c.rowId())));
+                        continue;
+                    }
+                    inactive++;
+                    Optional<String> status = WalletListing.inactive(c);
+                    if (status.isPresent()) {
+                        System.out.println(status.get());
                     } else {
-                        skipped++;
                         Problem p = c.result().errors().get(0);
                         System.err.println(printable("warning: skipped " + c.rowId() + ": not verified: " + p.type().title() + ": "
                                 + p.detail()));
                     }
                 }
             }
-            return skipped == 0 ? 0 : 1;
+            return inactive == 0 ? 0 : 1;
         }
     }
 
@@ -111,10 +151,10 @@ final class WalletCommand {
     @Command(name = "card", mixinStandardHelpOptions = true,
             description = "Print a signed A2A agent card carrying the wallet's AgentCredential.")
     static final class Card extends Base implements Callable<Integer> {
-        @Option(names = "--name", required = true)
+        @Option(names = "--name", required = true, description = "The agent's name shown on the card.")
         String name;
 
-        @Option(names = "--description", required = true)
+        @Option(names = "--description", required = true, description = "What the agent does, in a sentence, shown on the card.")
         String description;
 
         @Option(names = "--organization", required = true, description = "The provider organization's name.")
@@ -147,10 +187,10 @@ final class WalletCommand {
 
     @Command(name = "present", mixinStandardHelpOptions = true, description = "Print a vp+jwt for a verifier's challenge and domain.")
     static final class Present extends Base implements Callable<Integer> {
-        @Option(names = "--challenge", required = true)
+        @Option(names = "--challenge", required = true, description = "The challenge the verifier gave (its POST /challenges answer, or its own nonce).")
         String challenge;
 
-        @Option(names = "--domain", required = true)
+        @Option(names = "--domain", required = true, description = "The verifier's domain the presentation is addressed to (its origin, e.g. https://shop.example).")
         String domain;
 
         @Option(names = "--capability", description = "A capability the verifier needs (repeatable).")
@@ -159,10 +199,42 @@ final class WalletCommand {
         @Override
         public Integer call() throws Exception {
             try (Wallet w = open()) {
-                System.out.println(w.present(new PresentationRequest(challenge, domain, java.util.Set.of("AgentCredential"),
-                        new HashSet<>(capabilities))));
+                try {
+                    System.out.println(w.present(new PresentationRequest(challenge, domain, java.util.Set.of("AgentCredential"),
+                            new HashSet<>(capabilities))));
+                } catch (ProblemException e) {
+                    throw e.type() == ProblemType.MISSING_CAPABILITY ? whyNothingValid(w).orElse(e) : e;
+                }
             }
             return 0;
+        }
+
+        /**
+         * When nothing valid matches but a held credential would have, what happened to it: expired, revoked or
+         * suspended, and what to do (ask the issuer for a new offer), rather than a bare "missing capability".
+         */
+        private Optional<ProblemException> whyNothingValid(Wallet w) {
+            java.util.Set<String> matching = new HashSet<>();
+            w.credentials(CredentialQuery.all().withCapabilities(new HashSet<>(capabilities))).forEach(c -> matching.add(c.id()));
+            for (CheckedCredential c : w.review()) {
+                if (!matching.contains(c.rowId())) {
+                    continue;
+                }
+                for (Problem p : c.result().errors()) {
+                    String what = switch (p.type()) {
+                        case CREDENTIAL_EXPIRED -> "expired";
+                        case CREDENTIAL_REVOKED -> "was revoked";
+                        case CREDENTIAL_SUSPENDED -> "is suspended";
+                        default -> null;
+                    };
+                    if (what != null) {
+                        return Optional.of(new ProblemException(p.type(), printable("the credential " + c.rowId() + " " + what
+                                + " (" + p.detail() + "), and no other valid credential or delegation matches; ask the issuer for a "
+                                + "new offer and receive it with 'tabard wallet receive --wallet " + file + " --offer OFFER'")));
+                    }
+                }
+            }
+            return Optional.empty();
         }
     }
 }

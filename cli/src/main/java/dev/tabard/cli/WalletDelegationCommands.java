@@ -101,7 +101,7 @@ final class WalletDelegationCommands {
         @Override
         public Integer call() throws Exception {
             try (Wallet w = open()) {
-                HeldDelegation d = w.receiveDelegation(Files.readString(chain, StandardCharsets.UTF_8));
+                HeldDelegation d = w.receiveDelegation(Files.readString(InputFiles.readable(chain, "the delegation chain (--file)"), StandardCharsets.UTF_8));
                 System.out.println("received " + new TreeSet<>(d.capabilities()) + " from " + d.counterparty() + " until " + d.validUntil()
                         + " (" + (d.chain().size() - 1) + " link" + (d.chain().size() > 2 ? "s" : "") + ")");
             }

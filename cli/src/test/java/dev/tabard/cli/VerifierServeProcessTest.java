@@ -129,6 +129,36 @@ class VerifierServeProcessTest {
         assertTrue(out.contains("TABARD_VERIFIER_METRICS_TOKEN") && out.contains("at least 16"), out);
     }
 
+    @Test
+    @Timeout(120)
+    void serve_startLineNamesAddressSchemeAndPolicy_andAnEmptyPolicyIsWarnedAbout(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path empty = java.nio.file.Files.writeString(dir.resolve("empty.json"), "{}");
+        Path policy = java.nio.file.Files.writeString(dir.resolve("policy.json"),
+                "{\"trustedWebDomains\": [\"issuer.example\"], \"requiredCapabilities\": [\"supplier:lookup\"]}");
+        Process p = serve(Map.of(), "--port", Integer.toString(freePort()), "--policy", empty.toString());
+        try {
+            String out = startupOutput(p);
+            assertTrue(out.contains("warning: the policy " + empty + " trusts no issuer, so every credential is refused; add "
+                    + "\"trustedIssuers\""), out);
+            assertTrue(out.contains("verifier serving http://127.0.0.1:") && out.contains("; policy: " + empty
+                    + ": 0 trusted issuers, 0 trusted domains, requiring no capability"), out);
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        }
+        Process q = serve(Map.of(), "--port", Integer.toString(freePort()), "--policy", policy.toString(), "--tls-self-signed");
+        try {
+            String out = startupOutput(q);
+            assertFalse(out.contains("warning"), out);
+            assertEquals(1, out.lines().filter(l -> l.startsWith("verifier serving https://127.0.0.1:") && l.endsWith("; policy: " + policy
+                    + ": 0 trusted issuers, 1 trusted domain [issuer.example], requiring capabilities [supplier:lookup]")).count(), out);
+        } finally {
+            q.destroy();
+            assertTrue(q.waitFor(30, TimeUnit.SECONDS));
+        }
+    }
+
     /** A Data Integrity credential as the W3C VC DM 2.0 suite writes one: the examples context and an inline context. */
     private static String suiteCredential(dev.tabard.crypto.KeyPair issuer, dev.tabard.crypto.KeyPair signer) throws Exception {
         java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);

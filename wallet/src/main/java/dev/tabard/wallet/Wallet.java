@@ -83,9 +83,28 @@ public final class Wallet implements AutoCloseable {
      */
     public static Wallet open(Path path, char[] secret, KeyType keyType, Verifier verifier, IssuanceClient issuance, Clock clock) {
         Objects.requireNonNull(secret, "secret");
-        WalletStore store = WalletStore.open(path);
+        return unseal(WalletStore.open(path), path, secret, keyType, verifier, issuance, clock);
+    }
+
+    /**
+     * As {@link #open(Path, char[], Verifier, IssuanceClient, Clock)}, for a wallet that exists: never creates the file
+     * or a key, so that a mistyped path is an error rather than a new wallet with a new identity.
+     *
+     * @throws ProblemException as {@link WalletStore#openExisting(Path)}, and as {@code open} for a wrong secret
+     */
+    public static Wallet openExisting(Path path, char[] secret, Verifier verifier, IssuanceClient issuance, Clock clock) {
+        Objects.requireNonNull(secret, "secret");
+        return unseal(WalletStore.openExisting(path), path, secret, null, verifier, issuance, clock);
+    }
+
+    /** The wallet in {@code store}, its key created first when the file has none and {@code keyType} is given. */
+    private static Wallet unseal(WalletStore store, Path path, char[] secret, KeyType keyType, Verifier verifier, IssuanceClient issuance,
+            Clock clock) {
         try {
             SecureRandom random = new SecureRandom();
+            if (store.meta("sealing").isEmpty() && keyType == null) {
+                throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "it holds no sealed key (its key is kept by a key provider)");
+            }
             if (store.meta("sealing").isEmpty()) {
                 KeySealer sealer = KeySealer.create(secret, random);
                 KeyPair fresh = KeyPair.generate(keyType, random);

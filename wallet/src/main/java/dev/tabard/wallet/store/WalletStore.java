@@ -129,6 +129,18 @@ public final class WalletStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens a wallet file that already exists, never creating one, so that a mistyped path is an error rather than a
+     * new wallet with a new identity. The file is checked read-only first: an empty or foreign file is refused unchanged.
+     *
+     * @throws ProblemException {@code RESOURCE_NOT_FOUND} when there is no such file; {@code FORBIDDEN} when it cannot be
+     *     read; {@code MALFORMED_VALUE_ERROR} for a directory, an empty file, or a file that is not a wallet
+     */
+    public static WalletStore openExisting(Path file) {
+        ExistingWalletFile.check(file);
+        return open(file);
+    }
+
     /** Creates the file (and missing directories) owner-only, or narrows an existing file and its companions to 0600. */
     private static void ownerOnly(Path file) throws IOException {
         if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
