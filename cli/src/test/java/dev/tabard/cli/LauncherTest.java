@@ -159,7 +159,7 @@ class LauncherTest {
                 try {
                     status = http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode();
                 } catch (IOException notYet) {
-                    Thread.sleep(100); // the interval between polls; the deadline decides
+                    p.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS); // returns at once if the verifier died
                 }
             }
             assertEquals(200, status, Files.readString(tmp.resolve("verifier.log")));

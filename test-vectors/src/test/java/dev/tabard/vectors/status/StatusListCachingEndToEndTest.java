@@ -20,6 +20,7 @@ import dev.tabard.issuer.http.IssuerServer;
 import dev.tabard.issuer.status.StatusLists;
 import dev.tabard.problem.Problem;
 import dev.tabard.problem.ProblemType;
+import dev.tabard.testing.ManualClock;
 import dev.tabard.vectors.status.CountingHttpsProxy.Exchange;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.VerificationResult;
@@ -31,11 +32,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
@@ -67,7 +65,7 @@ class StatusListCachingEndToEndTest {
 
     @TempDir
     Path dir;
-    private final TestClock clock = new TestClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    private final ManualClock clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     private final Instant start = clock.instant();
     private CountingHttpsProxy proxy;
     private IssuerServer issuer;
@@ -270,33 +268,5 @@ class StatusListCachingEndToEndTest {
         List<Exchange> matching = exchanges.stream().filter(e -> e.path().equals(path)).toList();
         assertEquals(1, matching.size(), () -> "one exchange for " + path + " in " + exchanges);
         return matching.get(0);
-    }
-
-    /** One clock for issuer and verifier, moved only by the test; read from server and refresh threads. */
-    private static final class TestClock extends Clock {
-        private volatile Instant now;
-
-        TestClock(Instant start) {
-            this.now = start;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

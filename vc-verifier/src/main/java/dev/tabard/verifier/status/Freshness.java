@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * How long a status list stays fresh once fetched or revalidated. The server's {@code Cache-Control} decides within
  * the cache's own bounds, and the list credential's {@code validUntil} is a ceiling nothing raises: a list is never
- * used past the time its issuer vouched for it.
+ * used past the time its issuer signed it for.
  *
  * <ul>
  *   <li>{@code no-store}: not kept; it serves the verification that fetched it.</li>

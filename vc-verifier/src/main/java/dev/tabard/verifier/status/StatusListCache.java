@@ -317,7 +317,7 @@ public final class StatusListCache implements AutoCloseable {
             throw new ProblemException(ProblemType.STATUS_RETRIEVAL_ERROR,
                     "status list " + uri + " is not in the bundle and this verifier is offline");
         }
-        // a copy past its own validUntil is not revalidated: a 304 would keep a list its issuer no longer vouches for,
+        // a copy past its own validUntil is not revalidated: a 304 would keep a list its issuer no longer stands behind,
         // while the issuer tags the bits and signs unchanged bits again, later, under the same tag
         Optional<Entry> revalidating = Optional.ofNullable(previous)
                 .filter(p -> p.fromNetwork() && p.etag().isPresent() && p.issuer().equals(issuer)
