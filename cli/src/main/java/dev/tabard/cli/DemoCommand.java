@@ -48,6 +48,8 @@ final class DemoCommand implements Callable<Integer> {
         acme = DemoOrg.start(dir.resolve("issuer"), "ACME Corp", tls);
         http = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
         say("the organization is " + acme.did());
+        say("  (a did:web names an https address; the colon before a port is written %3A, so this one is "
+                + acme.base().replace("https://", "") + ")");
         say("its DID document is served at " + acme.base() + "/.well-known/did.json, over HTTPS with a certificate made just now");
 
         SafeFetcher fetcher = new SafeFetcher(FetchPolicy.builder().allowHost("localhost").trustCertificate(tls.certificate()).build());
@@ -142,7 +144,8 @@ final class DemoCommand implements Callable<Integer> {
             clerk.close();
             JsonNode audit = acme.admin("GET", "/admin/audit/verify", null);
             say("the issuer's audit log holds " + audit.get("entries").asInt() + " hash-chained entries, intact: " + audit.get("intact"));
-            say("next: 'tabard demo calls' shows two organizations' agents calling each other through a gate");
+            say("next: 'tabard demo calls' shows two organizations' agents calling each other through a gate, and the README's");
+            say("quick start (docs/quickstart.sh) runs this story with the tabard commands, one step at a time");
             return 0;
         } finally {
             if (verifierServer != null) {

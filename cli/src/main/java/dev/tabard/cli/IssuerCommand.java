@@ -42,7 +42,8 @@ final class IssuerCommand {
         @Option(names = "--config", description = "Settings file, YAML (.yaml, .yml) or JSON; keys as in the README.")
         Path configFile;
 
-        @Option(names = "--port", description = "Port to listen on (default 8443).")
+        @Option(names = "--port", description = "Port to listen on (default 8443; 0 takes any free port, printed at start, and the "
+                + "default public URL follows it).")
         String port;
 
         @Option(names = "--data", description = "Directory for the SQLite store and secrets (required).")
@@ -132,7 +133,7 @@ final class IssuerCommand {
             }
             server.service().firstAdminToken().ifPresent(t -> System.out.println("admin token (shown once, keep it): " + t));
             // the address it listens on says the scheme it speaks: a plain-HTTP issuer sits behind a TLS proxy
-            System.out.println("issuer " + server.service().did() + " serving " + config.publicUrl() + " on "
+            System.out.println("issuer " + server.service().did() + " serving " + server.publicUrl() + " on "
                     + (tls.isPresent() ? "https" : "http") + "://127.0.0.1:" + server.port());
             System.out.println(metrics.describe(metricsAccess, METRICS_TOKEN_VARIABLE));
             CountDownLatch stopped = new CountDownLatch(1);

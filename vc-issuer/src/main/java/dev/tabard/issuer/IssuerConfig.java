@@ -65,6 +65,20 @@ public record IssuerConfig(Path dataDir, URI publicUrl, String didMethod, String
         }
     }
 
+    /**
+     * This config once listening on {@code boundPort}: with port 0 and a public URL on port 0 (the default public URL of
+     * an issuer started with {@code --port 0}), both take the port bound, so the did:web names the address the issuer
+     * serves. A port 0 in a URL never names a reachable address, so no public URL given by an operator changes here.
+     */
+    public IssuerConfig onBoundPort(int boundPort) {
+        if (port != 0 || publicUrl.getPort() != 0) {
+            return this;
+        }
+        URI url = URI.create(publicUrl.getScheme() + "://" + publicUrl.getHost() + ":" + boundPort
+                + (publicUrl.getRawPath() == null ? "" : publicUrl.getRawPath()));
+        return new IssuerConfig(dataDir, url, didMethod, organizationName, secret, credentialValidity, adminToken, boundPort, p256, database);
+    }
+
     @Override
     public String toString() {
         return "IssuerConfig[" + dataDir + ", " + publicUrl + ", did:" + didMethod + (p256 ? ", p256" : "") + database.map(d -> ", " + d).orElse("") + "]";

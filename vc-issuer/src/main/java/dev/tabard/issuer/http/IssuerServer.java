@@ -20,6 +20,7 @@ import dev.tabard.problem.ProblemType;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
@@ -91,6 +92,8 @@ public final class IssuerServer implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     /** Set once at start; the HTTP glue only reads it. */
     private volatile Optional<AuditAnchorWriter> anchor = Optional.empty();
+    /** Set once the port is bound: the URL the did:web names. */
+    private volatile URI publicUrl;
 
     private IssuerServer(Optional<SSLContext> tls, int port, Clock clock, Transport transport) {
         this.http = HttpService.builder("tabard-issuer-http").port(port).tls(tls).clock(clock).limits(transport.limits())
@@ -158,18 +161,20 @@ public final class IssuerServer implements AutoCloseable {
      * @throws IllegalStateException when the port cannot be bound, the data directory cannot be made, the audit log
      *     lost its anchored head, or the data holds an organization with another did:web
      */
-    public static IssuerServer start(IssuerConfig config, Optional<SSLContext> tls, Clock clock, VcApiAccess vcApiAccess,
+    public static IssuerServer start(IssuerConfig requested, Optional<SSLContext> tls, Clock clock, VcApiAccess vcApiAccess,
                                      Transport transport) {
         java.util.Objects.requireNonNull(vcApiAccess, "vcApiAccess");
         java.util.Objects.requireNonNull(transport, "transport");
-        IssuerServer s = new IssuerServer(tls, config.port(), clock, transport);
+        IssuerServer s = new IssuerServer(tls, requested.port(), clock, transport);
         try {
             s.http.start();
         } catch (Exception e) { // Javalin rethrows Jetty's bind failure as it came, checked or not
             s.http.close();
-            throw new IllegalStateException("cannot listen on port " + config.port() + " (" + rootMessage(e) + "); nothing was "
-                    + "created in " + config.dataDir() + ". Free the port or choose another with --port", e);
+            throw new IllegalStateException("cannot listen on port " + requested.port() + " (" + rootMessage(e) + "); nothing was "
+                    + "created in " + requested.dataDir() + ". Free the port or choose another with --port", e);
         }
+        IssuerConfig config = requested.onBoundPort(s.port());
+        s.publicUrl = config.publicUrl();
         IssuerStore opened = null;
         try {
             OwnerOnlyFiles.createDirectories(config.dataDir());
@@ -243,6 +248,11 @@ public final class IssuerServer implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** The URL the organization's did:web names: the configured one, or with {@code --port 0} the one on the port bound. */
+    public URI publicUrl() {
+        return publicUrl;
     }
 
     /** The port of the separate metrics listener, when one is configured. */
