@@ -37,7 +37,6 @@ public final class PostgresServer {
     /** The superuser every database belongs to; authentication is trust, so any password is accepted. */
     public static final String USER = "postgres";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(10);
     private static final int BIND_ATTEMPTS = 5;
     private static PostgresServer shared;
 
@@ -97,7 +96,7 @@ public final class PostgresServer {
 
     private static PostgresServer start() throws IOException, InterruptedException {
         boolean root = "root".equals(System.getProperty("user.name"));
-        Path bin = binaries(root);
+        Path bin = binaries();
         String version = new String(run(List.of(bin.resolve("postgres").toString(), "--version"), false, Duration.ofSeconds(30)),
                 StandardCharsets.UTF_8).trim();
         System.err.println("PostgresServer: " + version + " from " + bin);
@@ -165,23 +164,15 @@ public final class PostgresServer {
     }
 
     /** The newest {@code /usr/lib/postgresql/<version>/bin} with a {@code postgres} in it, installing the package if root can. */
-    private static Path binaries(boolean root) throws IOException, InterruptedException {
-        Path found = newest();
-        if (found == null && root && Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
-            System.err.println("PostgresServer: no PostgreSQL binaries; running apt-get install -y postgresql");
-            ProcessBuilder pb = new ProcessBuilder("apt-get", "install", "-y", "--no-install-recommends", "postgresql");
-            pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
-            Process p = pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(INSTALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
+    private static Path binaries() throws IOException {
+        DebianPackages.require("PostgreSQL's server", () -> {
+            try {
+                return newest() != null;
+            } catch (IOException e) {
+                return false;
             }
-            found = newest();
-        }
-        if (found == null) {
-            throw new IllegalStateException("no PostgreSQL server binaries in /usr/lib/postgresql/*/bin: install the Debian "
-                    + "package postgresql (apt-get install postgresql)");
-        }
-        return found;
+        }, "postgresql");
+        return newest();
     }
 
     private static Path newest() throws IOException {

@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 public final class RedisServer implements AutoCloseable {
 
     private static final Duration READY = Duration.ofSeconds(15);
-    private static final Duration INSTALL = Duration.ofMinutes(5);
 
     private final Path binary;
     private final Path dir;
@@ -199,42 +198,9 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private static Path binary() throws IOException, InterruptedException {
-        Path found = find();
-        if (found != null) {
-            return found;
-        }
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (root && Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
-            synchronized (RedisServer.class) {
-                found = find();
-                if (found == null) {
-                    if (!apt("install", "-y", "-q", "redis-server")) {
-                        apt("update", "-q");
-                        apt("install", "-y", "-q", "redis-server");
-                    }
-                    found = find();
-                }
-            }
-            if (found != null) {
-                return found;
-            }
-        }
-        throw new IllegalStateException("redis-server is not installed: install the Debian package redis-server "
-                + "(apt-get install redis-server) to run the tests that share verifier state in Redis");
-    }
-
-    private static boolean apt(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/apt-get"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
-        Process p = pb.start();
-        if (!p.waitFor(INSTALL.toSeconds(), TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return false;
-        }
-        return p.exitValue() == 0;
+    private static Path binary() {
+        DebianPackages.require("redis-server", () -> find() != null, "redis-server");
+        return find();
     }
 
     private static Path find() {

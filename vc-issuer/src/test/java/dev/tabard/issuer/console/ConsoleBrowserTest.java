@@ -13,6 +13,7 @@ import dev.tabard.crypto.KeyPair;
 import dev.tabard.crypto.KeyType;
 import dev.tabard.did.Did;
 import dev.tabard.did.key.KeyDids;
+import dev.tabard.testing.DebianPackages;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.File;
@@ -61,8 +62,8 @@ class ConsoleBrowserTest {
 
     @BeforeEach
     void start() throws Exception {
-        assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "the console tests need Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver");
+        DebianPackages.require("the console tests' browser", () -> Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "chromium", "chromium-driver");
         issuer = new ConsoleIssuer(dir.resolve("issuer"));
         // the driver and browser are named, so Selenium Manager has nothing to look up or download
         System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
