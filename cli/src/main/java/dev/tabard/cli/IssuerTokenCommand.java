@@ -3,6 +3,7 @@ package dev.tabard.cli;
 import dev.tabard.issuer.AdminTokens;
 import dev.tabard.issuer.Issuers;
 import dev.tabard.issuer.store.IssuerStore;
+import dev.tabard.issuer.store.SqliteIssuerStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -45,7 +46,7 @@ final class IssuerTokenCommand implements Callable<Integer> {
         if (!AdminTokens.ROLES.contains(role)) {
             throw new ParameterException(spec.commandLine(), "--role is issue, revoke or admin, not " + role);
         }
-        Path db = data.resolve("issuer.db");
+        Path db = data.resolve(SqliteIssuerStore.FILE_NAME);
         if (!location.isPostgres() && !Files.exists(db)) {
             throw new ParameterException(spec.commandLine(), "no issuer in " + data + " (no issuer.db); start one with "
                     + "tabard issuer serve --data " + data + ", which prints the first admin token");

@@ -2,11 +2,9 @@ package dev.tabard.cli;
 
 import dev.tabard.issuer.IssuerConfigLoader;
 import dev.tabard.issuer.store.IssuerStore;
-import dev.tabard.issuer.store.PostgresIssuerStore;
 import dev.tabard.issuer.store.SqliteIssuerStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -34,16 +32,13 @@ final class StoreLocation {
             System.err.println("error: no data directory " + data + "; pass the directory 'tabard issuer serve --data' was given");
             return Optional.empty();
         }
-        if (databaseUrl != null) {
-            return Optional.of(PostgresIssuerStore.open(IssuerConfigLoader.database(databaseUrl, System.getenv()), data, clock,
-                    new SecureRandom()));
-        }
-        Path db = data.resolve("issuer.db");
-        if (!Files.isRegularFile(db)) {
+        Path db = data.resolve(SqliteIssuerStore.FILE_NAME);
+        if (databaseUrl == null && !Files.isRegularFile(db)) {
             System.err.println("error: no issuer store at " + db + "; pass the directory 'tabard issuer serve --data' was given"
                     + " (and --database-url when the issuer keeps its state in PostgreSQL)");
             return Optional.empty();
         }
-        return Optional.of(SqliteIssuerStore.open(db, clock, new SecureRandom()));
+        return Optional.of(IssuerStore.open(data, Optional.ofNullable(databaseUrl).map(u -> IssuerConfigLoader.database(u, System.getenv())),
+                clock));
     }
 }

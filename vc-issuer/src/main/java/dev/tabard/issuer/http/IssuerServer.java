@@ -13,8 +13,6 @@ import dev.tabard.issuer.audit.AuditAnchor;
 import dev.tabard.issuer.audit.AuditAnchorWriter;
 import dev.tabard.issuer.store.IssuerStore;
 import dev.tabard.issuer.store.OwnerOnlyFiles;
-import dev.tabard.issuer.store.PostgresIssuerStore;
-import dev.tabard.issuer.store.SqliteIssuerStore;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
 import io.javalin.Javalin;
@@ -203,9 +201,7 @@ public final class IssuerServer implements AutoCloseable {
 
     /** The PostgreSQL store when the config names a database (several instances may share it), else SQLite in the data directory. */
     public static IssuerStore openStore(IssuerConfig config, Clock clock) {
-        return config.database().isPresent()
-                ? PostgresIssuerStore.open(config.database().get(), config.dataDir(), clock, new SecureRandom())
-                : SqliteIssuerStore.open(config.dataDir().resolve("issuer.db"), clock, new SecureRandom());
+        return IssuerStore.open(config.dataDir(), config.database(), clock);
     }
 
     private static String rootMessage(Throwable e) {

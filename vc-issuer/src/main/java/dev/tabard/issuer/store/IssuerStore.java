@@ -20,6 +20,16 @@ import java.util.function.Supplier;
  */
 public interface IssuerStore extends AuditTrail, AutoCloseable {
 
+    /**
+     * The one way a process opens the issuer's store: the PostgreSQL database several instances may share when
+     * {@code database} names one, else SQLite in {@code dataDir}. The server and the CLI's offline commands both come here.
+     */
+    static IssuerStore open(java.nio.file.Path dataDir, java.util.Optional<DatabaseSettings> database, java.time.Clock clock) {
+        return database.isPresent()
+                ? PostgresIssuerStore.open(database.get(), dataDir, clock, new java.security.SecureRandom())
+                : SqliteIssuerStore.open(dataDir.resolve(SqliteIssuerStore.FILE_NAME), clock, new java.security.SecureRandom());
+    }
+
     /** What an audited change records, besides what the store fills in (sequence, time, hashes). */
     record Audit(String actor, String action, String subject, String detailsJson) {
     }

@@ -13,6 +13,9 @@ import java.time.Clock;
  */
 public final class SqliteIssuerStore extends JdbcIssuerStore {
 
+    /** The store's file in an issuer's data directory. */
+    public static final String FILE_NAME = "issuer.db";
+
     /** Entries per status list: the spec's minimum, for group privacy. */
     public static final int LIST_LENGTH = StatusTables.LIST_LENGTH;
 
