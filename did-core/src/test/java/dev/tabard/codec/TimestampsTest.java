@@ -250,7 +250,7 @@ class TimestampsTest {
     }
 
     private static JoseOptions options() {
-        return new JoseOptions(CLOCK, Duration.ofSeconds(60), true);
+        return JoseOptions.strict(CLOCK, Duration.ofSeconds(60)).acceptingVc11();
     }
 
     private ObjectNode credential() {

@@ -184,7 +184,7 @@ public final class DelegationRegistrar {
         ParentReference self;
         Did signer;
         if (item.isTextual()) {
-            VcJose.VerifiedCredential v = VcJose.verifyCredential(item.asText(), resolver, new JoseOptions(clock, SKEW, false));
+            VcJose.VerifiedCredential v = VcJose.verifyCredential(item.asText(), resolver, JoseOptions.strict(clock, SKEW));
             credential = v.credential();
             signer = v.method().id().did();
             self = ParentReference.ofToken(credential.id().orElseThrow(() -> malformed(pointer + "/id", "a chain credential has an id")),

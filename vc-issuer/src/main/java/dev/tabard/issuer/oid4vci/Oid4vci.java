@@ -283,7 +283,7 @@ public final class Oid4vci {
         }
         VcJose.VerifiedPresentation verified;
         try {
-            verified = VcJose.verifyPresentation(vp, service.orgKeys().localResolver(), new JoseOptions(clock, Duration.ofSeconds(60), false),
+            verified = VcJose.verifyPresentation(vp, service.orgKeys().localResolver(), JoseOptions.strict(clock, Duration.ofSeconds(60)),
                     nonce, issuerId.toString());
         } catch (ProblemException e) {
             return OAuthResponse.error(400, "invalid_proof", e.problem().detail());
