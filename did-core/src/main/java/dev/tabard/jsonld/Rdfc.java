@@ -233,7 +233,7 @@ public final class Rdfc {
             return unwrapped(context.get("@context"));
         }
         if (context.isArray()) {
-            com.fasterxml.jackson.databind.node.ArrayNode out = JsonCodec.mapper().createArrayNode();
+            com.fasterxml.jackson.databind.node.ArrayNode out = JsonCodec.arrayNode();
             context.forEach(c -> {
                 JsonNode u = unwrapped(c);
                 if (u.isArray()) {

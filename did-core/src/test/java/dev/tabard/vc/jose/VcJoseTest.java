@@ -245,11 +245,11 @@ class VcJoseTest {
 
     @Test
     void vc11JwtIsReadWhenAllowed() {
-        ObjectNode vc = JsonCodec.mapper().createObjectNode();
+        ObjectNode vc = JsonCodec.objectNode();
         vc.putArray("@context").add("https://www.w3.org/2018/credentials/v1");
         vc.putArray("type").add("VerifiableCredential");
         vc.putObject("credentialSubject").put("name", "x");
-        ObjectNode payload = JsonCodec.mapper().createObjectNode();
+        ObjectNode payload = JsonCodec.objectNode();
         payload.put("iss", org.toString()).put("sub", agent.toString()).put("jti", "urn:uuid:2")
                 .put("nbf", NOW.minusSeconds(60).getEpochSecond()).put("exp", NOW.plusSeconds(3600).getEpochSecond());
         payload.set("vc", vc);
