@@ -263,7 +263,7 @@ public final class Gate implements AutoCloseable {
 
     private DecisionReceipt record(GateRequest request, VerifiedCall call, Optional<Action> action, List<Problem> problems) {
         BoundAgent caller = call.caller();
-        ObjectNode d = JsonCodec.mapper().createObjectNode();
+        ObjectNode d = JsonCodec.objectNode();
         requestJson(d, request, call.signature());
         ObjectNode who = d.putObject("caller");
         who.put("keyId", caller.keyId().toString()).put("agent", caller.identity().agent().toString())
@@ -280,7 +280,7 @@ public final class Gate implements AutoCloseable {
     }
 
     private DecisionReceipt recordUnbound(GateRequest request, CallVerifier.SignedCall signed, List<Problem> problems) {
-        ObjectNode d = JsonCodec.mapper().createObjectNode();
+        ObjectNode d = JsonCodec.objectNode();
         requestJson(d, request, signed.signature());
         d.putObject("caller").put("keyId", signed.keyId().toString()).put("firstContact", signed.presents());
         outcome(d, problems);

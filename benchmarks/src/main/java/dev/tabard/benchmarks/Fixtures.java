@@ -115,7 +115,7 @@ public final class Fixtures {
         Fixtures f = new Fixtures();
         Path dir = Path.of(args.length > 0 ? args[0] : "target/fixtures");
         Files.createDirectories(dir);
-        ObjectNode out = JsonCodec.mapper().createObjectNode();
+        ObjectNode out = JsonCodec.objectNode();
         out.put("now", NOW.getEpochSecond());
         out.put("nonce", NONCE);
         out.put("audience", AUDIENCE);
@@ -128,7 +128,7 @@ public final class Fixtures {
         f.agentKey.publicKey().toJwk().forEach(agentJwk::put);
         out.put("orgMultikey", f.orgKey.publicKey().toMultibase());
         out.set("diCredential", f.diCredential);
-        Files.write(dir.resolve("fixtures.json"), JsonCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
+        Files.write(dir.resolve("fixtures.json"), JsonCodec.prettyWriter().writeValueAsBytes(out));
         System.out.println("wrote " + dir.resolve("fixtures.json"));
     }
 

@@ -53,7 +53,7 @@ public class ProofBenchmarks {
     @Setup
     public void setUp() {
         f = new Fixtures();
-        options = new JoseOptions(Clock.fixed(Fixtures.NOW, ZoneOffset.UTC), Duration.ofSeconds(60), false);
+        options = JoseOptions.strict(Clock.fixed(Fixtures.NOW, ZoneOffset.UTC), Duration.ofSeconds(60));
         rawPublicKey = f.orgKey.publicKey().publicKey().toByteArray();
         rawMessage = f.vcJwt.substring(0, f.vcJwt.lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII);
         rawSignature = f.orgKey.sign(rawMessage);

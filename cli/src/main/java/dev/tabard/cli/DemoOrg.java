@@ -73,7 +73,7 @@ final class DemoOrg implements AutoCloseable {
         if (r.statusCode() / 100 != 2) {
             throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
         }
-        return r.body().isEmpty() ? JsonCodec.mapper().createObjectNode() : JsonCodec.parse(r.body());
+        return r.body().isEmpty() ? JsonCodec.objectNode() : JsonCodec.parse(r.body());
     }
 
     /** A demo's story, run in a temporary directory that is removed afterwards. */

@@ -94,10 +94,10 @@ final class GateCommand {
         }
 
         static final class CertAndKey {
-            @Option(names = "--tls-cert", required = true, description = "PEM certificate to serve HTTPS with (with --tls-key).")
+            @Option(names = "--tls-cert", required = true, description = "PEM certificate to serve HTTPS with, then its chain (with --tls-key).")
             Path cert;
 
-            @Option(names = "--tls-key", required = true, description = "PEM PKCS#8 private key for --tls-cert.")
+            @Option(names = "--tls-key", required = true, description = "PEM private key for --tls-cert (PKCS#8, EC or RSA; unencrypted).")
             Path key;
         }
 
@@ -143,7 +143,8 @@ final class GateCommand {
                 sb.tls(SelfSignedTls.localhost().serverContext());
                 scheme = "https";
             } else if (tls != null && tls.files != null) {
-                sb.tls(Pem.serverContext(tls.files.cert, tls.files.key));
+                sb.tls(Pem.serverContext(new Pem.Source(tls.files.cert, "the TLS certificate (--tls-cert)"),
+                        new Pem.Source(tls.files.key, "the TLS key (--tls-key)")));
                 scheme = "https";
             }
             GateServer server = sb.start();

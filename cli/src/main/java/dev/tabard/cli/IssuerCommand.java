@@ -68,10 +68,10 @@ final class IssuerCommand {
         @Option(names = "--tls-self-signed", description = "Serve HTTPS with a certificate made on the spot (written to DIR/tls-cert.pem).")
         Boolean selfSigned;
 
-        @Option(names = "--tls-cert", description = "PEM certificate to serve HTTPS with (with --tls-key).")
+        @Option(names = "--tls-cert", description = "PEM certificate to serve HTTPS with, then its chain (with --tls-key).")
         String tlsCert;
 
-        @Option(names = "--tls-key", description = "PEM PKCS#8 private key for --tls-cert.")
+        @Option(names = "--tls-key", description = "PEM private key for --tls-cert (PKCS#8, EC or RSA; unencrypted).")
         String tlsKey;
 
         @Option(names = "--database-url", paramLabel = "JDBC_URL", description = {
@@ -118,7 +118,9 @@ final class IssuerCommand {
                 OwnerOnlyFiles.writeString(settings.data().resolve("tls-cert.pem"), cert.certificatePem());
                 tls = Optional.of(cert.serverContext());
             } else if (settings.tlsCert().isPresent()) {
-                tls = Optional.of(Pem.serverContext(settings.tlsCert().get(), settings.tlsKey().orElseThrow()));
+                tls = Optional.of(Pem.serverContext(
+                        new Pem.Source(settings.tlsCert().get(), "the TLS certificate (" + source(tlsCert, "--tls-cert", Setting.TLS_CERT) + ")"),
+                        new Pem.Source(settings.tlsKey().orElseThrow(), "the TLS key (" + source(tlsKey, "--tls-key", Setting.TLS_KEY) + ")")));
             }
             IssuerConfig config = settings.config(secret(settings.data()), Optional.ofNullable(System.getenv("TABARD_ADMIN_TOKEN")));
             IssuerServer server = IssuerServer.start(config, tls, Clock.systemUTC(),
@@ -149,6 +151,17 @@ final class IssuerCommand {
             if (value != null) {
                 flags.put(s, value.toString());
             }
+        }
+
+        /** Where a setting's value came from, in the loader's order: flag, then environment, then config file. */
+        private String source(String flagValue, String flag, Setting setting) {
+            if (flagValue != null) {
+                return flag;
+            }
+            if (System.getenv(setting.env()) != null) {
+                return setting.env();
+            }
+            return "'" + setting.key() + "' in " + configFile;
         }
 
         private static char[] secret(Path data) throws java.io.IOException {

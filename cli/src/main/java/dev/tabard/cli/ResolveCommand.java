@@ -33,7 +33,7 @@ final class ResolveCommand implements Callable<Integer> {
         if (bundle != null) {
             InputFiles.readable(bundle, "the resolution bundle (--bundle)");
         }
-        ObjectNode out = JsonCodec.mapper().createObjectNode();
+        ObjectNode out = JsonCodec.objectNode();
         try {
             Optional<ResolutionBundle> b = bundle == null ? Optional.empty() : Optional.of(ResolutionBundle.read(bundle));
             ResolutionResult r = net.resolver(net.fetcher(), b).resolve(Did.parse(did));
@@ -44,14 +44,14 @@ final class ResolveCommand implements Callable<Integer> {
             r.metadata().contentType().ifPresent(c -> meta.put("contentType", c));
             r.metadata().expires().ifPresent(e -> meta.put("expires", e.toString()));
             out.putObject("didDocumentMetadata");
-            System.out.println(JsonCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
+            System.out.println(JsonCodec.prettyWriter().writeValueAsString(out));
             return 0;
         } catch (ProblemException e) {
             e.problems().forEach(p -> ProblemHandler.hint(p.type(), p.detail()).ifPresent(h -> System.err.println("hint: " + h)));
             out.putNull("didDocument");
             out.putObject("didResolutionMetadata").set("error", ProblemJson.of(e.problems(), null));
             out.putObject("didDocumentMetadata");
-            System.out.println(JsonCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
+            System.out.println(JsonCodec.prettyWriter().writeValueAsString(out));
             return 1;
         }
     }

@@ -60,7 +60,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (policy == null) {
             json.put("trustPolicy", "none: any issuer accepted");
         }
-        System.out.println(JsonCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+        System.out.println(JsonCodec.prettyWriter().writeValueAsString(json));
         r.errors().forEach(p -> ProblemHandler.hint(p.type(), p.detail()).ifPresent(h -> System.err.println("hint: " + h)));
         return r.verified() ? 0 : 1;
     }

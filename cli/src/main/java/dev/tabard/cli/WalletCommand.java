@@ -179,7 +179,7 @@ final class WalletCommand {
             try (Wallet w = open()) {
                 var card = w.agentCard(new dev.tabard.wallet.card.AgentCard(name, description, "1.0.0", organization, organizationUrl,
                         endpoint, list));
-                System.out.println(dev.tabard.codec.JsonCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(card));
+                System.out.println(dev.tabard.codec.JsonCodec.prettyWriter().writeValueAsString(card));
             }
             return 0;
         }

@@ -126,7 +126,7 @@ class AuditLogCommandTest {
         List<String> lines = lines();
         AuditEntry last = AuditFile.read(log).audit(ENTRIES - 1, 1).get(0);
         AuditEntry next = AuditEntry.next(ENTRIES + 1, last.at().plusSeconds(1), "did:key:z6Mkcaller", "call.accept", "x", "{}", last.hash());
-        lines.add(JsonCodec.writeString(JsonCodec.mapper().createObjectNode().set("entry", next.toJson())));
+        lines.add(JsonCodec.writeString(JsonCodec.objectNode().set("entry", next.toJson())));
         Files.write(log, lines);
         Run r = verify();
         assertEquals(1, r.code());

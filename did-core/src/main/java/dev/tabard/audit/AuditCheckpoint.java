@@ -30,7 +30,7 @@ public record AuditCheckpoint(SignedHead head, VerificationKey publicKey) {
     }
 
     public ObjectNode toJson() {
-        return JsonCodec.mapper().createObjectNode().put("seq", head.seq()).put("hash", head.hash())
+        return JsonCodec.objectNode().put("seq", head.seq()).put("hash", head.hash())
                 .put("time", head.time().toString()).put("keyId", head.keyId()).put("publicKeyMultibase", publicKey.toMultibase())
                 .put("jws", head.jws());
     }

@@ -53,7 +53,7 @@ public record AuditEntry(long seq, Instant at, String actor, String action, Stri
 
     private static String hash(long seq, Instant at, String actor, String action, String subject,
                                com.fasterxml.jackson.databind.JsonNode details, String prev) {
-        ObjectNode o = JsonCodec.mapper().createObjectNode();
+        ObjectNode o = JsonCodec.objectNode();
         o.put("seq", seq).put("at", at.toString()).put("actor", actor).put("action", action).put("subject", subject)
                 .put("previousHash", prev);
         o.set("details", details);
@@ -65,7 +65,7 @@ public record AuditEntry(long seq, Instant at, String actor, String action, Stri
     }
 
     public ObjectNode toJson() {
-        ObjectNode o = JsonCodec.mapper().createObjectNode();
+        ObjectNode o = JsonCodec.objectNode();
         o.put("seq", seq).put("at", at.toString()).put("actor", actor).put("action", action).put("subject", subject);
         o.set("details", JsonCodec.parse(detailsJson));
         o.put("previousHash", previousHash).put("hash", hash);

@@ -215,7 +215,7 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
         synchronized (this) {
             requireWritable();
             AuditEntry e = AuditEntry.next(seq + 1, clock.instant(), actor, action, subject, details, hash);
-            byte[] line = line(JsonCodec.mapper().createObjectNode().set("entry", e.toJson()));
+            byte[] line = line(JsonCodec.objectNode().set("entry", e.toJson()));
             if (line.length > MAX_LINE_BYTES) {
                 throw new ProblemException(ProblemType.INPUT_TOO_LARGE, "an audit entry is at most " + MAX_LINE_BYTES
                         + " bytes as a line, this one is " + line.length);
@@ -279,12 +279,12 @@ public final class AuditFile implements AuditTrail, AutoCloseable {
         }
         Instant now = clock.instant();
         SignedHead head = SignedHead.sign(seq, hash, now, key);
-        byte[] headLine = line(JsonCodec.mapper().createObjectNode().put("head", head.jws()));
+        byte[] headLine = line(JsonCodec.objectNode().put("head", head.jws()));
         byte[] out = headLine;
         if (!keyRecorded) {
-            ObjectNode k = JsonCodec.mapper().createObjectNode().put("id", key.keyId())
+            ObjectNode k = JsonCodec.objectNode().put("id", key.keyId())
                     .put("publicKeyMultibase", key.signer().publicKey().toMultibase());
-            byte[] keyLine = line(JsonCodec.mapper().createObjectNode().set("key", k));
+            byte[] keyLine = line(JsonCodec.objectNode().set("key", k));
             out = ByteBuffer.allocate(keyLine.length + headLine.length).put(keyLine).put(headLine).array();
         }
         write(out);

@@ -85,7 +85,7 @@ public record SignedHead(long seq, String hash, Instant time, String keyId, Stri
     }
 
     private static ObjectNode payload(long seq, String hash, Instant time, String keyId) {
-        return JsonCodec.mapper().createObjectNode().put("seq", seq).put("hash", hash).put("time", time.toString())
+        return JsonCodec.objectNode().put("seq", seq).put("hash", hash).put("time", time.toString())
                 .put("keyId", keyId);
     }
 

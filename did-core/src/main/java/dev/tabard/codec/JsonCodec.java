@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.deser.std.JsonNodeDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -89,9 +91,54 @@ public final class JsonCodec {
         }
     }
 
-    /** The shared mapper. Do not reconfigure it. */
-    public static ObjectMapper mapper() {
-        return MAPPER;
+    private static final ObjectReader READER = MAPPER.reader();
+    private static final ObjectWriter WRITER = MAPPER.writer();
+    private static final ObjectWriter PRETTY_WRITER = MAPPER.writerWithDefaultPrettyPrinter();
+
+    // The mapper itself is not handed out: an ObjectMapper can be reconfigured by anyone holding it (a disabled limit
+    // or an enabled lenient feature would change every parse in the process). Readers, writers and the node factory
+    // are immutable.
+
+    /**
+     * A reader with this configuration (limits, duplicate detection, big decimals), immutable. For untrusted input
+     * prefer {@link #parse(byte[])}, which maps every failure to a {@code ProblemType}.
+     */
+    public static ObjectReader reader() {
+        return READER;
+    }
+
+    /** A writer with this configuration, immutable. */
+    public static ObjectWriter writer() {
+        return WRITER;
+    }
+
+    /** A writer that indents, for files people read; immutable. */
+    public static ObjectWriter prettyWriter() {
+        return PRETTY_WRITER;
+    }
+
+    /** The node factory trees are built with (stateless). */
+    public static JsonNodeFactory nodes() {
+        return MAPPER.getNodeFactory();
+    }
+
+    /** A new, empty JSON object. */
+    public static ObjectNode objectNode() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** A new, empty JSON array. */
+    public static com.fasterxml.jackson.databind.node.ArrayNode arrayNode() {
+        return MAPPER.createArrayNode();
+    }
+
+    /**
+     * {@code value} (a record, a map, a list) as a JSON tree, as {@link #write(Object)} would write it.
+     *
+     * @throws IllegalArgumentException when {@code value} cannot be serialized
+     */
+    public static <T extends JsonNode> T tree(Object value) {
+        return MAPPER.valueToTree(value);
     }
 
     /**

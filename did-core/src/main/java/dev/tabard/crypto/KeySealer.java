@@ -3,6 +3,11 @@ package dev.tabard.crypto;
 import dev.tabard.codec.Base64Url;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -20,13 +25,14 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * password hash OWASP recommends first. The derivation is slow on purpose and runs once, when the sealer is made;
  * each sealed key then costs one AES operation.
  *
- * <p>The parameters are text, {@code v2.argon2id.<memory KiB>.<iterations>.<parallelism>.<salt>}, stored beside the
- * sealed keys so that they can be raised later. Because they are read back from a file anyone with write access
- * can edit, {@link #open(char[], String, SecureRandom)} bounds them before running anything: a file that asks for
- * 4 GiB or a million passes is refused in microseconds instead of exhausting memory or a CPU, and one that asks for
- * less than the OWASP floor is refused as well, so an edit cannot weaken the next re-seal. A sealed key is
- * {@code v1.<nonce>.<ciphertext+tag>}; the label is bound as associated data, so a sealed key cannot be moved to
- * another record unnoticed.
+ * <p>The parameters are six dot-separated parts, {@code v2.argon2id.<memory KiB>.<iterations>.<parallelism>.<salt>}
+ * (a 16-byte base64url salt), stored beside the sealed keys so that they can be raised later. Because they are read
+ * back from a file anyone with write access can edit, {@link #open(char[], String, SecureRandom)} bounds them before
+ * running anything: a file that asks for 4 GiB or a million passes is refused in microseconds instead of exhausting
+ * memory or a CPU, and one that asks for less than the OWASP floor is refused as well, so an edit cannot weaken the
+ * next re-seal. A sealed key is three parts, {@code v1.<nonce>.<ciphertext+tag>} (a 12-byte nonce and AES-GCM's
+ * output with its 16-byte tag, both base64url); the label is bound as associated data, so a sealed key cannot be
+ * moved to another record unnoticed.
  *
  * <p>Stores sealed before Argon2id hold scrypt parameters, {@code v1.<log2 N>.<r>.<p>.<salt>}; their sealed keys have
  * the same {@code v1.<nonce>.<ciphertext+tag>} form. Such parameters still open, within the bounds of what was ever
@@ -88,7 +94,7 @@ public final class KeySealer {
     }
 
     private static KeySealer argon2id(char[] secret, byte[] salt, int memoryKib, int iterations, int parallelism, SecureRandom random) {
-        byte[] pw = new String(secret).getBytes(StandardCharsets.UTF_8);
+        byte[] pw = utf8(secret);
         Argon2BytesGenerator argon2 = new Argon2BytesGenerator();
         argon2.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id).withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withSalt(salt).withMemoryAsKB(memoryKib).withIterations(iterations).withParallelism(parallelism).build());
@@ -101,11 +107,33 @@ public final class KeySealer {
 
     /** The derivation of the scrypt sealer, byte for byte, so that its stores still open. */
     private static KeySealer scrypt(char[] secret, byte[] salt, int log2N, SecureRandom random) {
-        byte[] pw = new String(secret).getBytes(StandardCharsets.UTF_8);
+        byte[] pw = utf8(secret);
         byte[] k = SCrypt.generate(pw, salt, 1 << log2N, SCRYPT_BLOCK_SIZE, SCRYPT_PARALLELISM, KEY_BYTES);
         Arrays.fill(pw, (byte) 0);
         return new KeySealer("v1." + log2N + "." + SCRYPT_BLOCK_SIZE + "." + SCRYPT_PARALLELISM + "." + Base64Url.encode(salt),
                 "scrypt N=2^" + log2N + ", r=" + SCRYPT_BLOCK_SIZE + ", p=" + SCRYPT_PARALLELISM + ", needs upgrade", true, k, random);
+    }
+
+    /**
+     * The secret's UTF-8 bytes, the same bytes {@code new String(secret).getBytes(UTF_8)} gives (a lone surrogate
+     * becomes {@code '?'}), so every store opens as before; but no {@code String} is made, which could not be wiped
+     * and would outlive the caller's wiped {@code char[]}. The encoder's buffer is wiped here, the result by the caller.
+     */
+    private static byte[] utf8(char[] secret) {
+        CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+        ByteBuffer encoded;
+        try {
+            encoded = encoder.encode(CharBuffer.wrap(secret));
+        } catch (CharacterCodingException e) {
+            throw new IllegalStateException("a replacing UTF-8 encoder reported an error", e);
+        }
+        byte[] out = new byte[encoded.remaining()];
+        encoded.get(out);
+        if (encoded.hasArray()) {
+            Arrays.fill(encoded.array(), (byte) 0);
+        }
+        return out;
     }
 
     /** A sealer for a new store, or for re-sealing an old one: fresh salt, the OWASP floor parameters. */

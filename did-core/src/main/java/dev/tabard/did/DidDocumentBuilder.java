@@ -69,7 +69,7 @@ public final class DidDocumentBuilder {
 
     /** Adds a service whose endpoint is a single URL. */
     public DidDocumentBuilder service(DidUrl serviceId, String type, String endpoint) {
-        ObjectNode s = JsonCodec.mapper().createObjectNode();
+        ObjectNode s = JsonCodec.objectNode();
         s.put("id", serviceId.toString());
         s.put("type", type);
         s.put("serviceEndpoint", endpoint);
@@ -79,7 +79,7 @@ public final class DidDocumentBuilder {
 
     /** The document as JSON bytes. */
     public byte[] toJson() {
-        ObjectNode doc = JsonCodec.mapper().createObjectNode();
+        ObjectNode doc = JsonCodec.objectNode();
         ArrayNode ctx = doc.putArray("@context");
         ctx.add(DID_V1);
         ctx.add(MULTIKEY_V1);
@@ -126,7 +126,7 @@ public final class DidDocumentBuilder {
 
     /** A method's JSON as DID documents carry it. */
     public static ObjectNode methodJson(VerificationMethod m) {
-        ObjectNode vm = JsonCodec.mapper().createObjectNode();
+        ObjectNode vm = JsonCodec.objectNode();
         vm.put("id", m.id().toString());
         vm.put("type", m.type());
         vm.put("controller", m.controller().toString());

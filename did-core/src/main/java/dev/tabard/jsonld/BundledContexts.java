@@ -3,12 +3,10 @@ package dev.tabard.jsonld;
 import com.apicatalog.jsonld.JsonLdError;
 import com.apicatalog.jsonld.JsonLdErrorCode;
 import com.apicatalog.jsonld.JsonLdOptions;
-import com.apicatalog.jsonld.context.ActiveContext;
 import com.apicatalog.jsonld.document.Document;
 import com.apicatalog.jsonld.document.JsonDocument;
 import com.apicatalog.jsonld.loader.DocumentLoader;
 import com.apicatalog.jsonld.loader.DocumentLoaderOptions;
-import com.apicatalog.jsonld.processor.ProcessingRuntime;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -76,7 +74,7 @@ public final class BundledContexts {
     private final boolean inlineContexts;
     private final DocumentLoader loader;
     private final JsonLdOptions options;
-    private final Map<String, ActiveContext> processed = new ConcurrentHashMap<>();
+    private final Map<String, TitaniumInternals.Context> processed = new ConcurrentHashMap<>();
 
     private BundledContexts(Map<String, byte[]> bytes, boolean inlineContexts) {
         this.bytes = Collections.unmodifiableMap(bytes);
@@ -161,18 +159,18 @@ public final class BundledContexts {
      * The active context a top-level {@code @context} value yields, processed once when it lists bundled URLs
      * only. {@code context} may be null (no {@code @context}).
      */
-    ActiveContext activeContext(JsonValue context) throws JsonLdError {
-        ActiveContext initial = new ActiveContext(null, null, ProcessingRuntime.of(options));
+    TitaniumInternals.Context activeContext(JsonValue context) throws JsonLdError {
+        TitaniumInternals.Context initial = TitaniumInternals.initial(options);
         if (context == null) {
             return initial;
         }
         String key = cacheKey(context);
         if (key == null) {
-            return initial.newContext().create(context, null);
+            return TitaniumInternals.process(initial, context);
         }
-        ActiveContext cached = processed.get(key);
+        TitaniumInternals.Context cached = processed.get(key);
         if (cached == null) {
-            cached = initial.newContext().create(context, null);
+            cached = TitaniumInternals.process(initial, context);
             if (processed.size() < PROCESSED_LIMIT) {
                 processed.putIfAbsent(key, cached);
             }

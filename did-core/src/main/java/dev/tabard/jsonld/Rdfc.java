@@ -2,10 +2,7 @@ package dev.tabard.jsonld;
 
 import com.apicatalog.jsonld.JsonLdError;
 import com.apicatalog.jsonld.JsonLdErrorCode;
-import com.apicatalog.jsonld.context.ActiveContext;
 import com.apicatalog.jsonld.document.JsonDocument;
-import com.apicatalog.jsonld.expansion.Expansion;
-import com.apicatalog.jsonld.processor.ToRdfProcessor;
 import com.apicatalog.rdf.api.RdfConsumerException;
 import com.apicatalog.rdf.canon.RdfCanon;
 import com.apicatalog.rdf.canon.RdfCanonTicker;
@@ -110,7 +107,7 @@ public final class Rdfc {
                     .replace('_', ' ') + (type == ProblemType.DATA_LOSS_DETECTION_ERROR ? " (a property no context defines would be dropped)" : ""));
         }
         checkExpanded(expanded);
-        return canonical(consumer -> ToRdfProcessor.toRdf(consumer, expanded, contexts.options()),
+        return canonical(consumer -> TitaniumInternals.toRdf(consumer, expanded, contexts.options()),
                 DEFAULT_BUDGET, hashAlgorithm, new RdfCanon[1]);
     }
 
@@ -122,10 +119,10 @@ public final class Rdfc {
         JsonStructure json = JsonDocument.of(new ByteArrayInputStream(JsonCodec.write(document)))
                 .getJsonContent().orElseThrow();
         JsonObject object = json.asJsonObject();
-        ActiveContext active = contexts.activeContext(object.get("@context"));
+        TitaniumInternals.Context active = contexts.activeContext(object.get("@context"));
         JsonObject body = object.containsKey("@context")
                 ? JSON.createObjectBuilder(object).remove("@context").build() : object;
-        JsonValue expanded = Expansion.with(active, body, null, null).ordered(false).compute();
+        JsonValue expanded = TitaniumInternals.expand(active, body);
         if (expanded instanceof JsonObject o && o.size() == 1 && o.containsKey("@graph")) {
             expanded = o.get("@graph");
         }
@@ -236,7 +233,7 @@ public final class Rdfc {
             return unwrapped(context.get("@context"));
         }
         if (context.isArray()) {
-            com.fasterxml.jackson.databind.node.ArrayNode out = JsonCodec.mapper().createArrayNode();
+            com.fasterxml.jackson.databind.node.ArrayNode out = JsonCodec.arrayNode();
             context.forEach(c -> {
                 JsonNode u = unwrapped(c);
                 if (u.isArray()) {

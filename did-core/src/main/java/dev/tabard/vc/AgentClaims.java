@@ -223,7 +223,7 @@ public record AgentClaims(Did agent, String name, Did organization, String organ
 
     /** The credential subject as JSON. */
     public ObjectNode subjectJson() {
-        ObjectNode s = JsonCodec.mapper().createObjectNode();
+        ObjectNode s = JsonCodec.objectNode();
         s.put("id", agent.toString());
         s.put("type", SUBJECT_TYPE);
         s.put("name", name);
@@ -254,7 +254,7 @@ public record AgentClaims(Did agent, String name, Did organization, String organ
      * @param statusEntries the {@code credentialStatus} objects to carry, already allocated
      */
     public ObjectNode credential(URI id, Instant validFrom, Instant validUntil, List<ObjectNode> statusEntries) {
-        ObjectNode vc = JsonCodec.mapper().createObjectNode();
+        ObjectNode vc = JsonCodec.objectNode();
         vc.putArray("@context").add(DataModel.V2_CONTEXT).add(CONTEXT);
         vc.put("id", id.toString());
         vc.putArray("type").add(Credential.TYPE).add(CREDENTIAL_TYPE);
@@ -271,7 +271,7 @@ public record AgentClaims(Did agent, String name, Did organization, String organ
 
     /** A BitstringStatusListEntry object. */
     public static ObjectNode statusEntry(URI listCredential, String purpose, long index) {
-        ObjectNode e = JsonCodec.mapper().createObjectNode();
+        ObjectNode e = JsonCodec.objectNode();
         e.put("id", listCredential + "#" + index);
         e.put("type", StatusEntry.BITSTRING_TYPE);
         e.put("statusPurpose", purpose);

@@ -107,7 +107,7 @@ public record DelegationClaims(URI id, Did delegator, Did delegate, Set<String> 
 
     /** The credential subject as JSON. */
     public ObjectNode subjectJson() {
-        ObjectNode s = JsonCodec.mapper().createObjectNode();
+        ObjectNode s = JsonCodec.objectNode();
         s.put("id", delegate.toString());
         ArrayNode caps = s.putArray("capabilities");
         capabilities.stream().sorted().forEach(caps::add);
@@ -124,7 +124,7 @@ public record DelegationClaims(URI id, Did delegator, Did delegate, Set<String> 
      *     when the link is registered; empty for a short-lived link
      */
     public ObjectNode credential(List<ObjectNode> statusEntries) {
-        ObjectNode vc = JsonCodec.mapper().createObjectNode();
+        ObjectNode vc = JsonCodec.objectNode();
         vc.putArray("@context").add(DataModel.V2_CONTEXT).add(AgentClaims.CONTEXT);
         vc.put("id", id.toString());
         vc.putArray("type").add(Credential.TYPE).add(CREDENTIAL_TYPE);

@@ -31,7 +31,7 @@ public final class DelegationRegistration {
      * @param chain each credential as carried: a vc+jwt string as a text node, or a document with its proof
      */
     public static String request(Signer agentKey, DidUrl kid, Did issuer, ObjectNode unsignedLink, List<JsonNode> chain, Instant now) {
-        ObjectNode payload = JsonCodec.mapper().createObjectNode();
+        ObjectNode payload = JsonCodec.objectNode();
         payload.put("aud", issuer.toString());
         payload.put("iat", now.getEpochSecond());
         payload.set("delegation", unsignedLink);

@@ -54,7 +54,7 @@ public record ParentReference(URI id, String digestMultibase) {
     }
 
     ObjectNode json() {
-        ObjectNode o = JsonCodec.mapper().createObjectNode();
+        ObjectNode o = JsonCodec.objectNode();
         o.put("id", id.toString());
         o.put("digestMultibase", digestMultibase);
         return o;

@@ -172,7 +172,7 @@ class AuditFileTamperTest {
         SignedHead real = SignedHead.parse(JsonCodec.parse(lines.get(at)).get("head").asText());
         KeyPair mallory = KeyPair.generate(KeyType.ED25519, new SecureRandom());
         SignedHead forged = SignedHead.sign(10, real.hash(), real.time(), new AuditKey("key-1", mallory));
-        lines.set(at, JsonCodec.writeString(JsonCodec.mapper().createObjectNode().put("head", forged.jws())));
+        lines.set(at, JsonCodec.writeString(JsonCodec.objectNode().put("head", forged.jws())));
         write(lines);
         AuditVerdict v = verify(Optional.empty());
         assertBreak(v, Kind.SIGNATURE_INVALID, 10);

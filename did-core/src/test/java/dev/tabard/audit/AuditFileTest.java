@@ -254,7 +254,7 @@ class AuditFileTest {
         List<String> lines = new ArrayList<>(Files.readAllLines(file()));
         AuditEntry second = AuditEntry.next(2, clock.instant(), "a", "x", "s", "{}",
                 AuditFile.read(file()).audit(0, 1).get(0).hash());
-        lines.add(JsonCodec.writeString(JsonCodec.mapper().createObjectNode().set("entry", second.toJson())));
+        lines.add(JsonCodec.writeString(JsonCodec.objectNode().set("entry", second.toJson())));
         Files.write(file(), lines);
         AuditVerdict before = verifyFile();
         assertEquals(AuditBreak.Kind.UNSIGNED, before.broken().orElseThrow().kind(), before.message());

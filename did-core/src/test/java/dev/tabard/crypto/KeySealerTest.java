@@ -175,4 +175,63 @@ class KeySealerTest {
         // N = 2^22 with r = 32 needs 16 GiB; a refusal is a string check
         assertTrue(millis < 1_000, "refused in " + millis + " ms, without deriving");
     }
+
+    private static String flipBit(String base64url, int index) {
+        byte[] b = Base64Url.decode(base64url);
+        b[index] ^= 0x01;
+        return Base64Url.encode(b);
+    }
+
+    /** Every part of a sealed key and of its parameters, altered: each is refused with its type, nothing opens. */
+    @Test
+    void open_alteredSealedKeyOrParameters_isRefusedForEachPart() {
+        KeySealer sealer = KeySealer.create(SECRET, RANDOM);
+        String sealed = sealer.seal("key bytes".getBytes(StandardCharsets.UTF_8), "wallet-key");
+        String[] k = sealed.split("\\.");
+        String[] p = sealer.parameters().split("\\.");
+        assertEquals(3, k.length, sealed);
+        assertEquals(6, p.length, sealer.parameters());
+        java.util.function.Function<String, ProblemType> openSealed = s -> assertThrows(ProblemException.class,
+                () -> sealer.open(s, "wallet-key")).type();
+        // the sealed key's version, nonce, ciphertext and tag
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, openSealed.apply("v2." + k[1] + "." + k[2]));
+        assertEquals(ProblemType.UNAUTHORIZED, openSealed.apply(k[0] + "." + flipBit(k[1], 0) + "." + k[2]));
+        assertEquals(ProblemType.UNAUTHORIZED, openSealed.apply(k[0] + "." + k[1] + "." + flipBit(k[2], 0)));
+        int tagByte = Base64Url.decode(k[2]).length - 1;
+        assertEquals(ProblemType.UNAUTHORIZED, openSealed.apply(k[0] + "." + k[1] + "." + flipBit(k[2], tagByte)));
+        byte[] truncated = java.util.Arrays.copyOf(Base64Url.decode(k[2]), tagByte);
+        assertEquals(ProblemType.UNAUTHORIZED, openSealed.apply(k[0] + "." + k[1] + "." + Base64Url.encode(truncated)));
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, openSealed.apply(k[0] + "." + k[1]));
+        // the parameters: another salt, memory, pass count or lane count derives another key
+        String[] alteredParameters = {
+            String.join(".", p[0], p[1], p[2], p[3], p[4], flipBit(p[5], 0)),
+            String.join(".", p[0], p[1], String.valueOf(KeySealer.MIN_MEMORY_KIB + 1), p[3], p[4], p[5]),
+            String.join(".", p[0], p[1], p[2], String.valueOf(KeySealer.MIN_ITERATIONS + 1), p[4], p[5]),
+            String.join(".", p[0], p[1], p[2], p[3], String.valueOf(KeySealer.MIN_PARALLELISM + 1), p[5]),
+        };
+        for (String altered : alteredParameters) {
+            KeySealer other = KeySealer.open(SECRET, altered, RANDOM);
+            assertEquals(ProblemType.UNAUTHORIZED, assertThrows(ProblemException.class,
+                    () -> other.open(sealed, "wallet-key")).type(), altered);
+        }
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, assertThrows(ProblemException.class,
+                () -> KeySealer.open(SECRET, String.join(".", "v3", p[1], p[2], p[3], p[4], p[5]), RANDOM)).type());
+    }
+
+    /**
+     * The secret is encoded from the char[] without a String, to the same bytes as before: a store sealed under a
+     * non-ASCII secret, and under one holding a lone surrogate (which String.getBytes turned into '?'), still opens.
+     */
+    @Test
+    void open_nonAsciiAndLoneSurrogateSecrets_deriveTheKeysTheyDidWithAString() throws Exception {
+        for (String text : new String[] {"pässwörd €", "secret \uD800 tail", "\uD83D\uDE02 emoji"}) {
+            char[] secret = text.toCharArray();
+            byte[] plaintext = "an org key".getBytes(StandardCharsets.UTF_8);
+            OldScryptSealing old = OldScryptSealing.of(secret, plaintext, "org-key key-1");
+            assertArrayEquals(plaintext, KeySealer.open(secret, old.parameters(), RANDOM).open(old.sealed(), "org-key key-1"), text);
+        }
+        char[] replaced = "secret ? tail".toCharArray(); // what the lone surrogate became: the same bytes, kept so old stores open
+        OldScryptSealing old = OldScryptSealing.of("secret \uD800 tail".toCharArray(), new byte[] {1}, "l");
+        assertArrayEquals(new byte[] {1}, KeySealer.open(replaced, old.parameters(), RANDOM).open(old.sealed(), "l"));
+    }
 }

@@ -33,7 +33,7 @@ class KeysTest {
                 assertThrows(ProblemException.class, () -> pair.publicKey().verifier().verify(msg, sig)).type());
         VerificationKey key = pair.publicKey();
         assertEquals(key, VerificationKey.fromMultibase(key.toMultibase()));
-        assertEquals(key, VerificationKey.fromJwk(JsonCodec.mapper().valueToTree(key.toJwk())));
+        assertEquals(key, VerificationKey.fromJwk(JsonCodec.tree(key.toJwk())));
         assertEquals(key, KeyPair.fromPrivateKey(type, pair.unsafePrivateKeyBytes(), key).publicKey());
         assertFalse(pair.toString().contains(HexFormat.of().formatHex(pair.unsafePrivateKeyBytes())));
     }
@@ -103,11 +103,11 @@ class KeysTest {
         assertEquals(ProblemType.INVALID_VERIFICATION_METHOD,
                 assertThrows(ProblemException.class, () -> VerificationKey.of(type, compressedXIsP)).type());
         // the same key through the JWK path: off the curve, and coordinates of the other curve's length
-        ObjectNode jwk = JsonCodec.mapper().valueToTree(good.toJwk());
+        ObjectNode jwk = JsonCodec.tree(good.toJwk());
         jwk.put("y", dev.tabard.codec.Base64Url.encode(java.util.Arrays.copyOfRange(offCurve, 1 + l, 1 + 2 * l)));
         assertEquals(ProblemType.INVALID_VERIFICATION_METHOD,
                 assertThrows(ProblemException.class, () -> VerificationKey.fromJwk(jwk)).type());
-        ObjectNode shortCoordinates = JsonCodec.mapper().valueToTree(good.toJwk());
+        ObjectNode shortCoordinates = JsonCodec.tree(good.toJwk());
         shortCoordinates.put("x", dev.tabard.codec.Base64Url.encode(new byte[l - 1]));
         assertEquals(ProblemType.INVALID_VERIFICATION_METHOD,
                 assertThrows(ProblemException.class, () -> VerificationKey.fromJwk(shortCoordinates)).type());
@@ -128,7 +128,7 @@ class KeysTest {
             String multibase = dev.tabard.codec.Multibase.encodeBase58Btc(KeyType.ED25519.multicodec().wrap(bad));
             assertEquals(ProblemType.INVALID_VERIFICATION_METHOD,
                     assertThrows(ProblemException.class, () -> VerificationKey.fromMultibase(multibase)).type());
-            ObjectNode jwk = JsonCodec.mapper().createObjectNode().put("kty", "OKP").put("crv", "Ed25519")
+            ObjectNode jwk = JsonCodec.objectNode().put("kty", "OKP").put("crv", "Ed25519")
                     .put("x", dev.tabard.codec.Base64Url.encode(bad));
             assertEquals(ProblemType.INVALID_VERIFICATION_METHOD,
                     assertThrows(ProblemException.class, () -> VerificationKey.fromJwk(jwk)).type());
@@ -179,18 +179,18 @@ class KeysTest {
         VerificationKey key = KeyPair.generate(KeyType.ED25519, RANDOM).publicKey();
         for (String extra : new String[] {"\"d\":\"AAAA\"", "\"alg\":\"ES256\"", "\"use\":\"enc\"",
             "\"key_ops\":[\"encrypt\"]", "\"y\":\"AAAA\""}) {
-            ObjectNode jwk = JsonCodec.mapper().valueToTree(key.toJwk());
+            ObjectNode jwk = JsonCodec.tree(key.toJwk());
             ObjectNode bad = JsonCodec.parseObject(("{" + extra + "," + JsonCodec.writeString(jwk).substring(1))
                     .getBytes(StandardCharsets.UTF_8));
             assertEquals(ProblemType.INVALID_VERIFICATION_METHOD,
                     assertThrows(ProblemException.class, () -> VerificationKey.fromJwk(bad)).type(), extra);
         }
-        ObjectNode ok = JsonCodec.mapper().valueToTree(key.toJwk());
+        ObjectNode ok = JsonCodec.tree(key.toJwk());
         ok.put("alg", "Ed25519");
         ok.put("use", "sig");
         ok.putArray("key_ops").add("verify");
         assertDoesNotThrow(() -> VerificationKey.fromJwk(ok));
-        ObjectNode rsa = JsonCodec.mapper().createObjectNode().put("kty", "RSA").put("n", "AQAB").put("e", "AQAB");
+        ObjectNode rsa = JsonCodec.objectNode().put("kty", "RSA").put("n", "AQAB").put("e", "AQAB");
         assertThrows(ProblemException.class, () -> VerificationKey.fromJwk(rsa));
     }
 

@@ -54,7 +54,7 @@ class RelatedResourcesTest {
     }
 
     static ObjectNode resource(String id, String name, String digest) {
-        ObjectNode r = JsonCodec.mapper().createObjectNode();
+        ObjectNode r = JsonCodec.objectNode();
         if (id != null) {
             r.put("id", id);
         }
@@ -79,13 +79,13 @@ class RelatedResourcesTest {
         ObjectNode both = resource(V2, "digestSRI", "sha256-" + Base64.getEncoder().encodeToString(digest("SHA-256", v2())));
         both.put("digestMultibase", Multibase.encodeBase64Url(multihash(0x13, digest("SHA-512", v2()))));
         both.put("mediaType", "application/ld+json");
-        Credential.of(credential(JsonCodec.mapper().createArrayNode().add(both)));
+        Credential.of(credential(JsonCodec.arrayNode().add(both)));
     }
 
     @Test
     void of_resourceNotHeld_wellFormedDigestAccepted() throws Exception {
         byte[] image = "an image the verifier fetches itself".getBytes();
-        ArrayNode two = JsonCodec.mapper().createArrayNode()
+        ArrayNode two = JsonCodec.arrayNode()
                 .add(resource("https://example.com/logo.png", "digestSRI", sri384(image)))
                 .add(resource("https://example.com/logo2.png", "digestMultibase",
                         Multibase.encodeBase64Url(multihash(0x12, digest("SHA-256", image)))));
@@ -94,17 +94,17 @@ class RelatedResourcesTest {
 
     @Test
     void of_arrayOfStrings_malformedAtEntry() {
-        refused(JsonCodec.mapper().createArrayNode().add(V2), ProblemType.MALFORMED_VALUE_ERROR, "/relatedResource/0");
+        refused(JsonCodec.arrayNode().add(V2), ProblemType.MALFORMED_VALUE_ERROR, "/relatedResource/0");
     }
 
     @Test
     void of_emptyArray_malformed() {
-        refused(JsonCodec.mapper().createArrayNode(), ProblemType.MALFORMED_VALUE_ERROR, "/relatedResource");
+        refused(JsonCodec.arrayNode(), ProblemType.MALFORMED_VALUE_ERROR, "/relatedResource");
     }
 
     @Test
     void of_missingId_malformedAtId() {
-        refused(JsonCodec.mapper().createArrayNode().add(resource(null, "digestMultibase", SUITE_MULTIBASE)),
+        refused(JsonCodec.arrayNode().add(resource(null, "digestMultibase", SUITE_MULTIBASE)),
                 ProblemType.MALFORMED_VALUE_ERROR, "/relatedResource/0/id");
     }
 
@@ -115,7 +115,7 @@ class RelatedResourcesTest {
 
     @Test
     void of_duplicateId_malformedAtSecondId() throws Exception {
-        ArrayNode twice = JsonCodec.mapper().createArrayNode()
+        ArrayNode twice = JsonCodec.arrayNode()
                 .add(resource(V2, "digestSRI", sri384(v2())))
                 .add(resource(V2, "digestMultibase", Multibase.encodeBase64Url(multihash(0x12, digest("SHA-256", v2())))));
         refused(twice, ProblemType.MALFORMED_VALUE_ERROR, "/relatedResource/1/id");
@@ -123,7 +123,7 @@ class RelatedResourcesTest {
 
     @Test
     void of_noDigest_malformedAtEntry() {
-        refused(JsonCodec.mapper().createArrayNode().add(resource(V2, null, null)), ProblemType.MALFORMED_VALUE_ERROR,
+        refused(JsonCodec.arrayNode().add(resource(V2, null, null)), ProblemType.MALFORMED_VALUE_ERROR,
                 "/relatedResource/0");
     }
 
@@ -165,7 +165,7 @@ class RelatedResourcesTest {
 
     @Test
     void of_moreResourcesThanTheLimit_malformed() throws Exception {
-        ArrayNode many = JsonCodec.mapper().createArrayNode();
+        ArrayNode many = JsonCodec.arrayNode();
         for (int i = 0; i <= RelatedResources.MAX_RESOURCES; i++) {
             many.add(resource("https://example.com/" + i, "digestSRI", sri384(new byte[] {(byte) i})));
         }

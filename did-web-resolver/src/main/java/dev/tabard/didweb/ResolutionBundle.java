@@ -225,7 +225,7 @@ public final class ResolutionBundle {
         }
 
         public byte[] toJson() {
-            ObjectNode root = JsonCodec.mapper().createObjectNode();
+            ObjectNode root = JsonCodec.objectNode();
             root.put("format", FORMAT);
             root.put("created", created.toString());
             ArrayNode entries = root.putArray("entries");
@@ -238,7 +238,7 @@ public final class ResolutionBundle {
             String digest = digest(list);
             root.put("digest", digest);
             if (signer != null) {
-                ObjectNode payload = JsonCodec.mapper().createObjectNode().put("digest", digest).put("created", created.toString());
+                ObjectNode payload = JsonCodec.objectNode().put("digest", digest).put("created", created.toString());
                 root.put("signature", CompactJws.sign(signer, JwsHeader.of(kid, "tabard-bundle+jwt"), JsonCodec.write(payload)));
             }
             return JsonCodec.write(root);

@@ -27,7 +27,7 @@ enum CredentialKind {
         texts(vc.get("@context"), contexts);
         List<String> subjectTypes = new ArrayList<>();
         JsonNode subjects = vc.path("credentialSubject");
-        (subjects.isArray() ? subjects : JsonCodec.mapper().createArrayNode().add(subjects)).forEach(s -> texts(s.get("type"), subjectTypes));
+        (subjects.isArray() ? subjects : JsonCodec.arrayNode().add(subjects)).forEach(s -> texts(s.get("type"), subjectTypes));
         if (types.stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).contains("delegation"))) {
             return DELEGATION;
         }

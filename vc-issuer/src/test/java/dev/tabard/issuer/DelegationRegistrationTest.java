@@ -114,7 +114,7 @@ class DelegationRegistrationTest {
     private HttpResponse<String> register(KeyPair key, ObjectNode link, Instant at) throws Exception {
         String request = DelegationRegistration.request(key, KeyDids.methodId(key.publicKey()), issuer, link,
                 List.of(TextNode.valueOf(rootJwt)), at);
-        return send("POST", "/delegations", JsonCodec.writeString(JsonCodec.mapper().createObjectNode().put("request", request)), null);
+        return send("POST", "/delegations", JsonCodec.writeString(JsonCodec.objectNode().put("request", request)), null);
     }
 
     private static void assertProblem(HttpResponse<String> r, int status, String code) {

@@ -111,7 +111,7 @@ class Oid4vciIssuanceGrantTest {
         String access = JsonCodec.parse(token.body()).get("access_token").asText();
         betweenOfferAndRequest.run();
         String nonce = JsonCodec.parse(post("/oid4vci/nonce", "application/json", "", null).body()).get("c_nonce").asText();
-        ObjectNode claims = JsonCodec.mapper().createObjectNode();
+        ObjectNode claims = JsonCodec.objectNode();
         claims.put("aud", base).put("iat", Instant.now().getEpochSecond()).put("nonce", nonce);
         DidUrl kid = KeyDids.methodId(agentKey.publicKey());
         String proof = CompactJws.sign(agentKey, new JwsHeader(Optional.of(kid.toString()), Optional.of("openid4vci-proof+jwt"),

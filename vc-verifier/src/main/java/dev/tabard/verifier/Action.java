@@ -118,7 +118,7 @@ public final class Action {
 
     /** The form {@link #fromJson} reads. */
     public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
-        com.fasterxml.jackson.databind.node.ObjectNode o = dev.tabard.codec.JsonCodec.mapper().createObjectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode o = dev.tabard.codec.JsonCodec.objectNode();
         o.put("capability", capability);
         amount.ifPresent(m -> o.putObject("amount").put("value", m.amount()).put("currency", m.currency()));
         dataRegion.ifPresent(r -> o.put("dataRegion", r));

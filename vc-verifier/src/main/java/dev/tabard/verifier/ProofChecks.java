@@ -44,7 +44,8 @@ final class ProofChecks {
     }
 
     JoseOptions joseOptions() {
-        return new JoseOptions(clock, policy.maxClockSkew(), policy.formats().contains(TrustPolicy.Format.VC11_JWT), verifiedTokens);
+        JoseOptions strict = JoseOptions.strict(clock, policy.maxClockSkew()).withVerifiedTokens(verifiedTokens);
+        return policy.formats().contains(TrustPolicy.Format.VC11_JWT) ? strict.acceptingVc11() : strict;
     }
 
     /** A credential as text: a JWT, or a Data Integrity document as JSON. */

@@ -93,7 +93,7 @@ public final class VerificationResult {
 
     /** The VC-API response body. */
     public ObjectNode toJson() {
-        ObjectNode o = JsonCodec.mapper().createObjectNode();
+        ObjectNode o = JsonCodec.objectNode();
         o.put("verified", verified);
         ArrayNode checks = o.putArray("checks");
         checked.stream().sorted().forEach(c -> checks.add(c.name().toLowerCase()));

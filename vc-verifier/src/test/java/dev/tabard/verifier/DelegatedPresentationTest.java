@@ -173,7 +173,7 @@ class DelegatedPresentationTest {
         ObjectNode bc = DataIntegrity.sign(link(bKey, c, ParentReference.ofDocument(URI.create(ab.get("id").asText()), ab),
                 Set.of("purchase-order:negotiate"), "250", Duration.ofMinutes(5), false), bKey,
                 ProofOptions.assertion("eddsa-rdfc-2022", KeyDids.methodId(bKey.publicKey()), NOW), BundledContexts.standard());
-        ObjectNode vp = dev.tabard.codec.JsonCodec.mapper().createObjectNode();
+        ObjectNode vp = dev.tabard.codec.JsonCodec.objectNode();
         vp.putArray("@context").add(BundledContexts.CREDENTIALS_V2);
         vp.putArray("type").add("VerifiablePresentation");
         vp.put("holder", c.toString());

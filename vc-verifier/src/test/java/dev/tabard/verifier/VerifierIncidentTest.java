@@ -63,7 +63,7 @@ class VerifierIncidentTest {
     }
 
     private String credential() {
-        ObjectNode vc = JsonCodec.mapper().createObjectNode();
+        ObjectNode vc = JsonCodec.objectNode();
         vc.putArray("@context").add("https://www.w3.org/ns/credentials/v2");
         vc.putArray("type").add("VerifiableCredential");
         vc.put("issuer", org.toString());

@@ -151,7 +151,7 @@ final class Delegations {
 
     /** What to hand the delegate: the chain, the organization's AgentCredential first. */
     static String handover(HeldDelegation d) {
-        ObjectNode o = JsonCodec.mapper().createObjectNode();
+        ObjectNode o = JsonCodec.objectNode();
         ArrayNode chain = o.putArray("delegationChain");
         d.chain().forEach(chain::add);
         return JsonCodec.writeString(o);

@@ -52,7 +52,7 @@ public final class GateLoad {
         Files.createDirectories(dir);
         Instant now = Clock.systemUTC().instant();
         GateFixtures.Caller caller = new GateFixtures.Caller(now);
-        ObjectNode g = JsonCodec.mapper().createObjectNode();
+        ObjectNode g = JsonCodec.objectNode();
         g.put("organization", caller.org.toString());
         g.put("keyId", caller.keyId.toString());
         g.putObject("publicKeyJwk").put("kty", "OKP").put("crv", "Ed25519")
@@ -79,7 +79,7 @@ public final class GateLoad {
     }
 
     private static ObjectNode json(GateRequest r) {
-        ObjectNode o = JsonCodec.mapper().createObjectNode();
+        ObjectNode o = JsonCodec.objectNode();
         o.put("method", r.method()).put("targetUri", r.targetUri().toString()).put("body", Base64Url.encode(r.body()));
         ObjectNode fields = o.putObject("fields");
         r.fields().asMap().forEach((name, values) -> fields.put(name, values.get(0)));
@@ -119,7 +119,7 @@ public final class GateLoad {
         HttpService http = builder.build();
         GatePlugin.install(http.app(), gate);
         http.app().get("/orders/{id}", ctx -> ctx.contentType("application/json")
-                .result("{\"id\":" + JsonCodec.mapper().writeValueAsString(ctx.pathParam("id")) + "}"));
+                .result("{\"id\":" + JsonCodec.writer().writeValueAsString(ctx.pathParam("id")) + "}"));
         http.app().post("/orders", ctx -> ctx.contentType("application/json").result("{\"placed\":true}"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("accepted " + gate.acceptedCount() + ", refused " + gate.refusedCounts());

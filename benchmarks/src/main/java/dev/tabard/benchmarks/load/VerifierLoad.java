@@ -58,7 +58,7 @@ public final class VerifierLoad {
         }
         Files.writeString(dir.resolve("bodies.txt"), bodies);
         Bitstring empty = Bitstring.create(Bitstring.MIN_ENTRIES, 1);
-        ObjectNode lists = JsonCodec.mapper().createObjectNode();
+        ObjectNode lists = JsonCodec.objectNode();
         lists.put(REVOCATION.toString(), statusList(f, REVOCATION, StatusPurpose.REVOCATION, empty));
         lists.put(SUSPENSION.toString(), statusList(f, SUSPENSION, StatusPurpose.SUSPENSION, empty));
         Files.write(dir.resolve("status-lists.json"), JsonCodec.write(lists));

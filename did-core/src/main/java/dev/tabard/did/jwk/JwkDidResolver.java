@@ -38,7 +38,7 @@ public final class JwkDidResolver implements DidResolver {
 
     /** The did:jwk for a key: base64url of its RFC 7638-ordered public JWK. */
     public static Did of(VerificationKey key) {
-        ObjectNode jwk = JsonCodec.mapper().createObjectNode();
+        ObjectNode jwk = JsonCodec.objectNode();
         key.toJwk().forEach(jwk::put);
         return new Did(METHOD, Base64Url.encode(JsonCodec.write(jwk)));
     }

@@ -118,7 +118,7 @@ public final class DataIntegrity {
                         + " for " + signer.keyType() + " keys"));
         ObjectNode document = unsecured.deepCopy();
         JsonNode existing = document.remove("proof");
-        ObjectNode proof = JsonCodec.mapper().createObjectNode();
+        ObjectNode proof = JsonCodec.objectNode();
         options.id().ifPresent(i -> proof.put("id", i));
         proof.put("type", PROOF_TYPE);
         proof.put("cryptosuite", suite.name());
@@ -141,7 +141,7 @@ public final class DataIntegrity {
         if (options.previousProof().isPresent()) {
             List<JsonNode> set = new ArrayList<>();
             if (existing != null) {
-                (existing.isArray() ? existing : JsonCodec.mapper().createArrayNode().add(existing)).forEach(set::add);
+                (existing.isArray() ? existing : JsonCodec.arrayNode().add(existing)).forEach(set::add);
             }
             signed = withPreviousProofs(document, proof, set);
         }
@@ -156,7 +156,7 @@ public final class DataIntegrity {
         if (existing == null) {
             secured.set("proof", proof);
         } else {
-            ArrayNode set = existing.isArray() ? (ArrayNode) existing.deepCopy() : JsonCodec.mapper().createArrayNode().add(existing);
+            ArrayNode set = existing.isArray() ? (ArrayNode) existing.deepCopy() : JsonCodec.arrayNode().add(existing);
             set.add(proof);
             secured.set("proof", set);
         }
@@ -217,13 +217,13 @@ public final class DataIntegrity {
             return unsecured;
         }
         List<String> ids = new ArrayList<>();
-        for (JsonNode p : previous.isArray() ? previous : JsonCodec.mapper().createArrayNode().add(previous)) {
+        for (JsonNode p : previous.isArray() ? previous : JsonCodec.arrayNode().add(previous)) {
             if (!p.isTextual()) {
                 throw invalid("previousProof is a proof id (a string) or an array of them");
             }
             ids.add(p.asText());
         }
-        ArrayNode matching = JsonCodec.mapper().createArrayNode();
+        ArrayNode matching = JsonCodec.arrayNode();
         for (String id : ids) {
             JsonNode found = all.stream().filter(p -> id.equals(p.path("id").asText(null))).findFirst()
                     .orElseThrow(() -> invalid("previousProof " + id + " is not in the proof set"));
@@ -317,9 +317,9 @@ public final class DataIntegrity {
         List<JsonNode> doc = new ArrayList<>();
         List<JsonNode> prf = new ArrayList<>();
         if (docContext != null) {
-            (docContext.isArray() ? docContext : JsonCodec.mapper().createArrayNode().add(docContext)).forEach(doc::add);
+            (docContext.isArray() ? docContext : JsonCodec.arrayNode().add(docContext)).forEach(doc::add);
         }
-        (proofContext.isArray() ? proofContext : JsonCodec.mapper().createArrayNode().add(proofContext)).forEach(prf::add);
+        (proofContext.isArray() ? proofContext : JsonCodec.arrayNode().add(proofContext)).forEach(prf::add);
         if (prf.size() > doc.size()) {
             return false;
         }

@@ -1,31 +1,59 @@
 package dev.tabard.vc.di;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabard.codec.JsonCodec;
+import dev.tabard.problem.ProblemException;
+import dev.tabard.problem.ProblemType;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The JSON Canonicalization Scheme (RFC 8785): members sorted by their UTF-16 code units, no whitespace,
- * strings escaped as ECMAScript's {@code JSON.stringify} does, numbers in ECMAScript's shortest form.
+ * strings escaped as ECMAScript's {@code JSON.stringify} does, numbers in ECMAScript's shortest round-trip form.
  *
- * <p>Java 17's {@code Double.toString} is not always the shortest round-trip form (JDK-4511638, fixed in
- * 19); for the integers and short decimals credentials carry the output is exact.
+ * <p>It signs {@code eddsa-jcs-2022}, {@code ecdsa-jcs-2019}, agent cards and audit entries, so two different
+ * values must never canonicalize alike. What JCS cannot carry faithfully is therefore refused, not rounded
+ * away: a number that is not finite or does not fit a double, an integer beyond ±(2<sup>53</sup>−1) (I-JSON,
+ * RFC 7493 §2.2: outside that range an integer has no exact double, and ECMAScript would sign a neighbour),
+ * and a string holding a lone surrogate (UTF-8 cannot encode it; I-JSON §2.1). Decimals with more digits than
+ * a double holds are read as ECMAScript reads them, as RFC 8785's own test data expects.
+ *
+ * <p>Proven against the reference implementation's test data and the ES6 number sequence in
+ * {@code test-vectors} ({@code dev.tabard.vectors.jcs.JcsVectorsTest}).
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8785">RFC 8785</a>
  */
 public final class Jcs {
+
+    /** The largest integer every JSON reader holds exactly (I-JSON, RFC 7493 §2.2). */
+    private static final BigInteger MAX_SAFE_INTEGER = BigInteger.valueOf((1L << 53) - 1);
 
     private Jcs() {
     }
 
+    /**
+     * The canonical UTF-8 bytes of a JSON tree.
+     *
+     * @throws ProblemException {@code MALFORMED_VALUE_ERROR} for a number or string JCS cannot represent
+     *     faithfully (see the class doc), {@code LIMIT_EXCEEDED} for a tree nested deeper than
+     *     {@link JsonCodec#MAX_DEPTH}
+     */
     public static byte[] canonicalize(JsonNode node) {
+        Objects.requireNonNull(node, "node");
         StringBuilder sb = new StringBuilder();
-        write(node, sb);
+        write(node, sb, 0);
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void write(JsonNode n, StringBuilder sb) {
+    private static void write(JsonNode n, StringBuilder sb, int depth) {
+        if (depth > JsonCodec.MAX_DEPTH) {
+            throw new ProblemException(ProblemType.LIMIT_EXCEEDED, "JSON nested deeper than " + JsonCodec.MAX_DEPTH);
+        }
         if (n.isObject()) {
             List<String> names = new ArrayList<>();
             for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
@@ -39,7 +67,7 @@ public final class Jcs {
                 }
                 string(names.get(i), sb);
                 sb.append(':');
-                write(n.get(names.get(i)), sb);
+                write(n.get(names.get(i)), sb, depth + 1);
             }
             sb.append('}');
         } else if (n.isArray()) {
@@ -48,26 +76,37 @@ public final class Jcs {
                 if (i > 0) {
                     sb.append(',');
                 }
-                write(n.get(i), sb);
+                write(n.get(i), sb, depth + 1);
             }
             sb.append(']');
         } else if (n.isTextual()) {
-            string(n.asText(), sb);
+            string(n.textValue(), sb);
         } else if (n.isNumber()) {
-            number(n, sb);
+            sb.append(number(n));
         } else if (n.isBoolean()) {
             sb.append(n.booleanValue());
         } else if (n.isNull()) {
             sb.append("null");
         } else {
-            throw new IllegalArgumentException("not JSON: " + n.getNodeType());
+            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "not a JSON value: " + n.getNodeType());
         }
     }
 
+    /** RFC 8785 §3.2.2.2: ECMAScript's JSON.stringify escapes, and nothing that UTF-8 cannot carry. */
     private static void string(String s, StringBuilder sb) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length()
+                        && Character.isLowSurrogate(s.charAt(i + 1));
+                if (!paired) {
+                    throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR,
+                            "string holds a lone surrogate at index " + i);
+                }
+                sb.append(c).append(s.charAt(++i));
+                continue;
+            }
             switch (c) {
                 case '"' -> sb.append("\\\"");
                 case '\\' -> sb.append("\\\\");
@@ -78,7 +117,7 @@ public final class Jcs {
                 case '\t' -> sb.append("\\t");
                 default -> {
                     if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
+                        sb.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
                     } else {
                         sb.append(c);
                     }
@@ -88,33 +127,26 @@ public final class Jcs {
         sb.append('"');
     }
 
-    private static void number(JsonNode n, StringBuilder sb) {
-        double d = n.doubleValue();
-        if (Double.isNaN(d) || Double.isInfinite(d)) {
-            throw new IllegalArgumentException("JSON numbers are finite");
-        }
-        if (d == 0) {
-            sb.append('0');
-            return;
-        }
-        BigDecimal bd = new BigDecimal(Double.toString(d)).stripTrailingZeros();
-        String digits = bd.unscaledValue().abs().toString();
-        int exponent = digits.length() - bd.scale(); // d = 0.digits × 10^exponent
-        String sign = d < 0 ? "-" : "";
-        int k = digits.length();
-        if (k <= exponent && exponent <= 21) {
-            sb.append(sign).append(digits).append("0".repeat(exponent - k));
-        } else if (0 < exponent && exponent <= 21) {
-            sb.append(sign).append(digits, 0, exponent).append('.').append(digits.substring(exponent));
-        } else if (-6 < exponent && exponent <= 0) {
-            sb.append(sign).append("0.").append("0".repeat(-exponent)).append(digits);
-        } else {
-            int e = exponent - 1;
-            sb.append(sign).append(digits.charAt(0));
-            if (k > 1) {
-                sb.append('.').append(digits.substring(1));
+    /** RFC 8785 §3.2.2.3: the double the number reads as, in ECMAScript's form. */
+    private static String number(JsonNode n) {
+        if (n.isIntegralNumber()) {
+            BigInteger i = n.bigIntegerValue();
+            if (i.abs().compareTo(MAX_SAFE_INTEGER) > 0) {
+                throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR,
+                        "integer beyond ±(2^53-1) has no exact IEEE 754 double (I-JSON)");
             }
-            sb.append('e').append(e < 0 ? "-" : "+").append(Math.abs(e));
+            return i.toString();
         }
+        double d = n.isBigDecimal() ? decimal(n.decimalValue()) : n.doubleValue();
+        if (!Double.isFinite(d)) {
+            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "number is not a finite IEEE 754 double");
+        }
+        return EcmaNumber.toString(d);
+    }
+
+    /** A decimal's nearest double, or infinity when it is beyond the double range. */
+    private static double decimal(BigDecimal value) {
+        // BigDecimal.doubleValue rounds correctly (half to even) and overflows to infinity, as ECMAScript reads.
+        return value.doubleValue();
     }
 }

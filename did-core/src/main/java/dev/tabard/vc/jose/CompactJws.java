@@ -167,7 +167,7 @@ public final class CompactJws {
         Objects.requireNonNull(signer, "signer");
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(payload, "payload");
-        ObjectNode h = JsonCodec.mapper().createObjectNode();
+        ObjectNode h = JsonCodec.objectNode();
         h.put("alg", signer.keyType().jwsAlgorithm());
         header.kid().ifPresent(v -> h.put("kid", v));
         header.typ().ifPresent(v -> h.put("typ", v));

@@ -20,7 +20,7 @@ public final class EnvelopedCredential {
     /** The object to put in a presentation's {@code verifiableCredential}. */
     public static ObjectNode of(String vcJwt) {
         Objects.requireNonNull(vcJwt, "vcJwt");
-        ObjectNode o = JsonCodec.mapper().createObjectNode();
+        ObjectNode o = JsonCodec.objectNode();
         o.put("@context", "https://www.w3.org/ns/credentials/v2");
         o.put("id", PREFIX + vcJwt);
         o.put("type", "EnvelopedVerifiableCredential");

@@ -81,7 +81,7 @@ final class JwtClaims {
 
     /** The payload without its JWT claims; shares the members' trees with the payload (the data model copies them). */
     static ObjectNode stripJwtClaims(ObjectNode payload) {
-        ObjectNode doc = JsonCodec.mapper().createObjectNode();
+        ObjectNode doc = JsonCodec.objectNode();
         for (Map.Entry<String, JsonNode> e : payload.properties()) {
             if (!JWT_CLAIMS.contains(e.getKey())) {
                 doc.set(e.getKey(), e.getValue());

@@ -186,7 +186,7 @@ public final class VcJose {
 
     /** A VC 2.0 presentation document carrying {@code vcJwts} as enveloped credentials. */
     public static ObjectNode presentationOf(List<String> vcJwts) {
-        ObjectNode vp = JsonCodec.mapper().createObjectNode();
+        ObjectNode vp = JsonCodec.objectNode();
         vp.putArray("@context").add("https://www.w3.org/ns/credentials/v2");
         vp.put("type", Presentation.TYPE);
         ArrayNode vcs = vp.putArray("verifiableCredential");

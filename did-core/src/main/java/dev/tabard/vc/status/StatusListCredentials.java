@@ -49,7 +49,7 @@ public final class StatusListCredentials {
     /** An unsecured status list credential document. */
     public static ObjectNode credential(URI id, String issuer, StatusPurpose purpose, Bitstring list, Instant validFrom,
                                        Instant validUntil) {
-        ObjectNode vc = JsonCodec.mapper().createObjectNode();
+        ObjectNode vc = JsonCodec.objectNode();
         vc.putArray("@context").add("https://www.w3.org/ns/credentials/v2");
         vc.put("id", id.toString());
         vc.putArray("type").add(Credential.TYPE).add(CREDENTIAL_TYPE);

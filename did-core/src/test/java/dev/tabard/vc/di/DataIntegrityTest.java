@@ -144,7 +144,7 @@ class DataIntegrityTest {
 
     @Test
     void purposeChallengeDomainAndExpiryAreEnforced() {
-        ObjectNode vp = JsonCodec.mapper().createObjectNode();
+        ObjectNode vp = JsonCodec.objectNode();
         vp.putArray("@context").add("https://www.w3.org/ns/credentials/v2");
         vp.put("type", "VerifiablePresentation");
         vp.put("holder", issuer.toString());

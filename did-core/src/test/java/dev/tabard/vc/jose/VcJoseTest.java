@@ -47,7 +47,7 @@ class VcJoseTest {
     private final KeyPair agentKey = KeyPair.generate(KeyType.ED25519, RANDOM);
     private final Did agent = KeyDids.of(agentKey.publicKey());
     private final DidResolver resolver;
-    private final JoseOptions options = new JoseOptions(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(60), true);
+    private final JoseOptions options = JoseOptions.strict(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(60)).acceptingVc11();
 
     VcJoseTest() {
         DidDocument doc = DidDocumentBuilder.forDid(org)
@@ -98,14 +98,14 @@ class VcJoseTest {
     @Test
     void verifiedTokensAreReusedOnlyWhileTheKeyAndTheTimesHold() {
         VerifiedTokens tokens = VerifiedTokens.bounded(8);
-        JoseOptions cached = new JoseOptions(options.clock(), options.skew(), true, tokens);
+        JoseOptions cached = options.withVerifiedTokens(tokens);
         String token = issue();
         VcJose.VerifiedCredential first = VcJose.verifyCredential(token, resolver, cached);
         assertSame(first, VcJose.verifyCredential(token, resolver, cached));
         assertEquals(1, tokens.size());
         // times are checked on every use
-        JoseOptions later = new JoseOptions(Clock.fixed(Instant.parse("2026-11-22T11:02:00Z"), ZoneOffset.UTC), Duration.ofSeconds(60),
-                true, tokens);
+        JoseOptions later = JoseOptions.strict(Clock.fixed(Instant.parse("2026-11-22T11:02:00Z"), ZoneOffset.UTC), Duration.ofSeconds(60))
+                .withVerifiedTokens(tokens).acceptingVc11();
         assertEquals(ProblemType.CREDENTIAL_EXPIRED, fails(() -> VcJose.verifyCredential(token, resolver, later)));
         // the key must still be the issuer's: after a rotation that drops it, the token is checked in full and fails
         KeyPair newKey = KeyPair.generate(KeyType.ED25519, RANDOM);
@@ -168,7 +168,8 @@ class VcJoseTest {
 
     @Test
     void jwtTimesAreCheckedStrictly() {
-        JoseOptions later = new JoseOptions(Clock.fixed(Instant.parse("2026-11-22T11:02:00Z"), ZoneOffset.UTC), Duration.ofSeconds(60), true);
+        JoseOptions later = JoseOptions.strict(Clock.fixed(Instant.parse("2026-11-22T11:02:00Z"), ZoneOffset.UTC), Duration.ofSeconds(60))
+                .acceptingVc11();
         assertEquals(ProblemType.CREDENTIAL_EXPIRED, fails(() -> VcJose.verifyCredential(issue(), resolver, later)));
         for (String exp : new String[] {"1e300", "-1", "\"1800000000\"", "1800000000.5"}) {
             ObjectNode c = credential();
@@ -221,7 +222,7 @@ class VcJoseTest {
                 fails(() -> VcJose.verifyPresentation(vp, resolver, options, "n-999", "https://verifier.example")));
         assertEquals(ProblemType.INVALID_DOMAIN_ERROR,
                 fails(() -> VcJose.verifyPresentation(vp, resolver, options, "n-123", "https://other.example")));
-        JoseOptions late = new JoseOptions(Clock.fixed(NOW.plusSeconds(600), ZoneOffset.UTC), Duration.ofSeconds(60), true);
+        JoseOptions late = JoseOptions.strict(Clock.fixed(NOW.plusSeconds(600), ZoneOffset.UTC), Duration.ofSeconds(60)).acceptingVc11();
         assertEquals(ProblemType.CREDENTIAL_EXPIRED,
                 fails(() -> VcJose.verifyPresentation(vp, resolver, late, "n-123", "https://verifier.example")));
     }
@@ -244,11 +245,11 @@ class VcJoseTest {
 
     @Test
     void vc11JwtIsReadWhenAllowed() {
-        ObjectNode vc = JsonCodec.mapper().createObjectNode();
+        ObjectNode vc = JsonCodec.objectNode();
         vc.putArray("@context").add("https://www.w3.org/2018/credentials/v1");
         vc.putArray("type").add("VerifiableCredential");
         vc.putObject("credentialSubject").put("name", "x");
-        ObjectNode payload = JsonCodec.mapper().createObjectNode();
+        ObjectNode payload = JsonCodec.objectNode();
         payload.put("iss", org.toString()).put("sub", agent.toString()).put("jti", "urn:uuid:2")
                 .put("nbf", NOW.minusSeconds(60).getEpochSecond()).put("exp", NOW.plusSeconds(3600).getEpochSecond());
         payload.set("vc", vc);
@@ -258,13 +259,13 @@ class VcJoseTest {
         assertEquals(VcJose.Format.VC11_JWT, v.format());
         assertEquals(Credential.Version.V1_1, v.credential().version());
         assertEquals(Optional.of(agent.toString()), v.credential().subjects().get(0).id());
-        JoseOptions strict = new JoseOptions(options.clock(), options.skew(), false);
+        JoseOptions strict = JoseOptions.strict(options.clock(), options.skew());
         assertEquals(ProblemType.MALFORMED_VALUE_ERROR, fails(() -> VcJose.verifyCredential(jwt, resolver, strict)));
         // kept once verified where VC 1.1 is accepted, still refused where it is not
         VerifiedTokens tokens = VerifiedTokens.bounded(8);
-        VcJose.verifyCredential(jwt, resolver, new JoseOptions(options.clock(), options.skew(), true, tokens));
+        VcJose.verifyCredential(jwt, resolver, options.withVerifiedTokens(tokens));
         assertEquals(ProblemType.MALFORMED_VALUE_ERROR, fails(() -> VcJose.verifyCredential(jwt, resolver,
-                new JoseOptions(options.clock(), options.skew(), false, tokens))));
+                JoseOptions.strict(options.clock(), options.skew()).withVerifiedTokens(tokens))));
     }
 
     @Test

@@ -123,7 +123,7 @@ public final class GateVectors {
 
     /** What node needs to sign first-contact requests: each agent's key id, credential and presentation. */
     ObjectNode agents() {
-        ObjectNode out = JsonCodec.mapper().createObjectNode();
+        ObjectNode out = JsonCodec.objectNode();
         out.put("generatedBy", GateVectors.class.getName());
         out.put("origin", ORIGIN);
         out.put("created", CREATED.getEpochSecond());
@@ -160,11 +160,11 @@ public final class GateVectors {
      */
     ObjectNode responses(JsonNode nodeRequests, Path dir) {
         JsonNode valid = nodeRequests.get("valid");
-        ObjectNode out = JsonCodec.mapper().createObjectNode();
+        ObjectNode out = JsonCodec.objectNode();
         out.put("generatedBy", GateVectors.class.getName());
         out.put("requests", "node-gate-requests.json");
         out.put("created", GATE_TIME.getEpochSecond());
-        out.putObject("keys").set(gateKeyId.toString(), JsonCodec.mapper().valueToTree(gateKey.publicKey().toJwk()));
+        out.putObject("keys").set(gateKeyId.toString(), JsonCodec.tree(gateKey.publicKey().toJwk()));
         ObjectNode ok = out.putObject("valid");
         try (Gate gate = gate(dir.resolve("decisions.jsonl"))) {
             ok.set("ed25519First", answer(gate, valid, "ed25519First"));
@@ -189,7 +189,7 @@ public final class GateVectors {
                 : "{\"code\":\"" + a.problems().get(0).type().code() + "\",\"status\":" + status + "}";
         HttpFields sealed = gate.seal(a, status, HttpFields.empty().with("content-type", "application/json"),
                 body.getBytes(StandardCharsets.UTF_8));
-        ObjectNode o = JsonCodec.mapper().createObjectNode();
+        ObjectNode o = JsonCodec.objectNode();
         o.put("status", status);
         ObjectNode headers = o.putObject("headers");
         sealed.asMap().forEach((k, v) -> headers.put(k, String.join(", ", v)));
@@ -214,7 +214,7 @@ public final class GateVectors {
 
     static byte[] write(JsonNode vectors) {
         try {
-            byte[] pretty = JsonCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(vectors);
+            byte[] pretty = JsonCodec.prettyWriter().writeValueAsBytes(vectors);
             return (new String(pretty, StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -234,7 +234,7 @@ public final class GateVectors {
         } else {
             Path dir = Files.createTempDirectory("gate-vectors");
             try {
-                out = write(new GateVectors().responses(JsonCodec.mapper().readTree(Files.readAllBytes(Path.of(args[1]))), dir));
+                out = write(new GateVectors().responses(JsonCodec.reader().readTree(Files.readAllBytes(Path.of(args[1]))), dir));
             } finally {
                 try (var files = Files.list(dir)) {
                     for (Path f : files.toList()) {

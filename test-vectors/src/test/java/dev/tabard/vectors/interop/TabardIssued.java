@@ -68,8 +68,8 @@ public final class TabardIssued {
 
     /** The vectors file: {@code issuer}, {@code agent}, the bindings and status list facts, {@code valid} and {@code tampered}. */
     ObjectNode vectors() {
-        ObjectNode valid = JsonCodec.mapper().createObjectNode();
-        ObjectNode tampered = JsonCodec.mapper().createObjectNode();
+        ObjectNode valid = JsonCodec.objectNode();
+        ObjectNode tampered = JsonCodec.objectNode();
 
         ObjectNode credential = agentCredential(URI.create("urn:uuid:5f0e7c1a-3b52-4d0a-9d7e-2b6f8a4c9e01"), ACTIVE_INDEX);
         String vcJwt = VcJose.secureCredential(credential, issuerKey, issuerKid, NOW);
@@ -93,7 +93,7 @@ public final class TabardIssued {
         valid.put("vpJwt", vpJwt);
         tampered.put("vpJwt", tamperJwt(vpJwt, p -> p.put("aud", "https://attacker.example")));
 
-        ObjectNode vp = JsonCodec.mapper().createObjectNode();
+        ObjectNode vp = JsonCodec.objectNode();
         vp.putArray("@context").add(BundledContexts.CREDENTIALS_V2);
         vp.put("id", "urn:uuid:5f0e7c1a-3b52-4d0a-9d7e-2b6f8a4c9e03");
         vp.putArray("type").add("VerifiablePresentation");
@@ -143,7 +143,7 @@ public final class TabardIssued {
         valid.set("revokedCredential", assertion(agentCredential(URI.create("urn:uuid:5f0e7c1a-3b52-4d0a-9d7e-2b6f8a4c9e04"),
                 REVOKED_INDEX)));
 
-        ObjectNode out = JsonCodec.mapper().createObjectNode();
+        ObjectNode out = JsonCodec.objectNode();
         out.put("generatedBy", TabardIssued.class.getName());
         out.put("issuer", issuer.toString());
         out.put("agent", agent.toString());
@@ -181,7 +181,7 @@ public final class TabardIssued {
 
     /** As the issuer's VC-API does for VC 1.1 input: the Data Integrity context added, eddsa-rdfc-2022. */
     private ObjectNode vc11Credential() {
-        ObjectNode vc = JsonCodec.mapper().createObjectNode();
+        ObjectNode vc = JsonCodec.objectNode();
         vc.putArray("@context").add(BundledContexts.CREDENTIALS_V1).add(AgentClaims.CONTEXT).add(BundledContexts.DATA_INTEGRITY_V2);
         vc.put("id", "urn:uuid:5f0e7c1a-3b52-4d0a-9d7e-2b6f8a4c9e05");
         vc.putArray("type").add("VerifiableCredential");
@@ -210,7 +210,7 @@ public final class TabardIssued {
     }
 
     static byte[] json(JsonNode vectors) throws IOException {
-        byte[] pretty = JsonCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(vectors);
+        byte[] pretty = JsonCodec.prettyWriter().writeValueAsBytes(vectors);
         return (new String(pretty, StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 

@@ -119,7 +119,7 @@ class TabardIssuedTest {
     @Test
     void delegationLinks_verifyAsOrdinaryCredentials_andArePinnedToTheirParent() {
         KeyDidResolver resolver = new KeyDidResolver();
-        JoseOptions options = new JoseOptions(CLOCK, Duration.ofSeconds(60), false);
+        JoseOptions options = JoseOptions.strict(CLOCK, Duration.ofSeconds(60));
         VcJose.VerifiedCredential link = VcJose.verifyCredential(text(valid("delegationJwt")), resolver, options);
         DelegationClaims claims = DelegationClaims.from(link.credential());
         assertEquals(TABARD.get("agent").asText(), claims.delegator().toString());

@@ -79,7 +79,7 @@ public final class TabardSignedHttp {
                         .withKeyid(KeyDids.methodId(p256.publicKey()).toString()).withAlg("ecdsa-p256-sha256"), p256)
                 .addTo(response);
 
-        ObjectNode out = JsonCodec.mapper().createObjectNode();
+        ObjectNode out = JsonCodec.objectNode();
         out.put("generatedBy", TabardSignedHttp.class.getName());
         out.put("created", CREATED.getEpochSecond());
         ObjectNode keys = out.putObject("keys");
@@ -116,7 +116,7 @@ public final class TabardSignedHttp {
     }
 
     private static ObjectNode json(HttpMessage m, String body) {
-        ObjectNode o = JsonCodec.mapper().createObjectNode();
+        ObjectNode o = JsonCodec.objectNode();
         if (m.isRequest()) {
             o.put("method", m.method());
             o.put("url", m.targetUri().toString());

@@ -75,8 +75,8 @@ class JoseCoseSuiteTest {
         EXPECTED.put(16, ProblemType.MALFORMED_VALUE_ERROR.name());
     }
 
-    private static final JoseOptions OPTIONS = new JoseOptions(
-            Clock.fixed(Instant.parse("2024-12-16T00:00:00Z"), ZoneOffset.UTC), Duration.ofSeconds(60), false);
+    private static final JoseOptions OPTIONS = JoseOptions.strict(
+            Clock.fixed(Instant.parse("2024-12-16T00:00:00Z"), ZoneOffset.UTC), Duration.ofSeconds(60));
 
     @Test
     void joseCases() {

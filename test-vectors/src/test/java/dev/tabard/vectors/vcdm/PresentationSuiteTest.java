@@ -65,7 +65,7 @@ class PresentationSuiteTest {
 
     /** presentation-ok.json: the v2 context and VerifiablePresentation. */
     private static ObjectNode presentationOk() {
-        ObjectNode vp = JsonCodec.mapper().createObjectNode();
+        ObjectNode vp = JsonCodec.objectNode();
         vp.putArray("@context").add(V2);
         vp.putArray("type").add("VerifiablePresentation");
         return vp;
@@ -137,7 +137,7 @@ class PresentationSuiteTest {
         ObjectNode vp = signed(presentationOk(), challenge);
         ((ArrayNode) vp.get("@context")).add("https ://not-a-url/contexts/example/v1");
         refused(vp, challenge, "MALFORMED_VALUE_ERROR", "/@context/1");
-        ((ArrayNode) vp.get("@context")).set(1, JsonCodec.mapper().getNodeFactory().numberNode(123192875));
+        ((ArrayNode) vp.get("@context")).set(1, JsonCodec.nodes().numberNode(123192875));
         refused(vp, challenge, "MALFORMED_VALUE_ERROR", "/@context/1");
     }
 

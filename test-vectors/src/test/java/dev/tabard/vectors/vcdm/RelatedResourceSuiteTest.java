@@ -65,7 +65,7 @@ class RelatedResourceSuiteTest {
 
     /** fixtures.js credential: v2 context, VerifiableCredential, a subject named Alice. */
     private static ObjectNode credential(JsonNode relatedResource) {
-        ObjectNode vc = JsonCodec.mapper().createObjectNode();
+        ObjectNode vc = JsonCodec.objectNode();
         vc.putArray("@context").add(V2);
         vc.putArray("type").add("VerifiableCredential");
         vc.putObject("credentialSubject").put("name", "Alice");
@@ -74,7 +74,7 @@ class RelatedResourceSuiteTest {
     }
 
     private static ObjectNode resource(String... members) {
-        ObjectNode r = JsonCodec.mapper().createObjectNode();
+        ObjectNode r = JsonCodec.objectNode();
         for (int i = 0; i < members.length; i += 2) {
             r.put(members[i], members[i + 1]);
         }
@@ -82,7 +82,7 @@ class RelatedResourceSuiteTest {
     }
 
     private static ArrayNode array(JsonNode... items) {
-        ArrayNode a = JsonCodec.mapper().createArrayNode();
+        ArrayNode a = JsonCodec.arrayNode();
         for (JsonNode i : items) {
             a.add(i);
         }
@@ -162,7 +162,7 @@ class RelatedResourceSuiteTest {
 
     @Test
     void oneOrMoreObjects_arrayOfStrings_refused() throws Exception {
-        refusedBoth(credential(array(JsonCodec.mapper().getNodeFactory().textNode(V2))), "MALFORMED_VALUE_ERROR",
+        refusedBoth(credential(array(JsonCodec.nodes().textNode(V2))), "MALFORMED_VALUE_ERROR",
                 "/relatedResource/0");
     }
 

@@ -74,7 +74,7 @@ final class SuiteServers implements AutoCloseable {
 
     /** {@code POST /presentations/verify} as the suite's verifyVp: the presentation and {@code options.challenge/domain}. */
     HttpResponse<String> verifyVp(JsonNode presentation, String challenge, String domain) throws Exception {
-        ObjectNode body = JsonCodec.mapper().createObjectNode();
+        ObjectNode body = JsonCodec.objectNode();
         body.set("verifiablePresentation", presentation);
         body.putObject("options").put("challenge", challenge).put("domain", domain);
         return post(verifier.port(), "/presentations/verify", body.toString());

@@ -331,7 +331,7 @@ class WalletAgainstIssuerTest {
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).body()).get("challenge").asText();
         var honest = w.presentDataIntegrity(new PresentationRequest(challenge, "https://verifier.example", Set.of("AgentCredential"),
                 Set.of()));
-        var body = JsonCodec.mapper().createObjectNode();
+        var body = JsonCodec.objectNode();
         body.set("verifiablePresentation", resign(honest, w, expires));
         body.putObject("options").put("challenge", challenge).put("domain", "https://verifier.example");
         return http.send(HttpRequest.newBuilder(URI.create(url + "/presentations/verify")).header("Content-Type", "application/json")

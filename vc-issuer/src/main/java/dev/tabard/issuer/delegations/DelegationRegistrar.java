@@ -129,7 +129,7 @@ public final class DelegationRegistrar {
         String rootId = path.steps().get(0).reference().orElseThrow().id().toString();
         RegisteredDelegation record = new RegisteredDelegation(id, claims.delegator(), claims.delegate(), rootId, path.root().agent(),
                 claims.parent().id().toString(), claims.capabilities(), claims.task(), claims.validUntil(), now);
-        ObjectNode details = JsonCodec.mapper().createObjectNode().put("delegator", claims.delegator().toString())
+        ObjectNode details = JsonCodec.objectNode().put("delegator", claims.delegator().toString())
                 .put("delegate", claims.delegate().toString()).put("root", rootId).put("parent", record.parent());
         IssuedCredential issued = store.registerDelegation(record, kid.toString(),
                 new IssuerStore.Audit("agent:" + claims.delegator(), "delegation.register", id, JsonCodec.writeString(details)));
@@ -184,7 +184,7 @@ public final class DelegationRegistrar {
         ParentReference self;
         Did signer;
         if (item.isTextual()) {
-            VcJose.VerifiedCredential v = VcJose.verifyCredential(item.asText(), resolver, new JoseOptions(clock, SKEW, false));
+            VcJose.VerifiedCredential v = VcJose.verifyCredential(item.asText(), resolver, JoseOptions.strict(clock, SKEW));
             credential = v.credential();
             signer = v.method().id().did();
             self = ParentReference.ofToken(credential.id().orElseThrow(() -> malformed(pointer + "/id", "a chain credential has an id")),

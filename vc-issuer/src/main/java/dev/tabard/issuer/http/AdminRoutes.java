@@ -67,7 +67,7 @@ final class AdminRoutes {
     private void audit(Context ctx) {
         auth.require(ctx, "admin");
         long after = Requests.parseLong(ctx.queryParam("after"), 0);
-        ArrayNode out = JsonCodec.mapper().createArrayNode();
+        ArrayNode out = JsonCodec.arrayNode();
         for (AuditEntry e : service.store().audit(after, 1000)) {
             out.add(e.toJson());
         }
@@ -85,7 +85,7 @@ final class AdminRoutes {
 
     private void listKeys(Context ctx) {
         auth.require(ctx, "admin");
-        ArrayNode out = JsonCodec.mapper().createArrayNode();
+        ArrayNode out = JsonCodec.arrayNode();
         for (OrgKey k : service.orgKeys().all()) {
             ObjectNode o = out.addObject().put("id", k.id()).put("type", k.publicKey().type() == KeyType.P256 ? "P-256" : "Ed25519")
                     .put("state", k.state().name()).put("publicKeyMultibase", k.publicKey().toMultibase())

@@ -88,7 +88,7 @@ final class AgentRoutes {
         AgentClaims.Delegation delegation;
         try {
             ObjectNode cons = b.has("constraints") && b.get("constraints").isObject() ? (ObjectNode) b.get("constraints").deepCopy()
-                    : JsonCodec.mapper().createObjectNode();
+                    : JsonCodec.objectNode();
             JsonNode max = cons.remove("maxTransactionValue");
             JsonNode regions = cons.remove("dataRegions");
             List<String> r = new ArrayList<>();
@@ -122,7 +122,7 @@ final class AgentRoutes {
         if (q.length() > 256) {
             throw new ProblemException(ProblemType.LIMIT_EXCEEDED, "query too long");
         }
-        ArrayNode out = JsonCodec.mapper().createArrayNode();
+        ArrayNode out = JsonCodec.arrayNode();
         service.store().agents(q, "true".equals(ctx.queryParam("active")), 100).forEach(a -> out.add(agentJson(a)));
         ctx.contentType("application/json").result(JsonCodec.writeString(Map.of("agents", out)));
     }
@@ -153,7 +153,7 @@ final class AgentRoutes {
         IssuanceFormat format = IssuanceFormat.select(Optional.ofNullable(ctx.queryParam("format")),
                 Optional.ofNullable(ctx.queryParam("alg")));
         CredentialIssuer.Issued result = service.issuer().issue(d, format, actor);
-        ObjectNode out = JsonCodec.mapper().createObjectNode();
+        ObjectNode out = JsonCodec.objectNode();
         out.put("id", result.record().id());
         if (result.dataIntegrity().isPresent()) {
             out.set("verifiableCredential", result.dataIntegrity().get());
@@ -172,7 +172,7 @@ final class AgentRoutes {
         auth.require(ctx, "issue");
         Did d = Requests.did(ctx.pathParam("did"), "/did");
         Map<Integer, Bitstring> lists = new HashMap<>();
-        ArrayNode out = JsonCodec.mapper().createArrayNode();
+        ArrayNode out = JsonCodec.arrayNode();
         for (IssuedCredential c : service.store().credentials(d, MAX_LISTED_CREDENTIALS)) {
             out.addObject().put("id", c.id()).put("issued", c.issued().toString()).put("validUntil", c.validUntil().toString())
                     .put("revoked", bit(lists, c.revocationList(), c.revocationIndex()))

@@ -56,7 +56,7 @@ final class DelegationEndpoints {
         String text = ctx.pathParam("did");
         Did agent = Did.tryParse(text).orElseThrow(() -> new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/did",
                 "'" + text + "' is not a DID")));
-        ArrayNode out = JsonCodec.mapper().createArrayNode();
+        ArrayNode out = JsonCodec.arrayNode();
         for (RegisteredDelegation d : service.store().delegations(agent, MAX_LISTED)) {
             ObjectNode o = out.addObject();
             o.put("id", d.id()).put("delegator", d.delegator().toString()).put("delegate", d.delegate().toString())

@@ -81,7 +81,7 @@ final class VcApiEndpoints {
         }
         ObjectNode vc = service.issuer().issueDocument((ObjectNode) credential, format(options), statuses(options.path("credentialStatus")),
                 actor, contexts, mode);
-        ObjectNode out = JsonCodec.mapper().createObjectNode();
+        ObjectNode out = JsonCodec.objectNode();
         out.set("verifiableCredential", vc);
         ctx.status(201).contentType("application/json").result(JsonCodec.writeString(out));
     }

@@ -28,7 +28,7 @@ final class Grants {
     /** An offer: the agent it is for, the SHA-256 (hex) of its tx_code if it has one, and wrong tx_codes so far. */
     record Offer(Did agent, Optional<String> txCodeSha256, int attempts) {
         String json() {
-            ObjectNode o = JsonCodec.mapper().createObjectNode().put("agent", agent.toString()).put("attempts", attempts);
+            ObjectNode o = JsonCodec.objectNode().put("agent", agent.toString()).put("attempts", attempts);
             txCodeSha256.ifPresent(t -> o.put("tx", t));
             return JsonCodec.writeString(o);
         }
@@ -49,7 +49,7 @@ final class Grants {
     /** An access token's grant: one credential for {@code agent}, and the refused requests made with it so far. */
     record Token(Did agent, int failures) {
         String json() {
-            return JsonCodec.writeString(JsonCodec.mapper().createObjectNode().put("agent", agent.toString()).put("failures", failures));
+            return JsonCodec.writeString(JsonCodec.objectNode().put("agent", agent.toString()).put("failures", failures));
         }
 
         static Token parse(String json) {
@@ -131,7 +131,7 @@ final class Grants {
 
     /** Holds a new nonce for {@code client}; {@code CLIENT_LIMIT_EXCEEDED} when it holds the most it may. */
     void putNonce(String client, String nonce, String issuedAt) {
-        nonces.put(client, nonce, JsonCodec.writeString(JsonCodec.mapper().createObjectNode().put("issued", issuedAt)));
+        nonces.put(client, nonce, JsonCodec.writeString(JsonCodec.objectNode().put("issued", issuedAt)));
     }
 
     /** Uses a nonce up; true only for the one caller that did, and only while it is live. */

@@ -19,12 +19,12 @@ public record OAuthResponse(int status, ObjectNode body, Map<String, String> hea
     }
 
     static OAuthResponse ok(Map<String, ?> body) {
-        return new OAuthResponse(200, JsonCodec.mapper().valueToTree(body), Map.of());
+        return new OAuthResponse(200, JsonCodec.tree(body), Map.of());
     }
 
     /** An OAuth 2.0 error response (RFC 6749 §5.2): {@code error} and {@code error_description}. */
     static OAuthResponse error(int status, String error, String description) {
-        return new OAuthResponse(status, JsonCodec.mapper().createObjectNode().put("error", error).put("error_description", description),
+        return new OAuthResponse(status, JsonCodec.objectNode().put("error", error).put("error_description", description),
                 Map.of());
     }
 

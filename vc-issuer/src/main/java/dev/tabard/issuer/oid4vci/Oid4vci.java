@@ -96,14 +96,14 @@ public final class Oid4vci {
         String code = randomToken();
         Optional<String> tx = withTxCode ? Optional.of(String.format("%06d", random.nextInt(1_000_000))) : Optional.empty();
         grants.putOffer(code, agent, tx);
-        ObjectNode offer = JsonCodec.mapper().createObjectNode();
+        ObjectNode offer = JsonCodec.objectNode();
         offer.put("credential_issuer", issuerId.toString());
         offer.putArray("credential_configuration_ids").add(CONFIGURATION_ID);
         ObjectNode grant = offer.putObject("grants").putObject(PRE_AUTH_GRANT);
         grant.put("pre-authorized_code", code);
         tx.ifPresent(t -> grant.putObject("tx_code").put("input_mode", "numeric").put("length", 6)
                 .put("description", "the code the organization gave you"));
-        ObjectNode out = JsonCodec.mapper().createObjectNode();
+        ObjectNode out = JsonCodec.objectNode();
         out.set("credential_offer", offer);
         out.put("offer_url", "openid-credential-offer://?credential_offer="
                 + URLEncoder.encode(JsonCodec.writeString(offer), StandardCharsets.UTF_8));
@@ -113,7 +113,7 @@ public final class Oid4vci {
 
     /** The credential issuer metadata (OpenID4VCI 1.0 §12.2). */
     public ObjectNode metadata() {
-        ObjectNode m = JsonCodec.mapper().createObjectNode();
+        ObjectNode m = JsonCodec.objectNode();
         m.put("credential_issuer", issuerId.toString());
         m.putArray("authorization_servers").add(issuerId.toString());
         m.put("credential_endpoint", issuerId + "/oid4vci/credential");
@@ -132,7 +132,7 @@ public final class Oid4vci {
 
     /** The authorization server metadata (RFC 8414): this issuer is its own. */
     public ObjectNode authorizationServerMetadata() {
-        return JsonCodec.mapper().valueToTree(Map.of("issuer", issuerId.toString(), "token_endpoint", issuerId + "/oid4vci/token",
+        return JsonCodec.tree(Map.of("issuer", issuerId.toString(), "token_endpoint", issuerId + "/oid4vci/token",
                 "pre-authorized_grant_anonymous_access_supported", true));
     }
 
@@ -283,7 +283,7 @@ public final class Oid4vci {
         }
         VcJose.VerifiedPresentation verified;
         try {
-            verified = VcJose.verifyPresentation(vp, service.orgKeys().localResolver(), new JoseOptions(clock, Duration.ofSeconds(60), false),
+            verified = VcJose.verifyPresentation(vp, service.orgKeys().localResolver(), JoseOptions.strict(clock, Duration.ofSeconds(60)),
                     nonce, issuerId.toString());
         } catch (ProblemException e) {
             return OAuthResponse.error(400, "invalid_proof", e.problem().detail());

@@ -67,9 +67,9 @@ final class Rows {
     }
 
     static void putAgent(Connection c, Agent a) throws SQLException {
-        ArrayNode caps = JsonCodec.mapper().createArrayNode();
+        ArrayNode caps = JsonCodec.arrayNode();
         a.capabilities().stream().sorted().forEach(caps::add);
-        ObjectNode cons = JsonCodec.mapper().createObjectNode();
+        ObjectNode cons = JsonCodec.objectNode();
         a.constraints().maxTransactionValue().ifPresent(m -> cons.putObject("maxTransactionValue")
                 .put("amount", m.amount()).put("currency", m.currency()));
         ArrayNode regions = cons.putArray("dataRegions");

@@ -111,10 +111,10 @@ class ConsoleApiTest {
     void credentials_withoutToken_isUnauthorized_andAMalformedDid_isRejected() throws Exception {
         HttpResponse<String> r = issuer.send("GET", agentPath() + "/credentials", Optional.empty(), null);
         assertEquals(401, r.statusCode());
-        assertEquals(ProblemType.UNAUTHORIZED.type().toString(), JsonCodec.mapper().readTree(r.body()).path("type").asText());
+        assertEquals(ProblemType.UNAUTHORIZED.type().toString(), JsonCodec.reader().readTree(r.body()).path("type").asText());
         HttpResponse<String> bad = issuer.send("GET", "/admin/agents/not-a-did/credentials", Optional.of(ConsoleIssuer.ADMIN), null);
         assertEquals(400, bad.statusCode(), bad.body());
-        assertEquals(ProblemType.MALFORMED_VALUE_ERROR.type().toString(), JsonCodec.mapper().readTree(bad.body()).path("type").asText());
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR.type().toString(), JsonCodec.reader().readTree(bad.body()).path("type").asText());
     }
 
     /** Reads the modules back out of the SVG's path and decodes them as a QR code reader would. */

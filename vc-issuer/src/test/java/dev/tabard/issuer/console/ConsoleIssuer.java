@@ -45,7 +45,7 @@ final class ConsoleIssuer implements AutoCloseable {
         if (r.statusCode() / 100 != 2) {
             throw new AssertionError(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
         }
-        return r.statusCode() == 204 ? null : JsonCodec.mapper().readTree(r.body());
+        return r.statusCode() == 204 ? null : JsonCodec.reader().readTree(r.body());
     }
 
     @Override

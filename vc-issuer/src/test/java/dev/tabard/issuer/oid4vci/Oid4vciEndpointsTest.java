@@ -112,7 +112,7 @@ class Oid4vciEndpointsTest {
 
     /** A key proof for this issuer, signed by the agent's key, with claims {@code edit} may change. */
     private String proof(String nonce, Consumer<ObjectNode> edit) {
-        ObjectNode claims = JsonCodec.mapper().createObjectNode();
+        ObjectNode claims = JsonCodec.objectNode();
         claims.put("aud", issuer).put("iat", Clock.systemUTC().instant().getEpochSecond()).put("nonce", nonce);
         edit.accept(claims);
         return CompactJws.sign(agentKey, new JwsHeader(Optional.of(kid.toString()), Optional.of("openid4vci-proof+jwt"),

@@ -82,7 +82,7 @@ class Oid4vciInstancesTest {
     }
 
     private byte[] credentialRequest(String nonce) {
-        ObjectNode claims = JsonCodec.mapper().createObjectNode().put("aud", ISSUER.toString())
+        ObjectNode claims = JsonCodec.objectNode().put("aud", ISSUER.toString())
                 .put("iat", Instant.now().getEpochSecond()).put("nonce", nonce);
         String proof = CompactJws.sign(agentKey, new JwsHeader(Optional.of(KeyDids.methodId(agentKey.publicKey()).toString()),
                 Optional.of("openid4vci-proof+jwt"), Optional.empty()), JsonCodec.write(claims));

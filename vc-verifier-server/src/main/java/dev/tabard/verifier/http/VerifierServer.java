@@ -364,7 +364,7 @@ public final class VerifierServer implements AutoCloseable {
             throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/items",
                     "items must be an array of 1 to " + MAX_BATCH + " verification requests"));
         }
-        ArrayNode results = JsonCodec.mapper().createArrayNode();
+        ArrayNode results = JsonCodec.arrayNode();
         for (int i = 0; i < items.size(); i++) {
             JsonNode item = items.get(i);
             try {

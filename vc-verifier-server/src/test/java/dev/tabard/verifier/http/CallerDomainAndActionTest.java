@@ -93,7 +93,7 @@ class CallerDomainAndActionTest {
     }
 
     private static String request(String vp, String challenge, String domain, String action) {
-        ObjectNode body = JsonCodec.mapper().createObjectNode();
+        ObjectNode body = JsonCodec.objectNode();
         body.putObject("verifiablePresentation").put("@context", "https://www.w3.org/ns/credentials/v2")
                 .put("type", "EnvelopedVerifiablePresentation").put("id", "data:application/vp+jwt," + vp);
         ObjectNode options = body.putObject("options").put("challenge", challenge);

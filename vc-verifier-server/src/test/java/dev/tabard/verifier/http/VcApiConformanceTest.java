@@ -111,7 +111,7 @@ class VcApiConformanceTest {
     // ---- helpers
 
     private ObjectNode validVc() {
-        ObjectNode vc = JsonCodec.mapper().createObjectNode();
+        ObjectNode vc = JsonCodec.objectNode();
         vc.putArray("@context").add(V2);
         vc.put("id", "urn:uuid:86294362-4254-4f36-854f-3952fe42555d");
         vc.putArray("type").add("VerifiableCredential");
@@ -156,7 +156,7 @@ class VcApiConformanceTest {
     }
 
     private HttpResponse<String> verify(JsonNode credential, ObjectNode options) throws Exception {
-        ObjectNode body = JsonCodec.mapper().createObjectNode();
+        ObjectNode body = JsonCodec.objectNode();
         body.set("verifiableCredential", credential);
         ObjectNode o = body.putObject("options");
         o.putArray("checks").add("proof");
@@ -330,9 +330,9 @@ class VcApiConformanceTest {
 
     @Test
     void proofPurposeNotExpectedProofPurpose_errorMustBeRaised() throws Exception {
-        ObjectNode options = JsonCodec.mapper().createObjectNode().put("expectedProofPurpose", "authentication");
+        ObjectNode options = JsonCodec.objectNode().put("expectedProofPurpose", "authentication");
         assertRefused(verify(issuedVc(), options), "#PROOF_VERIFICATION_ERROR");
-        ObjectNode bad = JsonCodec.mapper().createObjectNode().put("expectedProofPurpose", "capabilityDelegation");
+        ObjectNode bad = JsonCodec.objectNode().put("expectedProofPurpose", "capabilityDelegation");
         assertRefused(verify(issuedVc(), bad), "#MALFORMED_VALUE_ERROR");
     }
 
@@ -390,7 +390,7 @@ class VcApiConformanceTest {
         ObjectNode vc = DataIntegrity.sign(validVc(), issuerKey, ProofOptions.authentication("eddsa-rdfc-2022",
                 KeyDids.methodId(issuerKey.publicKey()), now, now.plusSeconds(300), "1235abcd6789", "invalid-vc-domain.example.com"),
                 BundledContexts.standard());
-        ObjectNode options = JsonCodec.mapper().createObjectNode().put("expectedProofPurpose", "authentication")
+        ObjectNode options = JsonCodec.objectNode().put("expectedProofPurpose", "authentication")
                 .put("domain", "domain.example").put("challenge", "1235abcd6789");
         assertRefused(verify(vc, options), "#INVALID_DOMAIN_ERROR");
         // the same proof with the options it was made for verifies, so the refusal was the domain's
@@ -403,7 +403,7 @@ class VcApiConformanceTest {
         ObjectNode vc = DataIntegrity.sign(validVc(), issuerKey, ProofOptions.authentication("eddsa-rdfc-2022",
                 KeyDids.methodId(issuerKey.publicKey()), now, now.plusSeconds(300), "invalid-challenge", "domain.example"),
                 BundledContexts.standard());
-        ObjectNode options = JsonCodec.mapper().createObjectNode().put("expectedProofPurpose", "authentication")
+        ObjectNode options = JsonCodec.objectNode().put("expectedProofPurpose", "authentication")
                 .put("domain", "domain.example").put("challenge", "1235abcd6789");
         assertRefused(verify(vc, options), "#INVALID_CHALLENGE_ERROR");
     }
@@ -447,7 +447,7 @@ class VcApiConformanceTest {
         notData.put("id", "https://example.org/credential");
         assertRefused(verify(notData, null), "#MALFORMED_VALUE_ERROR");
         // a JWT is an assertion: it cannot meet an expected authentication purpose
-        assertRefused(verify(envelope, JsonCodec.mapper().createObjectNode().put("expectedProofPurpose", "authentication")),
+        assertRefused(verify(envelope, JsonCodec.objectNode().put("expectedProofPurpose", "authentication")),
                 "#PROOF_VERIFICATION_ERROR");
         String[] parts = jwt.split("\\.");
         char c = parts[2].charAt(5);
@@ -481,7 +481,7 @@ class VcApiConformanceTest {
     @Test
     void validateAlgorithm_credentialWithAnUnsetStatusVerifies() throws Exception {
         publish("1", StatusPurpose.REVOCATION, 201);
-        ObjectNode options = JsonCodec.mapper().createObjectNode();
+        ObjectNode options = JsonCodec.objectNode();
         options.putArray("checks").add("proof").add("credentialStatus");
         assertVerified(verify(withStatus("1", "revocation", "94567"), options));
     }

@@ -84,7 +84,7 @@ class VerifierServerTest {
 
     @Test
     void credentialVerifiesAndFailuresAreProblemDetails() throws Exception {
-        ObjectNode req = JsonCodec.mapper().createObjectNode();
+        ObjectNode req = JsonCodec.objectNode();
         req.set("verifiableCredential", EnvelopedCredential.of(vcJwt()));
         HttpResponse<String> ok = post("/credentials/verify", req.toString());
         assertEquals(200, ok.statusCode(), ok.body());
@@ -92,7 +92,7 @@ class VerifierServerTest {
         assertTrue(body.get("verified").asBoolean());
         assertEquals(agent.toString(), body.get("agent").get("id").asText());
 
-        ObjectNode forged = JsonCodec.mapper().createObjectNode();
+        ObjectNode forged = JsonCodec.objectNode();
         forged.set("verifiableCredential", EnvelopedCredential.of(VcJose.secureCredential(JsonCodec.parseObject(
                 java.util.Base64.getUrlDecoder().decode(vcJwt().split("\\.")[1])).without(List.of("iat", "exp")),
                 KeyPair.generate(KeyType.ED25519, RANDOM), KeyDids.methodId(orgKey.publicKey()), now)));
@@ -112,10 +112,10 @@ class VerifierServerTest {
         ObjectNode signed = DataIntegrity.sign(claims.credential(URI.create("urn:uuid:3"), now.minusSeconds(60), now.plusSeconds(600),
                 List.of()), orgKey, ProofOptions.assertion("eddsa-rdfc-2022", KeyDids.methodId(orgKey.publicKey()), now),
                 BundledContexts.standard());
-        ObjectNode asObject = JsonCodec.mapper().createObjectNode();
+        ObjectNode asObject = JsonCodec.objectNode();
         asObject.set("verifiableCredential", signed);
         assertEquals(200, post("/credentials/verify", asObject.toString()).statusCode(), "the same document as an object verifies");
-        ObjectNode asString = JsonCodec.mapper().createObjectNode();
+        ObjectNode asString = JsonCodec.objectNode();
         asString.put("verifiableCredential", signed.toString());
         HttpResponse<String> r = post("/credentials/verify", asString.toString());
         assertEquals(400, r.statusCode(), r.body());
@@ -123,7 +123,7 @@ class VerifierServerTest {
         assertEquals("https://www.w3.org/TR/vc-data-model#PARSING_ERROR", problem.get("type").asText(), r.body());
         assertEquals(400, problem.get("status").asInt());
         assertFalse(problem.get("verified").asBoolean());
-        ObjectNode bareJwt = JsonCodec.mapper().createObjectNode();
+        ObjectNode bareJwt = JsonCodec.objectNode();
         bareJwt.put("verifiableCredential", vcJwt());
         assertEquals(200, post("/credentials/verify", bareJwt.toString()).statusCode(), "a bare compact JWT is still a token");
     }
@@ -135,7 +135,7 @@ class VerifierServerTest {
         ObjectNode signed = DataIntegrity.sign(claims.credential(URI.create("urn:uuid:2"), now.minusSeconds(60), now.plusSeconds(600),
                 List.of()), orgKey, ProofOptions.assertion("eddsa-rdfc-2022", KeyDids.methodId(orgKey.publicKey()), now),
                 BundledContexts.standard());
-        ObjectNode req = JsonCodec.mapper().createObjectNode();
+        ObjectNode req = JsonCodec.objectNode();
         req.set("verifiableCredential", signed);
         HttpResponse<String> r = post("/credentials/verify", req.toString());
         assertEquals(200, r.statusCode(), r.body());

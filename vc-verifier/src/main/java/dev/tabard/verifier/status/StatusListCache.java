@@ -350,7 +350,7 @@ public final class StatusListCache implements AutoCloseable {
         Credential list;
         try {
             list = token.startsWith("{") ? dataIntegrity(token, issuer)
-                    : VcJose.verifyCredential(token, resolver, new JoseOptions(clock, Duration.ofSeconds(60), false)).credential();
+                    : VcJose.verifyCredential(token, resolver, JoseOptions.strict(clock, Duration.ofSeconds(60))).credential();
         } catch (ProblemException e) {
             throw new ProblemException(ProblemType.STATUS_VERIFICATION_ERROR,
                     "status list " + uri + " does not verify: " + e.problem().detail());

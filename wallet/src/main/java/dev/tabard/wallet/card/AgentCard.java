@@ -51,7 +51,7 @@ public record AgentCard(String name, String description, String version, String 
 
     /** The signed card JSON, carrying {@code vcJwt} and signed by {@code signer} as {@code kid}. */
     public ObjectNode sign(String vcJwt, Signer signer, DidUrl kid) {
-        ObjectNode card = JsonCodec.mapper().createObjectNode();
+        ObjectNode card = JsonCodec.objectNode();
         card.put("name", name);
         card.put("description", description);
         card.put("version", version);
@@ -71,7 +71,7 @@ public record AgentCard(String name, String description, String version, String 
             ArrayNode tags = o.putArray("tags");
             s.tags().forEach(tags::add);
         }
-        ObjectNode header = JsonCodec.mapper().createObjectNode();
+        ObjectNode header = JsonCodec.objectNode();
         header.put("alg", signer.keyType().jwsAlgorithm()).put("typ", "JOSE").put("kid", kid.toString());
         String protectedHeader = Base64Url.encode(JsonCodec.write(header));
         String signingInput = protectedHeader + "." + Base64Url.encode(Jcs.canonicalize(card));

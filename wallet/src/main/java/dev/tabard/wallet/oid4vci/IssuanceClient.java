@@ -97,11 +97,11 @@ public final class IssuanceClient {
         ObjectNode token = json(fetcher.postForm(URI.create(asMeta.path("token_endpoint").asText()), form, JSON, Map.of()), "token");
         String access = token.path("access_token").asText();
         ObjectNode nonce = json(fetcher.postJson(URI.create(meta.path("nonce_endpoint").asText()), new byte[0], JSON, Map.of()), "nonce");
-        ObjectNode claims = JsonCodec.mapper().createObjectNode();
+        ObjectNode claims = JsonCodec.objectNode();
         claims.put("aud", issuer).put("iat", Timestamps.toNumericDate(clock.instant())).put("nonce", nonce.path("c_nonce").asText());
         String proof = CompactJws.sign(signer, new JwsHeader(Optional.of(kid.toString()), Optional.of("openid4vci-proof+jwt"),
                 Optional.empty()), JsonCodec.write(claims));
-        ObjectNode req = JsonCodec.mapper().createObjectNode();
+        ObjectNode req = JsonCodec.objectNode();
         req.put("credential_configuration_id", configId);
         req.putObject("proofs").putArray("jwt").add(proof);
         ObjectNode resp = json(fetcher.postJson(URI.create(meta.path("credential_endpoint").asText()), JsonCodec.write(req), JSON,
@@ -123,7 +123,7 @@ public final class IssuanceClient {
         java.time.Instant now = clock.instant();
         String vp = dev.tabard.vc.jose.VcJose.securePresentation(dev.tabard.vc.jose.VcJose.presentationOf(java.util.List.of(currentVcJwt)),
                 signer, kid, nonce.path("c_nonce").asText(), issuer, "urn:uuid:" + java.util.UUID.randomUUID(), now, now.plusSeconds(60));
-        ObjectNode req = JsonCodec.mapper().createObjectNode().put("presentation", vp);
+        ObjectNode req = JsonCodec.objectNode().put("presentation", vp);
         ObjectNode out = json(fetcher.postJson(URI.create(issuer + "/oid4vci/renew"), JsonCodec.write(req), JSON, Map.of()), "renewal");
         JsonNode offer = out.get("credential_offer");
         if (offer == null || !offer.isObject()) {
@@ -140,7 +140,7 @@ public final class IssuanceClient {
      * @throws ProblemException the issuer's own problem (its type and detail) when it refuses
      */
     public ObjectNode registerDelegation(String issuer, String request) {
-        byte[] body = JsonCodec.write(JsonCodec.mapper().createObjectNode().put("request", request));
+        byte[] body = JsonCodec.write(JsonCodec.objectNode().put("request", request));
         FetchedResource r = fetcher.postJson(URI.create(issuer + "/delegations"), body, Set.of("application/json",
                 "application/problem+json"), Map.of());
         ObjectNode o = JsonCodec.parseObject(r.body().toByteArray());
