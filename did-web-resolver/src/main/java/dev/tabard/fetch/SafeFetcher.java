@@ -245,7 +245,7 @@ public final class SafeFetcher {
             names.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
             int status = response.code();
             byte[] content = method.equals("HEAD") || status == 204 || status == 304 ? new byte[0]
-                    : status >= 200 && status < 300 ? body(response.body(), uri) : errorBody(response.body(), uri);
+                    : status >= 200 && status < 300 ? body(call, response.body(), uri) : errorBody(call, response.body(), uri);
             return new FetchedResource(uri, status, frozen, Bytes.copyFrom(content));
         } catch (CheckedDns.Refused e) {
             throw refused(e.getMessage());
@@ -274,11 +274,14 @@ public final class SafeFetcher {
 
     /**
      * A success body, read as it arrives and refused once it passes the limit: a declared length over the limit is
-     * refused unread, and an undeclared one (chunked, or until close) is cut off at the first byte past it.
+     * refused unread, and an undeclared one (chunked, or until close) is cut off at the first byte past it. A refusal
+     * cancels the call, which closes the connection at once: closing the response alone would first drain the rest
+     * of the body for the connection's sake.
      */
-    private byte[] body(ResponseBody body, URI uri) throws IOException {
+    private byte[] body(Call call, ResponseBody body, URI uri) throws IOException {
         int max = policy.maxBodyBytes();
         if (body.contentLength() > max) {
+            call.cancel();
             throw tooLarge(uri, max);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -287,6 +290,7 @@ public final class SafeFetcher {
             for (int n; (n = in.read(buf, 0, (int) Math.min(buf.length, max + 1L - out.size()))) != -1; ) {
                 out.write(buf, 0, n);
                 if (out.size() > max) {
+                    call.cancel();
                     throw tooLarge(uri, max);
                 }
             }
@@ -298,9 +302,9 @@ public final class SafeFetcher {
      * The body of a response that is not a success. The caller judges such a response by its status, so a body
      * that is too large, badly framed or cut off is dropped instead of hiding that status behind another problem.
      */
-    private byte[] errorBody(ResponseBody body, URI uri) {
+    private byte[] errorBody(Call call, ResponseBody body, URI uri) {
         try {
-            return body(body, uri);
+            return body(call, body, uri);
         } catch (ProblemException | IOException e) {
             return new byte[0];
         }
