@@ -80,6 +80,7 @@ public final class SafeFetcher {
                 .followSslRedirects(false)
                 .retryOnConnectionFailure(false)
                 .fastFallback(false) // one address at a time, in the order checked
+                // nothing kept: a kept connection the server has since closed would fail a request that is not retried
                 .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
                 .sslSocketFactory(tls.socketFactory(), tls.trustManager())
                 .connectTimeout(policy.connectTimeout())
