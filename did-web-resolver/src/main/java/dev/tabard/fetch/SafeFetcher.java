@@ -6,12 +6,10 @@ import dev.tabard.problem.ProblemType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.net.ProtocolException;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -22,41 +20,77 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import okhttp3.Call;
+import okhttp3.ConnectionPool;
+import okhttp3.EventListener;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An HTTP/1.1 client for URLs that strangers choose (did:web documents, status lists, OpenID4VCI
+ * An HTTP client for URLs that strangers choose (did:web documents, status lists, OpenID4VCI
  * endpoints). Thread-safe and immutable apart from its connection counter.
  *
- * <p>It resolves the host itself, checks every address against {@link FetchPolicy}, and connects to the
- * address it checked, so there is no window for DNS rebinding. That is why it speaks HTTP over its own
- * socket: Java 17's {@code java.net.http} client resolves names on its own and cannot be pinned to an
- * address. TLS uses the host name for SNI and certificate checks. Every limit is enforced on bytes
- * actually read, chunked bodies included, against one deadline for the whole exchange.
+ * <p>okhttp speaks HTTP (1.1, or 2 where the server offers it); this class decides where it may go. The client's
+ * only resolver is {@link CheckedDns}: it resolves a host once and hands over only the addresses {@link FetchPolicy}
+ * allows, so the connection goes to an address that was checked and there is no window for DNS rebinding. IP
+ * literals, which never reach a resolver, are judged here before the call. Redirects are followed here rather than
+ * by the client, so every hop is checked like the first. TLS trusts the JDK's CAs plus the policy's certificates and
+ * verifies the host name. One deadline covers the whole exchange, redirects included, and a body is read against
+ * the size limit as it arrives, never buffered past it.
+ *
+ * <p>No cookies, no cache, no proxy from the environment, no automatic retry (a request is sent once), and no
+ * connection kept for a later call: each exchange opens its own, as {@link #connections()} counts.
  */
 public final class SafeFetcher {
 
     private static final Logger log = LoggerFactory.getLogger(SafeFetcher.class);
-    private static final int MAX_HEADER_BYTES = 64 * 1024;
     private static final int MAX_HEADERS = 100;
     private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "transfer-encoding",
             "connection", "accept");
 
     private final FetchPolicy policy;
-    private final SSLSocketFactory tls;
+    private final OkHttpClient client;
     private final AtomicLong connections = new AtomicLong();
 
     public SafeFetcher(FetchPolicy policy) {
+        this(policy, AddressRules::resolve);
+    }
+
+    /** A fetcher whose names are resolved by {@code lookup}; tests stand in for DNS with it. */
+    SafeFetcher(FetchPolicy policy, CheckedDns.HostLookup lookup) {
         this.policy = Objects.requireNonNull(policy, "policy");
-        this.tls = TrustContexts.socketFactory(policy.trustedCertificates());
+        TrustContexts.Tls tls = TrustContexts.client(policy.trustedCertificates());
+        this.client = new OkHttpClient.Builder()
+                .dns(new CheckedDns(policy, lookup))
+                .proxy(Proxy.NO_PROXY)
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .retryOnConnectionFailure(false)
+                .fastFallback(false) // one address at a time, in the order checked
+                // nothing kept: a kept connection the server has since closed would fail a request that is not retried
+                .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
+                .sslSocketFactory(tls.socketFactory(), tls.trustManager())
+                .connectTimeout(policy.connectTimeout())
+                .readTimeout(policy.totalTimeout())
+                .writeTimeout(policy.totalTimeout())
+                .eventListenerFactory(call -> {
+                    CallEvents events = call.request().tag(CallEvents.class);
+                    return events != null ? events : EventListener.NONE;
+                })
+                .build();
     }
 
     public FetchPolicy policy() {
@@ -113,8 +147,8 @@ public final class SafeFetcher {
         long deadline = System.nanoTime() + policy.totalTimeout().toNanos();
         URI current = uri;
         for (int hop = 0; ; hop++) {
-            checkUri(current);
-            FetchedResource response = once(method, current, body, accepted, headers, deadline);
+            HttpUrl url = checkUri(current);
+            FetchedResource response = once(method, current, url, body, accepted, headers, deadline);
             int s = response.status();
             boolean redirect = s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
             if (!redirect || response.header("location").isEmpty()) {
@@ -141,7 +175,11 @@ public final class SafeFetcher {
         }
     }
 
-    private void checkUri(URI uri) {
+    /**
+     * Checks what can be checked before a connection: scheme, user information, fragment, and IP literals (which no
+     * resolver sees). Returns the URL the client will fetch, whose host must be the very host judged here.
+     */
+    private HttpUrl checkUri(URI uri) {
         if (!uri.isAbsolute() || uri.getHost() == null) {
             throw refused("not an absolute URL with a host: " + uri);
         }
@@ -159,6 +197,17 @@ public final class SafeFetcher {
         if (uri.getRawFragment() != null) {
             throw refused("a fetched URL has no fragment: " + uri);
         }
+        String host = uri.getHost();
+        boolean literal = AddressRules.isIpLiteral(host);
+        if (literal && !policy.allowsHost(host)) {
+            throw refused("IP address literals are not fetched unless allow-listed: " + host);
+        }
+        HttpUrl url = HttpUrl.parse(uri.toString());
+        // the client resolves its own reading of the host; a name it would spell differently was not the one judged
+        if (url == null || (!literal && !url.host().equals(host.toLowerCase(Locale.ROOT)))) {
+            throw refused("not a URL this client fetches as written: " + uri);
+        }
+        return url;
     }
 
     private static boolean sameOrigin(URI a, URI b) {
@@ -170,53 +219,95 @@ public final class SafeFetcher {
         return u.getPort() != -1 ? u.getPort() : u.getScheme().equalsIgnoreCase("https") ? 443 : 80;
     }
 
-    private FetchedResource once(String method, URI uri, byte[] body, Set<String> accepted, Map<String, String> headers,
-                                 long deadline) {
-        String host = uri.getHost();
-        boolean allowListed = policy.allowsHost(host);
-        if (!allowListed && AddressRules.isIpLiteral(host)) {
-            throw refused("IP address literals are not fetched unless allow-listed: " + host);
+    private FetchedResource once(String method, URI uri, HttpUrl url, byte[] body, Set<String> accepted,
+                                 Map<String, String> headers, long deadline) {
+        String where = uri.getHost() + ":" + port(uri);
+        CallEvents events = new CallEvents(connections);
+        Request.Builder request = new Request.Builder().url(url).tag(CallEvents.class, events)
+                .header("User-Agent", "tabard")
+                .header("Accept-Encoding", "identity"); // sizes are counted on the bytes received, not inflated ones
+        if (!accepted.isEmpty()) {
+            request.header("Accept", String.join(", ", accepted));
         }
-        InetAddress[] addresses;
-        try {
-            addresses = AddressRules.resolve(host);
+        headers.forEach(request::header);
+        request.method(method, body == null ? null : RequestBody.create(body, (MediaType) null));
+        Call call = client.newCall(request.build());
+        call.timeout().timeout(remainingNanos(deadline), TimeUnit.NANOSECONDS);
+        try (Response response = call.execute()) {
+            Headers received = response.headers();
+            if (received.size() > MAX_HEADERS) {
+                throw new ProblemException(ProblemType.FETCH_FAILED, "too many response headers from " + uri);
+            }
+            Map<String, List<String>> names = new LinkedHashMap<>();
+            for (int i = 0; i < received.size(); i++) {
+                names.computeIfAbsent(received.name(i).toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(received.value(i));
+            }
+            Map<String, List<String>> frozen = new LinkedHashMap<>();
+            names.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
+            int status = response.code();
+            byte[] content = method.equals("HEAD") || status == 204 || status == 304 ? new byte[0]
+                    : status >= 200 && status < 300 ? body(call, response.body(), uri) : errorBody(call, response.body(), uri);
+            return new FetchedResource(uri, status, frozen, Bytes.copyFrom(content));
+        } catch (CheckedDns.Refused e) {
+            throw refused(e.getMessage());
         } catch (UnknownHostException e) {
-            throw new ProblemException(ProblemType.FETCH_FAILED, "cannot resolve host " + host);
-        }
-        List<InetAddress> candidates = new ArrayList<>();
-        for (InetAddress a : addresses) {
-            if (allowListed || AddressRules.isPublic(a)) {
-                candidates.add(a);
-            }
-        }
-        if (candidates.isEmpty()) {
-            throw refused(host + " resolves only to non-public addresses (" + addresses[0].getHostAddress()
-                    + "); allow-list the host to reach it");
-        }
-        Socket socket = connect(candidates, port(uri), deadline, host);
-        try (socket) {
-            Socket s = socket;
-            if (uri.getScheme().equalsIgnoreCase("https")) {
-                s = handshake(socket, host, port(uri), deadline);
-            }
-            OutputStream out = s.getOutputStream();
-            out.write(request(method, uri, body, accepted, headers));
-            if (body != null) {
-                out.write(body);
-            }
-            out.flush();
-            return HttpResponseReader.read(new DeadlineInputStream(s, deadline), uri, policy.maxBodyBytes(),
-                    method.equals("HEAD"));
-        } catch (SocketTimeoutException e) {
-            throw failed(e, host + ":" + port(uri) + " timed out: no complete answer within " + policy.totalTimeout().toMillis()
-                    + " ms (fetching " + uri + "); try again later");
-        } catch (SSLHandshakeException e) {
-            throw failed(e, "the TLS handshake with " + host + ":" + port(uri) + " failed: its certificate is not trusted for that "
+            throw failed(e, "cannot resolve host " + uri.getHost());
+        } catch (InterruptedIOException e) {
+            throw failed(e, events.connected()
+                    ? where + " timed out: no complete answer within " + policy.totalTimeout().toMillis() + " ms (fetching "
+                            + uri + "); try again later"
+                    : where + " timed out: no connection within " + policy.connectTimeout().toMillis() + " ms; try again later");
+        } catch (SSLHandshakeException | SSLPeerUnverifiedException e) {
+            throw failed(e, "the TLS handshake with " + where + " failed: its certificate is not trusted for that "
                     + "name, or it offers no TLS 1.2 or 1.3");
         } catch (SSLException e) {
-            throw failed(e, "the TLS connection with " + host + ":" + port(uri) + " failed while fetching " + uri);
+            throw failed(e, "the TLS connection with " + where + " failed while fetching " + uri);
+        } catch (ConnectException e) {
+            throw failed(e, where + " refused the connection; try again later");
+        } catch (ProtocolException e) {
+            throw failed(e, where + " sent a malformed HTTP response to " + uri);
         } catch (IOException e) {
-            throw failed(e, host + ":" + port(uri) + " reset or closed the connection while answering " + uri + "; try again later");
+            throw failed(e, events.connected()
+                    ? where + " reset or closed the connection while answering " + uri + "; try again later"
+                    : where + " could not be reached; try again later");
+        }
+    }
+
+    /**
+     * A success body, read as it arrives and refused once it passes the limit: a declared length over the limit is
+     * refused unread, and an undeclared one (chunked, or until close) is cut off at the first byte past it. A refusal
+     * cancels the call, which closes the connection at once: closing the response alone would first drain the rest
+     * of the body for the connection's sake.
+     */
+    private byte[] body(Call call, ResponseBody body, URI uri) throws IOException {
+        int max = policy.maxBodyBytes();
+        if (body.contentLength() > max) {
+            call.cancel();
+            throw tooLarge(uri, max);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        try (InputStream in = body.byteStream()) {
+            for (int n; (n = in.read(buf, 0, (int) Math.min(buf.length, max + 1L - out.size()))) != -1; ) {
+                out.write(buf, 0, n);
+                if (out.size() > max) {
+                    call.cancel();
+                    throw tooLarge(uri, max);
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * The body of a response that is not a success. The caller judges such a response by its status, so a body
+     * that is too large, badly framed or cut off is dropped instead of hiding that status behind another problem.
+     */
+    private byte[] errorBody(Call call, ResponseBody body, URI uri) {
+        try {
+            return body(call, body, uri);
+        } catch (ProblemException | IOException e) {
+            return new byte[0];
         }
     }
 
@@ -227,71 +318,6 @@ public final class SafeFetcher {
     private static ProblemException failed(IOException cause, String detail) {
         log.atDebug().setMessage("fetch failed: {}").addArgument(detail).setCause(cause).log();
         return new ProblemException(ProblemType.FETCH_FAILED, detail);
-    }
-
-    private Socket connect(List<InetAddress> candidates, int port, long deadline, String host) {
-        IOException last = null;
-        for (InetAddress address : candidates) {
-            long remaining = remainingMillis(deadline);
-            Socket socket = new Socket();
-            try {
-                socket.connect(new InetSocketAddress(address, port),
-                        (int) Math.min(remaining, policy.connectTimeout().toMillis()));
-                connections.incrementAndGet();
-                return socket;
-            } catch (IOException e) {
-                last = e;
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // nothing to release
-                }
-            }
-        }
-        String what = last instanceof SocketTimeoutException ? "timed out: no connection within "
-                + policy.connectTimeout().toMillis() + " ms"
-                : last instanceof ConnectException ? "refused the connection" : "could not be reached";
-        throw failed(last == null ? new IOException("no address") : last, host + ":" + port + " " + what + "; try again later");
-    }
-
-    private SSLSocket handshake(Socket plain, String host, int port, long deadline) throws IOException {
-        SSLSocket ssl = (SSLSocket) tls.createSocket(plain, host, port, true);
-        SSLParameters params = ssl.getSSLParameters();
-        params.setEndpointIdentificationAlgorithm("HTTPS");
-        params.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-        if (!AddressRules.isIpLiteral(host)) {
-            params.setServerNames(List.of(new SNIHostName(host)));
-        }
-        ssl.setSSLParameters(params);
-        ssl.setSoTimeout((int) remainingMillis(deadline));
-        ssl.startHandshake();
-        return ssl;
-    }
-
-    private static byte[] request(String method, URI uri, byte[] body, Set<String> accepted, Map<String, String> headers) {
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        if (uri.getRawQuery() != null) {
-            path += "?" + uri.getRawQuery();
-        }
-        StringBuilder sb = new StringBuilder();
-        sb.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
-        sb.append("Host: ").append(uri.getHost());
-        if (uri.getPort() != -1) {
-            sb.append(':').append(uri.getPort());
-        }
-        sb.append("\r\n");
-        if (!accepted.isEmpty()) {
-            sb.append("Accept: ").append(String.join(", ", accepted)).append("\r\n");
-        }
-        sb.append("User-Agent: tabard\r\nConnection: close\r\n");
-        for (Map.Entry<String, String> h : headers.entrySet()) {
-            sb.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
-        }
-        if (body != null) {
-            sb.append("Content-Length: ").append(body.length).append("\r\n");
-        }
-        sb.append("\r\n");
-        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static void checkMediaType(FetchedResource response, Set<String> accepted) {
@@ -309,197 +335,19 @@ public final class SafeFetcher {
         return !name.isEmpty() && name.chars().allMatch(c -> c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0);
     }
 
-    static long remainingMillis(long deadline) {
-        long ms = (deadline - System.nanoTime()) / 1_000_000;
-        if (ms <= 0) {
+    private static long remainingNanos(long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
             throw new ProblemException(ProblemType.FETCH_FAILED, "fetch deadline passed");
         }
-        return ms;
+        return left;
     }
 
     private static ProblemException refused(String detail) {
         return new ProblemException(ProblemType.FETCH_REFUSED, detail);
     }
 
-    /** Sets the socket timeout to what is left before every read, so a slow drip cannot outlast the deadline. */
-    private static final class DeadlineInputStream extends InputStream {
-        private final Socket socket;
-        private final InputStream in;
-        private final long deadline;
-
-        DeadlineInputStream(Socket socket, long deadline) throws IOException {
-            this.socket = socket;
-            this.in = socket.getInputStream();
-            this.deadline = deadline;
-        }
-
-        private void arm() throws IOException {
-            long ms = (deadline - System.nanoTime()) / 1_000_000;
-            if (ms <= 0) {
-                throw new SocketTimeoutException("deadline passed");
-            }
-            socket.setSoTimeout((int) Math.min(ms, Integer.MAX_VALUE));
-        }
-
-        @Override
-        public int read() throws IOException {
-            arm();
-            return in.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            arm();
-            return in.read(b, off, len);
-        }
-    }
-
-    /** Reads one HTTP/1.1 response within limits. */
-    static final class HttpResponseReader {
-        private HttpResponseReader() {
-        }
-
-        static FetchedResource read(InputStream raw, URI uri, int maxBody, boolean head) throws IOException {
-            InputStream in = new java.io.BufferedInputStream(raw, 8192);
-            int[] budget = {MAX_HEADER_BYTES};
-            while (true) {
-                String statusLine = line(in, budget);
-                String[] parts = statusLine.split(" ", 3);
-                if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
-                    throw new ProblemException(ProblemType.FETCH_FAILED, "not an HTTP/1.x response from " + uri);
-                }
-                int status;
-                try {
-                    status = Integer.parseInt(parts[1]);
-                } catch (NumberFormatException e) {
-                    throw new ProblemException(ProblemType.FETCH_FAILED, "bad status line from " + uri);
-                }
-                Map<String, List<String>> headers = new LinkedHashMap<>();
-                int count = 0;
-                for (String l = line(in, budget); !l.isEmpty(); l = line(in, budget)) {
-                    if (++count > MAX_HEADERS) {
-                        throw new ProblemException(ProblemType.FETCH_FAILED, "too many response headers from " + uri);
-                    }
-                    int colon = l.indexOf(':');
-                    if (colon <= 0) {
-                        throw new ProblemException(ProblemType.FETCH_FAILED, "malformed response header from " + uri);
-                    }
-                    headers.computeIfAbsent(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                            .add(l.substring(colon + 1).trim());
-                }
-                if (status >= 100 && status < 200) {
-                    continue;
-                }
-                byte[] body = head || status == 204 || status == 304 ? new byte[0]
-                        : status >= 200 && status < 300 ? body(in, headers, uri, maxBody) : errorBody(in, headers, uri, maxBody);
-                Map<String, List<String>> frozen = new LinkedHashMap<>();
-                headers.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
-                return new FetchedResource(uri, status, frozen, Bytes.copyFrom(body));
-            }
-        }
-
-        /**
-         * The body of a response that is not a success. The caller judges such a response by its status, so a body
-         * that is too large, badly framed or cut off is dropped instead of hiding that status behind another problem.
-         */
-        private static byte[] errorBody(InputStream in, Map<String, List<String>> headers, URI uri, int max) {
-            try {
-                return body(in, headers, uri, max);
-            } catch (ProblemException | IOException e) {
-                return new byte[0];
-            }
-        }
-
-        private static byte[] body(InputStream in, Map<String, List<String>> headers, URI uri, int max) throws IOException {
-            List<String> te = headers.get("transfer-encoding");
-            List<String> cl = headers.get("content-length");
-            if (te != null) {
-                if (cl != null || !te.get(te.size() - 1).equalsIgnoreCase("chunked")) {
-                    throw new ProblemException(ProblemType.FETCH_FAILED, "unsupported transfer encoding from " + uri);
-                }
-                return chunked(in, uri, max);
-            }
-            if (cl != null) {
-                long length;
-                try {
-                    length = Long.parseLong(cl.get(0));
-                } catch (NumberFormatException e) {
-                    throw new ProblemException(ProblemType.FETCH_FAILED, "bad Content-Length from " + uri);
-                }
-                if (cl.stream().distinct().count() > 1 || length < 0) {
-                    throw new ProblemException(ProblemType.FETCH_FAILED, "bad Content-Length from " + uri);
-                }
-                if (length > max) {
-                    throw tooLarge(uri, max);
-                }
-                byte[] out = in.readNBytes((int) length);
-                if (out.length != length) {
-                    throw new ProblemException(ProblemType.FETCH_FAILED, "body from " + uri + " ended early");
-                }
-                return out;
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                if (out.size() + n > max) {
-                    throw tooLarge(uri, max);
-                }
-                out.write(buf, 0, n);
-            }
-            return out.toByteArray();
-        }
-
-        private static byte[] chunked(InputStream in, URI uri, int max) throws IOException {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int[] budget = {MAX_HEADER_BYTES};
-            while (true) {
-                String sizeLine = line(in, budget).split(";", 2)[0].trim();
-                int size;
-                try {
-                    size = Integer.parseInt(sizeLine, 16);
-                } catch (NumberFormatException e) {
-                    throw new ProblemException(ProblemType.FETCH_FAILED, "bad chunk size from " + uri);
-                }
-                if (size < 0 || out.size() + (long) size > max) {
-                    throw tooLarge(uri, max);
-                }
-                if (size == 0) {
-                    for (String l = line(in, budget); !l.isEmpty(); l = line(in, budget)) {
-                        // trailers are read and dropped
-                    }
-                    return out.toByteArray();
-                }
-                byte[] chunk = in.readNBytes(size);
-                if (chunk.length != size) {
-                    throw new ProblemException(ProblemType.FETCH_FAILED, "chunked body from " + uri + " ended early");
-                }
-                out.write(chunk);
-                if (!line(in, budget).isEmpty()) {
-                    throw new ProblemException(ProblemType.FETCH_FAILED, "malformed chunk from " + uri);
-                }
-            }
-        }
-
-        private static String line(InputStream in, int[] budget) throws IOException {
-            StringBuilder sb = new StringBuilder();
-            while (true) {
-                int c = in.read();
-                if (c < 0) {
-                    throw new ProblemException(ProblemType.FETCH_FAILED, "connection closed mid-response");
-                }
-                if (--budget[0] < 0) {
-                    throw new ProblemException(ProblemType.FETCH_FAILED, "response headers too large");
-                }
-                if (c == '\n') {
-                    int len = sb.length();
-                    return len > 0 && sb.charAt(len - 1) == '\r' ? sb.substring(0, len - 1) : sb.toString();
-                }
-                sb.append((char) c);
-            }
-        }
-
-        private static ProblemException tooLarge(URI uri, int max) {
-            return new ProblemException(ProblemType.INPUT_TOO_LARGE, "body from " + uri + " exceeds " + max + " bytes");
-        }
+    private static ProblemException tooLarge(URI uri, int max) {
+        return new ProblemException(ProblemType.INPUT_TOO_LARGE, "body from " + uri + " exceeds " + max + " bytes");
     }
 }

@@ -12,14 +12,19 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /** TLS client contexts that trust the JDK's CAs plus certificates a caller names. */
 final class TrustContexts {
 
+    /** A socket factory and the trust manager inside it; an HTTP client needs both to check chains the same way. */
+    record Tls(SSLSocketFactory socketFactory, X509TrustManager trustManager) {
+    }
+
     private TrustContexts() {
     }
 
-    static SSLSocketFactory socketFactory(List<X509Certificate> extra) {
+    static Tls client(List<X509Certificate> extra) {
         try {
             X509ExtendedTrustManager system = trustManager(null);
             X509ExtendedTrustManager tm = system;
@@ -33,7 +38,7 @@ final class TrustContexts {
             }
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(null, new TrustManager[] {tm}, null);
-            return ctx.getSocketFactory();
+            return new Tls(ctx.getSocketFactory(), tm);
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("cannot set up TLS", e);
         }

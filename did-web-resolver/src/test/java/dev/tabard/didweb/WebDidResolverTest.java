@@ -136,8 +136,10 @@ class WebDidResolverTest {
         }
         threads.forEach(Thread::start);
         // one resolution is at the server; release it only once the seven others are parked waiting on it
-        arrived.await();
+        assertTrue(arrived.await(10, java.util.concurrent.TimeUnit.SECONDS), "one resolution reached the server");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (threads.stream().filter(t -> t.getState() == Thread.State.WAITING).count() < 7) {
+            assertTrue(System.nanoTime() < deadline, "seven resolutions parked on the shared request within 10 s");
             Thread.onSpinWait();
         }
         release.countDown();

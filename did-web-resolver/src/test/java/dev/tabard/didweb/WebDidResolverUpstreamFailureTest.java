@@ -89,11 +89,12 @@ class WebDidResolverUpstreamFailureTest {
 
     @Test
     void resolve_closedPort_fetchFailedConnectionRefused() throws IOException {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
+        // a socket bound to a port and not listening holds the port, and the kernel refuses connections to it
+        try (Socket holder = new Socket()) {
+            holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int closed = holder.getLocalPort();
+            assertFetchFailure(fails(resolver(Duration.ofSeconds(5)), did(closed, "x")), "localhost:" + closed, "refused the connection");
         }
-        assertFetchFailure(fails(resolver(Duration.ofSeconds(5)), did(closed, "x")), "localhost:" + closed, "refused the connection");
     }
 
     @Test
