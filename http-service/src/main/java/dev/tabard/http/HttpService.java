@@ -279,6 +279,14 @@ public final class HttpService implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Whether {@code ctx} arrived on the separate metrics listener ({@link MetricsAccess#separateListener}), where
+     * only {@code /metrics} is answered: a filter in front of every route (the agent gate) lets these through.
+     */
+    public static boolean onMetricsListener(Context ctx) {
+        return onMetricsConnector(ctx);
+    }
+
     private static boolean onMetricsConnector(Context ctx) {
         return METRICS_CONNECTOR.equals(Request.getBaseRequest(ctx.req()).getHttpChannel().getConnector().getName());
     }

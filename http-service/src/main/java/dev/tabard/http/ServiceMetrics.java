@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
 /**
  * The meters of one Tabard server and their Prometheus exposition, kept in one Micrometer registry so that every
  * server names the same thing the same way. Every series carries {@code server} (issuer, verifier, gate); the
- * transport records each request that reaches the routes in {@value #REQUESTS} ({@code tabard_http_requests_seconds}
- * in Prometheus) by {@code route}, {@code method} and {@code status}; JVM and process meters come with it; the server
- * adds its own domain meters to {@link #registry()}.
+ * transport records each request its handlers answer in {@value #REQUESTS} ({@code tabard_http_requests_seconds} in
+ * Prometheus) by {@code route}, {@code method} and {@code status} (requests Jetty refuses before any handler, such as
+ * malformed or oversized ones, are not among them; slow ones are in the transport's timeout counters); JVM and process
+ * meters come with it; the server adds its own domain meters to {@link #registry()}.
  *
  * <p>Label values are bounded: a route is the template a request matched ({@code /agents/{id}}), never the path
  * asked for, and {@value #UNMATCHED_ROUTE} when none matched; methods are Javalin's fixed set; statuses are three
@@ -95,7 +96,7 @@ public final class ServiceMetrics implements AutoCloseable {
      */
     void request(String route, String method, int status, long nanos) {
         String r = route.isEmpty() || route.length() > MAX_ROUTE_LENGTH ? UNMATCHED_ROUTE : route;
-        Timer.builder(REQUESTS).description("HTTP requests that reached the routes, by route template, method and status")
+        Timer.builder(REQUESTS).description("HTTP requests answered by the service, by route template, method and status")
                 .tags("route", r, "method", method, "status", Integer.toString(status)).serviceLevelObjectives(REQUEST_BUCKETS)
                 .register(registry).record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
