@@ -11,7 +11,9 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -51,6 +53,8 @@ public final class ServiceMetrics implements AutoCloseable {
     private final String server;
     private final PrometheusMeterRegistry registry;
     private final JvmGcMetrics gc;
+    /** The request timers by labels, so that recording one costs a map lookup and not a meter registration. */
+    private final Map<RequestKey, Timer> timers = new ConcurrentHashMap<>();
 
     private ServiceMetrics(String server) {
         this.server = server;
@@ -96,9 +100,14 @@ public final class ServiceMetrics implements AutoCloseable {
      */
     void request(String route, String method, int status, long nanos) {
         String r = route.isEmpty() || route.length() > MAX_ROUTE_LENGTH ? UNMATCHED_ROUTE : route;
-        Timer.builder(REQUESTS).description("HTTP requests answered by the service, by route template, method and status")
-                .tags("route", r, "method", method, "status", Integer.toString(status)).serviceLevelObjectives(REQUEST_BUCKETS)
-                .register(registry).record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        timers.computeIfAbsent(new RequestKey(r, method, status), k -> Timer.builder(REQUESTS)
+                .description("HTTP requests answered by the service, by route template, method and status")
+                .tags("route", k.route(), "method", k.method(), "status", Integer.toString(k.status()))
+                .serviceLevelObjectives(REQUEST_BUCKETS).register(registry)).record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    }
+
+    /** One request timer's labels: bounded (route templates, methods, statuses), so the cache of timers is too. */
+    private record RequestKey(String route, String method, int status) {
     }
 
     /** The exposition in {@link #CONTENT_TYPE}. */
