@@ -192,7 +192,7 @@ class IssuerServeProcessTest {
             assertEquals(401, send("POST", base + "/admin/agents", "{}", null, Map.of()).statusCode(), "only the VC-API is open");
             assertEquals(401, send("GET", base + "/metrics", null, null, Map.of()).statusCode(), "metrics need the metrics token");
             assertTrue(send("GET", base + "/metrics", null, METRICS, Map.of()).body()
-                    .contains("tabard_issuer_credentials_issued_total{format=\"eddsa_jcs_2022\"} 1\n"));
+                    .contains("tabard_issuer_credentials_issued_total{format=\"eddsa_jcs_2022\",server=\"issuer\"} 1.0\n"));
         } finally {
             p.destroy();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));

@@ -12,6 +12,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.FunctionCounter;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
 import java.util.List;
@@ -39,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * {@link TransportLimits}, bodies received whole before a handler runs ({@link BodyBuffering}), per-client rate
  * limits on named routes, one problem-details shape for every error (Jetty's parser errors, unknown routes with
  * 404, unknown methods with 405 and an {@code Allow} header, bodies that are not JSON with 415, timeouts with 408,
- * and a 500 with an incident id and no stack trace), and {@code /metrics} served only as {@link MetricsAccess}
- * allows.
+ * and a 500 with an incident id and no stack trace), every request timed in {@link ServiceMetrics}, and
+ * {@code /metrics} served only as {@link MetricsAccess} allows.
  *
  * <pre>{@code
  * HttpService http = HttpService.builder("tabard-verifier-http").port(0).maxBodyBytes(1_000_000)
@@ -70,9 +71,11 @@ public final class HttpService implements AutoCloseable {
     private final ConnectionGuard guard;
     private final BodyBuffering bodies;
     private final Consumer<ObjectNode> problemMembers;
+    private final Optional<ServiceMetrics> metrics;
 
     private HttpService(HttpServiceBuilder b) {
         this.problemMembers = b.problemMembers;
+        this.metrics = b.metrics;
         this.deadlines = new ScheduledExecutorScheduler(b.name + "-deadlines", true);
         this.guard = new ConnectionGuard(b.limits, deadlines);
         this.bodies = new BodyBuffering(b.maxBodyBytes, b.limits.bodyTimeout(), new BodyBudget(b.bodyBudgetBytes, b.maxBodyBytes));
@@ -97,12 +100,15 @@ public final class HttpService implements AutoCloseable {
                 requireMediaType(ctx, b.formRoutes.contains(normalized(ctx.path())));
             }
         });
-        b.metrics.ifPresent(render -> app.get("/metrics", ctx -> {
-            if (!onMetricsConnector(ctx)) {
-                b.metricsAccess.authorize(Optional.ofNullable(ctx.header("Authorization")));
-            }
-            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(render.get() + transportMetrics(b.name));
-        }));
+        b.metrics.ifPresent(m -> {
+            transportMeters(m);
+            app.get("/metrics", ctx -> {
+                if (!onMetricsConnector(ctx)) {
+                    b.metricsAccess.authorize(Optional.ofNullable(ctx.header("Authorization")));
+                }
+                ctx.contentType(ServiceMetrics.CONTENT_TYPE).result(m.scrape());
+            });
+        });
         app.exception(ProblemException.class, (e, ctx) -> respond(ctx, edgeStatus(e.problems()), e.problems()));
         app.exception(HttpResponseException.class, (e, ctx) -> {
             int status = e.getStatus() >= 500 ? 500 : e.getStatus();
@@ -160,6 +166,23 @@ public final class HttpService implements AutoCloseable {
             return c;
         }));
         b.javalinConfig.accept(config);
+        // after the server's own settings: Javalin keeps one request logger, and this one must not be replaced
+        config.requestLogger.http((ctx, ms) -> {
+            b.metrics.ifPresent(m -> m.request(route(ctx), ctx.method().name(), ctx.statusCode(), Math.round(ms * 1_000_000.0)));
+            if (b.requestLogger.isPresent()) {
+                b.requestLogger.get().handle(ctx, ms);
+            }
+        });
+    }
+
+    /** The route template {@code ctx} matched, or {@link ServiceMetrics#UNMATCHED_ROUTE} when it was answered before one did. */
+    public static String route(Context ctx) {
+        try {
+            String route = ctx.endpointHandlerPath();
+            return route == null || route.isEmpty() ? ServiceMetrics.UNMATCHED_ROUTE : route;
+        } catch (RuntimeException e) {
+            return ServiceMetrics.UNMATCHED_ROUTE;
+        }
     }
 
     private Connector connector(Server server, HttpConfiguration httpConfig, HttpServiceBuilder b, String name) {
@@ -256,15 +279,26 @@ public final class HttpService implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Whether {@code ctx} arrived on the separate metrics listener ({@link MetricsAccess#separateListener}), where
+     * only {@code /metrics} is answered: a filter in front of every route (the agent gate) lets these through.
+     */
+    public static boolean onMetricsListener(Context ctx) {
+        return onMetricsConnector(ctx);
+    }
+
     private static boolean onMetricsConnector(Context ctx) {
         return METRICS_CONNECTOR.equals(Request.getBaseRequest(ctx.req()).getHttpChannel().getConnector().getName());
     }
 
-    private String transportMetrics(String name) {
-        String prefix = name.replace('-', '_');
-        return "# TYPE " + prefix + "_connections_refused_total counter\n" + prefix + "_connections_refused_total " + guard.refusedConnections()
-                + "\n# TYPE " + prefix + "_header_timeouts_total counter\n" + prefix + "_header_timeouts_total " + guard.headerTimeouts()
-                + "\n# TYPE " + prefix + "_body_timeouts_total counter\n" + prefix + "_body_timeouts_total " + bodies.timeouts() + "\n";
+    /** The transport's refusals, read from its own counters at each scrape. */
+    private void transportMeters(ServiceMetrics m) {
+        FunctionCounter.builder("tabard.http.connections.refused", guard, g -> g.refusedConnections())
+                .description("Connections closed at once: the client address held too many").register(m.registry());
+        FunctionCounter.builder("tabard.http.header.timeouts", guard, g -> g.headerTimeouts())
+                .description("Connections closed because the request line and headers did not arrive in time").register(m.registry());
+        FunctionCounter.builder("tabard.http.body.timeouts", bodies, x -> x.timeouts())
+                .description("Requests refused because the body did not arrive in time").register(m.registry());
     }
 
     /** The Javalin app, to register routes on before {@link #start()}. */
@@ -317,5 +351,6 @@ public final class HttpService implements AutoCloseable {
         } catch (Exception e) {
             log.atDebug().setMessage("deadline scheduler did not stop cleanly").setCause(e).log();
         }
+        metrics.ifPresent(ServiceMetrics::close);
     }
 }

@@ -2,6 +2,7 @@ package dev.tabard.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.RequestLogger;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,12 +11,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /**
  * Configures one {@link HttpService}. Single use. Defaults: any free port, plain HTTP, 1 MB bodies,
- * {@link TransportLimits#defaults()}, the system clock, no rate limits, {@code /metrics} not served.
+ * {@link TransportLimits#defaults()}, the system clock, no rate limits, no metrics and {@code /metrics} not served.
  */
 public final class HttpServiceBuilder {
 
@@ -36,7 +36,8 @@ public final class HttpServiceBuilder {
     final Map<String, RateLimit> rateLimits = new HashMap<>();
     final Set<String> formRoutes = new HashSet<>();
     MetricsAccess metricsAccess = MetricsAccess.notServed();
-    Optional<Supplier<String>> metrics = Optional.empty();
+    Optional<ServiceMetrics> metrics = Optional.empty();
+    Optional<RequestLogger> requestLogger = Optional.empty();
     Consumer<ObjectNode> problemMembers = o -> { };
     Consumer<JavalinConfig> javalinConfig = c -> { };
     boolean anyMediaType;
@@ -120,10 +121,22 @@ public final class HttpServiceBuilder {
         return this;
     }
 
-    /** Serves {@code GET /metrics} with {@code render}'s text, as {@code access} allows. */
-    public HttpServiceBuilder metrics(MetricsAccess access, Supplier<String> render) {
+    /**
+     * Records every request and the transport's refusals in {@code metrics}, and serves its exposition at
+     * {@code GET /metrics} as {@code access} allows. The service closes {@code metrics} when it closes.
+     */
+    public HttpServiceBuilder metrics(MetricsAccess access, ServiceMetrics metrics) {
         this.metricsAccess = Objects.requireNonNull(access, "access");
-        this.metrics = Optional.of(Objects.requireNonNull(render, "render"));
+        this.metrics = Optional.of(Objects.requireNonNull(metrics, "metrics"));
+        return this;
+    }
+
+    /**
+     * The server's own access log, called once per request after it was answered. Set here, not through
+     * {@link #javalin}: Javalin keeps one request logger, and the service's request metrics use it too.
+     */
+    public HttpServiceBuilder requestLogger(RequestLogger logger) {
+        this.requestLogger = Optional.of(Objects.requireNonNull(logger, "logger"));
         return this;
     }
 

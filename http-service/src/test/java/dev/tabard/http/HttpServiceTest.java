@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabard.codec.JsonCodec;
+import dev.tabard.http.testing.PrometheusText;
 import dev.tabard.testing.LogCapture;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -309,29 +310,66 @@ class HttpServiceTest {
     @Test
     @Timeout(30)
     void metrics_notServedByDefault_tokenRequiredWhenSet_separateListenerServesOnlyMetrics() throws Exception {
-        start(HttpService.builder("test-http").metrics(MetricsAccess.notServed(), () -> "m_total 1\n"));
+        start(HttpService.builder("test-http").metrics(MetricsAccess.notServed(), ServiceMetrics.create("test")));
         assertProblem(RawHttp.exchange(server.port(), RawHttp.get("/metrics")), 404, "ROUTE_NOT_FOUND");
         server.close();
 
         String token = "0123456789abcdef-metrics";
-        start(HttpService.builder("test-http").metrics(MetricsAccess.bearerToken(token), () -> "m_total 1\n"));
+        start(HttpService.builder("test-http").metrics(MetricsAccess.bearerToken(token), ServiceMetrics.create("test")));
         assertProblem(RawHttp.exchange(server.port(), RawHttp.get("/metrics")), 401, "UNAUTHORIZED");
         assertProblem(RawHttp.exchange(server.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "x\r\n"
                 + "Connection: close\r\n\r\n"), 401, "UNAUTHORIZED");
         RawHttp.Response ok = RawHttp.exchange(server.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
                 + "\r\nConnection: close\r\n\r\n");
         assertEquals(200, ok.status());
-        assertTrue(ok.body().startsWith("m_total 1\n"), ok.body());
-        assertTrue(ok.body().contains("test_http_connections_refused_total 0"), ok.body());
+        assertEquals(ServiceMetrics.CONTENT_TYPE, ok.header("Content-Type"));
+        PrometheusText m = PrometheusText.parse(ok.body());
+        assertEquals(0.0, m.value("tabard_http_connections_refused_total", Map.of("server", "test")), ok.body());
+        assertEquals(2.0, m.value("tabard_http_requests_seconds_count", Map.of("route", "/metrics", "method", "GET", "status", "401")),
+                "both refusals were counted");
         server.close();
 
         start(HttpService.builder("test-http").metrics(MetricsAccess.separateListener(new InetSocketAddress("127.0.0.1", 0)),
-                () -> "m_total 1\n"));
+                ServiceMetrics.create("test")));
         int metricsPort = server.metricsPort().orElseThrow();
         assertEquals(200, RawHttp.exchange(metricsPort, RawHttp.get("/metrics")).status());
         assertProblem(RawHttp.exchange(metricsPort, RawHttp.get("/healthz")), 404, "ROUTE_NOT_FOUND");
         assertProblem(RawHttp.exchange(server.port(), RawHttp.get("/metrics")), 404, "ROUTE_NOT_FOUND");
         assertEquals(200, RawHttp.exchange(server.port(), RawHttp.get("/healthz")).status());
+    }
+
+    /**
+     * Every request that reached the routes is timed under its route template, method and status; a path that matched
+     * no route is counted as unmatched, so no label value comes from the client.
+     */
+    @Test
+    @Timeout(30)
+    void metrics_requests_countedByRouteTemplate_neverByPath() throws Exception {
+        String token = "0123456789abcdef-metrics";
+        start(HttpService.builder("test-http").metrics(MetricsAccess.bearerToken(token), ServiceMetrics.create("test")));
+        server.app().get("/items/{id}", ctx -> ctx.json(Map.of("id", ctx.pathParam("id"))));
+        int port = server.port();
+        for (String id : List.of("1", "2", "did:web:secret.example")) {
+            assertEquals(200, RawHttp.exchange(port, RawHttp.get("/items/" + id)).status());
+        }
+        assertProblem(RawHttp.exchange(port, RawHttp.get("/nowhere/did:web:x.example")), 404, "ROUTE_NOT_FOUND");
+        assertProblem(RawHttp.exchange(port, RawHttp.post("/echo", "text/plain", "x")), 415, "UNSUPPORTED_MEDIA_TYPE");
+        RawHttp.Response scrape = RawHttp.exchange(port, "GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                + "\r\nConnection: close\r\n\r\n");
+        assertEquals(200, scrape.status(), scrape.body());
+        PrometheusText m = PrometheusText.parse(scrape.body());
+        assertEquals("histogram", m.types().get("tabard_http_requests_seconds"));
+        assertEquals(3.0, m.value("tabard_http_requests_seconds_count",
+                Map.of("server", "test", "route", "/items/{id}", "method", "GET", "status", "200")));
+        assertEquals(3.0, m.value("tabard_http_requests_seconds_bucket",
+                Map.of("route", "/items/{id}", "method", "GET", "status", "200", "le", "+Inf")));
+        assertEquals(1.0, m.value("tabard_http_requests_seconds_count",
+                Map.of("route", ServiceMetrics.UNMATCHED_ROUTE, "method", "GET", "status", "404")));
+        assertEquals(1.0, m.value("tabard_http_requests_seconds_count", Map.of("route", "/echo", "method", "POST", "status", "415")));
+        for (PrometheusText.Sample s : m.samples()) {
+            assertFalse(s.labels().values().stream().anyMatch(v -> v.contains("did:") || v.contains("/items/1")), s.toString());
+        }
+        assertFalse(m.find("jvm_memory_used_bytes", Map.of("server", "test")).isEmpty(), "JVM meters are bound");
     }
 
     /**
@@ -377,7 +415,7 @@ class HttpServiceTest {
     @Timeout(30)
     void head_onAGetRoute_answersWithTheStatusGetWouldHave_refusalsIncluded() throws Exception {
         String token = "0123456789abcdef-metrics";
-        start(HttpService.builder("test-http").metrics(MetricsAccess.bearerToken(token), () -> "m_total 1\n"));
+        start(HttpService.builder("test-http").metrics(MetricsAccess.bearerToken(token), ServiceMetrics.create("test")));
         server.app().get("/items/{id}", ctx -> {
             if (!ctx.pathParam("id").equals("1")) {
                 throw new dev.tabard.problem.ProblemException(dev.tabard.problem.ProblemType.RESOURCE_NOT_FOUND, "no item");

@@ -10,6 +10,8 @@ import dev.tabard.issuer.keys.OrgKey;
 import dev.tabard.issuer.keys.OrgKeys;
 import dev.tabard.issuer.status.StatusLists;
 import dev.tabard.issuer.store.IssuerStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Objects;
@@ -43,12 +45,22 @@ public final class Issuers {
      * @throws IllegalArgumentException when a P-256 key is asked of a did:key organization
      */
     public static IssuerService open(IssuerStore store, IssuerConfig config, Clock clock, SecureRandom random) {
+        // no registry to read them from: the meters count into nothing
+        return open(store, config, clock, random, new CompositeMeterRegistry());
+    }
+
+    /**
+     * As {@link #open(IssuerStore, IssuerConfig, Clock, SecureRandom)}, with the issuer's meters ({@link IssuerMetrics})
+     * in {@code meters}: the registry the server exposes at {@code /metrics}.
+     */
+    public static IssuerService open(IssuerStore store, IssuerConfig config, Clock clock, SecureRandom random, MeterRegistry meters) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(meters, "meters");
         Opened o = store.bootstrapping(() -> bootstrap(store, config, clock, random));
-        IssuerMetrics metrics = new IssuerMetrics();
+        IssuerMetrics metrics = new IssuerMetrics(meters);
         OrgKeys keys = new OrgKeys(store, o.ring(), o.did(), clock, ValidityBounds.MAX_LIFETIME);
         AgentRegistry agents = new AgentRegistry(store, clock);
         StatusLists statusLists = new StatusLists(store, keys, config.publicUrl(), clock, metrics::statusChanged);

@@ -19,6 +19,7 @@ import dev.tabard.verifier.VerificationResult;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.http.MetricsAccess;
 import dev.tabard.http.TransportLimits;
+import dev.tabard.http.testing.PrometheusText;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -146,12 +148,12 @@ class VcApiP256Test {
         assertEquals(400, mismatch.statusCode(), mismatch.body());
         assertEquals("/options/alg", JsonCodec.parse(mismatch.body()).get("pointer").asText(), mismatch.body());
 
-        String metrics = send("GET", "/metrics", null).body();
-        assertTrue(metrics.contains("tabard_issuer_credentials_issued_total{format=\"ecdsa_rdfc_2019\"} 3\n"), metrics);
-        assertTrue(metrics.contains("tabard_issuer_credentials_issued_total{format=\"ecdsa_jcs_2019\"} 1\n"), metrics);
-        assertTrue(metrics.contains("tabard_issuer_credentials_issued_total{format=\"vc_jwt_es256\"} 1\n"), metrics);
-        assertTrue(metrics.contains("tabard_issuer_credentials_issued_total{format=\"eddsa_rdfc_2022\"} 1\n"), metrics);
-        assertTrue(metrics.contains("tabard_issuer_credentials_issued_total{format=\"vc_jwt\"} 1\n"), metrics);
+        PrometheusText metrics = PrometheusText.parse(send("GET", "/metrics", null).body());
+        assertEquals(3.0, metrics.value("tabard_issuer_credentials_issued_total", Map.of("format", "ecdsa_rdfc_2019")));
+        assertEquals(1.0, metrics.value("tabard_issuer_credentials_issued_total", Map.of("format", "ecdsa_jcs_2019")));
+        assertEquals(1.0, metrics.value("tabard_issuer_credentials_issued_total", Map.of("format", "vc_jwt_es256")));
+        assertEquals(1.0, metrics.value("tabard_issuer_credentials_issued_total", Map.of("format", "eddsa_rdfc_2022")));
+        assertEquals(1.0, metrics.value("tabard_issuer_credentials_issued_total", Map.of("format", "vc_jwt")));
     }
 
     @Test
@@ -165,7 +167,8 @@ class VcApiP256Test {
                 + "\",\"credentialStatus\":{\"type\":\"BitstringStatusListEntry\",\"statusPurpose\":\"revocation\"},\"status\":true}");
         assertEquals(200, revoked.statusCode(), revoked.body());
         assertEquals(ProblemType.CREDENTIAL_REVOKED, verifier().verifyCredential(vc.toString()).errors().get(0).type());
-        assertTrue(send("GET", "/metrics", null).body().contains("tabard_issuer_status_changes_total{action=\"revoke\"} 1\n"));
+        assertEquals(1.0, PrometheusText.parse(send("GET", "/metrics", null).body())
+                .value("tabard_issuer_status_changes_total", Map.of("action", "revoke")));
     }
 
     @Test
@@ -210,6 +213,7 @@ class VcApiP256Test {
         }
         // the Ed25519 suites still work, and are counted
         assertVerifies(issued(credential(), "{\"cryptosuite\":\"eddsa-jcs-2022\"}").toString());
-        assertTrue(send("GET", "/metrics", null).body().contains("tabard_issuer_credentials_issued_total{format=\"eddsa_jcs_2022\"} 1\n"));
+        assertEquals(1.0, PrometheusText.parse(send("GET", "/metrics", null).body())
+                .value("tabard_issuer_credentials_issued_total", Map.of("format", "eddsa_jcs_2022")));
     }
 }

@@ -4,6 +4,7 @@ import dev.tabard.codec.JsonCodec;
 import dev.tabard.gate.Admission;
 import dev.tabard.gate.Gate;
 import dev.tabard.gate.GateRequest;
+import dev.tabard.http.HttpService;
 import dev.tabard.http.ProblemResponses;
 import dev.tabard.httpsig.HttpFields;
 import dev.tabard.problem.ProblemJson;
@@ -48,6 +49,9 @@ public final class GatePlugin {
         // handler thread competing for the cores (the verifier endpoint does the same)
         java.util.concurrent.Semaphore admitting = new java.util.concurrent.Semaphore(2 * Runtime.getRuntime().availableProcessors(), true);
         app.before(ctx -> {
+            if (HttpService.onMetricsListener(ctx)) {
+                return; // the operator's separate metrics address answers /metrics and nothing else, unsigned
+            }
             GateRequest request = request(ctx);
             Admission a;
             admitting.acquire();

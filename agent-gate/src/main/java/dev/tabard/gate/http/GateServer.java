@@ -4,6 +4,9 @@ import dev.tabard.codec.JsonCodec;
 import dev.tabard.gate.Admission;
 import dev.tabard.gate.Gate;
 import dev.tabard.http.HttpService;
+import dev.tabard.http.HttpServiceBuilder;
+import dev.tabard.http.MetricsAccess;
+import dev.tabard.http.ServiceMetrics;
 import dev.tabard.http.TransportLimits;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
@@ -31,7 +34,8 @@ import javax.net.ssl.SSLContext;
  * The gate as a reverse proxy in front of any HTTP service: every request is admitted by the {@link Gate} and only
  * accepted ones are forwarded, with the verified caller in {@value #AGENT}, {@value #ORGANIZATION}, {@value #CHAIN},
  * {@value #ACTION} and {@value #DECISION_FIELD} (fields of these names sent by the client are never forwarded); every
- * answer, the upstream's or the gate's own refusal, goes back signed by the gate's agent.
+ * answer, the upstream's or the gate's own refusal, goes back signed by the gate's agent. With
+ * {@link Builder#metrics}, {@code /metrics} is served on a separate listener, outside the gate.
  */
 public final class GateServer implements AutoCloseable {
 
@@ -74,8 +78,10 @@ public final class GateServer implements AutoCloseable {
         });
         this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER)
                 .executor(upstreamThreads).build();
-        this.http = HttpService.builder("tabard-gate-http").port(b.port).tls(b.tls).limits(b.limits).maxBodyBytes(MAX_BODY_BYTES)
-                .maxHeaderBytes(MAX_HEADER_BYTES).passBodiesOfAnyMediaType().build();
+        HttpServiceBuilder transport = HttpService.builder("tabard-gate-http").port(b.port).tls(b.tls).limits(b.limits)
+                .maxBodyBytes(MAX_BODY_BYTES).maxHeaderBytes(MAX_HEADER_BYTES).passBodiesOfAnyMediaType();
+        b.metrics.ifPresent(access -> transport.metrics(access, ServiceMetrics.create("gate")));
+        this.http = transport.build();
         GatePlugin.install(http.app(), gate);
         for (HandlerType m : METHODS) {
             http.app().addHttpHandler(m, "/<path>", this::forward);
@@ -95,6 +101,7 @@ public final class GateServer implements AutoCloseable {
         private int port;
         private Optional<SSLContext> tls = Optional.empty();
         private TransportLimits limits = TransportLimits.defaults();
+        private Optional<MetricsAccess> metrics = Optional.empty();
 
         private Builder(Gate gate, URI upstream) {
             this.gate = Objects.requireNonNull(gate, "gate");
@@ -117,6 +124,23 @@ public final class GateServer implements AutoCloseable {
 
         public Builder limits(TransportLimits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /**
+         * Serves {@code /metrics} (the request timer every Tabard server shares, by route, method and status, with
+         * {@code server="gate"}) on {@code access}'s separate listener. Not on the gate's own port: every request
+         * there is a signed agent call, so a bearer token for the scraper has no place.
+         *
+         * @throws IllegalArgumentException when {@code access} has a token or no separate listener
+         */
+        public Builder metrics(MetricsAccess access) {
+            Objects.requireNonNull(access, "access");
+            if (access.token().isPresent() || access.listener().isEmpty()) {
+                throw new IllegalArgumentException("the gate serves /metrics on a separate listener only: "
+                        + "MetricsAccess.separateListener(address)");
+            }
+            this.metrics = Optional.of(access);
             return this;
         }
 
@@ -187,6 +211,11 @@ public final class GateServer implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** The port of the separate metrics listener, when one is configured. */
+    public Optional<Integer> metricsPort() {
+        return http.metricsPort();
     }
 
     @Override

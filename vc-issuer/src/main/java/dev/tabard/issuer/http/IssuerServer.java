@@ -3,6 +3,7 @@ package dev.tabard.issuer.http;
 import dev.tabard.http.HttpService;
 import dev.tabard.http.MetricsAccess;
 import dev.tabard.http.RateLimit;
+import dev.tabard.http.ServiceMetrics;
 import dev.tabard.http.TransportLimits;
 import dev.tabard.issuer.IssuerConfig;
 import dev.tabard.issuer.IssuerService;
@@ -87,6 +88,8 @@ public final class IssuerServer implements AutoCloseable {
     private volatile IssuerService service;
     private volatile IssuerStore store;
     private final HttpService http;
+    /** The server's registry: the shared request timer, and the issuer's own meters once it is opened. */
+    private final ServiceMetrics meters;
     private final AtomicLong requests = new AtomicLong();
     /** Set once at start; the HTTP glue only reads it. */
     private volatile Optional<AuditAnchorWriter> anchor = Optional.empty();
@@ -94,14 +97,12 @@ public final class IssuerServer implements AutoCloseable {
     private volatile URI publicUrl;
 
     private IssuerServer(Optional<SSLContext> tls, int port, Clock clock, Transport transport) {
+        this.meters = ServiceMetrics.create("issuer");
         this.http = HttpService.builder("tabard-issuer-http").port(port).tls(tls).clock(clock).limits(transport.limits())
                 .maxBodyBytes(MAX_BODY_BYTES).rateLimit("/oid4vci/nonce", NONCE_RATE).rateLimit("/oid4vci/token", TOKEN_RATE)
                 .formRoute("/oid4vci/token")
-                .metrics(transport.metrics(), () -> "# HELP tabard_issuer_requests_total HTTP requests received.\n"
-                        + "# TYPE tabard_issuer_requests_total counter\ntabard_issuer_requests_total " + requests.get() + "\n"
-                        + (service == null ? "" : service.metrics().render()))
+                .metrics(transport.metrics(), meters).requestLogger(this::logRequest)
                 .javalin(config -> {
-                    config.requestLogger.http(this::logRequest);
                     // on stop, Jetty closes the listener, lets requests in flight finish (Javalin's StatisticsHandler
                     // tracks them) for up to this long, then closes connections
                     config.jetty.modifyServer(server -> server.setStopTimeout(SHUTDOWN_GRACE.toMillis()));
@@ -179,7 +180,7 @@ public final class IssuerServer implements AutoCloseable {
             opened = openStore(config, clock);
             // before the service signs anything: never sign over a log that lost the anchored head
             AuditAnchor.requireHeldBy(config.dataDir(), opened);
-            IssuerService service = Issuers.open(opened, config, clock, new SecureRandom());
+            IssuerService service = Issuers.open(opened, config, clock, new SecureRandom(), s.meters.registry());
             s.anchor = Optional.of(AuditAnchorWriter.start(opened, config.dataDir()));
             s.serve(service, config.publicUrl(), clock, vcApiAccess);
         } catch (IOException | RuntimeException e) {
@@ -217,25 +218,13 @@ public final class IssuerServer implements AutoCloseable {
      * strings or bodies, so no token, code or credential reaches the log.
      */
     private void logRequest(Context ctx, Float ms) {
-        IssuerService opened = service;
-        if (opened != null) {
-            opened.metrics().response(ctx.statusCode());
-        }
         Long start = ctx.attribute("startNanos");
         double millis = start == null ? ms : (System.nanoTime() - start) / 1_000_000.0;
         log.atInfo().setMessage("request").addKeyValue("method", ctx.method().name()).addKeyValue("path", ctx.path())
-                .addKeyValue("route", route(ctx)).addKeyValue("status", ctx.statusCode())
+                .addKeyValue("route", HttpService.route(ctx)).addKeyValue("status", ctx.statusCode())
                 .addKeyValue("durationMs", Math.round(millis * 100) / 100.0)
                 .addKeyValue("requestId", Optional.ofNullable(ctx.<String>attribute("requestId")).orElse("")).log();
         org.slf4j.MDC.remove("requestId");
-    }
-
-    private static String route(Context ctx) {
-        try {
-            return ctx.endpointHandlerPath();
-        } catch (RuntimeException e) {
-            return ""; // no endpoint matched (404)
-        }
     }
 
     public IssuerService service() {

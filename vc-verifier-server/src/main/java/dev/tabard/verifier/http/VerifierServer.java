@@ -7,6 +7,7 @@ import dev.tabard.codec.JsonCodec;
 import dev.tabard.http.HttpService;
 import dev.tabard.http.MetricsAccess;
 import dev.tabard.http.RateLimit;
+import dev.tabard.http.ServiceMetrics;
 import dev.tabard.http.TransportLimits;
 import dev.tabard.problem.Problem;
 import dev.tabard.problem.ProblemException;
@@ -70,7 +71,7 @@ public final class VerifierServer implements AutoCloseable {
     private final boolean requireIssuedChallenges;
     private final HttpService http;
     private final ChallengeStore challenges;
-    private final EndpointMetrics counters = new EndpointMetrics();
+    private final EndpointMetrics counters;
     /** Verifications running at once: twice the cores, so that one waiting on a status list fetch leaves the others room. */
     private final Semaphore verifications = new Semaphore(2 * Runtime.getRuntime().availableProcessors(), true);
 
@@ -80,14 +81,15 @@ public final class VerifierServer implements AutoCloseable {
         this.requireIssuedChallenges = b.requireIssuedChallenges;
         this.challenges = b.store != null ? b.store.challenges(MAX_OPEN_CHALLENGES_PER_CLIENT, CHALLENGE_LIFETIME, new SecureRandom())
                 : new Challenges(MAX_OPEN_CHALLENGES, MAX_OPEN_CHALLENGES_PER_CLIENT, CHALLENGE_LIFETIME, b.clock, new SecureRandom());
+        ServiceMetrics meters = ServiceMetrics.create("verifier");
+        this.counters = new EndpointMetrics(meters.registry(), challenges::open);
         this.http = HttpService.builder("tabard-verifier-http").port(b.port).tls(Optional.ofNullable(b.tls)).clock(b.clock).limits(b.limits)
-                .maxBodyBytes(MAX_BODY_BYTES).rateLimit("/challenges", CHALLENGE_RATE).metrics(b.metrics, () -> counters.text(challenges.open()))
+                .maxBodyBytes(MAX_BODY_BYTES).rateLimit("/challenges", CHALLENGE_RATE).metrics(b.metrics, meters)
                 .problemMembers(o -> {
                     o.put("verified", false);
                     noteMissingPolicy(o);
                 }).build();
         Javalin app = http.app();
-        app.before(ctx -> counters.request());
         app.post("/credentials/verify", this::verifyCredential);
         app.post("/presentations/verify", this::verifyPresentation);
         app.post("/presentations/verify-batch", this::verifyBatch);

@@ -289,7 +289,7 @@ class VerifierServerTransportTest {
         HttpResponse<String> withToken = client.send(HttpRequest.newBuilder(onMain).header("Authorization", "Bearer " + token).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, withToken.statusCode());
-        assertTrue(withToken.body().contains("tabard_verifier_requests_total"), withToken.body());
+        assertTrue(withToken.body().contains("tabard_http_requests_seconds_count{method=\"GET\",route=\"/metrics\",server=\"verifier\",status=\"401\"} 1"), withToken.body());
         HttpResponse<String> listener = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.metricsPort().orElseThrow()
                 + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, listener.statusCode());
