@@ -39,6 +39,12 @@ public final class Authority {
                 reference, true))));
     }
 
+    /** The authority of an AgentCredential presented as an SD-JWT VC: one step, from the claims its holder disclosed. */
+    static Authority direct(AgentClaims claims, Optional<java.time.Instant> validUntil) {
+        Grant grant = new Grant(claims.capabilities(), claims.constraints(), claims.delegation(), validUntil, Optional.empty());
+        return new Authority(new DelegationChain.Path(claims, List.of(new Step(claims.agent(), grant, "", Optional.empty(), true))));
+    }
+
     /** The organization whose AgentCredential starts the path. */
     public Did organization() {
         return root.organization();
