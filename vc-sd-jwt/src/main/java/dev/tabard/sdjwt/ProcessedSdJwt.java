@@ -19,7 +19,7 @@ public final class ProcessedSdJwt {
     private final Optional<String> typ;
     private final Optional<String> kid;
     private final VerificationKey issuerKey;
-    private final String claimsJson;
+    private final ObjectNode claims;
     private final List<DisclosedClaim> disclosed;
     private final Optional<VerificationKey> holderKey;
 
@@ -28,7 +28,7 @@ public final class ProcessedSdJwt {
         this.typ = Objects.requireNonNull(typ, "typ");
         this.kid = Objects.requireNonNull(kid, "kid");
         this.issuerKey = Objects.requireNonNull(issuerKey, "issuerKey");
-        this.claimsJson = JsonCodec.writeString(claims);
+        this.claims = claims;
         this.disclosed = List.copyOf(disclosed);
         this.holderKey = holderKey(claims);
     }
@@ -43,7 +43,7 @@ public final class ProcessedSdJwt {
             throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "'cnf' must be an object with a 'jwk' (RFC 7800)");
         }
         try {
-            return Optional.of(VerificationKey.fromJwk(jwk));
+            return Optional.of(HolderKeys.fromJwk(jwk));
         } catch (ProblemException e) {
             throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "cnf.jwk: " + e.problem().detail());
         }
@@ -64,14 +64,14 @@ public final class ProcessedSdJwt {
         return issuerKey;
     }
 
-    /** The processed payload, a fresh copy. */
+    /** The processed payload, a deep copy: this object never hands out the tree it holds. */
     public ObjectNode claims() {
-        return JsonCodec.parseObject(claimsJson.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return claims.deepCopy();
     }
 
     /** The processed payload as JSON text. */
     public String claimsJson() {
-        return claimsJson;
+        return JsonCodec.writeString(claims);
     }
 
     /** Every disclosure presented, with the claim it revealed, in processing order. */

@@ -36,7 +36,7 @@ final class SdJwtProcessor {
     private SdJwtProcessor(List<Disclosure> disclosures) {
         for (Disclosure d : disclosures) {
             if (byDigest.put(d.digest(), d) != null) {
-                throw invalid("the same disclosure is presented twice (" + d + ")");
+                throw invalid("the same disclosure is presented twice (" + d.name().orElse("an array element") + ")");
             }
         }
     }
@@ -54,9 +54,14 @@ final class SdJwtProcessor {
         }
         SdJwtProcessor p = new SdJwtProcessor(disclosures);
         ObjectNode claims = p.object(payload, null, 1, true);
-        for (Disclosure d : disclosures) {
-            if (!p.seenDigests.contains(d.digest())) {
-                throw invalid("a disclosure is referenced by no digest in the SD-JWT (" + d + ")");
+        if (p.disclosed.size() != disclosures.size()) {
+            // every disclosure went somewhere exactly once, or one of them is an orphan
+            Set<Disclosure> used = new HashSet<>();
+            p.disclosed.forEach(c -> used.add(c.disclosure()));
+            for (Disclosure d : disclosures) {
+                if (!used.contains(d)) {
+                    throw invalid("a disclosure is referenced by no digest in the SD-JWT (" + d + ")");
+                }
             }
         }
         return new Walk(claims, List.copyOf(p.disclosed));

@@ -39,6 +39,9 @@ public final class SdJwtVcVerifier {
     private final Duration keyBindingMaxAge;
     private final boolean acceptLegacyTyp;
     private final boolean requireKeyBinding;
+    /** Keys of self-certifying issuer DIDs (did:key, did:jwk), whose resolution is a pure function of the DID URL. */
+    private final java.util.Map<String, VerificationKey> selfCertifyingKeys = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_CACHED_KEYS = 1_024;
 
     private SdJwtVcVerifier(Builder b) {
         this.resolver = b.resolver;
@@ -117,7 +120,20 @@ public final class SdJwtVcVerifier {
     private VerificationKey issuerKey(Did issuer, Optional<String> kid) {
         DidUrl url = kid.flatMap(DidUrl::tryParse).filter(u -> u.did().equals(issuer)).orElseThrow(() -> new ProblemException(
                 ProblemType.INVALID_VERIFICATION_METHOD_URL, "the SD-JWT VC's kid must be a DID URL of its issuer " + issuer));
-        return resolver.resolve(issuer).document().authorize(url, Relationship.ASSERTION_METHOD).key();
+        boolean selfCertifying = issuer.method().equals("key") || issuer.method().equals("jwk");
+        String id = url.toString();
+        VerificationKey known = selfCertifying ? selfCertifyingKeys.get(id) : null;
+        if (known != null) {
+            return known;
+        }
+        VerificationKey key = resolver.resolve(issuer).document().authorize(url, Relationship.ASSERTION_METHOD).key();
+        if (selfCertifying) {
+            if (selfCertifyingKeys.size() >= MAX_CACHED_KEYS) {
+                selfCertifyingKeys.clear();
+            }
+            selfCertifyingKeys.put(id, key);
+        }
+        return key;
     }
 
     private static Optional<Instant> seconds(ObjectNode claims, String name) {
