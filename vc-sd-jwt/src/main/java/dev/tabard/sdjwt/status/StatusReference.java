@@ -27,7 +27,7 @@ public record StatusReference(long idx, URI uri) {
      * Reads {@code {"status_list": {"idx": …, "uri": "…"}}}, the value of a {@code status} claim.
      *
      * @throws ProblemException {@code MALFORMED_VALUE_ERROR} for any other shape, a negative or non-integral index, or
-     *     a URI that is not an absolute https URI
+     *     a URI that is not an absolute http(s) URI (whether plain http is reachable is the fetch policy's decision)
      */
     public static StatusReference parse(JsonNode status) {
         Objects.requireNonNull(status, "status");
@@ -41,7 +41,8 @@ public record StatusReference(long idx, URI uri) {
         }
         try {
             URI u = new URI(uri.asText());
-            if (!"https".equalsIgnoreCase(u.getScheme()) && !"http".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
+            boolean web = "https".equalsIgnoreCase(u.getScheme()) || "http".equalsIgnoreCase(u.getScheme());
+            if (!web || u.getHost() == null) {
                 throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "status_list uri must be an absolute http(s) URI");
             }
             return new StatusReference(idx.asLong(), u);
