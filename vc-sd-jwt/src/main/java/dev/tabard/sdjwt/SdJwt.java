@@ -32,6 +32,9 @@ public record SdJwt(String issuerJwt, List<Disclosure> disclosures, Optional<Str
         if (disclosures.size() > MAX_DISCLOSURES) {
             throw new IllegalArgumentException("more than " + MAX_DISCLOSURES + " disclosures");
         }
+        if (issuerJwt.isEmpty() || issuerJwt.indexOf('~') >= 0 || keyBindingJwt.map(k -> k.isEmpty() || k.indexOf('~') >= 0).orElse(false)) {
+            throw new IllegalArgumentException("the issuer JWT and the key-binding JWT are non-empty and contain no '~'");
+        }
     }
 
     /**

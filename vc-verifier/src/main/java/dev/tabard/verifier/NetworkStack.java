@@ -49,6 +49,6 @@ record NetworkStack(DidResolver resolver, StatusListCache statusLists, TokenStat
                 .maxAge(statusListMaxAge);
         fetcher.ifPresent(lists::fetcher);
         bundle.ifPresent(lists::bundle);
-        return new NetworkStack(resolver, lists.build(), new TokenStatusLists(fetcher, resolver, clock, statusListMaxAge));
+        return new NetworkStack(resolver, lists.build(), fetcher.map(f -> TokenStatusLists.over(f, resolver, clock, statusListMaxAge)).orElseGet(() -> TokenStatusLists.offline(resolver, clock)));
     }
 }

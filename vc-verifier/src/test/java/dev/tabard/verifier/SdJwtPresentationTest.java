@@ -79,7 +79,7 @@ class SdJwtPresentationTest {
 
     private void publish(StatusList list) {
         listToken.set(new StatusListToken(listUri, now.minusSeconds(30), Optional.of(now.plusSeconds(3600)), Optional.of(Duration.ofMinutes(5)), list)
-                .sign(orgKey, kid, Optional.of(org.toString())));
+                .sign(orgKey, kid, org.toString()));
     }
 
     private AgentClaims agent() {
@@ -215,11 +215,11 @@ class SdJwtPresentationTest {
     @Test
     void verifyPresentation_statusListForAnotherUriOrSignedByAnother_refused() {
         listToken.set(new StatusListToken(URI.create(server.origin() + "/status/2"), now, Optional.empty(), Optional.empty(),
-                StatusList.of(1, 1024)).sign(orgKey, kid, Optional.empty()));
+                StatusList.of(1, 1024)).sign(orgKey, kid));
         assertRefused(ProblemType.STATUS_VERIFICATION_ERROR, verify(present(List.of(), "n").serialize(), "n"));
         KeyPair other = KeyPair.generate(KeyType.ED25519, RANDOM);
         listToken.set(new StatusListToken(listUri, now, Optional.empty(), Optional.empty(), StatusList.of(1, 1024))
-                .sign(other, KeyDids.methodId(other.publicKey()).toString(), Optional.empty()));
+                .sign(other, KeyDids.methodId(other.publicKey()).toString()));
         assertRefused(ProblemType.STATUS_VERIFICATION_ERROR, verify(present(List.of(), "n").serialize(), "n"));
     }
 

@@ -41,12 +41,24 @@ public record StatusListToken(URI uri, Instant issuedAt, Optional<Instant> expir
         Objects.requireNonNull(list, "list");
     }
 
-    /** The signed token; {@code kid} is the DID URL of the issuer's key, {@code iss} the issuer when given. */
-    public String sign(Signer signer, String kid, Optional<String> iss) {
+    /** The signed token; {@code kid} is the DID URL of the issuer's key. */
+    public String sign(Signer signer, String kid) {
+        return signed(signer, kid, null);
+    }
+
+    /** The signed token, with {@code iss} naming the issuer (its DID). */
+    public String sign(Signer signer, String kid, String iss) {
+        Objects.requireNonNull(iss, "iss");
+        return signed(signer, kid, iss);
+    }
+
+    private String signed(Signer signer, String kid, String iss) {
         Objects.requireNonNull(signer, "signer");
         Objects.requireNonNull(kid, "kid");
         ObjectNode claims = JsonCodec.mapper().createObjectNode();
-        iss.ifPresent(i -> claims.put("iss", i));
+        if (iss != null) {
+            claims.put("iss", iss);
+        }
         claims.put("sub", uri.toString());
         claims.put("iat", issuedAt.getEpochSecond());
         expiresAt.ifPresent(e -> claims.put("exp", e.getEpochSecond()));

@@ -8,7 +8,7 @@
  * <pre>{@code
  * StatusList list = StatusList.of(2, 100_000).with(42, 1);          // entry 42 INVALID
  * String jwt = new StatusListToken(uri, now, Optional.of(exp), Optional.of(Duration.ofHours(1)), list)
- *         .sign(issuerKey, kid, Optional.of(issuerDid));
+ *         .sign(issuerKey, kid, issuerDid);
  * TokenStatus s = StatusListToken.verify(jwt, key, uri, clock, skew).status(42);    // INVALID
  * }</pre>
  */

@@ -77,7 +77,7 @@ class StatusListTest {
     private String token(URI sub, Instant iat, Optional<Instant> exp) {
         StatusList list = StatusList.of(2, 64).with(3, 1).with(4, 2).with(5, 3);
         return new StatusListToken(sub, iat, exp, Optional.of(Duration.ofMinutes(10)), list)
-                .sign(issuer, "did:example:org#k", Optional.of("did:example:org"));
+                .sign(issuer, "did:example:org#k", "did:example:org");
     }
 
     @Test

@@ -46,10 +46,20 @@ public final class TokenStatusLists {
     }
 
     /**
-     * @param fetcher how to reach the lists; empty means an offline verifier, which refuses SD-JWT VCs with a status
+     * Lists fetched through {@code fetcher} (its policy bounds hosts, sizes and time).
+     *
      * @param maxAge the longest a list is kept, whatever its {@code ttl} says
      */
-    public TokenStatusLists(Optional<SafeFetcher> fetcher, DidResolver resolver, Clock clock, Duration maxAge) {
+    public static TokenStatusLists over(SafeFetcher fetcher, DidResolver resolver, Clock clock, Duration maxAge) {
+        return new TokenStatusLists(Optional.of(Objects.requireNonNull(fetcher, "fetcher")), resolver, clock, maxAge);
+    }
+
+    /** An offline verifier's: every SD-JWT VC with a status is refused with {@code STATUS_RETRIEVAL_ERROR}. */
+    public static TokenStatusLists offline(DidResolver resolver, Clock clock) {
+        return new TokenStatusLists(Optional.empty(), resolver, clock, Duration.ZERO);
+    }
+
+    private TokenStatusLists(Optional<SafeFetcher> fetcher, DidResolver resolver, Clock clock, Duration maxAge) {
         this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.clock = Objects.requireNonNull(clock, "clock");
