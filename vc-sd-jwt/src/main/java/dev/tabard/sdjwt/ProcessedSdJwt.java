@@ -22,15 +22,17 @@ public final class ProcessedSdJwt {
     private final ObjectNode claims;
     private final List<DisclosedClaim> disclosed;
     private final Optional<VerificationKey> holderKey;
+    private final java.util.Set<ClaimPath> withheld;
 
     ProcessedSdJwt(Optional<String> typ, Optional<String> kid, VerificationKey issuerKey, ObjectNode claims,
-                   List<DisclosedClaim> disclosed) {
+                   List<DisclosedClaim> disclosed, java.util.Set<ClaimPath> withheld) {
         this.typ = Objects.requireNonNull(typ, "typ");
         this.kid = Objects.requireNonNull(kid, "kid");
         this.issuerKey = Objects.requireNonNull(issuerKey, "issuerKey");
         this.claims = claims;
         this.disclosed = List.copyOf(disclosed);
         this.holderKey = holderKey(claims);
+        this.withheld = java.util.Set.copyOf(withheld);
     }
 
     private static Optional<VerificationKey> holderKey(ObjectNode claims) {
@@ -82,6 +84,15 @@ public final class ProcessedSdJwt {
     /** The claims revealed by a disclosure, in processing order. */
     public List<ClaimPath> disclosedPaths() {
         return disclosed.stream().map(DisclosedClaim::path).toList();
+    }
+
+    /**
+     * The objects and arrays below the top level that list a digest no presented disclosure matched: something there
+     * was withheld, or a decoy stands there (the two cannot be told apart, by design). A verifier that must know all of
+     * an object — an agent's constraints before it acts — refuses when that object is listed.
+     */
+    public java.util.Set<ClaimPath> withheld() {
+        return withheld;
     }
 
     /** The holder's key from {@code cnf.jwk}, which a key-binding JWT must be signed with. */

@@ -81,7 +81,11 @@ public final class SdJwtIssuer {
         return this;
     }
 
-    /** Adds {@code count} decoy digests to every object that has a disclosable member (RFC 9901 §4.2.5). */
+    /**
+     * Adds {@code count} decoy digests to the top-level {@code _sd} (RFC 9901 §4.2.5). Nested objects get none: a
+     * verifier must be able to see that nothing is withheld inside an object it has to know whole (an agent's
+     * constraints), and a decoy there would look withheld forever.
+     */
     public SdJwtIssuer decoys(int count) {
         if (count < 0 || count > MAX_DECOYS) {
             throw new IllegalArgumentException("decoys must be 0.." + MAX_DECOYS);
@@ -150,8 +154,8 @@ public final class SdJwtIssuer {
                     result.set(name, value);
                 }
             }
-            if (!digests.isEmpty()) {
-                for (int i = 0; i < decoys; i++) {
+            if (!digests.isEmpty() || (path == null && decoys > 0)) {
+                for (int i = 0; path == null && i < decoys; i++) {
                     digests.add(Disclosure.sha256(Disclosure.salt(rnd)));
                 }
                 digests.sort(null);

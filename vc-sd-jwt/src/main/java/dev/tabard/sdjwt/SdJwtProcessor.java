@@ -31,6 +31,7 @@ final class SdJwtProcessor {
     private final Map<String, Disclosure> byDigest = new HashMap<>();
     private final Set<String> seenDigests = new HashSet<>();
     private final List<DisclosedClaim> disclosed = new ArrayList<>();
+    private final Set<ClaimPath> withheld = new java.util.LinkedHashSet<>();
     private int nodes;
 
     private SdJwtProcessor(List<Disclosure> disclosures) {
@@ -43,7 +44,7 @@ final class SdJwtProcessor {
 
     static ProcessedSdJwt process(VerifiedJws jws, List<Disclosure> disclosures) {
         Walk walk = walk(jws.payloadJson(), disclosures);
-        return new ProcessedSdJwt(jws.typ(), jws.kid(), jws.key(), walk.claims(), walk.disclosed());
+        return new ProcessedSdJwt(jws.typ(), jws.kid(), jws.key(), walk.claims(), walk.disclosed(), walk.withheld());
     }
 
     /** The processed payload and where each disclosure went, without any signature check (the holder's view). */
@@ -64,10 +65,10 @@ final class SdJwtProcessor {
                 }
             }
         }
-        return new Walk(claims, List.copyOf(p.disclosed));
+        return new Walk(claims, List.copyOf(p.disclosed), Set.copyOf(p.withheld));
     }
 
-    record Walk(ObjectNode claims, List<DisclosedClaim> disclosed) {
+    record Walk(ObjectNode claims, List<DisclosedClaim> disclosed, Set<ClaimPath> withheld) {
     }
 
     private JsonNode value(JsonNode node, ClaimPath path, int depth) {
@@ -109,6 +110,9 @@ final class SdJwtProcessor {
             }
             Disclosure d = reference(digest.asText());
             if (d == null) {
+                if (path != null) {
+                    withheld.add(path);
+                }
                 continue;
             }
             if (d.isArrayElement()) {
@@ -135,6 +139,7 @@ final class SdJwtProcessor {
                 }
                 Disclosure d = reference(digest.asText());
                 if (d == null) {
+                    withheld.add(path);
                     continue;
                 }
                 if (!d.isArrayElement()) {

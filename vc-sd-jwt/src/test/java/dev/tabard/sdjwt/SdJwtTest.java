@@ -95,6 +95,16 @@ class SdJwtTest {
     }
 
     @Test
+    void withheld_listsNestedContainersWithUndisclosedDigests_notTheTopLevel() {
+        ProcessedSdJwt none = Presentations.select(issue(), List.of()).verify(issuer.publicKey());
+        assertEquals(Set.of(ClaimPath.of("capabilities"), ClaimPath.of("constraints")), none.withheld());
+        ProcessedSdJwt email = Presentations.select(issue(), List.of(ClaimPath.of("operator", "email"))).verify(issuer.publicKey());
+        assertTrue(email.withheld().contains(ClaimPath.of("operator")), "phone is still withheld");
+        ProcessedSdJwt all = SdJwt.parse(issue().serialize()).verify(issuer.publicKey());
+        assertEquals(Set.of(), all.withheld(), "decoys sit only at the top level");
+    }
+
+    @Test
     void select_arrayElementAndWholeObject() {
         SdJwt shown = Presentations.select(issue(), List.of(ClaimPath.of("capabilities", 2), ClaimPath.of("operator")));
         ProcessedSdJwt p = shown.verify(issuer.publicKey());

@@ -57,8 +57,8 @@ public final class AgentIdentity {
      * The agent of an AgentCredential presented as an SD-JWT VC, from the claims disclosed: what the holder withheld
      * (the operator's contact, a private constraint) is absent.
      */
-    static AgentIdentity sdJwt(AgentClaims claims, Optional<Instant> validUntil) {
-        return new AgentIdentity(Authority.direct(claims, validUntil), Optional.empty(), validUntil);
+    static AgentIdentity sdJwt(AgentClaims claims, Optional<Instant> validUntil, boolean constraintsWithheld) {
+        return new AgentIdentity(Authority.direct(claims, validUntil, constraintsWithheld), Optional.empty(), validUntil);
     }
 
     /**

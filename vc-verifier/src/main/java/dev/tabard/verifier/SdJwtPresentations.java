@@ -32,6 +32,8 @@ import java.util.Set;
  */
 final class SdJwtPresentations {
 
+    private static final dev.tabard.sdjwt.ClaimPath CONSTRAINTS = dev.tabard.sdjwt.ClaimPath.of("constraints");
+
     private final SdJwtVcVerifier vcs;
     private final TrustPolicy policy;
     private final CredentialChecks checks;
@@ -87,9 +89,15 @@ final class SdJwtPresentations {
                 && vc.issuedAt().get().plus(policy.maxCredentialAge().get()).isBefore(now)) {
             throw new ProblemException(ProblemType.CREDENTIAL_EXPIRED, "the credential is older than this verifier accepts");
         }
+        // a constraint the holder withheld (or a digest it cannot be told from) is unknown, not absent: the identity says
+        // so, authorizes no action, and the result warns
+        boolean withheld = vc.processed().withheld().stream().anyMatch(CONSTRAINTS::isPrefixOf);
         Optional<AgentIdentity> agent = agentCredential
-                ? Optional.of(AgentIdentity.sdJwt(AgentSdJwtVc.read(vc.claims(), vc.issuer()), vc.expiresAt()))
+                ? Optional.of(AgentIdentity.sdJwt(AgentSdJwtVc.read(vc.claims(), vc.issuer()), vc.expiresAt(), withheld))
                 : Optional.empty();
+        List<Problem> warnings = agentCredential && withheld ? List.of(Problem.at(ProblemType.UNKNOWN_CONSTRAINT, "/constraints",
+                "the holder withheld some of the agent's constraints; actions cannot be authorized from this presentation"))
+                : List.of();
         checks.requireCapabilities(agent.map(AgentIdentity::capabilities).orElse(Set.of()), "the agent");
         checked.add(Check.POLICY);
         if (vc.status().isPresent()) {
@@ -116,7 +124,7 @@ final class SdJwtPresentations {
             Instant until = now.plus(Verifier.MAX_PRESENTATION_LIFETIME).plus(policy.maxClockSkew());
             replayStore.remember(ReplayEntry.of(holder, options.challenge() + " " + sha256(kb), until));
         }
-        return VerificationResult.verified(agent, List.of(), checked, vc.disclosedPaths());
+        return VerificationResult.verified(agent, warnings, checked, vc.disclosedPaths());
     }
 
     private void keyType(VerificationKey key) {

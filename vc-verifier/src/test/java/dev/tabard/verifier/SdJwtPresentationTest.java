@@ -145,6 +145,31 @@ class SdJwtPresentationTest {
     }
 
     @Test
+    void verifyPresentation_actionWithConstraintsWithheld_refusedAsUnknownConstraint() {
+        VerificationResult r = verifier(policy().build()).verifyPresentation(present(List.of(), "n").serialize(),
+                new PresentationOptions("n", AUD).withAction(Action.of("purchase").amount("10000", "EUR")));
+        assertRefused(ProblemType.UNKNOWN_CONSTRAINT, r);
+        VerificationResult identityOnly = verify(present(List.of(), "n-2").serialize(), "n-2");
+        assertTrue(identityOnly.verified());
+        assertEquals(ProblemType.UNKNOWN_CONSTRAINT, identityOnly.warnings().get(0).type());
+        assertTrue(identityOnly.agent().orElseThrow().authority().constraintsWithheld());
+        assertEquals(ProblemType.UNKNOWN_CONSTRAINT,
+                identityOnly.agent().orElseThrow().authority().authorize(Action.of("quote")).get(0).type(), "not later either");
+    }
+
+    @Test
+    void verifyPresentation_actionWithConstraintsDisclosed_checkedAgainstThem() {
+        List<ClaimPath> constraints = List.of(ClaimPath.of("constraints"));
+        VerificationResult within = verifier(policy().build()).verifyPresentation(present(constraints, "n-1").serialize(),
+                new PresentationOptions("n-1", AUD).withAction(Action.of("purchase").amount("120", "EUR")));
+        assertTrue(within.verified(), within.toString());
+        assertEquals(List.of(), within.warnings());
+        VerificationResult beyond = verifier(policy().build()).verifyPresentation(present(constraints, "n-2").serialize(),
+                new PresentationOptions("n-2", AUD).withAction(Action.of("purchase").amount("501", "EUR")));
+        assertRefused(ProblemType.CONSTRAINT_VIOLATED, beyond);
+    }
+
+    @Test
     void verifyPresentation_formatNotInPolicy_refused() {
         VerificationResult r = verifier(TrustPolicy.builder().trustIssuer(org).build())
                 .verifyPresentation(present(List.of(), "n").serialize(), new PresentationOptions("n", AUD));

@@ -68,7 +68,9 @@ public final class AgentSdJwtVc {
 
     /**
      * Reads the processed claims of a verified AgentCredential SD-JWT VC issued by {@code issuer}. Claims the holder did
-     * not disclose are absent: no operator email, and no constraint that was withheld.
+     * not disclose are absent: no operator email, and no constraint that was withheld; a caller that acts on the
+     * constraints must first check that none was ({@code ProcessedSdJwt.withheld()}), since a withheld limit is not
+     * no limit. The {@code constraints} object itself must be present.
      *
      * @throws ProblemException {@code MALFORMED_VALUE_ERROR} with a pointer for claims not of the shape above, or an
      *     {@code organization.id} other than the issuer (an organization attests only to its own agents)
@@ -107,7 +109,8 @@ public final class AgentSdJwtVc {
 
     private static AgentClaims.Constraints constraints(JsonNode node) {
         if (node == null) {
-            return AgentClaims.Constraints.none();
+            // claims() always writes constraints ({} for none): absent here means withheld, which must not read as none
+            throw malformed("/constraints", "an AgentCredential always carries its constraints (an empty object for none)");
         }
         if (!node.isObject()) {
             throw malformed("/constraints", "constraints must be an object");

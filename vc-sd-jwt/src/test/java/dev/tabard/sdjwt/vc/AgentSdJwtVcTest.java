@@ -47,9 +47,14 @@ class AgentSdJwtVcTest {
             {"operator", "{\"email\":\"x@y\"}", "/operator/name"},
             {"delegation", "{\"allowed\":false,\"maxDepth\":3}", "/delegation/maxDepth"},
             {"sub", "\"agent-7\"", "/sub"},
+            {"constraints", "null", "/constraints"},
         }) {
             ObjectNode c = AgentSdJwtVc.claims(AGENT);
-            c.set(bad[0], JsonCodec.parse(bad[1]));
+            if (bad[1].equals("null")) {
+                c.remove(bad[0]);
+            } else {
+                c.set(bad[0], JsonCodec.parse(bad[1]));
+            }
             ProblemException e = assertThrows(ProblemException.class, () -> AgentSdJwtVc.read(c, ORG), bad[0]);
             assertEquals(ProblemType.MALFORMED_VALUE_ERROR, e.type());
             assertEquals(Optional.of(bad[2]), e.problem().pointer());
