@@ -16,25 +16,56 @@ import java.util.Optional;
 /**
  * One SD-JWT disclosure (RFC 9901 §4.2): base64url of the JSON array {@code [salt, name, value]} for an object property
  * or {@code [salt, value]} for an array element. Its digest is taken over the encoded text exactly as received, so the
- * issuer's JSON spelling never needs to be reproduced.
- *
- * @param encoded the base64url text, as issued and presented
- * @param salt the salt
- * @param name the property name; empty for an array element
- * @param valueJson the disclosed value, as JSON text
+ * issuer's JSON spelling never needs to be reproduced. Only {@link #parse}, {@link #ofProperty} and
+ * {@link #ofElement} make one, so its name and value are always those its encoded text (and so its digest) says.
  */
-public record Disclosure(String encoded, String salt, Optional<String> name, String valueJson) {
+public final class Disclosure {
 
     /** Largest encoded disclosure accepted, in characters. */
     public static final int MAX_CHARS = 100_000;
     /** Salt entropy in bytes: 128 bits, the minimum RFC 9901 §9.3 recommends. */
     public static final int SALT_BYTES = 16;
 
-    public Disclosure {
-        Objects.requireNonNull(encoded, "encoded");
-        Objects.requireNonNull(salt, "salt");
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(valueJson, "valueJson");
+    private final String encoded;
+    private final String salt;
+    private final Optional<String> name;
+    private final String valueJson;
+
+    private Disclosure(String encoded, String salt, Optional<String> name, String valueJson) {
+        this.encoded = encoded;
+        this.salt = salt;
+        this.name = name;
+        this.valueJson = valueJson;
+    }
+
+    /** The base64url text, as issued and presented. */
+    public String encoded() {
+        return encoded;
+    }
+
+    public String salt() {
+        return salt;
+    }
+
+    /** The property name; empty for an array element. */
+    public Optional<String> name() {
+        return name;
+    }
+
+    /** The disclosed value, as JSON text. */
+    public String valueJson() {
+        return valueJson;
+    }
+
+    /** Two disclosures are equal when their encoded text is: the text is what the digest covers. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Disclosure d && d.encoded.equals(encoded);
+    }
+
+    @Override
+    public int hashCode() {
+        return encoded.hashCode();
     }
 
     /**

@@ -19,7 +19,7 @@ import java.util.Optional;
 /**
  * A Status List Token in JWT form (draft-ietf-oauth-status-list §5.1): {@code typ} {@code statuslist+jwt}, claims
  * {@code sub} (the list's URI), {@code iat}, optional {@code exp} and {@code ttl}, and {@code status_list}
- * {@code {bits, lst}}. Only {@link #sign} and {@link #verify} make one.
+ * {@code {bits, lst}}. An issuer builds one and {@link #sign}s it; a verifier gets one only from {@link #verify}.
  *
  * @param uri the list's URI ({@code sub})
  * @param issuedAt {@code iat}
