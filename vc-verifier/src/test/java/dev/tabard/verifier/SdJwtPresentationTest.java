@@ -257,6 +257,23 @@ class SdJwtPresentationTest {
     }
 
     @Test
+    void verifyPresentation_statusList_fetchedOnceWithinItsTtl() {
+        Verifier v = verifier(policy().build());
+        int before = server.requests.get();
+        assertTrue(v.verifyPresentation(present(List.of(), "n-1").serialize(), new PresentationOptions("n-1", AUD)).verified());
+        assertTrue(v.verifyPresentation(present(List.of(), "n-2").serialize(), new PresentationOptions("n-2", AUD)).verified());
+        assertEquals(1, server.requests.get() - before, "the second verification reads the cached list");
+    }
+
+    @Test
+    void verifyPresentation_offlineVerifierWithAStatus_failsWithStatusRetrievalError() {
+        VerificationResult r = Verifier.builder().trustPolicy(policy().build()).clock(clock).build()
+                .verifyPresentation(present(List.of(), "n").serialize(), new PresentationOptions("n", AUD));
+        assertRefused(ProblemType.STATUS_RETRIEVAL_ERROR, r);
+        assertTrue(r.checked().contains(Check.POLICY) && !r.checked().contains(Check.STATUS), "trusted first, status could not run");
+    }
+
+    @Test
     void trustPolicy_fromJson_readsTheMediaTypeSpelling() {
         TrustPolicy p = TrustPolicy.fromJson("{\"trustAnyIssuer\":true,\"formats\":[\"dc+sd-jwt\",\"vc_jwt\"]}".getBytes(StandardCharsets.UTF_8));
         assertEquals(Set.of(TrustPolicy.Format.DC_SD_JWT, TrustPolicy.Format.VC_JWT), p.formats());
