@@ -136,7 +136,22 @@ public enum ProblemType {
     /** The caller was paused after repeated refused or failed calls; the response carries {@code Retry-After}. */
     AGENT_PAUSED(Family.TABARD, "Agent paused", 503),
     /** The service behind a gate did not answer, or answered with something the gate cannot pass on. */
-    UPSTREAM_FAILED(Family.TABARD, "Upstream failed", 502);
+    UPSTREAM_FAILED(Family.TABARD, "Upstream failed", 502),
+
+    // SD-JWT (RFC 9901) and SD-JWT VC
+    /**
+     * An SD-JWT disclosure is malformed, not referenced by any digest (orphan), presented twice, referenced twice, or
+     * would overwrite a claim or use a reserved name ({@code _sd}, {@code ...}).
+     */
+    SD_JWT_DISCLOSURE_INVALID(Family.TABARD, "SD-JWT disclosure invalid", 400),
+    /** The verifier requires key binding and the SD-JWT presentation carries no key-binding JWT. */
+    KEY_BINDING_MISSING(Family.TABARD, "Key binding missing", 400),
+    /**
+     * A key-binding JWT is malformed, not signed by the credential's {@code cnf} key, outside its time window, or its
+     * {@code sd_hash} does not cover the presented SD-JWT (a wrong nonce is {@link #INVALID_CHALLENGE_ERROR}, a wrong
+     * audience {@link #INVALID_DOMAIN_ERROR}).
+     */
+    KEY_BINDING_INVALID(Family.TABARD, "Key binding invalid", 400);
 
     /** The type-URI namespaces of the specs the constants come from. */
     enum Family {

@@ -54,6 +54,14 @@ public final class AgentIdentity {
     }
 
     /**
+     * The agent of an AgentCredential presented as an SD-JWT VC, from the claims disclosed: what the holder withheld
+     * (the operator's contact, a private constraint) is absent.
+     */
+    static AgentIdentity sdJwt(AgentClaims claims, Optional<Instant> validUntil, boolean constraintsWithheld) {
+        return new AgentIdentity(Authority.direct(claims, validUntil, constraintsWithheld), Optional.empty(), validUntil);
+    }
+
+    /**
      * The agent at the end of a verified chain: the last link's id, and the earliest end of any credential on the path
      * (the authority lasts no longer).
      */

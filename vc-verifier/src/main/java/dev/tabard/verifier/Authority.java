@@ -24,8 +24,14 @@ public final class Authority {
 
     private final AgentClaims root;
     private final List<Step> steps;
+    private final boolean constraintsWithheld;
 
     Authority(DelegationChain.Path path) {
+        this(path, false);
+    }
+
+    private Authority(DelegationChain.Path path, boolean constraintsWithheld) {
+        this.constraintsWithheld = constraintsWithheld;
         this.root = path.root();
         this.steps = path.steps();
         if (this.steps.isEmpty()) {
@@ -37,6 +43,21 @@ public final class Authority {
     static Authority direct(AgentClaims claims, Credential credential, Optional<ParentReference> reference) {
         return new Authority(new DelegationChain.Path(claims, List.of(new Step(claims.agent(), Grant.of(claims, credential), "",
                 reference, true))));
+    }
+
+    /**
+     * The authority of an AgentCredential presented as an SD-JWT VC: one step, from the claims its holder disclosed. When
+     * the holder withheld any of its constraints, no action is authorized: a withheld limit is not no limit.
+     */
+    static Authority direct(AgentClaims claims, Optional<java.time.Instant> validUntil, boolean constraintsWithheld) {
+        Grant grant = new Grant(claims.capabilities(), claims.constraints(), claims.delegation(), validUntil, Optional.empty());
+        return new Authority(new DelegationChain.Path(claims, List.of(new Step(claims.agent(), grant, "", Optional.empty(), true))),
+                constraintsWithheld);
+    }
+
+    /** Whether the presentation withheld some of the agent's constraints (an SD-JWT VC whose holder did not disclose them all). */
+    public boolean constraintsWithheld() {
+        return constraintsWithheld;
     }
 
     /** The organization whose AgentCredential starts the path. */
@@ -77,9 +98,14 @@ public final class Authority {
      * every step's constraints.
      *
      * @return empty when allowed; otherwise {@code MISSING_CAPABILITY} or {@code CONSTRAINT_VIOLATED}, each pointing at
-     *     the first credential on the path that did not grant it
+     *     the first credential on the path that did not grant it, or {@code UNKNOWN_CONSTRAINT} when constraints were
+     *     withheld
      */
     public List<Problem> authorize(Action action) {
+        if (constraintsWithheld) {
+            return List.of(Problem.at(ProblemType.UNKNOWN_CONSTRAINT, "/constraints", "the presentation withholds some of the "
+                    + "agent's constraints, so no action can be checked against them: disclose [\"constraints\"] to act"));
+        }
         List<Problem> problems = new ArrayList<>();
         for (Step s : steps) {
             if (!s.grant().capabilities().contains(action.capability())) {

@@ -9,6 +9,7 @@ import dev.tabard.didweb.WebDidResolver;
 import dev.tabard.fetch.FetchPolicy;
 import dev.tabard.fetch.SafeFetcher;
 import dev.tabard.verifier.status.StatusListCache;
+import dev.tabard.verifier.status.TokenStatusLists;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,11 +20,12 @@ import java.util.Optional;
  * lists alike, and the status-list cache over the same fetcher and bundle. Built once per verifier, so that there is
  * no second resolver with other rules for status lists.
  */
-record NetworkStack(DidResolver resolver, StatusListCache statusLists) {
+record NetworkStack(DidResolver resolver, StatusListCache statusLists, TokenStatusLists tokenStatusLists) {
 
     NetworkStack {
         Objects.requireNonNull(resolver, "resolver");
         Objects.requireNonNull(statusLists, "statusLists");
+        Objects.requireNonNull(tokenStatusLists, "tokenStatusLists");
     }
 
     /**
@@ -47,6 +49,6 @@ record NetworkStack(DidResolver resolver, StatusListCache statusLists) {
                 .maxAge(statusListMaxAge);
         fetcher.ifPresent(lists::fetcher);
         bundle.ifPresent(lists::bundle);
-        return new NetworkStack(resolver, lists.build());
+        return new NetworkStack(resolver, lists.build(), fetcher.map(f -> TokenStatusLists.over(f, resolver, clock, statusListMaxAge)).orElseGet(() -> TokenStatusLists.offline(resolver, clock)));
     }
 }

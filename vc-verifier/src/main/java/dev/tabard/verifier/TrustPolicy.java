@@ -30,7 +30,7 @@ public final class TrustPolicy {
     public static final Duration DEFAULT_SKEW = Duration.ofSeconds(60);
 
     /** How a credential may be secured. */
-    public enum Format { VC_JWT, VC11_JWT, DATA_INTEGRITY }
+    public enum Format { VC_JWT, VC11_JWT, DATA_INTEGRITY, /** SD-JWT VC, {@code dc+sd-jwt}: accepted only when listed. */ DC_SD_JWT }
 
     private final Set<Did> trustedIssuers;
     private final Set<String> trustedWebDomains;
@@ -191,7 +191,7 @@ public final class TrustPolicy {
             Set<Format> formats = EnumSet.noneOf(Format.class);
             for (String f : strings(o, "formats")) {
                 try {
-                    formats.add(Format.valueOf(f.toUpperCase(Locale.ROOT)));
+                    formats.add(Format.valueOf(f.toUpperCase(Locale.ROOT).replace('+', '_').replace('-', '_')));
                 } catch (IllegalArgumentException e) {
                     throw bad("/formats", "unknown format '" + f + "'");
                 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.problem.Problem;
 import dev.tabard.problem.ProblemJson;
+import dev.tabard.sdjwt.ClaimPath;
 import dev.tabard.vc.DelegationChain;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -25,8 +26,15 @@ public final class VerificationResult {
     private final List<Problem> errors;
     private final List<Problem> warnings;
     private final Set<Check> checked;
+    private final List<ClaimPath> disclosed;
 
     private VerificationResult(Optional<AgentIdentity> agent, List<Problem> errors, List<Problem> warnings, Set<Check> checked) {
+        this(agent, errors, warnings, checked, List.of());
+    }
+
+    private VerificationResult(Optional<AgentIdentity> agent, List<Problem> errors, List<Problem> warnings, Set<Check> checked,
+                               List<ClaimPath> disclosed) {
+        this.disclosed = List.copyOf(disclosed);
         this.errors = List.copyOf(errors);
         this.warnings = List.copyOf(warnings);
         this.checked = checked.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(checked));
@@ -39,6 +47,12 @@ public final class VerificationResult {
 
     static VerificationResult verified(Optional<AgentIdentity> agent, List<Problem> warnings, Set<Check> checked) {
         return new VerificationResult(agent, List.of(), warnings, checked);
+    }
+
+    /** A verified SD-JWT VC presentation, with the claims its holder chose to disclose. */
+    static VerificationResult verified(Optional<AgentIdentity> agent, List<Problem> warnings, Set<Check> checked,
+                                       List<ClaimPath> disclosed) {
+        return new VerificationResult(agent, List.of(), warnings, checked, disclosed);
     }
 
     static VerificationResult failed(List<Problem> errors, List<Problem> warnings, Set<Check> checked) {
@@ -85,6 +99,14 @@ public final class VerificationResult {
         return checked;
     }
 
+    /**
+     * For a verified SD-JWT VC presentation, the claims the holder disclosed selectively (the always-visible ones are
+     * not listed); empty for every other format.
+     */
+    public List<ClaimPath> disclosed() {
+        return disclosed;
+    }
+
     @Override
     public String toString() {
         return "VerificationResult[verified=" + verified + ", agent=" + agent + ", errors=" + errors + ", warnings=" + warnings
@@ -99,6 +121,10 @@ public final class VerificationResult {
         checked.stream().sorted().forEach(c -> checks.add(c.name().toLowerCase()));
         o.set("errors", ProblemJson.array(errors));
         o.set("warnings", ProblemJson.array(warnings));
+        if (!disclosed.isEmpty()) {
+            ArrayNode paths = o.putArray("disclosed");
+            disclosed.forEach(d -> paths.add(JsonCodec.mapper().valueToTree(d.segments())));
+        }
         agent.ifPresent(a -> {
             ObjectNode ag = o.putObject("agent");
             ag.put("id", a.agent().toString());

@@ -53,6 +53,7 @@ public final class Verifier implements AutoCloseable {
     private final ProofChecks proofs;
     private final PresentationChecks presentations;
     private final dev.tabard.verifier.status.StatusListCache statusLists;
+    private final SdJwtPresentations sdJwts;
 
     private Verifier(VerifierBuilder b, NetworkStack stack) {
         this.resolver = capped(stack.resolver());
@@ -60,8 +61,9 @@ public final class Verifier implements AutoCloseable {
         this.statusLists = stack.statusLists();
         this.checks = new CredentialChecks(policy, stack.statusLists(), b.clock);
         this.proofs = new ProofChecks(resolver, policy, b.clock, b.contexts, VerifiedTokens.bounded(b.verifiedTokens));
-        this.presentations = new PresentationChecks(proofs, checks, policy,
-                b.replayStore != null ? b.replayStore : ReplayGuard.inMemory(b.clock), b.clock);
+        dev.tabard.verifier.replay.ReplayStore replay = b.replayStore != null ? b.replayStore : ReplayGuard.inMemory(b.clock);
+        this.presentations = new PresentationChecks(proofs, checks, policy, replay, b.clock);
+        this.sdJwts = new SdJwtPresentations(resolver, policy, checks, stack.tokenStatusLists(), replay, b.clock);
     }
 
     static Verifier of(VerifierBuilder b, NetworkStack stack) {
@@ -154,7 +156,9 @@ public final class Verifier implements AutoCloseable {
     }
 
     /**
-     * Verifies a presentation — a vp+jwt (or VC 1.1 VP JWT) as text, or a Data Integrity presentation as JSON — and
+     * Verifies a presentation — a vp+jwt (or VC 1.1 VP JWT) as text, a Data Integrity presentation as JSON, or an SD-JWT VC
+     * with its key-binding JWT ({@code dc+sd-jwt}, when the policy lists that format; the challenge is the KB-JWT's
+     * {@code nonce}, the domain its {@code aud}, and the result lists the claims disclosed) — and
      * every credential in it. The identity returned is that of the first AgentCredential bound to the holder, or, when the
      * presentation carries a delegation chain (the organization's AgentCredential, then each DelegationCredential, ending
      * at the holder), that of the chain's last agent with the authority that reached it. With an action in
@@ -172,6 +176,9 @@ public final class Verifier implements AutoCloseable {
         Set<Check> checked = EnumSet.noneOf(Check.class);
         try {
             checkSize(input);
+            if (SdJwtPresentations.looksLikeSdJwt(input)) {
+                return sdJwts.verify(input, options, checked);
+            }
             return presentations.verify(input, options, checked);
         } catch (ProblemException e) {
             return VerificationResult.failed(e.problems(), List.of(), checked);
