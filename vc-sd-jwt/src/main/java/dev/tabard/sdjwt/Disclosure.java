@@ -123,7 +123,7 @@ public final class Disclosure {
         Objects.requireNonNull(random, "random");
         Objects.requireNonNull(value, "value");
         String salt = salt(random);
-        ArrayNode array = JsonCodec.mapper().createArrayNode().add(salt);
+        ArrayNode array = JsonCodec.arrayNode().add(salt);
         name.ifPresent(array::add);
         array.add(value);
         return new Disclosure(Base64Url.encode(JsonCodec.write(array)), salt, name, JsonCodec.writeString(value));

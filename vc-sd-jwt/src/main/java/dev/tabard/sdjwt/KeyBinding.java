@@ -69,7 +69,7 @@ public final class KeyBinding {
         Objects.requireNonNull(nonce, "nonce");
         Objects.requireNonNull(iat, "iat");
         SdJwt bare = presentation.withoutKeyBinding();
-        ObjectNode payload = JsonCodec.mapper().createObjectNode();
+        ObjectNode payload = JsonCodec.objectNode();
         payload.put("iat", iat.getEpochSecond());
         payload.put("aud", audience);
         payload.put("nonce", nonce);

@@ -38,7 +38,7 @@ public final class SdJwtIssuer {
     private final Signer signer;
     private Optional<String> kid = Optional.empty();
     private Optional<String> typ = Optional.empty();
-    private ObjectNode claims = JsonCodec.mapper().createObjectNode();
+    private ObjectNode claims = JsonCodec.objectNode();
     private final Set<ClaimPath> disclosable = new LinkedHashSet<>();
     private int decoys;
     private SecureRandom random;
@@ -128,14 +128,14 @@ public final class SdJwtIssuer {
             throw new IllegalArgumentException("_sd_alg is set by the issuer, and cnf by holderKey");
         }
         payload.put("_sd_alg", "sha-256");
-        holderKey.ifPresent(k -> payload.putObject("cnf").set("jwk", JsonCodec.mapper().valueToTree(k.toJwk())));
+        holderKey.ifPresent(k -> payload.putObject("cnf").set("jwk", JsonCodec.tree(k.toJwk())));
         String jwt = CompactJws.sign(signer, new JwsHeader(kid, typ, Optional.empty()), JsonCodec.write(payload));
         return new SdJwt(jwt, out, Optional.empty());
     }
 
     private JsonNode encode(JsonNode node, ClaimPath path, SecureRandom rnd, Set<ClaimPath> remaining, List<Disclosure> out) {
         if (node.isObject()) {
-            ObjectNode result = JsonCodec.mapper().createObjectNode();
+            ObjectNode result = JsonCodec.objectNode();
             List<String> digests = new ArrayList<>();
             Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
             while (fields.hasNext()) {
@@ -165,7 +165,7 @@ public final class SdJwtIssuer {
             return result;
         }
         if (node.isArray()) {
-            ArrayNode result = JsonCodec.mapper().createArrayNode();
+            ArrayNode result = JsonCodec.arrayNode();
             for (int i = 0; i < node.size(); i++) {
                 ClaimPath p = path.child(i);
                 JsonNode value = encode(node.get(i), p, rnd, remaining, out);

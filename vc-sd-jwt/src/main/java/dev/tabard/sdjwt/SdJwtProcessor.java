@@ -88,7 +88,7 @@ final class SdJwtProcessor {
     }
 
     private ObjectNode object(ObjectNode in, ClaimPath path, int depth, boolean root) {
-        ObjectNode out = JsonCodec.mapper().createObjectNode();
+        ObjectNode out = JsonCodec.objectNode();
         Iterator<Map.Entry<String, JsonNode>> fields = in.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> f = fields.next();
@@ -130,7 +130,7 @@ final class SdJwtProcessor {
     }
 
     private ArrayNode array(ArrayNode in, ClaimPath path, int depth) {
-        ArrayNode out = JsonCodec.mapper().createArrayNode();
+        ArrayNode out = JsonCodec.arrayNode();
         for (JsonNode element : in) {
             if (element.isObject() && element.size() == 1 && element.has("...")) {
                 JsonNode digest = element.get("...");

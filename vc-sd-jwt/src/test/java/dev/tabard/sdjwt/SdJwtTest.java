@@ -56,7 +56,7 @@ class SdJwtTest {
         assertEquals(6, issued.disclosures().size());
         ProcessedSdJwt p = SdJwt.parse(issued.serialize()).verify(issuer.publicKey());
         ObjectNode expected = claims();
-        expected.putObject("cnf").set("jwk", JsonCodec.mapper().valueToTree(holder.publicKey().toJwk()));
+        expected.putObject("cnf").set("jwk", JsonCodec.tree(holder.publicKey().toJwk()));
         assertEquals(expected, p.claims());
         assertEquals(Optional.of(holder.publicKey()), p.holderKey());
         assertTrue(issued.serialize().endsWith("~"));
@@ -222,7 +222,7 @@ class SdJwtTest {
     @Test
     void verify_digestListedTwice_fails() {
         Disclosure d = Disclosure.ofProperty(RANDOM, "a", JsonCodec.parse("1"));
-        ObjectNode payload = JsonCodec.mapper().createObjectNode();
+        ObjectNode payload = JsonCodec.objectNode();
         payload.putArray("_sd").add(d.digest());
         payload.putObject("x").putArray("_sd").add(d.digest());
         SdJwt s = new SdJwt(sign(payload), List.of(d), Optional.empty());
@@ -232,7 +232,7 @@ class SdJwtTest {
     @Test
     void verify_elementDisclosureInObjectPosition_fails() {
         Disclosure d = Disclosure.ofElement(RANDOM, JsonCodec.parse("1"));
-        ObjectNode payload = JsonCodec.mapper().createObjectNode();
+        ObjectNode payload = JsonCodec.objectNode();
         payload.putArray("_sd").add(d.digest());
         assertProblem(ProblemType.SD_JWT_DISCLOSURE_INVALID, () -> new SdJwt(sign(payload), List.of(d), Optional.empty()).verify(issuer.publicKey()));
     }
@@ -250,7 +250,7 @@ class SdJwtTest {
 
     @Test
     void verify_unsupportedSdAlg_fails() {
-        ObjectNode payload = JsonCodec.mapper().createObjectNode().put("_sd_alg", "md5");
+        ObjectNode payload = JsonCodec.objectNode().put("_sd_alg", "md5");
         assertProblem(ProblemType.ALGORITHM_NOT_ALLOWED, () -> new SdJwt(sign(payload), List.of(), Optional.empty()).verify(issuer.publicKey()));
     }
 

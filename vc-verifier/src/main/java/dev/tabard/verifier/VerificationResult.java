@@ -123,7 +123,7 @@ public final class VerificationResult {
         o.set("warnings", ProblemJson.array(warnings));
         if (!disclosed.isEmpty()) {
             ArrayNode paths = o.putArray("disclosed");
-            disclosed.forEach(d -> paths.add(JsonCodec.mapper().valueToTree(d.segments())));
+            disclosed.forEach(d -> paths.add(JsonCodec.tree(d.segments())));
         }
         agent.ifPresent(a -> {
             ObjectNode ag = o.putObject("agent");

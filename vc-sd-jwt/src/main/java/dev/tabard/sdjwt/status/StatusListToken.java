@@ -55,7 +55,7 @@ public record StatusListToken(URI uri, Instant issuedAt, Optional<Instant> expir
     private String signed(Signer signer, String kid, String iss) {
         Objects.requireNonNull(signer, "signer");
         Objects.requireNonNull(kid, "kid");
-        ObjectNode claims = JsonCodec.mapper().createObjectNode();
+        ObjectNode claims = JsonCodec.objectNode();
         if (iss != null) {
             claims.put("iss", iss);
         }

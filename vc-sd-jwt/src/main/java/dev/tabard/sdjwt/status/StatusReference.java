@@ -53,7 +53,7 @@ public record StatusReference(long idx, URI uri) {
 
     /** The {@code status} claim's value. */
     public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
-        var status = dev.tabard.codec.JsonCodec.mapper().createObjectNode();
+        var status = dev.tabard.codec.JsonCodec.objectNode();
         status.putObject("status_list").put("idx", idx).put("uri", uri.toString());
         return status;
     }

@@ -46,7 +46,7 @@ public final class AgentSdJwtVc {
 
     /** The credential's own claims for {@code agent} ({@code sub} included; {@code iss} is set by the issuer). */
     public static ObjectNode claims(AgentClaims agent) {
-        ObjectNode c = JsonCodec.mapper().createObjectNode();
+        ObjectNode c = JsonCodec.objectNode();
         c.put("sub", agent.agent().toString());
         c.put("name", agent.name());
         c.putObject("organization").put("id", agent.organization().toString()).put("name", agent.organizationName());

@@ -36,7 +36,7 @@ public final class SdJwtVcIssuer {
     private String kid;
     private String issuer;
     private String vct;
-    private ObjectNode claims = JsonCodec.mapper().createObjectNode();
+    private ObjectNode claims = JsonCodec.objectNode();
     private final Set<ClaimPath> disclosable = new LinkedHashSet<>();
     private Optional<VerificationKey> holderKey = Optional.empty();
     private Instant issuedAt;

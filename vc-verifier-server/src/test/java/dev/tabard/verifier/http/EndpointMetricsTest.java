@@ -81,7 +81,7 @@ class EndpointMetricsTest {
                 Set.of("supplier:lookup"), AgentClaims.Constraints.none(), AgentClaims.Delegation.none());
         String jwt = VcJose.secureCredential(claims.credential(URI.create("urn:uuid:1"), now.minusSeconds(60), now.plusSeconds(600),
                 List.of()), signer, KeyDids.methodId(orgKey.publicKey()), now);
-        ObjectNode req = JsonCodec.mapper().createObjectNode();
+        ObjectNode req = JsonCodec.objectNode();
         req.set("verifiableCredential", EnvelopedCredential.of(jwt));
         return req.toString();
     }
