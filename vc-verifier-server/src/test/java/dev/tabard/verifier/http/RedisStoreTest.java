@@ -158,6 +158,7 @@ class RedisStoreTest {
             assertEquals(ProblemType.MALFORMED_VALUE_ERROR, e.problems().get(0).type());
         }
         ProblemException e = assertThrows(ProblemException.class, () -> RedisConfig.parse("ftp://u:topsecret@h"));
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, e.problems().get(0).type());
         assertFalse(e.problems().get(0).detail().contains("topsecret"));
         assertThrows(IllegalArgumentException.class, () -> RedisConfig.parse("redis://h").withPrefix("bad prefix"));
     }
