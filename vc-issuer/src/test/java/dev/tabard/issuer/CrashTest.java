@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -78,6 +79,7 @@ class CrashTest {
     }
 
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // two starts and the load, each with its own deadline, fit in this
     void killDuringIssuanceAndRevocationLeavesAConsistentStore() throws Exception {
         Issuer started = start();
         Process issuer = started.process();
