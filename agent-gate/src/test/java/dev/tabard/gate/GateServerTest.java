@@ -17,7 +17,6 @@ import dev.tabard.wallet.call.AgentHttpClient;
 import dev.tabard.wallet.call.AgentRequest;
 import dev.tabard.wallet.call.AgentResponse;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -119,10 +118,14 @@ class GateServerTest {
 
     @Test
     void anUnreachableUpstreamIsA502ProblemSignedByTheGate() throws Exception {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closed = s.getLocalPort();
+        // a port held by a socket that never listens: connections are refused, and no other process can take it meanwhile
+        try (java.net.Socket held = new java.net.Socket()) {
+            held.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.1"), 0));
+            assertUpstreamFailed(held.getLocalPort());
         }
+    }
+
+    private void assertUpstreamFailed(int closed) throws Exception {
         try (Wallet supplier = orgs.supplier(dir);
              Wallet buyer = orgs.buyer(dir, "buyer", KeyType.ED25519, Set.of("orders:read"), "10", AgentClaims.Delegation.none());
              GateServer proxy = GateServer.builder(gate(supplier, "b.jsonl"), URI.create("http://127.0.0.1:" + closed)).port(0).start()) {

@@ -31,7 +31,8 @@ class NonceStoreTest {
         Instant until = clock.instant().plusSeconds(95);
         s.remember("k", "n-0123456789abcdef", until);
         clock.advance(Duration.ofSeconds(95));
-        assertThrows(ProblemException.class, () -> s.remember("k", "n-0123456789abcdef", until));
+        assertEquals(ProblemType.NONCE_REPLAYED, assertThrows(ProblemException.class,
+                () -> s.remember("k", "n-0123456789abcdef", until)).problems().get(0).type());
         clock.advance(Duration.ofSeconds(NonceStore.SLOT_SECONDS + 1));
         s.remember("k", "n-0123456789abcdef", clock.instant().plusSeconds(30));
         assertEquals(1, s.size());
@@ -62,7 +63,8 @@ class NonceStoreTest {
         assertEquals(100_000, s.size());
         for (int i = 0; i < 100_000; i += 997) {
             int n = i;
-            assertThrows(ProblemException.class, () -> s.remember("k", "nonce-" + n + "-padding", clock.instant().plusSeconds(10)));
+            assertEquals(ProblemType.NONCE_REPLAYED, assertThrows(ProblemException.class,
+                    () -> s.remember("k", "nonce-" + n + "-padding", clock.instant().plusSeconds(10))).problems().get(0).type());
         }
     }
 }

@@ -22,8 +22,6 @@ import dev.tabard.wallet.call.AgentHttpClient;
 import dev.tabard.wallet.call.AgentRequest;
 import dev.tabard.wallet.call.AgentResponse;
 import dev.tabard.wallet.oid4vci.IssuanceClient;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +39,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -116,22 +113,9 @@ class GateServeProcessTest {
         pb.environment().put("TABARD_WALLET_SECRET", SECRET);
         Process p = pb.start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            int port = -1;
-            StringBuilder lines = new StringBuilder();
-            // reads up to the start line, never past it: the process prints nothing more while it serves
-            while (port < 0) {
-                String line = out.readLine();
-                if (line == null) {
-                    break;
-                }
-                lines.append(line).append('\n');
-                Matcher m = Pattern.compile("gate serving http://127\\.0\\.0\\.1:(\\d+) in front of").matcher(line);
-                if (m.find()) {
-                    port = Integer.parseInt(m.group(1));
-                }
-            }
-            assertTrue(port > 0, lines.toString());
+            // the port the gate bound (--port 0), from its start line, waited for with a deadline
+            int port = ProcessOutput.follow(p).port(Pattern.compile("gate serving http://127\\.0\\.0\\.1:(\\d+) in front of"),
+                    Duration.ofSeconds(60));
             try (Wallet buyer = wallet(dir.resolve("buyer.wallet"), "buyer".toCharArray())) {
                 buyer.store(credential(buyerOrg, buyer.did(), Set.of("orders:place")));
                 Verifier trustsSupplier = Verifier.builder().trustPolicy(TrustPolicy.builder().trustIssuer(KeyDids.of(supplierOrg.publicKey())).build())

@@ -1,16 +1,13 @@
 package dev.tabard.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -43,12 +40,7 @@ class IssuerDataFilesTest {
         pb.environment().keySet().removeIf(k -> k.startsWith("TABARD_"));
         Process p = pb.start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            do {
-                line = out.readLine();
-            } while (line != null && !line.contains(" serving "));
-            assertNotNull(line, "the issuer did not start: " + Files.readString(dir.resolve("err.txt")));
+            ProcessOutput.follow(p).awaitLine(line -> line.contains(" serving "), Duration.ofSeconds(60));
             assertEquals("rwx------", mode(data));
             for (String name : new String[] {"secret", "tls-cert.pem", "issuer.db", "issuer.db-wal", "issuer.db-shm"}) {
                 assertEquals("rw-------", mode(data.resolve(name)), name);

@@ -10,7 +10,6 @@ import dev.tabard.crypto.KeyType;
 import dev.tabard.did.key.KeyDids;
 import dev.tabard.testing.PostgresServer;
 import dev.tabard.vc.jose.CompactJws;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -39,6 +38,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -76,15 +77,11 @@ class IssuerInstancesProcessTest {
     }
 
     private Instance serve(Path data) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
         Path out = data.resolveSibling(data.getFileName() + "-out.txt");
         Path err = data.resolveSibling(data.getFileName() + "-err.txt");
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
                 System.getProperty("java.class.path"), Tabard.class.getName(), "issuer", "serve", "--data", data.toString(),
-                "--port", Integer.toString(port), "--public-url", PUBLIC_URL, "--database-url", databaseUrl);
+                "--port", "0", "--public-url", PUBLIC_URL, "--database-url", databaseUrl);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("TABARD_"));
         pb.environment().putAll(Map.of("TABARD_SECRET", SECRET, "TABARD_ADMIN_TOKEN", ADMIN,
@@ -97,7 +94,10 @@ class IssuerInstancesProcessTest {
         }
         assertTrue(Files.readString(out).contains(" serving "), "the issuer did not start: " + Files.readString(out)
                 + Files.readString(err));
-        return new Instance(p, port);
+        // every instance has the balancer's public URL; the port it bound is on its start line
+        Matcher m = Pattern.compile(" on https?://127\\.0\\.0\\.1:(\\d+)\n").matcher(Files.readString(out));
+        assertTrue(m.find(), Files.readString(out));
+        return new Instance(p, Integer.parseInt(m.group(1)));
     }
 
     /** Two instances on a fresh database, one registered agent. */

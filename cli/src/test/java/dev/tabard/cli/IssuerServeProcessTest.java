@@ -3,6 +3,7 @@ package dev.tabard.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabard.audit.AuditLog;
@@ -12,7 +13,6 @@ import dev.tabard.crypto.KeyType;
 import dev.tabard.did.Did;
 import dev.tabard.did.key.KeyDids;
 import dev.tabard.issuer.store.SqliteIssuerStore;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +39,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -56,10 +59,17 @@ class IssuerServeProcessTest {
     Path dir;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    /** How long an issuer process may take to say it serves, and the load to reach its count. */
+    private static final Duration START = Duration.ofSeconds(60);
+    private static final Duration LOAD = Duration.ofSeconds(120);
+    private static final Pattern LISTENING = Pattern.compile(" on (http://127\\.0\\.0\\.1:\\d+)\n");
+
+    /** The base URL the issuer bound ({@code --port 0}), read from its start line: {@code … on http://127.0.0.1:PORT}. */
+    private String base() throws Exception {
+        String out = Files.readString(dir.resolve("out.txt"));
+        Matcher m = LISTENING.matcher(out);
+        assertTrue(m.find(), "a plain-HTTP issuer says http:// and its port: " + out);
+        return m.group(1);
     }
 
     private Process serve(Map<String, String> env, String... args) throws Exception {
@@ -70,11 +80,17 @@ class IssuerServeProcessTest {
         pb.environment().keySet().removeIf(k -> k.startsWith("TABARD_"));
         pb.environment().putAll(env);
         Process p = pb.start();
-        for (int i = 0; i < 300 && p.isAlive() && !Files.readString(dir.resolve("out.txt")).contains(" serving "); i++) {
-            Thread.sleep(100);
+        Instant deadline = Instant.now().plus(START);
+        // waits on the process itself, so an issuer that exits is seen at once
+        while (!Files.readString(dir.resolve("out.txt")).contains(" serving ") && Instant.now().isBefore(deadline)
+                && !p.waitFor(50, TimeUnit.MILLISECONDS)) {
+            continue;
         }
-        assertTrue(Files.readString(dir.resolve("out.txt")).contains(" serving "), "the issuer did not start: "
-                + Files.readString(dir.resolve("out.txt")) + Files.readString(dir.resolve("err.txt")));
+        if (!Files.readString(dir.resolve("out.txt")).contains(" serving ")) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            fail("the issuer did not start within " + START + " (alive: " + p.isAlive() + "): " + Files.readString(dir.resolve("out.txt"))
+                    + Files.readString(dir.resolve("err.txt")));
+        }
         return p;
     }
 
@@ -104,20 +120,17 @@ class IssuerServeProcessTest {
 
     @Test
     void serve_configFileAndEnv_logsOneJsonLinePerRequestWithoutSecrets() throws Exception {
-        int port = freePort();
         Files.writeString(dir.resolve("issuer.yaml"), """
                 # read with TABARD_ISSUER_PORT from the environment
                 data: state
                 didMethod: key
-                publicUrl: http://localhost:%d
+                publicUrl: http://localhost
                 organizationName: File Org
                 validity: PT10M
-                """.formatted(port));
-        Process p = serve(Map.of("TABARD_ISSUER_PORT", Integer.toString(port), "TABARD_SECRET", SECRET, "TABARD_ADMIN_TOKEN", ADMIN),
+                """);
+        Process p = serve(Map.of("TABARD_ISSUER_PORT", "0", "TABARD_SECRET", SECRET, "TABARD_ADMIN_TOKEN", ADMIN),
                 "--config", dir.resolve("issuer.yaml").toString());
-        String base = "http://127.0.0.1:" + port;
-        assertTrue(Files.readString(dir.resolve("out.txt")).contains(" on " + base + "\n"), "a plain-HTTP issuer says http://: "
-                + Files.readString(dir.resolve("out.txt")));
+        String base = base();
         Did agent = KeyDids.of(KeyPair.generate(KeyType.ED25519, new SecureRandom()).publicKey());
         String vcJwt;
         try {
@@ -178,11 +191,10 @@ class IssuerServeProcessTest {
 
     @Test
     void serve_vcApiOpenForConformance_issuesWithoutATokenAndSaysSoInTheJsonLog() throws Exception {
-        int port = freePort();
-        Files.writeString(dir.resolve("issuer.yaml"), "data: open\ndidMethod: key\npublicUrl: http://localhost:%d\n".formatted(port));
-        Process p = serve(Map.of("TABARD_ISSUER_PORT", Integer.toString(port), "TABARD_SECRET", SECRET, "TABARD_ADMIN_TOKEN", ADMIN,
+        Files.writeString(dir.resolve("issuer.yaml"), "data: open\ndidMethod: key\npublicUrl: http://localhost\n");
+        Process p = serve(Map.of("TABARD_ISSUER_PORT", "0", "TABARD_SECRET", SECRET, "TABARD_ADMIN_TOKEN", ADMIN,
                 "TABARD_ISSUER_METRICS_TOKEN", METRICS), "--config", dir.resolve("issuer.yaml").toString(), "--vc-api-open-for-conformance");
-        String base = "http://127.0.0.1:" + port;
+        String base = base();
         String request = "{\"credential\":{\"@context\":[\"https://www.w3.org/ns/credentials/v2\"],\"type\":[\"VerifiableCredential\"],"
                 + "\"credentialSubject\":{\"id\":\"did:example:subject\"}},\"options\":{\"cryptosuite\":\"eddsa-jcs-2022\"}}";
         try {
@@ -211,13 +223,11 @@ class IssuerServeProcessTest {
     }
 
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // the start and the load, each with its own deadline, fit in this
     void serve_sigtermUnderIssuanceLoad_everyAnsweredIssuanceIsStoredAndTheAuditChainVerifies() throws Exception {
-        int port = freePort();
         Process p = serve(Map.of("TABARD_SECRET", SECRET, "TABARD_ADMIN_TOKEN", ADMIN, "TABARD_ISSUER_DID_METHOD", "key"),
-                "--port", Integer.toString(port), "--data", dir.resolve("data").toString(), "--public-url", "http://localhost:" + port);
-        String base = "http://127.0.0.1:" + port;
-        assertTrue(Files.readString(dir.resolve("out.txt")).contains(" on " + base + "\n"), "a plain-HTTP issuer says http://: "
-                + Files.readString(dir.resolve("out.txt")));
+                "--port", "0", "--data", dir.resolve("data").toString(), "--public-url", "http://localhost");
+        String base = base();
         Did agent = KeyDids.of(KeyPair.generate(KeyType.ED25519, new SecureRandom()).publicKey());
         assertEquals(201, send("POST", base + "/admin/agents", agentJson(agent), ADMIN, Map.of()).statusCode());
         Set<String> answered = ConcurrentHashMap.newKeySet();
@@ -241,9 +251,12 @@ class IssuerServeProcessTest {
                 return null;
             });
         }
-        while (answered.size() < 300 && p.isAlive()) {
-            Thread.sleep(10);
+        Instant deadline = Instant.now().plus(LOAD);
+        while (answered.size() < 300 && Instant.now().isBefore(deadline) && !p.waitFor(10, TimeUnit.MILLISECONDS)) {
+            continue; // waits on the process: an issuer that dies under load ends the wait at once
         }
+        assertTrue(p.isAlive(), "the issuer died under load: " + Files.readString(dir.resolve("err.txt")));
+        assertTrue(answered.size() >= 300, "only " + answered.size() + " issuances answered in " + LOAD);
         p.destroy(); // SIGTERM: the shutdown hook runs while requests are in flight
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the issuer did not stop");
         running.set(false);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -144,13 +143,19 @@ class LauncherTest {
     @Test
     @Timeout(60)
     void verifierServe_isJavaItself_soSigtermStopsIt() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Process p = builder(launcher, Map.of(), "verifier", "serve", "--port", String.valueOf(port))
+        Process p = builder(launcher, Map.of(), "verifier", "serve", "--port", "0")
                 .redirectOutput(tmp.resolve("verifier.log").toFile()).start();
         try {
+            // the port it bound, from its start line; waits on the process, so a verifier that exits ends the wait
+            Pattern serving = Pattern.compile("verifier serving http://127\\.0\\.0\\.1:(\\d+)");
+            Instant started = Instant.now().plusSeconds(30);
+            Matcher m = serving.matcher(Files.readString(tmp.resolve("verifier.log")));
+            while (!m.find() && Instant.now().isBefore(started) && !p.waitFor(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                m = serving.matcher(Files.readString(tmp.resolve("verifier.log")));
+            }
+            m = serving.matcher(Files.readString(tmp.resolve("verifier.log")));
+            assertTrue(m.find(), "the verifier did not say it serves: " + Files.readString(tmp.resolve("verifier.log")));
+            int port = Integer.parseInt(m.group(1));
             HttpClient http = HttpClient.newHttpClient();
             HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build();
             Instant deadline = Instant.now().plusSeconds(30);

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabard.codec.JsonCodec;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,10 +13,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,10 +29,35 @@ class VerifierServeProcessTest {
     private static final String METRICS = "verifier-metrics-token-0123456789";
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
+    /** How long a verifier process may take to print its start lines. */
+    private static final Duration START = Duration.ofSeconds(60);
+    private static final Pattern SERVING = Pattern.compile("verifier serving https?://127\\.0\\.0\\.1:(\\d+)");
+
+    /**
+     * A port for the separate metrics listener, which the process must be told before it starts: its start line names
+     * the port it was given, not the one bound, so {@code --metrics-listen 127.0.0.1:0} could not be read back.
+     */
+    private static int unusedPort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /** The port the verifier bound ({@code --port 0}), read from its start line. */
+    private static int portIn(String startupOutput) {
+        Matcher m = SERVING.matcher(startupOutput);
+        assertTrue(m.find(), startupOutput);
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** Everything a process that is expected to exit printed; fails if it does not exit in time. */
+    private static String outputOfExit(Process p) throws Exception {
+        ProcessOutput out = ProcessOutput.follow(p);
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the process did not exit: " + out.text());
+        }
+        return out.awaitEnd(Duration.ofSeconds(10));
     }
 
     private static Process serve(Map<String, String> env, String... args) throws Exception {
@@ -44,17 +70,14 @@ class VerifierServeProcessTest {
         return pb.start();
     }
 
-    /** Reads the process's output up to the line that says it serves (or to its end, if it exits), and returns it. */
+    /**
+     * The process's output up to its last start line (the one about metrics), waited for with a deadline; the rest of
+     * its output keeps being read so that it never blocks on a full pipe.
+     */
     private static String startupOutput(Process p) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-            seen.append(line).append('\n');
-            if (line.startsWith("metrics:")) {
-                break;
-            }
-        }
-        return seen.toString();
+        ProcessOutput out = ProcessOutput.follow(p);
+        out.awaitLine(line -> line.startsWith("metrics:"), START);
+        return out.text();
     }
 
     private HttpResponse<String> send(String method, String url, String body, String token) throws Exception {
@@ -76,13 +99,13 @@ class VerifierServeProcessTest {
     @Test
     @Timeout(120)
     void serve_repeatedDomainsMetricsAndRequiredChallengeFlags_bindChallengesAndGuardMetrics() throws Exception {
-        int port = freePort();
-        int metricsPort = freePort();
-        Process p = serve(Map.of("TABARD_VERIFIER_METRICS_TOKEN", METRICS), "--port", Integer.toString(port),
+        int metricsPort = unusedPort();
+        Process p = serve(Map.of("TABARD_VERIFIER_METRICS_TOKEN", METRICS), "--port", "0",
                 "--domain", "https://a.example", "--domain", "https://b.example", "--metrics-listen", "127.0.0.1:" + metricsPort,
                 "--require-issued-challenges");
         try {
             String out = startupOutput(p);
+            int port = portIn(out);
             assertTrue(out.contains("for domain https://a.example, https://b.example"), out);
             assertTrue(out.contains("metrics: on this port with the bearer token and on 127.0.0.1:" + metricsPort), out);
             String base = "http://127.0.0.1:" + port;
@@ -107,10 +130,10 @@ class VerifierServeProcessTest {
     @Test
     @Timeout(120)
     void serve_withoutMetricsFlags_saysHowToTurnThemOn_andAShortTokenIsRefused() throws Exception {
-        int port = freePort();
-        Process p = serve(Map.of(), "--port", Integer.toString(port));
+        Process p = serve(Map.of(), "--port", "0");
         try {
             String out = startupOutput(p);
+            int port = portIn(out);
             assertTrue(out.contains("metrics: not served (turn on with --metrics-token, TABARD_VERIFIER_METRICS_TOKEN, or --metrics-listen"),
                     out);
             HttpResponse<String> off = send("GET", "http://127.0.0.1:" + port + "/metrics", null, null);
@@ -122,9 +145,8 @@ class VerifierServeProcessTest {
             p.destroy();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         }
-        Process bad = serve(Map.of("TABARD_VERIFIER_METRICS_TOKEN", "short"), "--port", Integer.toString(freePort()));
-        String out = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(bad.waitFor(30, TimeUnit.SECONDS));
+        Process bad = serve(Map.of("TABARD_VERIFIER_METRICS_TOKEN", "short"), "--port", "0");
+        String out = outputOfExit(bad);
         assertTrue(bad.exitValue() != 0, out);
         assertTrue(out.contains("TABARD_VERIFIER_METRICS_TOKEN") && out.contains("at least 16"), out);
     }
@@ -136,7 +158,7 @@ class VerifierServeProcessTest {
         Path empty = java.nio.file.Files.writeString(dir.resolve("empty.json"), "{}");
         Path policy = java.nio.file.Files.writeString(dir.resolve("policy.json"),
                 "{\"trustedWebDomains\": [\"issuer.example\"], \"requiredCapabilities\": [\"supplier:lookup\"]}");
-        Process p = serve(Map.of(), "--port", Integer.toString(freePort()), "--policy", empty.toString());
+        Process p = serve(Map.of(), "--port", "0", "--policy", empty.toString());
         try {
             String out = startupOutput(p);
             assertTrue(out.contains("warning: the policy " + empty + " trusts no issuer, so every credential is refused; add "
@@ -147,7 +169,7 @@ class VerifierServeProcessTest {
             p.destroy();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         }
-        Process q = serve(Map.of(), "--port", Integer.toString(freePort()), "--policy", policy.toString(), "--tls-self-signed");
+        Process q = serve(Map.of(), "--port", "0", "--policy", policy.toString(), "--tls-self-signed");
         try {
             String out = startupOutput(q);
             assertFalse(out.contains("warning"), out);
@@ -180,10 +202,10 @@ class VerifierServeProcessTest {
         java.security.SecureRandom random = new java.security.SecureRandom();
         dev.tabard.crypto.KeyPair issuer = dev.tabard.crypto.KeyPair.generate(dev.tabard.crypto.KeyType.ED25519, random);
         dev.tabard.crypto.KeyPair forger = dev.tabard.crypto.KeyPair.generate(dev.tabard.crypto.KeyType.ED25519, random);
-        int port = freePort();
-        Process p = serve(Map.of(), "--port", Integer.toString(port), "--vc-api-open-for-conformance");
+        Process p = serve(Map.of(), "--port", "0", "--vc-api-open-for-conformance");
         try {
             String out = startupOutput(p);
+            int port = portIn(out);
             assertTrue(out.contains("--vc-api-open-for-conformance"), "the server warns about the mode: " + out);
             String url = "http://127.0.0.1:" + port + "/credentials/verify";
             HttpResponse<String> honest = send("POST", url, "{\"verifiableCredential\":" + suiteCredential(issuer, issuer) + "}", null);
@@ -219,15 +241,15 @@ class VerifierServeProcessTest {
     void serve_replayStoreRedis_twoProcessesShareReplays_andThePasswordIsNeverPrinted() throws Exception {
         try (dev.tabard.testing.RedisServer redis = dev.tabard.testing.RedisServer.launch("--requirepass", "redis-pass-0123")) {
             String url = "redis://127.0.0.1:" + redis.port();
-            int a = freePort();
-            int b = freePort();
-            Process first = serve(Map.of("TABARD_VERIFIER_REDIS_PASSWORD", "redis-pass-0123"), "--port", Integer.toString(a),
+            Process first = serve(Map.of("TABARD_VERIFIER_REDIS_PASSWORD", "redis-pass-0123"), "--port", "0",
                     "--domain", "https://rp.example", "--replay-store", url, "--replay-store-prefix", "cli-test:");
-            Process second = serve(Map.of(), "--port", Integer.toString(b), "--domain", "https://rp.example",
+            Process second = serve(Map.of(), "--port", "0", "--domain", "https://rp.example",
                     "--replay-store", "redis://:redis-pass-0123@127.0.0.1:" + redis.port(), "--replay-store-prefix", "cli-test:");
             try {
                 String out = startupOutput(first);
                 String out2 = startupOutput(second);
+                int a = portIn(out);
+                int b = portIn(out2);
                 assertTrue(out.contains("replay store: redis://127.0.0.1:" + redis.port()), out);
                 assertFalse(out.contains("redis-pass-0123") || out2.contains("redis-pass-0123"), out + out2);
                 assertFalse(out.contains("does not answer"), out);
@@ -249,9 +271,8 @@ class VerifierServeProcessTest {
     @Timeout(60)
     void serve_badReplayStoreUrl_isAUsageErrorNamingTheFlag() throws Exception {
         for (String bad : new String[] {"http://127.0.0.1:6379", "redis://", "redis://h/notadb"}) {
-            Process p = serve(Map.of(), "--port", Integer.toString(freePort()), "--replay-store", bad);
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            Process p = serve(Map.of(), "--port", "0", "--replay-store", bad);
+            String out = outputOfExit(p);
             assertEquals(2, p.exitValue(), out);
             assertTrue(out.contains("--replay-store") && out.contains("redis://HOST:PORT"), out);
         }

@@ -19,7 +19,6 @@ import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.wallet.Wallet;
 import dev.tabard.wallet.oid4vci.IssuanceClient;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,13 +63,10 @@ class WalletCommandTest {
 
     @BeforeEach
     void start() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        issuer = IssuerServer.start(new IssuerConfig(dir.resolve("issuer"), URI.create("https://localhost:" + port), "web", "ACME",
-                "issuer secret".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), port), Optional.of(tls.serverContext()),
-                Clock.systemUTC());
+        // the did:web names the port, so it is chosen before the issuer binds it
+        issuer = IssuerPorts.start(port -> IssuerServer.start(new IssuerConfig(dir.resolve("issuer"), URI.create("https://localhost:" + port),
+                "web", "ACME", "issuer secret".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), port), Optional.of(tls.serverContext()),
+                Clock.systemUTC()));
         base = "https://localhost:" + issuer.port();
         fetcher = new SafeFetcher(FetchPolicy.builder().allowHost("localhost").trustCertificate(tls.certificate()).build());
         cert = dir.resolve("issuer.pem");

@@ -17,7 +17,6 @@ import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.wallet.Wallet;
 import dev.tabard.wallet.oid4vci.IssuanceClient;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,12 +56,10 @@ class WalletListProcessTest {
 
     /** A did:key issuer whose clock is {@code clock}, issuing credentials valid one hour. */
     private void startIssuer(Clock clock) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        issuer = IssuerServer.start(new IssuerConfig(dir.resolve("issuer"), URI.create("https://localhost:" + port), "key", "ACME",
-                "issuer secret".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), port), Optional.of(tls.serverContext()), clock);
+        // the status-list URLs in its credentials name the port, so it is chosen before the issuer binds it
+        issuer = IssuerPorts.start(port -> IssuerServer.start(new IssuerConfig(dir.resolve("issuer"), URI.create("https://localhost:" + port),
+                "key", "ACME", "issuer secret".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), port), Optional.of(tls.serverContext()),
+                clock));
         base = "https://localhost:" + issuer.port();
         cert = dir.resolve("issuer.pem");
         Files.writeString(cert, tls.certificatePem());

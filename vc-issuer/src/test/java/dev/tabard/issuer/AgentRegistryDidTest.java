@@ -55,10 +55,9 @@ class AgentRegistryDidTest {
 
     @BeforeEach
     void start() throws Exception {
-        int port = IssuerServerTest.freePort();
-        server = IssuerServer.start(new IssuerConfig(dir, URI.create("https://localhost:" + port), "web", "ACME Corp",
+        server = IssuerPorts.start(port -> IssuerServer.start(new IssuerConfig(dir, URI.create("https://localhost:" + port), "web", "ACME Corp",
                 "correct horse".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), port), Optional.of(tls.serverContext()),
-                Clock.systemUTC());
+                Clock.systemUTC()));
         client = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
     }
 

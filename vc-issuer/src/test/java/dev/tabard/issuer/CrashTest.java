@@ -2,6 +2,7 @@ package dev.tabard.issuer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tabard.audit.AuditLog;
 import dev.tabard.crypto.KeyPair;
@@ -21,12 +22,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,24 +44,47 @@ class CrashTest {
     @TempDir
     Path dir;
 
-    private Process start(int port) throws Exception {
-        Files.deleteIfExists(dir.resolve("ready"));
+    /** How long the issuer may take to start, and the load to reach its count, before the test fails instead of hanging. */
+    private static final Duration START = Duration.ofSeconds(60);
+    private static final Duration LOAD = Duration.ofSeconds(120);
+
+    /** An issuer process on a port it binds itself (0): the port is read back from its ready file. */
+    private record Issuer(Process process, int port) {
+    }
+
+    private Issuer start() throws Exception {
+        Path ready = dir.resolve("ready");
+        Files.deleteIfExists(ready);
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
-                System.getProperty("java.class.path"), IssuerProcess.class.getName(), dir.toString(), Integer.toString(port))
+                System.getProperty("java.class.path"), IssuerProcess.class.getName(), dir.toString(), "0")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("issuer.log").toFile()).start();
-        for (int i = 0; i < 300 && !Files.exists(dir.resolve("ready")); i++) {
-            Thread.sleep(100);
+        Instant deadline = Instant.now().plus(START);
+        // the ready file is moved into place whole, so its existence means the port number in it is complete
+        while (!Files.exists(ready)) {
+            if (!p.isAlive()) {
+                fail("the issuer exited with " + p.exitValue() + " before it was ready: " + log());
+            }
+            if (Instant.now().isAfter(deadline)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                fail("the issuer was not ready within " + START + ": " + log());
+            }
+            p.waitFor(50, TimeUnit.MILLISECONDS); // returns at once if the process dies
         }
-        assertTrue(Files.exists(dir.resolve("ready")), "the issuer did not start: " + Files.readString(dir.resolve("issuer.log")));
-        return p;
+        return new Issuer(p, Integer.parseInt(Files.readString(ready).trim()));
+    }
+
+    private String log() throws Exception {
+        Path log = dir.resolve("issuer.log");
+        return Files.exists(log) ? Files.readString(log) : "(no log)";
     }
 
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // two starts and the load, each with its own deadline, fit in this
     void killDuringIssuanceAndRevocationLeavesAConsistentStore() throws Exception {
-        int port = IssuerServerTest.freePort();
-        Process issuer = start(port);
+        Issuer started = start();
+        Process issuer = started.process();
         HttpClient http = HttpClient.newHttpClient();
-        String base = "http://127.0.0.1:" + port;
+        String base = "http://127.0.0.1:" + started.port();
         Did agent = KeyDids.of(KeyPair.generate(KeyType.ED25519, new SecureRandom()).publicKey());
         HttpResponse<String> reg = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/agents")).header("Authorization", "Bearer " + ADMIN)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"did\":\"" + agent + "\",\"name\":\"a\",\"operator\":{\"name\":\"o\"}}")).build(),
@@ -87,13 +114,22 @@ class CrashTest {
                 return null;
             });
         }
-        while (ok.get() < 200) {
-            Thread.sleep(20);
+        // waits on the process itself: it returns early only if the issuer dies, which fails the test with its log
+        Instant deadline = Instant.now().plus(LOAD);
+        while (ok.get() < 200 && Instant.now().isBefore(deadline)) {
+            if (issuer.waitFor(20, TimeUnit.MILLISECONDS)) {
+                running.set(false);
+                pool.shutdownNow();
+                fail("the issuer died under load (exit " + issuer.exitValue() + ") after " + ok.get() + " credentials: " + log());
+            }
         }
+        int issuedBeforeKill = ok.get();
         issuer.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
-        issuer.waitFor(10, TimeUnit.SECONDS);
+        assertTrue(issuer.waitFor(10, TimeUnit.SECONDS), "the killed issuer did not exit");
         running.set(false);
         pool.shutdownNow();
+        assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS), "the load threads did not stop");
+        assertTrue(issuedBeforeKill >= 200, "only " + issuedBeforeKill + " credentials were issued in " + LOAD + ": " + log());
 
         Path db = dir.resolve("issuer.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
@@ -120,14 +156,14 @@ class CrashTest {
             var anchored = AuditLog.verify(store, java.util.Optional.empty(), anchor.map(AuditAnchor::named));
             assertTrue(anchored.intact(), anchored.message());
         }
-        Process again = start(port); // the store reopens and keeps issuing
+        Issuer again = start(); // the store reopens and keeps issuing
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/agents/" + agent + "/credentials"))
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + again.port() + "/admin/agents/" + agent + "/credentials"))
                     .header("Authorization", "Bearer " + ADMIN).POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(201, r.statusCode(), r.body());
         } finally {
-            again.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            again.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }
 

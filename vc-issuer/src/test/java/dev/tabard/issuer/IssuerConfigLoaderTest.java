@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,7 @@ class IssuerConfigLoaderTest {
         assertTrue(envOnly.p256());
         assertTrue(envOnly.tlsSelfSigned());
         ProblemException e = assertThrows(ProblemException.class, () -> envOnly.config("s".toCharArray(), Optional.empty()));
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, e.type(), e.getMessage());
         assertTrue(e.problem().detail().contains("did:web"), e.problem().detail());
     }
 
@@ -210,5 +212,8 @@ class IssuerConfigLoaderTest {
         ProblemException missingFile = fails(Optional.of(file("gone.yaml", "data: d\ndatabaseUrl: " + PG
                 + "\ndatabaseUser: u\ndatabasePasswordFile: nosuch\n")), Map.of(), Map.of());
         assertTrue(missingFile.problem().detail().contains("cannot be read"), missingFile.problem().detail());
+        for (ProblemException e : List.of(inUrl, noUser, noUrl, twice, missingFile)) {
+            assertEquals(ProblemType.MALFORMED_VALUE_ERROR, e.type(), e.getMessage());
+        }
     }
 }

@@ -29,7 +29,6 @@ import dev.tabard.problem.ProblemType;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.VerificationResult;
 import dev.tabard.verifier.Verifier;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,12 +59,6 @@ class IssuerServerTest {
     private HttpClient client;
     private String base;
 
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private IssuerConfig config(int port, String secret) {
         return new IssuerConfig(dir, URI.create("https://localhost:" + port), "web", "ACME Corp", secret.toCharArray(),
                 Duration.ofHours(1), Optional.of(ADMIN), port);
@@ -73,9 +66,8 @@ class IssuerServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        int port = freePort();
-        server = IssuerServer.start(config(port, "correct horse"), Optional.of(tls.serverContext()), Clock.systemUTC(),
-                IssuerServer.VcApiAccess.TOKEN, new IssuerServer.Transport(TransportLimits.defaults(), MetricsAccess.bearerToken(METRICS)));
+        server = IssuerPorts.start(port -> IssuerServer.start(config(port, "correct horse"), Optional.of(tls.serverContext()), Clock.systemUTC(),
+                IssuerServer.VcApiAccess.TOKEN, new IssuerServer.Transport(TransportLimits.defaults(), MetricsAccess.bearerToken(METRICS))));
         base = "https://localhost:" + server.port();
         client = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
     }

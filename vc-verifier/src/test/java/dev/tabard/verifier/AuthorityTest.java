@@ -91,9 +91,10 @@ class AuthorityTest {
                 "{\"capability\": \"purchase-order:negotiate\", \"amount\": {\"value\": \"10\", \"currency\": \"EUR\", \"period\": \"P1D\"}}"),
                 "/options/action"));
         assertEquals(ProblemType.UNKNOWN_CONSTRAINT, amount.type());
-        assertThrows(ProblemException.class, () -> Action.fromJson(JsonCodec.parse("{\"amount\": {\"value\": \"1\", \"currency\": \"EUR\"}}"), ""));
-        assertThrows(ProblemException.class, () -> Action.fromJson(JsonCodec.parse(
-                "{\"capability\": \"x\", \"amount\": {\"value\": \"1e9\", \"currency\": \"EUR\"}}"), ""));
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, assertThrows(ProblemException.class, () -> Action.fromJson(
+                JsonCodec.parse("{\"amount\": {\"value\": \"1\", \"currency\": \"EUR\"}}"), "")).type(), "an amount without a capability");
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, assertThrows(ProblemException.class, () -> Action.fromJson(JsonCodec.parse(
+                "{\"capability\": \"x\", \"amount\": {\"value\": \"1e9\", \"currency\": \"EUR\"}}"), "")).type(), "an exponent amount");
     }
 
     private static void assertRefused(List<Problem> problems, ProblemType type, String pointer) {

@@ -14,6 +14,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,15 +41,25 @@ class WalletCrashTest {
             outs.add(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
         }
         int[] committed = new int[2];
-        while (committed[0] < 100 || committed[1] < 100) {
-            for (int i = 0; i < 2; i++) {
-                String line = outs.get(i).readLine();
-                assertTrue(line != null, "writer " + i + " died early");
-                committed[i] = Integer.parseInt(line.trim());
+        // the blocking reads run on their own thread, bounded by a deadline: a writer that hangs without dying fails the
+        // test, and the writers are killed either way (which also ends a read still blocked)
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try {
+            reader.submit(() -> {
+                while (committed[0] < 100 || committed[1] < 100) {
+                    for (int i = 0; i < 2; i++) {
+                        String line = outs.get(i).readLine();
+                        assertTrue(line != null, "writer " + i + " died early");
+                        committed[i] = Integer.parseInt(line.trim());
+                    }
+                }
+                return null;
+            }).get(120, TimeUnit.SECONDS);
+        } finally {
+            for (Process p : writers) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
-        }
-        for (Process p : writers) {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            reader.shutdownNow();
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); ResultSet rs = c.createStatement().executeQuery("PRAGMA integrity_check")) {
             rs.next();

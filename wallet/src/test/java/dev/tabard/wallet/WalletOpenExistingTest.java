@@ -79,6 +79,8 @@ class WalletOpenExistingTest {
     }
 
     private String openExistingDetail(Path file) {
-        return assertThrows(ProblemException.class, () -> openExisting(file)).problem().detail();
+        ProblemException e = assertThrows(ProblemException.class, () -> openExisting(file));
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, e.type(), file.toString());
+        return e.problem().detail();
     }
 }

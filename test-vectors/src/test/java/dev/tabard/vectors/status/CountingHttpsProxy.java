@@ -37,18 +37,26 @@ final class CountingHttpsProxy implements AutoCloseable {
     private final HttpsServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final HttpClient client;
-    private final String target;
+    /** Set once the server behind it listens; until then every request is answered 503. */
+    private volatile String target;
     private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
 
-    /** Listens on a free port of 127.0.0.1 with {@code tls}'s certificate and forwards to {@code https://localhost:targetPort}. */
-    CountingHttpsProxy(SelfSignedTls tls, int targetPort) throws IOException {
-        this.target = "https://localhost:" + targetPort;
+    /**
+     * Listens on a free port of 127.0.0.1 with {@code tls}'s certificate; {@link #forwardTo} names the server behind it,
+     * which can then be started on a port it binds itself, with this proxy's port in its URLs.
+     */
+    CountingHttpsProxy(SelfSignedTls tls) throws IOException {
         this.client = HttpClient.newBuilder().sslContext(tls.clientContext()).connectTimeout(Duration.ofSeconds(5)).build();
         this.server = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 16);
         server.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
         server.setExecutor(executor);
         server.createContext("/", this::forward);
         server.start();
+    }
+
+    /** Forwards from now on to {@code https://localhost:targetPort}. */
+    void forwardTo(int targetPort) {
+        this.target = "https://localhost:" + targetPort;
     }
 
     int port() {
@@ -63,6 +71,11 @@ final class CountingHttpsProxy implements AutoCloseable {
     private void forward(HttpExchange ex) throws IOException {
         try {
             String path = ex.getRequestURI().getRawPath();
+            String target = this.target;
+            if (target == null) {
+                ex.sendResponseHeaders(503, -1);
+                return;
+            }
             if (!"GET".equals(ex.getRequestMethod()) || path == null || path.length() > MAX_PATH || ex.getRequestURI().getRawQuery() != null) {
                 ex.sendResponseHeaders(405, -1);
                 return;

@@ -25,7 +25,6 @@ import dev.tabard.vectors.status.CountingHttpsProxy.Exchange;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.VerificationResult;
 import dev.tabard.verifier.Verifier;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -76,15 +75,13 @@ class StatusListCachingEndToEndTest {
     @BeforeEach
     void startIssuerAndVerifier() throws Exception {
         SelfSignedTls tls = SelfSignedTls.localhost();
-        int issuerPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            issuerPort = s.getLocalPort();
-        }
-        proxy = new CountingHttpsProxy(tls, issuerPort);
-        // the did:web and every statusListCredential name the proxy: whatever the verifier fetches passes through it
+        proxy = new CountingHttpsProxy(tls);
+        // the did:web and every statusListCredential name the proxy: whatever the verifier fetches passes through it, so
+        // the issuer itself listens on any free port, and the proxy learns it once bound
         issuer = IssuerServer.start(new IssuerConfig(dir.resolve("issuer"), URI.create("https://localhost:" + proxy.port()), "web",
-                "ACME", "issuer secret".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), issuerPort), Optional.of(tls.serverContext()),
+                "ACME", "issuer secret".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), 0), Optional.of(tls.serverContext()),
                 clock);
+        proxy.forwardTo(issuer.port());
         adminBase = "https://localhost:" + issuer.port();
         admin = HttpClient.newBuilder().sslContext(tls.clientContext()).connectTimeout(Duration.ofSeconds(5)).build();
         verifier = Verifier.builder().trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").build())

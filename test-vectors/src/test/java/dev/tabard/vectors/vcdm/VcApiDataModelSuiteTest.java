@@ -10,11 +10,11 @@ import dev.tabard.did.key.KeyDidResolver;
 import dev.tabard.fetch.SelfSignedTls;
 import dev.tabard.issuer.IssuerConfig;
 import dev.tabard.issuer.http.IssuerServer;
+import dev.tabard.vectors.IssuerPorts;
 import dev.tabard.vectors.Vectors;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.verifier.http.VerifierServer;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,13 +62,9 @@ class VcApiDataModelSuiteTest {
     @BeforeAll
     static void start() throws Exception {
         data = Files.createTempDirectory("vcdm-suite");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        issuer = IssuerServer.start(new IssuerConfig(data, URI.create("https://localhost:" + port), "key", "Suite Org",
-                "correct horse".toCharArray(), Duration.ofHours(1), Optional.of("tabard_conformance_0123456789abcdefGHIJKLMN"), port),
-                Optional.of(TLS.serverContext()), Clock.systemUTC(), IssuerServer.VcApiAccess.OPEN_FOR_LOCAL_CONFORMANCE_RUNS);
+        issuer = IssuerPorts.start(port -> IssuerServer.start(new IssuerConfig(data, URI.create("https://localhost:" + port), "key",
+                "Suite Org", "correct horse".toCharArray(), Duration.ofHours(1), Optional.of("tabard_conformance_0123456789abcdefGHIJKLMN"),
+                port), Optional.of(TLS.serverContext()), Clock.systemUTC(), IssuerServer.VcApiAccess.OPEN_FOR_LOCAL_CONFORMANCE_RUNS));
         issuerId = issuer.service().did().toString();
         KeyDidResolver keys = new KeyDidResolver();
         Verifier v = Verifier.builder().resolver(keys).trustPolicy(TrustPolicy.builder().trustAnyIssuer().build()).build();

@@ -9,7 +9,7 @@ import dev.tabard.fetch.SafeFetcher;
 import dev.tabard.fetch.SelfSignedTls;
 import dev.tabard.issuer.IssuerConfig;
 import dev.tabard.issuer.http.IssuerServer;
-import java.net.ServerSocket;
+import dev.tabard.vectors.IssuerPorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,14 +35,11 @@ public final class LocalIssuer implements AutoCloseable {
     public final SafeFetcher fetcher;
 
     public LocalIssuer(Path data, String adminToken) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
         this.adminToken = adminToken;
-        server = IssuerServer.start(new IssuerConfig(data, URI.create("https://localhost:" + port), "web", "ACME",
+        // the did:web names the port, so it is chosen before the issuer binds it
+        server = IssuerPorts.start(port -> IssuerServer.start(new IssuerConfig(data, URI.create("https://localhost:" + port), "web", "ACME",
                 "issuer secret".toCharArray(), Duration.ofHours(1), Optional.of(adminToken), port), Optional.of(tls.serverContext()),
-                Clock.systemUTC());
+                Clock.systemUTC()));
         base = "https://localhost:" + server.port();
         fetcher = new SafeFetcher(FetchPolicy.builder().allowHost("localhost").trustCertificate(tls.certificate()).build());
         admin = HttpClient.newBuilder().sslContext(tls.clientContext()).build();

@@ -202,7 +202,8 @@ public final class Oid4vci {
      */
     public OAuthResponse credential(Optional<String> authorization, byte[] body) {
         String auth = authorization.orElse("");
-        String key = auth.startsWith("Bearer ") ? auth.substring(7).trim() : "";
+        // the scheme name is case-insensitive (RFC 9110 §11.1), as the admin API already takes it
+        String key = auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : "";
         Grants.Token token = key.isEmpty() ? null : grants.token(key).orElse(null);
         if (token == null) {
             return OAuthResponse.error(401, "invalid_token", "missing, unknown, used or expired access token: each token buys one credential; "

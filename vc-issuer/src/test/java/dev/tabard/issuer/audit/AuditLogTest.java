@@ -66,7 +66,9 @@ class AuditLogTest {
                 }));
             }
             int checks = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!writers.stream().allMatch(Future::isDone)) {
+                assertTrue(System.nanoTime() < deadline, "the writers did not finish within 120 s");
                 AuditVerdict v = AuditLog.verify(store, Optional.empty());
                 assertTrue(v.intact(), v.message());
                 checks++;

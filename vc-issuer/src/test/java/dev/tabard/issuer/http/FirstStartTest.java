@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tabard.audit.AuditLog;
 import dev.tabard.issuer.IssuerConfig;
+import dev.tabard.issuer.IssuerPorts;
 import dev.tabard.issuer.Issuers;
 import dev.tabard.issuer.store.SqliteIssuerStore;
 import dev.tabard.problem.ProblemException;
@@ -41,12 +42,6 @@ class FirstStartTest {
     @TempDir
     Path dir;
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private IssuerConfig config(String publicUrl, int port, Optional<String> token) {
         return new IssuerConfig(dir, URI.create(publicUrl), publicUrl.startsWith("https") ? "web" : "key", "ACME", SECRET.toCharArray(),
                 Duration.ofHours(1), token, port);
@@ -68,7 +63,8 @@ class FirstStartTest {
             assertTrue(e.getMessage().contains("cannot listen on port " + port), e.getMessage());
             assertFalse(Files.exists(dir.resolve("issuer.db")), "no store, so no keys, DID or token");
         }
-        try (IssuerServer server = IssuerServer.start(config("http://localhost:" + port, port, Optional.empty()), Optional.empty(),
+        // did:key: the next start may listen anywhere (port 0), not on the number just released, which another may take
+        try (IssuerServer server = IssuerServer.start(config("http://localhost:" + port, 0, Optional.empty()), Optional.empty(),
                 Clock.systemUTC())) {
             String token = server.service().firstAdminToken().orElseThrow(() -> new AssertionError("the first token is shown"));
             assertEquals(200, status(server, "/admin/keys", token));
@@ -84,7 +80,7 @@ class FirstStartTest {
             assertThrows(IllegalStateException.class, () -> IssuerServer.start(config("http://localhost:" + port, port, Optional.empty()),
                     Optional.empty(), Clock.systemUTC()));
         }
-        try (IssuerServer server = IssuerServer.start(config("http://localhost:" + port, port, Optional.of(given)), Optional.empty(),
+        try (IssuerServer server = IssuerServer.start(config("http://localhost:" + port, 0, Optional.of(given)), Optional.empty(),
                 Clock.systemUTC())) {
             assertTrue(server.service().firstAdminToken().isEmpty());
             assertEquals(200, status(server, "/admin/keys", given));
@@ -93,12 +89,15 @@ class FirstStartTest {
 
     @Test
     void restart_anotherPublicUrlOrPort_isRefusedNamingTheStoredDidAndTheWayOut() throws Exception {
-        int first = freePort();
-        try (IssuerServer server = IssuerServer.start(config("https://localhost:" + first, first, Optional.empty()), Optional.empty(),
-                Clock.systemUTC())) {
-            assertEquals("did:web:localhost%3A" + first, server.service().did().toString());
-        }
-        int second = freePort();
+        // the did:web names the port, so it is chosen before the issuer binds it
+        int first = IssuerPorts.start(port -> {
+            try (IssuerServer server = IssuerServer.start(config("https://localhost:" + port, port, Optional.empty()), Optional.empty(),
+                    Clock.systemUTC())) {
+                assertEquals("did:web:localhost%3A" + port, server.service().did().toString());
+            }
+            return port;
+        });
+        int second = IssuerPorts.unusedPort();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> IssuerServer.start(config("https://localhost:" + second,
                 second, Optional.empty()), Optional.empty(), Clock.systemUTC()));
         assertTrue(e.getMessage().contains("did:web:localhost%3A" + first), e.getMessage());
@@ -109,7 +108,7 @@ class FirstStartTest {
             assertEquals(second, again.getLocalPort());
         }
         // keeping the public URL and listening elsewhere is fine
-        try (IssuerServer moved = IssuerServer.start(config("https://localhost:" + first, second, Optional.empty()), Optional.empty(),
+        try (IssuerServer moved = IssuerServer.start(config("https://localhost:" + first, 0, Optional.empty()), Optional.empty(),
                 Clock.systemUTC())) {
             assertEquals("did:web:localhost%3A" + first, moved.service().did().toString());
         }
@@ -117,8 +116,7 @@ class FirstStartTest {
 
     @Test
     void mintAdminToken_fromTheDataDirectory_worksAuditedAndSigned() throws Exception {
-        int port = freePort();
-        try (IssuerServer server = IssuerServer.start(config("http://localhost:" + port, port, Optional.empty()), Optional.empty(),
+        try (IssuerServer server = IssuerServer.start(config("http://localhost", 0, Optional.empty()), Optional.empty(),
                 Clock.systemUTC())) {
             assertTrue(server.service().firstAdminToken().isPresent());
         }
@@ -130,7 +128,7 @@ class FirstStartTest {
                     && e.subject().equals("ops-recovery") && e.actor().equals("cli:ops")));
             assertTrue(AuditLog.verify(store, Optional.empty(), Optional.empty()).intact(), "the new entry is signed like any other");
         }
-        try (IssuerServer server = IssuerServer.start(config("http://localhost:" + port, port, Optional.empty()), Optional.empty(),
+        try (IssuerServer server = IssuerServer.start(config("http://localhost", 0, Optional.empty()), Optional.empty(),
                 Clock.systemUTC())) {
             assertEquals(200, status(server, "/admin/keys", token));
         }
@@ -142,8 +140,7 @@ class FirstStartTest {
             assertThrows(IllegalStateException.class, () -> Issuers.mintAdminToken(empty, SECRET.toCharArray(), "x", "admin", "cli:ops",
                     Clock.systemUTC(), new SecureRandom()));
         }
-        int port = freePort();
-        IssuerServer.start(config("http://localhost:" + port, port, Optional.empty()), Optional.empty(), Clock.systemUTC()).close();
+        IssuerServer.start(config("http://localhost", 0, Optional.empty()), Optional.empty(), Clock.systemUTC()).close();
         try (SqliteIssuerStore store = SqliteIssuerStore.open(dir.resolve("issuer.db"), Clock.systemUTC(), new SecureRandom())) {
             ProblemException e = assertThrows(ProblemException.class, () -> Issuers.mintAdminToken(store, "wrong".toCharArray(), "x",
                     "admin", "cli:ops", Clock.systemUTC(), new SecureRandom()));

@@ -9,10 +9,10 @@ import dev.tabard.fetch.SelfSignedTls;
 import dev.tabard.http.MetricsAccess;
 import dev.tabard.http.TransportLimits;
 import dev.tabard.issuer.IssuerConfig;
+import dev.tabard.issuer.IssuerPorts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,13 +51,9 @@ class IssuerServerTransportTest {
     }
 
     private void start(Clock clock, TransportLimits limits) throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        server = IssuerServer.start(new IssuerConfig(dir, URI.create("https://localhost:" + port), "key", "ACME",
+        server = IssuerPorts.start(port -> IssuerServer.start(new IssuerConfig(dir, URI.create("https://localhost:" + port), "key", "ACME",
                 "correct horse".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), port), Optional.of(tls.serverContext()), clock,
-                IssuerServer.VcApiAccess.TOKEN, new IssuerServer.Transport(limits, MetricsAccess.notServed()));
+                IssuerServer.VcApiAccess.TOKEN, new IssuerServer.Transport(limits, MetricsAccess.notServed())));
     }
 
     private HttpResponse<String> send(String method, String path, String contentType, String body) throws Exception {

@@ -13,11 +13,11 @@ import dev.tabard.did.Did;
 import dev.tabard.did.DidUrl;
 import dev.tabard.did.key.KeyDids;
 import dev.tabard.issuer.IssuerConfig;
+import dev.tabard.issuer.IssuerPorts;
 import dev.tabard.issuer.http.IssuerServer;
 import dev.tabard.problem.ProblemType;
 import dev.tabard.vc.jose.CompactJws;
 import dev.tabard.vc.jose.JwsHeader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -66,12 +66,13 @@ class Oid4vciEndpointsTest {
 
     @BeforeEach
     void start() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        issuer = "http://localhost:" + port;
-        server = IssuerServer.start(new IssuerConfig(dir, URI.create(issuer), "key", "ACME", "oid4vci test".toCharArray(),
-                Duration.ofHours(1), Optional.of(admin), port), Optional.empty(), Clock.systemUTC());
+        // the issuer identifier (the proofs' aud) names the port, so it is chosen before the issuer binds it
+        server = IssuerPorts.start(chosen -> {
+            issuer = "http://localhost:" + chosen;
+            return IssuerServer.start(new IssuerConfig(dir, URI.create(issuer), "key", "ACME", "oid4vci test".toCharArray(),
+                    Duration.ofHours(1), Optional.of(admin), chosen), Optional.empty(), Clock.systemUTC());
+        });
+        port = server.port();
         RawHttp.Response r = http("127.0.0.1").postJson("/admin/agents", "{\"did\":\"" + agent + "\",\"name\":\"buyer\","
                 + "\"operator\":{\"name\":\"Procurement\"},\"capabilities\":[\"supplier:lookup\"]}", bearer(admin));
         assertEquals(201, r.status(), r.body());

@@ -125,10 +125,14 @@ class RedisStoreTest {
 
     @Test
     void anUnreachableRedis_isReplayStoreUnavailable_quickly() throws Exception {
-        int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-            port = free.getLocalPort();
+        // a port held by a socket that never listens: connections are refused, and no other process can take it meanwhile
+        try (java.net.Socket held = new java.net.Socket()) {
+            held.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.1"), 0));
+            assertUnavailable(held.getLocalPort());
         }
+    }
+
+    private void assertUnavailable(int port) throws Exception {
         try (RedisStore s = RedisStore.connect(RedisConfig.parse("redis://127.0.0.1:" + port), Clock.systemUTC())) {
             Instant start = Instant.now();
             assertProblem(ProblemType.REPLAY_STORE_UNAVAILABLE, () -> s.remember(ReplayEntry.of("did:key:h", "n", soon)));
@@ -158,6 +162,7 @@ class RedisStoreTest {
             assertEquals(ProblemType.MALFORMED_VALUE_ERROR, e.problems().get(0).type());
         }
         ProblemException e = assertThrows(ProblemException.class, () -> RedisConfig.parse("ftp://u:topsecret@h"));
+        assertEquals(ProblemType.MALFORMED_VALUE_ERROR, e.problems().get(0).type());
         assertFalse(e.problems().get(0).detail().contains("topsecret"));
         assertThrows(IllegalArgumentException.class, () -> RedisConfig.parse("redis://h").withPrefix("bad prefix"));
     }

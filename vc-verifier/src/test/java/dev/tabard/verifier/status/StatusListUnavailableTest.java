@@ -17,7 +17,6 @@ import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.VerificationResult;
 import dev.tabard.verifier.Verifier;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -90,13 +89,13 @@ class StatusListUnavailableTest {
 
     @Test
     void verifyCredential_statusHostRefusesConnections_failsWithStatusRetrievalError() throws IOException {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
+        // a port held by a socket that never listens: connections are refused, and no other process can take it meanwhile
+        try (java.net.Socket held = new java.net.Socket()) {
+            held.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            VerificationResult r = verify(URI.create("https://localhost:" + held.getLocalPort() + "/status/1"));
+            assertFalse(r.verified());
+            assertEquals(ProblemType.STATUS_RETRIEVAL_ERROR, r.errors().get(0).type(), r.errors().toString());
         }
-        VerificationResult r = verify(URI.create("https://localhost:" + closedPort + "/status/1"));
-        assertFalse(r.verified());
-        assertEquals(ProblemType.STATUS_RETRIEVAL_ERROR, r.errors().get(0).type(), r.errors().toString());
     }
 
     @Test
