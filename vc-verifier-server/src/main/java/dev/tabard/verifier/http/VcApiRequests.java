@@ -19,6 +19,9 @@ final class VcApiRequests {
     /** Three base64url segments: the only form a bare string may take. */
     private static final java.util.regex.Pattern COMPACT_JWS =
             java.util.regex.Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+    /** An SD-JWT presentation's shape (RFC 9901 §4): the issuer's JWS, disclosures, each ended by '~', then a key-binding JWS or nothing. */
+    private static final java.util.regex.Pattern SD_JWT = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+~([A-Za-z0-9_-]+~)*([A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+)?");
 
     private VcApiRequests() {}
 
@@ -72,6 +75,9 @@ final class VcApiRequests {
     static String secured(JsonNode v, String dataPrefix, String envelopeType) {
         if (v.isTextual()) {
             // a bare string is a compact JWS or nothing: a JSON document sent as a string is not a secured document
+            if (envelopeType.equals("EnvelopedVerifiablePresentation") && SD_JWT.matcher(v.asText()).matches()) {
+                return v.asText(); // an SD-JWT VC presentation (dc+sd-jwt): issuer JWT~disclosures~key-binding JWT
+            }
             if (!COMPACT_JWS.matcher(v.asText()).matches()) {
                 throw new ProblemException(Problem.of(ProblemType.PARSING_ERROR,
                         "a string here is a compact JWS (header.payload.signature in base64url); send a secured document as a "
