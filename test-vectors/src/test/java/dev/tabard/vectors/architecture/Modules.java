@@ -20,27 +20,29 @@ import java.util.regex.Pattern;
 public record Modules(Function<JavaClass, Optional<String>> moduleOf) {
 
     /** The modules whose classes the rules are about; cli, at the top, is on no module's class path. */
-    public static final List<String> ALL = List.of("did-core", "did-web-resolver", "http-service", "vc-verifier", "vc-verifier-server",
-            "vc-issuer", "wallet", "agent-gate");
+    public static final List<String> ALL = List.of("did-core", "vc-sd-jwt", "did-web-resolver", "http-service", "vc-verifier",
+            "vc-verifier-server", "vc-issuer", "wallet", "agent-gate");
 
     /**
      * What each module may use, ARCHITECTURE.md's graph closed over its arrows: did-core ← did-web-resolver ←
      * vc-verifier ← wallet; vc-verifier ← agent-gate; vc-issuer → did-core (and did-web-resolver for the did:web
      * URL rules); the servers' shared transport http-service → did-core, used by vc-verifier-server, vc-issuer
-     * and agent-gate.
+     * and agent-gate; the SD-JWT VC format, vc-sd-jwt → did-core, used by the verifier, the issuer and what builds on
+     * them.
      */
     public static final Map<String, Set<String>> MAY_USE = Map.of(
             "did-core", Set.of(),
+            "vc-sd-jwt", Set.of("did-core"),
             "did-web-resolver", Set.of("did-core"),
             "http-service", Set.of("did-core"),
-            "vc-verifier", Set.of("did-core", "did-web-resolver"),
-            "vc-verifier-server", Set.of("did-core", "did-web-resolver", "vc-verifier", "http-service"),
-            "vc-issuer", Set.of("did-core", "did-web-resolver", "http-service"),
-            "wallet", Set.of("did-core", "did-web-resolver", "vc-verifier"),
-            "agent-gate", Set.of("did-core", "did-web-resolver", "vc-verifier", "http-service"));
+            "vc-verifier", Set.of("did-core", "vc-sd-jwt", "did-web-resolver"),
+            "vc-verifier-server", Set.of("did-core", "vc-sd-jwt", "did-web-resolver", "vc-verifier", "http-service"),
+            "vc-issuer", Set.of("did-core", "vc-sd-jwt", "did-web-resolver", "http-service"),
+            "wallet", Set.of("did-core", "vc-sd-jwt", "did-web-resolver", "vc-verifier"),
+            "agent-gate", Set.of("did-core", "vc-sd-jwt", "did-web-resolver", "vc-verifier", "http-service"));
 
     /** The libraries an agent embeds: {@code wallet} and what it depends on. */
-    public static final List<String> LIBRARIES = List.of("did-core", "did-web-resolver", "vc-verifier", "wallet");
+    public static final List<String> LIBRARIES = List.of("did-core", "vc-sd-jwt", "did-web-resolver", "vc-verifier", "wallet");
 
     /** By the location each class was loaded from, as the build lays modules out. */
     public static Modules byLocation() {
