@@ -108,6 +108,11 @@ public final class Verifier implements AutoCloseable {
         return policy;
     }
 
+    /** Status-list refreshes running in the background now (see {@link dev.tabard.verifier.status.StatusListCache#refreshesInFlight()}). */
+    public int statusListRefreshesInFlight() {
+        return statusLists.refreshesInFlight();
+    }
+
     /** Stops the status-list cache's background refreshes; verifying still works, fetching lists when they expire. */
     @Override
     public void close() {

@@ -256,6 +256,13 @@ class StatusListCachingEndToEndTest {
             }
             LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
         }
+        // the proxy records an exchange before it answers: wait until the verifier has applied what it received too
+        while (verifier.statusListRefreshesInFlight() > 0) {
+            if (System.nanoTime() > deadline) {
+                fail("the verifier's background refreshes did not finish in " + WAIT);
+            }
+            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+        }
         List<Exchange> got = statusExchanges(from);
         assertEquals(count, got.size(), got::toString);
         return got;

@@ -114,6 +114,11 @@ final class BackgroundRefresh implements AutoCloseable {
         retries.remove(uri);
     }
 
+    /** How many refreshes are queued or running. */
+    int inFlight() {
+        return inFlight.size();
+    }
+
     /** Whether a refresh of {@code uri} is queued or running. */
     boolean inFlight(URI uri) {
         return inFlight.contains(uri);

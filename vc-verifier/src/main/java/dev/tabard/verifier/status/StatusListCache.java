@@ -224,6 +224,11 @@ public final class StatusListCache implements AutoCloseable {
         }
     }
 
+    /** Background refreshes queued or running now: for monitoring, and for waiting until a refresh seen on the wire is applied. */
+    public int refreshesInFlight() {
+        return refresher.inFlight();
+    }
+
     /** Stops refreshing in the background; lists are still answered, fetched when they expire. Idempotent. */
     @Override
     public void close() {
