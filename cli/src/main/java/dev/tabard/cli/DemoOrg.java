@@ -8,7 +8,6 @@ import dev.tabard.issuer.IssuerConfig;
 import dev.tabard.issuer.http.IssuerServer;
 import dev.tabard.wallet.Wallet;
 import dev.tabard.wallet.store.StoredCredential;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,13 +37,10 @@ final class DemoOrg implements AutoCloseable {
 
     /** Starts {@code name}'s issuer with its data under {@code dir}, serving TLS with {@code tls}. */
     static DemoOrg start(Path dir, String name, SelfSignedTls tls) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
         String admin = token();
-        IssuerServer issuer = IssuerServer.start(new IssuerConfig(dir, URI.create("https://localhost:" + port), "web", name,
-                "demo secret: use TABARD_SECRET in production".toCharArray(), Duration.ofHours(1), Optional.of(admin), port),
+        // port 0: the did:web follows the port the issuer binds
+        IssuerServer issuer = IssuerServer.start(new IssuerConfig(dir, URI.create("https://localhost:0"), "web", name,
+                "demo secret: use TABARD_SECRET in production".toCharArray(), Duration.ofHours(1), Optional.of(admin), 0),
                 Optional.of(tls.serverContext()), Clock.systemUTC());
         return new DemoOrg(issuer, admin, HttpClient.newBuilder().sslContext(tls.clientContext()).build());
     }

@@ -137,7 +137,7 @@ final class IssuerCommand {
             // the address it listens on says the scheme it speaks: a plain-HTTP issuer sits behind a TLS proxy
             System.out.println("issuer " + server.service().did() + " serving " + server.publicUrl() + " on "
                     + (tls.isPresent() ? "https" : "http") + "://127.0.0.1:" + server.port());
-            System.out.println(metrics.describe(metricsAccess, METRICS_TOKEN_VARIABLE));
+            System.out.println(metrics.describe(metricsAccess, METRICS_TOKEN_VARIABLE, server.metricsPort()));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();

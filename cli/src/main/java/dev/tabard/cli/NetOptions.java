@@ -96,14 +96,14 @@ final class NetOptions {
             }
         }
 
-        /** What the server log says about metrics, so an operator sees how to turn them on. */
-        String describe(MetricsAccess access, String tokenVariable) {
+        /** What the server log says about metrics, so an operator sees how to turn them on; {@code bound} is the listener's port (for port 0). */
+        String describe(MetricsAccess access, String tokenVariable, java.util.Optional<Integer> bound) {
             if (access.token().isEmpty() && access.listener().isEmpty()) {
                 return "metrics: not served (turn on with --metrics-token, " + tokenVariable + ", or --metrics-listen 127.0.0.1:9464)";
             }
             return "metrics: " + (access.token().isPresent() ? "on this port with the bearer token" : "")
                     + (access.token().isPresent() && access.listener().isPresent() ? " and " : "")
-                    + access.listener().map(a -> "on " + a.getHostString() + ":" + a.getPort() + " without a token").orElse("");
+                    + access.listener().map(a -> "on " + a.getHostString() + ":" + bound.orElse(a.getPort()) + " without a token").orElse("");
         }
     }
 }

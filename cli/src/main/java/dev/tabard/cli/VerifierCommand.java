@@ -110,7 +110,7 @@ final class VerifierCommand {
             System.out.println("verifier serving " + scheme + "://127.0.0.1:" + server.port() + (server.domains().isEmpty()
                     ? " for the domain each caller names" : " for domain " + String.join(", ", server.domains()))
                     + "; policy: " + (policy == null ? "none (any issuer)" : policy + ": " + PolicyFiles.summary(trust)));
-            System.out.println(metrics.describe(metricsAccess, METRICS_TOKEN_VARIABLE));
+            System.out.println(metrics.describe(metricsAccess, METRICS_TOKEN_VARIABLE, server.metricsPort()));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();

@@ -102,17 +102,13 @@ class IssuerTokenCommandTest {
 
     @Test
     void serve_onTheSameDataUnderAnotherPort_refusedWithTheStoredDidAndTheWayOut() throws Exception {
-        // the did:web names the port, so it is chosen before the issuer binds it
-        int first = IssuerPorts.start(port -> {
-            start("https://localhost:" + port, port).close();
-            return port;
-        });
-        writeSecret();
-        Run r = null;
-        for (int i = 0; i < 5 && (r == null || r.err().contains("cannot listen on port")); i++) {
-            // the command binds its port before it reads the data, so a port taken meanwhile is tried again
-            r = run("issuer", "serve", "--data", dir.toString(), "--port", Integer.toString(IssuerPorts.unusedPort()));
+        // port 0: the did:web follows the port bound
+        int first;
+        try (var server = start("https://localhost:0", 0)) {
+            first = server.port();
         }
+        writeSecret();
+        Run r = run("issuer", "serve", "--data", dir.toString(), "--port", "0");
         assertEquals(2, r.code(), r.out());
         assertTrue(r.err().contains("did:web:localhost%3A" + first), r.err());
         assertTrue(r.err().contains("--public-url https://localhost:" + first), r.err());

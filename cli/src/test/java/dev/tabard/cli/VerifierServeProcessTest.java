@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabard.codec.JsonCodec;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,16 +31,6 @@ class VerifierServeProcessTest {
     /** How long a verifier process may take to print its start lines. */
     private static final Duration START = Duration.ofSeconds(60);
     private static final Pattern SERVING = Pattern.compile("verifier serving https?://127\\.0\\.0\\.1:(\\d+)");
-
-    /**
-     * A port for the separate metrics listener, which the process must be told before it starts: its start line names
-     * the port it was given, not the one bound, so {@code --metrics-listen 127.0.0.1:0} could not be read back.
-     */
-    private static int unusedPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     /** The port the verifier bound ({@code --port 0}), read from its start line. */
     private static int portIn(String startupOutput) {
@@ -99,15 +88,18 @@ class VerifierServeProcessTest {
     @Test
     @Timeout(120)
     void serve_repeatedDomainsMetricsAndRequiredChallengeFlags_bindChallengesAndGuardMetrics() throws Exception {
-        int metricsPort = unusedPort();
         Process p = serve(Map.of("TABARD_VERIFIER_METRICS_TOKEN", METRICS), "--port", "0",
-                "--domain", "https://a.example", "--domain", "https://b.example", "--metrics-listen", "127.0.0.1:" + metricsPort,
+                "--domain", "https://a.example", "--domain", "https://b.example", "--metrics-listen", "127.0.0.1:0",
                 "--require-issued-challenges");
         try {
             String out = startupOutput(p);
             int port = portIn(out);
             assertTrue(out.contains("for domain https://a.example, https://b.example"), out);
-            assertTrue(out.contains("metrics: on this port with the bearer token and on 127.0.0.1:" + metricsPort), out);
+            java.util.regex.Matcher listener = java.util.regex.Pattern.compile("metrics: on this port with the bearer token and on 127\\.0\\.0\\.1:(\\d+) "
+                    + "without a token").matcher(out);
+            assertTrue(listener.find(), out);
+            int metricsPort = Integer.parseInt(listener.group(1));
+            assertTrue(metricsPort > 0, out);
             String base = "http://127.0.0.1:" + port;
             JsonNode forB = JsonCodec.parse(send("POST", base + "/challenges", "{\"domain\":\"https://b.example\"}", null).body());
             assertEquals("https://b.example", forB.get("domain").asText());

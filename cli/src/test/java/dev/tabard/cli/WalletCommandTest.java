@@ -64,9 +64,9 @@ class WalletCommandTest {
     @BeforeEach
     void start() throws Exception {
         // the did:web names the port, so it is chosen before the issuer binds it
-        issuer = IssuerPorts.start(port -> IssuerServer.start(new IssuerConfig(dir.resolve("issuer"), URI.create("https://localhost:" + port),
-                "web", "ACME", "issuer secret".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), port), Optional.of(tls.serverContext()),
-                Clock.systemUTC()));
+        issuer = IssuerServer.start(new IssuerConfig(dir.resolve("issuer"), URI.create("https://localhost:0"),
+                "web", "ACME", "issuer secret".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), 0), Optional.of(tls.serverContext()),
+                Clock.systemUTC());
         base = "https://localhost:" + issuer.port();
         fetcher = new SafeFetcher(FetchPolicy.builder().allowHost("localhost").trustCertificate(tls.certificate()).build());
         cert = dir.resolve("issuer.pem");

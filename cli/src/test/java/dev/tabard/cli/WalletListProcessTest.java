@@ -57,9 +57,9 @@ class WalletListProcessTest {
     /** A did:key issuer whose clock is {@code clock}, issuing credentials valid one hour. */
     private void startIssuer(Clock clock) throws Exception {
         // the status-list URLs in its credentials name the port, so it is chosen before the issuer binds it
-        issuer = IssuerPorts.start(port -> IssuerServer.start(new IssuerConfig(dir.resolve("issuer"), URI.create("https://localhost:" + port),
-                "key", "ACME", "issuer secret".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), port), Optional.of(tls.serverContext()),
-                clock));
+        issuer = IssuerServer.start(new IssuerConfig(dir.resolve("issuer"), URI.create("https://localhost:0"),
+                "key", "ACME", "issuer secret".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), 0), Optional.of(tls.serverContext()),
+                clock);
         base = "https://localhost:" + issuer.port();
         cert = dir.resolve("issuer.pem");
         Files.writeString(cert, tls.certificatePem());

@@ -67,9 +67,9 @@ class DelegationRegistrationTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = IssuerPorts.start(port -> IssuerServer.start(new IssuerConfig(dir, URI.create("https://localhost:" + port), "web", "ACME Corp",
-                "correct horse".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), port), Optional.of(tls.serverContext()),
-                Clock.systemUTC()));
+        server = IssuerServer.start(new IssuerConfig(dir, URI.create("https://localhost:0"), "web", "ACME Corp",
+                "correct horse".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), 0), Optional.of(tls.serverContext()),
+                Clock.systemUTC());
         client = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
         issuer = server.service().did();
         registerAgent(agent, true);

@@ -66,8 +66,8 @@ class IssuerServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = IssuerPorts.start(port -> IssuerServer.start(config(port, "correct horse"), Optional.of(tls.serverContext()), Clock.systemUTC(),
-                IssuerServer.VcApiAccess.TOKEN, new IssuerServer.Transport(TransportLimits.defaults(), MetricsAccess.bearerToken(METRICS))));
+        server = IssuerServer.start(config(0, "correct horse"), Optional.of(tls.serverContext()), Clock.systemUTC(),
+                IssuerServer.VcApiAccess.TOKEN, new IssuerServer.Transport(TransportLimits.defaults(), MetricsAccess.bearerToken(METRICS)));
         base = "https://localhost:" + server.port();
         client = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
     }

@@ -69,9 +69,9 @@ class VcApiConformanceTest {
 
     @BeforeEach
     void start() throws Exception {
-        issuer = IssuerPorts.start(port -> IssuerServer.start(new IssuerConfig(dir, URI.create("https://localhost:" + port), "key", "ACME Corp",
-                "correct horse".toCharArray(), Duration.ofHours(1), Optional.of("tabard_conformance_0123456789abcdefGHIJKLMN"), port),
-                Optional.of(tls.serverContext()), Clock.systemUTC(), IssuerServer.VcApiAccess.OPEN_FOR_LOCAL_CONFORMANCE_RUNS));
+        issuer = IssuerServer.start(new IssuerConfig(dir, URI.create("https://localhost:0"), "key", "ACME Corp",
+                "correct horse".toCharArray(), Duration.ofHours(1), Optional.of("tabard_conformance_0123456789abcdefGHIJKLMN"), 0),
+                Optional.of(tls.serverContext()), Clock.systemUTC(), IssuerServer.VcApiAccess.OPEN_FOR_LOCAL_CONFORMANCE_RUNS);
         issuerDid = issuer.service().did().toString();
         SafeFetcher fetcher = new SafeFetcher(FetchPolicy.builder().allowHost("localhost").trustCertificate(tls.certificate()).build());
         DidResolver resolver = DidResolvers.of(WebDidResolver.builder().fetcher(fetcher).build(), keys);

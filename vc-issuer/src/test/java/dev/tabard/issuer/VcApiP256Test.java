@@ -51,11 +51,11 @@ class VcApiP256Test {
     private HttpClient client;
 
     private void start(boolean p256) throws Exception {
-        server = IssuerPorts.start(port -> IssuerServer.start(new IssuerConfig(dir, URI.create("https://localhost:" + port), "web", "ACME Corp",
-                "correct horse".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), port, p256), Optional.of(tls.serverContext()),
+        server = IssuerServer.start(new IssuerConfig(dir, URI.create("https://localhost:0"), "web", "ACME Corp",
+                "correct horse".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), 0, p256), Optional.of(tls.serverContext()),
                 Clock.systemUTC(), IssuerServer.VcApiAccess.TOKEN,
                 // this test sends one bearer token with every request, metrics included
-                new IssuerServer.Transport(TransportLimits.defaults(), MetricsAccess.bearerToken(ADMIN))));
+                new IssuerServer.Transport(TransportLimits.defaults(), MetricsAccess.bearerToken(ADMIN)));
         client = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
     }
 

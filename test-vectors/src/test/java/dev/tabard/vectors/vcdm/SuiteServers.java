@@ -6,7 +6,6 @@ import dev.tabard.codec.JsonCodec;
 import dev.tabard.fetch.SelfSignedTls;
 import dev.tabard.issuer.IssuerConfig;
 import dev.tabard.issuer.http.IssuerServer;
-import dev.tabard.vectors.IssuerPorts;
 import dev.tabard.verifier.TrustPolicy;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.verifier.http.VerifierServer;
@@ -37,9 +36,9 @@ final class SuiteServers implements AutoCloseable {
 
     SuiteServers() throws Exception {
         data = Files.createTempDirectory("suite-servers");
-        issuer = IssuerPorts.start(port -> IssuerServer.start(new IssuerConfig(data, URI.create("https://localhost:" + port), "key",
+        issuer = IssuerServer.start(new IssuerConfig(data, URI.create("https://localhost:0"), "key",
                 "Suite Org", "correct horse".toCharArray(), Duration.ofHours(1), Optional.of("tabard_conformance_0123456789abcdefGHIJKLMN"),
-                port), Optional.of(tls.serverContext()), Clock.systemUTC(), IssuerServer.VcApiAccess.OPEN_FOR_LOCAL_CONFORMANCE_RUNS));
+                0), Optional.of(tls.serverContext()), Clock.systemUTC(), IssuerServer.VcApiAccess.OPEN_FOR_LOCAL_CONFORMANCE_RUNS);
         // as `verifier serve` without --policy
         Verifier v = Verifier.builder().trustPolicy(TrustPolicy.builder().trustAnyIssuer().acceptCredentialsNotBoundToHolder().build())
                 .build();

@@ -9,7 +9,6 @@ import dev.tabard.fetch.SafeFetcher;
 import dev.tabard.fetch.SelfSignedTls;
 import dev.tabard.issuer.IssuerConfig;
 import dev.tabard.issuer.http.IssuerServer;
-import dev.tabard.vectors.IssuerPorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,9 +36,9 @@ public final class LocalIssuer implements AutoCloseable {
     public LocalIssuer(Path data, String adminToken) throws Exception {
         this.adminToken = adminToken;
         // the did:web names the port, so it is chosen before the issuer binds it
-        server = IssuerPorts.start(port -> IssuerServer.start(new IssuerConfig(data, URI.create("https://localhost:" + port), "web", "ACME",
-                "issuer secret".toCharArray(), Duration.ofHours(1), Optional.of(adminToken), port), Optional.of(tls.serverContext()),
-                Clock.systemUTC()));
+        server = IssuerServer.start(new IssuerConfig(data, URI.create("https://localhost:0"), "web", "ACME",
+                "issuer secret".toCharArray(), Duration.ofHours(1), Optional.of(adminToken), 0), Optional.of(tls.serverContext()),
+                Clock.systemUTC());
         base = "https://localhost:" + server.port();
         fetcher = new SafeFetcher(FetchPolicy.builder().allowHost("localhost").trustCertificate(tls.certificate()).build());
         admin = HttpClient.newBuilder().sslContext(tls.clientContext()).build();

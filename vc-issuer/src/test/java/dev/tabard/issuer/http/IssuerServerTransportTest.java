@@ -9,7 +9,6 @@ import dev.tabard.fetch.SelfSignedTls;
 import dev.tabard.http.MetricsAccess;
 import dev.tabard.http.TransportLimits;
 import dev.tabard.issuer.IssuerConfig;
-import dev.tabard.issuer.IssuerPorts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -51,9 +50,9 @@ class IssuerServerTransportTest {
     }
 
     private void start(Clock clock, TransportLimits limits) throws IOException {
-        server = IssuerPorts.start(port -> IssuerServer.start(new IssuerConfig(dir, URI.create("https://localhost:" + port), "key", "ACME",
-                "correct horse".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), port), Optional.of(tls.serverContext()), clock,
-                IssuerServer.VcApiAccess.TOKEN, new IssuerServer.Transport(limits, MetricsAccess.notServed())));
+        server = IssuerServer.start(new IssuerConfig(dir, URI.create("https://localhost:0"), "key", "ACME",
+                "correct horse".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), 0), Optional.of(tls.serverContext()), clock,
+                IssuerServer.VcApiAccess.TOKEN, new IssuerServer.Transport(limits, MetricsAccess.notServed()));
     }
 
     private HttpResponse<String> send(String method, String path, String contentType, String body) throws Exception {

@@ -13,7 +13,6 @@ import dev.tabard.crypto.KeyType;
 import dev.tabard.did.Did;
 import dev.tabard.did.key.KeyDids;
 import dev.tabard.issuer.IssuerConfig;
-import dev.tabard.issuer.IssuerPorts;
 import dev.tabard.testing.ManualClock;
 import dev.tabard.vc.jose.CompactJws;
 import java.net.URI;
@@ -52,8 +51,8 @@ class StatusListCachingTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = IssuerPorts.start(port -> IssuerServer.start(new IssuerConfig(dir, URI.create("http://localhost:" + port), "key", "ACME",
-                "cache test".toCharArray(), Duration.ofHours(1), Optional.of(admin), port), Optional.empty(), clock));
+        server = IssuerServer.start(new IssuerConfig(dir, URI.create("http://localhost:0"), "key", "ACME",
+                "cache test".toCharArray(), Duration.ofHours(1), Optional.of(admin), 0), Optional.empty(), clock);
         Did agent = KeyDids.of(KeyPair.generate(KeyType.ED25519, random).publicKey());
         HttpResponse<String> put = post("/admin/agents", "{\"did\":\"" + agent + "\",\"name\":\"buyer\",\"operator\":{\"name\":\"ops\"}}");
         assertEquals(201, put.statusCode(), put.body());

@@ -13,7 +13,6 @@ import dev.tabard.did.Did;
 import dev.tabard.did.DidUrl;
 import dev.tabard.did.key.KeyDids;
 import dev.tabard.issuer.IssuerConfig;
-import dev.tabard.issuer.IssuerPorts;
 import dev.tabard.issuer.http.IssuerServer;
 import dev.tabard.problem.ProblemType;
 import dev.tabard.vc.jose.CompactJws;
@@ -66,12 +65,10 @@ class Oid4vciEndpointsTest {
 
     @BeforeEach
     void start() throws Exception {
-        // the issuer identifier (the proofs' aud) names the port, so it is chosen before the issuer binds it
-        server = IssuerPorts.start(chosen -> {
-            issuer = "http://localhost:" + chosen;
-            return IssuerServer.start(new IssuerConfig(dir, URI.create(issuer), "key", "ACME", "oid4vci test".toCharArray(),
-                    Duration.ofHours(1), Optional.of(admin), chosen), Optional.empty(), Clock.systemUTC());
-        });
+        // port 0: the issuer identifier (the proofs' aud) follows the port bound
+        server = IssuerServer.start(new IssuerConfig(dir, URI.create("http://localhost:0"), "key", "ACME", "oid4vci test".toCharArray(),
+                Duration.ofHours(1), Optional.of(admin), 0), Optional.empty(), Clock.systemUTC());
+        issuer = server.publicUrl().toString();
         port = server.port();
         RawHttp.Response r = http("127.0.0.1").postJson("/admin/agents", "{\"did\":\"" + agent + "\",\"name\":\"buyer\","
                 + "\"operator\":{\"name\":\"Procurement\"},\"capabilities\":[\"supplier:lookup\"]}", bearer(admin));

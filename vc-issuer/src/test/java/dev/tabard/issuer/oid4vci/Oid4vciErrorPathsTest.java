@@ -14,7 +14,6 @@ import dev.tabard.did.DidUrl;
 import dev.tabard.did.key.KeyDids;
 import dev.tabard.issuer.AdminTokens;
 import dev.tabard.issuer.IssuerConfig;
-import dev.tabard.issuer.IssuerPorts;
 import dev.tabard.issuer.http.IssuerServer;
 import dev.tabard.problem.ProblemType;
 import dev.tabard.testing.ManualClock;
@@ -61,11 +60,10 @@ class Oid4vciErrorPathsTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = IssuerPorts.start(port -> {
-            issuer = "http://localhost:" + port;
-            return IssuerServer.start(new IssuerConfig(dir, URI.create(issuer), "key", "ACME", "oid4vci errors".toCharArray(),
-                    Duration.ofHours(1), Optional.of(admin), port), Optional.empty(), clock);
-        });
+        // port 0: the issuer identifier (the proofs' aud) follows the port bound
+        server = IssuerServer.start(new IssuerConfig(dir, URI.create("http://localhost:0"), "key", "ACME", "oid4vci errors".toCharArray(),
+                Duration.ofHours(1), Optional.of(admin), 0), Optional.empty(), clock);
+        issuer = server.publicUrl().toString();
         RawHttp.Response r = http().postJson("/admin/agents", "{\"did\":\"" + agent + "\",\"name\":\"buyer\","
                 + "\"operator\":{\"name\":\"Procurement\"},\"capabilities\":[\"supplier:lookup\"]}", bearer(admin));
         assertEquals(201, r.status(), r.body());
