@@ -1,5 +1,6 @@
 package dev.tabard.issuer;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.crypto.KeyType;
 import dev.tabard.crypto.VerificationKey;
@@ -123,8 +124,8 @@ public final class SdJwtCredentials {
         return new Issued(rec, sdJwt);
     }
 
-    private static boolean has(com.fasterxml.jackson.databind.JsonNode claims, ClaimPath path) {
-        com.fasterxml.jackson.databind.JsonNode n = claims;
+    private static boolean has(JsonNode claims, ClaimPath path) {
+        JsonNode n = claims;
         for (Object s : path.segments()) {
             n = n.path((String) s);
         }

@@ -9,7 +9,6 @@ import dev.tabard.issuer.store.IssuerStore;
 import dev.tabard.sdjwt.status.StatusList;
 import dev.tabard.sdjwt.status.StatusListToken;
 import dev.tabard.sdjwt.status.StatusReference;
-import dev.tabard.sdjwt.status.TokenStatus;
 import dev.tabard.vc.status.Bitstring;
 import dev.tabard.vc.status.StatusPurpose;
 import java.net.URI;
@@ -113,12 +112,6 @@ public final class TokenStatusLists {
         StatusLists.Published p = new StatusLists.Published(jwt, etag(listId, list.get()), until);
         cache.put(listId, new Cached(list.get(), key.id(), p));
         return Optional.of(p);
-    }
-
-    /** The status an SD-JWT VC's entry reads now. */
-    public TokenStatus status(IssuedCredential credential) {
-        return list(credential.revocationList()).map(l -> TokenStatus.of(l.get(credential.revocationIndex())))
-                .orElse(TokenStatus.OTHER);
     }
 
     /** A weak tag over the list's id and statuses, the same on every instance (see {@link StatusLists}' tags). */
