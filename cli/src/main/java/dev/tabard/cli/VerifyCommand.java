@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "verify", mixinStandardHelpOptions = true, description = {
     "Verify a credential or presentation (vc+jwt, vp+jwt or Data Integrity JSON) and print the result as JSON.",
-    "A presentation (vp+jwt, or JSON typed VerifiablePresentation) needs --challenge. Exit 0 when verified, 1 when not."})
+    "A presentation (vp+jwt, JSON typed VerifiablePresentation, or an SD-JWT VC with its key-binding JWT) needs --challenge"
+        + " (the SD-JWT's nonce) and --domain (its audience). Exit 0 when verified, 1 when not."})
 final class VerifyCommand implements Callable<Integer> {
 
     @Parameters(index = "0", description = "File to verify, or - for standard input.")
@@ -43,7 +44,8 @@ final class VerifyCommand implements Callable<Integer> {
         byte[] input = file.equals("-") ? System.in.readNBytes(Verifier.MAX_INPUT + 1) : Files.readAllBytes(InputFiles.readable(Path.of(file),
                 "the file to verify"));
         TrustPolicy trust = policy != null ? PolicyFiles.read(policy)
-                : TrustPolicy.builder().trustAnyIssuer().acceptCredentialsNotBoundToHolder().build();
+                : TrustPolicy.builder().trustAnyIssuer().acceptCredentialsNotBoundToHolder()
+                        .formats(TrustPolicy.Format.VC_JWT, TrustPolicy.Format.DATA_INTEGRITY, TrustPolicy.Format.DC_SD_JWT).build();
         if (policy != null) {
             PolicyFiles.warning(trust, policy).ifPresent(System.err::println);
         }
@@ -65,9 +67,15 @@ final class VerifyCommand implements Callable<Integer> {
         return r.verified() ? 0 : 1;
     }
 
-    /** Whether {@code text} is a presentation: a JWT typed vp+jwt, or JSON typed VerifiablePresentation. */
+    /**
+     * Whether {@code text} is a presentation: a JWT typed vp+jwt, JSON typed VerifiablePresentation, or an SD-JWT VC
+     * (whose key-binding JWT answers a challenge).
+     */
     static boolean isPresentation(String text) {
         String t = text.strip();
+        if (!t.startsWith("{") && t.indexOf('~') > 0) {
+            return true;
+        }
         try {
             if (t.startsWith("{")) {
                 return JsonCodec.parse(t).path("type").toString().contains("\"VerifiablePresentation\"");

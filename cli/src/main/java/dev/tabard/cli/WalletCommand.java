@@ -54,7 +54,8 @@ final class WalletCommand {
                 throw new IllegalArgumentException("set TABARD_WALLET_SECRET to the wallet's secret");
             }
             SafeFetcher fetcher = net.fetcher();
-            Verifier verifier = Verifier.builder().trustPolicy(TrustPolicy.builder().trustAnyIssuer().build())
+            Verifier verifier = Verifier.builder().trustPolicy(TrustPolicy.builder().trustAnyIssuer()
+                            .formats(TrustPolicy.Format.VC_JWT, TrustPolicy.Format.DATA_INTEGRITY, TrustPolicy.Format.DC_SD_JWT).build())
                     .fetchPolicy(fetcher.policy()).build();
             IssuanceClient issuance = new IssuanceClient(fetcher, Clock.systemUTC());
             if (create && !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -185,7 +186,9 @@ final class WalletCommand {
         }
     }
 
-    @Command(name = "present", mixinStandardHelpOptions = true, description = "Print a vp+jwt for a verifier's challenge and domain.")
+    @Command(name = "present", mixinStandardHelpOptions = true, description = {"Print a vp+jwt for a verifier's challenge and domain.",
+            "With --format dc+sd-jwt: an SD-JWT VC presentation disclosing only the claims named by --disclose, key-bound to the "
+                + "challenge (nonce) and domain (audience)."})
     static final class Present extends Base implements Callable<Integer> {
         @Option(names = "--challenge", required = true, description = "The challenge the verifier gave (its POST /challenges answer, or its own nonce).")
         String challenge;
@@ -196,10 +199,28 @@ final class WalletCommand {
         @Option(names = "--capability", description = "A capability the verifier needs (repeatable).")
         List<String> capabilities = List.of();
 
+        @Option(names = "--format", description = "vc+jwt (default) or dc+sd-jwt.")
+        String format = "vc+jwt";
+
+        @Option(names = "--disclose", description = "With --format dc+sd-jwt: a claim to disclose, as a dotted path (e.g. "
+                + "operator.email, constraints.maxTransactionValue; a number is an array index); repeatable.")
+        List<String> disclose = List.of();
+
         @Override
         public Integer call() throws Exception {
+            if (!format.equals("vc+jwt") && !format.equals("dc+sd-jwt")) {
+                throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "--format is vc+jwt or dc+sd-jwt");
+            }
+            if (!disclose.isEmpty() && format.equals("vc+jwt")) {
+                throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "--disclose needs --format dc+sd-jwt: a vc+jwt discloses all");
+            }
             try (Wallet w = open()) {
                 try {
+                    if (format.equals("dc+sd-jwt")) {
+                        System.out.println(w.presentSdJwt(new PresentationRequest(challenge, domain, java.util.Set.of(),
+                                new HashSet<>(capabilities)).disclose(disclose.stream().map(Present::path).toList())));
+                        return 0;
+                    }
                     System.out.println(w.present(new PresentationRequest(challenge, domain, java.util.Set.of("AgentCredential"),
                             new HashSet<>(capabilities))));
                 } catch (ProblemException e) {
@@ -207,6 +228,21 @@ final class WalletCommand {
                 }
             }
             return 0;
+        }
+
+        /** A dotted claim path: names, and non-negative numbers as array indexes. */
+        static List<Object> path(String dotted) {
+            if (dotted.isEmpty() || dotted.length() > 1024) {
+                throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "--disclose takes a dotted claim path such as operator.email");
+            }
+            List<Object> out = new java.util.ArrayList<>();
+            for (String segment : dotted.split("\\.", -1)) {
+                if (segment.isEmpty()) {
+                    throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "an empty segment in --disclose " + dotted);
+                }
+                out.add(segment.matches("[0-9]{1,9}") ? (Object) Integer.valueOf(segment) : segment);
+            }
+            return out;
         }
 
         /**

@@ -26,11 +26,13 @@ public final class IssuerService {
     private final AgentRegistry agents;
     private final CredentialIssuer issuer;
     private final StatusLists statusLists;
+    private final SdJwtCredentials sdJwt;
     private final IssuerMetrics metrics;
     private final Optional<String> firstAdminToken;
 
     IssuerService(IssuerStore store, OrgKeys keys, AgentRegistry agents, CredentialIssuer issuer, StatusLists statusLists,
-                  IssuerMetrics metrics, Optional<String> firstAdminToken) {
+                  SdJwtCredentials sdJwt, IssuerMetrics metrics, Optional<String> firstAdminToken) {
+        this.sdJwt = Objects.requireNonNull(sdJwt, "sdJwt");
         this.store = Objects.requireNonNull(store, "store");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.agents = Objects.requireNonNull(agents, "agents");
@@ -66,6 +68,11 @@ public final class IssuerService {
 
     public StatusLists statusLists() {
         return statusLists;
+    }
+
+    /** AgentCredentials as SD-JWT VCs, and their Token Status Lists. */
+    public SdJwtCredentials sdJwt() {
+        return sdJwt;
     }
 
     /** The admin token generated on this store's first start, to show once; empty otherwise (and when one was given). */

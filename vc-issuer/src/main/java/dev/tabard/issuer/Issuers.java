@@ -9,6 +9,7 @@ import dev.tabard.issuer.keys.KeyRing;
 import dev.tabard.issuer.keys.OrgKey;
 import dev.tabard.issuer.keys.OrgKeys;
 import dev.tabard.issuer.status.StatusLists;
+import dev.tabard.issuer.status.TokenStatusLists;
 import dev.tabard.issuer.store.IssuerStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -65,7 +66,9 @@ public final class Issuers {
         AgentRegistry agents = new AgentRegistry(store, clock);
         StatusLists statusLists = new StatusLists(store, keys, config.publicUrl(), clock, metrics::statusChanged);
         CredentialIssuer issuer = new CredentialIssuer(store, config, clock, random, keys, agents, statusLists, metrics);
-        return new IssuerService(store, keys, agents, issuer, statusLists, metrics, o.firstAdminToken());
+        SdJwtCredentials sdJwt = new SdJwtCredentials(store, config, clock, random, keys, agents,
+                new TokenStatusLists(store, keys, config.publicUrl(), clock));
+        return new IssuerService(store, keys, agents, issuer, statusLists, sdJwt, metrics, o.firstAdminToken());
     }
 
     private static Opened bootstrap(IssuerStore store, IssuerConfig config, Clock clock, SecureRandom random) {

@@ -49,8 +49,9 @@ final class RowCheck {
                 if (!c.issuer().equals(agent.organization().toString())) {
                     errors.add(altered("its issuer is not the credential's (" + agent.organization() + ")"));
                 }
-                if (!c.types().equals(STORED_TYPES)) {
-                    errors.add(altered("its types are not " + STORED_TYPES));
+                Set<String> expected = SdJwtHolding.isSdJwt(row.token()) ? SdJwtHolding.STORED_TYPES : STORED_TYPES;
+                if (!c.types().equals(expected)) {
+                    errors.add(altered("its types are not " + expected));
                 }
                 if (!c.capabilities().equals(agent.capabilities())) {
                     errors.add(altered("its capabilities " + c.capabilities() + " are not the credential's " + agent.capabilities()));

@@ -11,7 +11,6 @@ import dev.tabard.did.DidUrl;
 import dev.tabard.did.key.KeyDids;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
-import dev.tabard.vc.jose.VcJose;
 import dev.tabard.verifier.VerificationResult;
 import dev.tabard.verifier.Verifier;
 import dev.tabard.wallet.oid4vci.IssuanceClient;
@@ -53,6 +52,8 @@ public final class Wallet implements AutoCloseable {
     private final IssuanceClient issuance;
     private final Clock clock;
     private final Delegations delegations;
+    private final SdJwtHolding sdJwts;
+    private final Presenter presenter;
 
     private Wallet(WalletStore store, Signer key, Verifier verifier, IssuanceClient issuance, Clock clock) {
         this.store = store;
@@ -62,6 +63,8 @@ public final class Wallet implements AutoCloseable {
         this.issuance = issuance;
         this.clock = clock;
         this.delegations = new Delegations(store, key, did, KeyDids.methodId(key.publicKey()), verifier, issuance, clock);
+        this.sdJwts = new SdJwtHolding(key, did, verifier, clock);
+        this.presenter = new Presenter(store, key, did, KeyDids.methodId(key.publicKey()), delegations, sdJwts, clock);
     }
 
     /**
@@ -189,7 +192,11 @@ public final class Wallet implements AutoCloseable {
 
     /** Verifies a held credential now: signature, dates, status and the wallet's policy. */
     public VerificationResult check(StoredCredential credential) {
-        return verifier.verifyCredential(credential.token());
+        return verify(credential.token());
+    }
+
+    private VerificationResult verify(String token) { // an SD-JWT VC as SdJwtHolding#check presents it
+        return SdJwtHolding.isSdJwt(token) ? sdJwts.check(token) : verifier.verifyCredential(token);
     }
 
     /**
@@ -200,7 +207,7 @@ public final class Wallet implements AutoCloseable {
         List<StoredCredential> out = new ArrayList<>();
         for (WalletStore.Row row : store.rows()) {
             Optional<StoredCredential> c = WalletStore.parse(row).filter(query::matches);
-            if (c.isPresent() && RowCheck.check(row, verifier.verifyCredential(row.token()), did).verified()) {
+            if (c.isPresent() && RowCheck.check(row, verify(row.token()), did).verified()) {
                 out.add(c.get());
             }
         }
@@ -212,12 +219,18 @@ public final class Wallet implements AutoCloseable {
     }
 
     /**
-     * Verifies a credential issued to this wallet's DID and stores it.
+     * Verifies a credential issued to this wallet's DID (a vc+jwt, or an SD-JWT VC bound to this wallet's key) and
+     * stores it.
      *
      * @throws ProblemException with the verification's problems when it does not verify, or {@code HOLDER_MISMATCH}
      *     when it names another subject
      */
     public StoredCredential store(String vcJwt) {
+        if (SdJwtHolding.isSdJwt(vcJwt)) {
+            StoredCredential sc = sdJwts.verifyForStorage(vcJwt);
+            store.put(sc);
+            return sc;
+        }
         VerificationResult r = verifier.verifyCredential(vcJwt);
         if (!r.verified()) {
             throw new ProblemException(r.errors());
@@ -261,7 +274,7 @@ public final class Wallet implements AutoCloseable {
     public List<CheckedCredential> review() {
         List<CheckedCredential> out = new ArrayList<>();
         for (WalletStore.Row row : store.rows()) {
-            out.add(new CheckedCredential(row.id(), RowCheck.check(row, verifier.verifyCredential(row.token()), did)));
+            out.add(new CheckedCredential(row.id(), RowCheck.check(row, verify(row.token()), did)));
         }
         return out;
     }
@@ -305,43 +318,24 @@ public final class Wallet implements AutoCloseable {
         return renewed;
     }
 
-    /**
-     * A Data Integrity presentation for {@code request}: the matching credential enveloped, and an eddsa-rdfc-2022
-     * authentication proof bound to the challenge and domain.
-     */
+    /** A Data Integrity presentation of the matching W3C credential, its proof bound to the challenge and domain. */
     public ObjectNode presentDataIntegrity(PresentationRequest request) {
-        Instant now = clock.instant();
-        StoredCredential c = store.query(CredentialQuery.all().withTypes(request.types()).withCapabilities(request.capabilities()).validAt(now))
-                .stream().findFirst().orElseThrow(() -> new ProblemException(ProblemType.MISSING_CAPABILITY,
-                        "no valid credential held matches the request"));
-        ObjectNode vp = VcJose.presentationOf(List.of(c.token()));
-        vp.put("holder", did.toString());
-        return dev.tabard.vc.di.DataIntegrity.sign(vp, key, dev.tabard.vc.di.ProofOptions.authentication(
-                key.keyType() == KeyType.ED25519 ? "eddsa-rdfc-2022" : "ecdsa-rdfc-2019", keyId(), now, now.plus(PRESENTATION_LIFETIME),
-                request.challenge(), request.domain()), dev.tabard.jsonld.BundledContexts.standard());
+        return presenter.dataIntegrity(request);
     }
 
     /**
-     * A vp+jwt for {@code request}, carrying only the valid credentials that match it — or, when only a delegation gives
-     * this wallet the authority asked for, the chain it received.
+     * A vp+jwt for {@code request}, carrying only the valid W3C credentials that match it — or, when only a delegation
+     * gives this wallet the authority asked for, the chain it received.
      *
      * @throws ProblemException {@code MISSING_CAPABILITY} when no held credential matches
      */
     public String present(PresentationRequest request) {
-        Instant now = clock.instant();
-        List<String> tokens = new ArrayList<>();
-        for (StoredCredential c : store.query(CredentialQuery.all().withTypes(request.types()).withCapabilities(request.capabilities())
-                .validAt(now))) {
-            tokens.add(c.token());
-            break; // one credential that satisfies the request is enough; presenting more discloses more
-        }
-        if (tokens.isEmpty()) {
-            // authority held only by delegation: the whole chain, the organization's AgentCredential first
-            tokens.addAll(delegations.heldFor(request.capabilities(), now).map(HeldDelegation::chain).orElseThrow(() ->
-                    new ProblemException(ProblemType.MISSING_CAPABILITY, "no valid credential or delegation held matches the request")));
-        }
-        return VcJose.securePresentation(VcJose.presentationOf(tokens), key, keyId(), request.challenge(), request.domain(),
-                "urn:uuid:" + UUID.randomUUID(), now, now.plus(PRESENTATION_LIFETIME));
+        return presenter.vpJwt(request);
+    }
+
+    /** A held SD-JWT VC disclosing only {@code request.disclose()}, key-bound to its challenge and domain (see Presenter). */
+    public String presentSdJwt(PresentationRequest request) {
+        return presenter.sdJwt(request);
     }
 
     /**

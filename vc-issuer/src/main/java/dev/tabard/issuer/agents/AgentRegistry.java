@@ -43,8 +43,7 @@ public final class AgentRegistry {
         }
         Instant now = clock.instant();
         Instant created = store.agent(agent.did()).map(Agent::created).orElse(now);
-        Agent stored = new Agent(agent.did(), agent.name(), agent.operator(), agent.capabilities(), agent.constraints(),
-                agent.delegation(), agent.active(), created, now);
+        Agent stored = agent.with(agent.active(), created, now);
         store.putAgent(stored, new IssuerStore.Audit(actor, "agent.put", agent.did().toString(),
                 JsonCodec.writeString(Map.of("name", agent.name(), "active", agent.active()))));
         return stored;

@@ -7,6 +7,7 @@ import dev.tabard.codec.JsonCodec;
 import dev.tabard.did.Did;
 import dev.tabard.issuer.CredentialIssuer;
 import dev.tabard.issuer.IssuanceFormat;
+import dev.tabard.issuer.SdJwtCredentials;
 import dev.tabard.issuer.IssuerService;
 import dev.tabard.issuer.agents.Agent;
 import dev.tabard.issuer.agents.AgentRegistry;
@@ -15,6 +16,7 @@ import dev.tabard.issuer.store.IssuedCredential;
 import dev.tabard.problem.Problem;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
+import dev.tabard.sdjwt.vc.SdJwtVc;
 import dev.tabard.vc.AgentClaims;
 import dev.tabard.vc.jose.EnvelopedCredential;
 import dev.tabard.vc.status.Bitstring;
@@ -103,13 +105,38 @@ final class AgentRoutes {
             throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, e.getMessage());
         }
         Instant now = clock.instant();
-        Agent stored = service.agents().put(new Agent(d, name, operator, caps, constraints, delegation, true, now, now), actor);
+        Set<String> privateConstraints = privateConstraints(b.path("privateConstraints"));
+        Agent stored = service.agents().put(new Agent(d, name, operator, caps, constraints, delegation, true, now, now,
+                privateConstraints), actor);
         ctx.status(201).contentType("application/json").result(JsonCodec.writeString(agentJson(stored)));
+    }
+
+    /** The constraint names an SD-JWT VC keeps selectively disclosable: at most 64 names of at most 128 characters. */
+    private static Set<String> privateConstraints(JsonNode names) {
+        Set<String> out = new LinkedHashSet<>();
+        if (names.isMissingNode() || names.isNull()) {
+            return out;
+        }
+        if (!names.isArray() || names.size() > 64) {
+            throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/privateConstraints",
+                    "privateConstraints is an array of at most 64 constraint names"));
+        }
+        for (int i = 0; i < names.size(); i++) {
+            JsonNode n = names.get(i);
+            if (!n.isTextual() || n.asText().isEmpty() || n.asText().length() > 128) {
+                throw new ProblemException(Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/privateConstraints/" + i,
+                        "a constraint name is a non-empty string of at most 128 characters"));
+            }
+            out.add(n.asText());
+        }
+        return out;
     }
 
     private static ObjectNode agentJson(Agent a) {
         ObjectNode o = a.claims(a.did(), "").subjectJson();
         o.remove("memberOf");
+        ArrayNode priv = o.putArray("privateConstraints");
+        a.privateConstraints().stream().sorted().forEach(priv::add);
         o.put("active", a.active());
         o.put("created", a.created().toString());
         o.put("updated", a.updated().toString());
@@ -142,14 +169,19 @@ final class AgentRoutes {
     private void deactivate(Context ctx) {
         String actor = auth.require(ctx, "admin");
         Agent a = registered(ctx);
-        service.agents().put(new Agent(a.did(), a.name(), a.operator(), a.capabilities(), a.constraints(), a.delegation(), false,
-                a.created(), a.updated()), actor);
+        service.agents().put(a.with(false, a.created(), a.updated()), actor);
         ctx.status(204);
     }
 
     private void issue(Context ctx) {
         String actor = auth.require(ctx, "issue");
         Did d = Requests.did(ctx.pathParam("did"), "/did");
+        if (sdJwtAsked(ctx)) {
+            SdJwtCredentials.Issued issued = service.sdJwt().issue(d, actor);
+            ctx.status(201).contentType("application/json").result(JsonCodec.writeString(Map.of("id", issued.record().id(),
+                    "format", SdJwtVc.TYP, "credential", issued.sdJwt().serialize())));
+            return;
+        }
         IssuanceFormat format = IssuanceFormat.select(Optional.ofNullable(ctx.queryParam("format")),
                 Optional.ofNullable(ctx.queryParam("alg")));
         CredentialIssuer.Issued result = service.issuer().issue(d, format, actor);
@@ -174,7 +206,8 @@ final class AgentRoutes {
         Map<Integer, Bitstring> lists = new HashMap<>();
         ArrayNode out = JsonCodec.arrayNode();
         for (IssuedCredential c : service.store().credentials(d, MAX_LISTED_CREDENTIALS)) {
-            out.addObject().put("id", c.id()).put("issued", c.issued().toString()).put("validUntil", c.validUntil().toString())
+            out.addObject().put("id", c.id()).put("format", c.format().equals(IssuedCredential.SD_JWT_VC) ? SdJwtVc.TYP : "vc")
+                    .put("issued", c.issued().toString()).put("validUntil", c.validUntil().toString())
                     .put("revoked", bit(lists, c.revocationList(), c.revocationIndex()))
                     .put("suspended", bit(lists, c.suspensionList(), c.suspensionIndex()));
         }
@@ -196,11 +229,21 @@ final class AgentRoutes {
         if (!a.active()) {
             throw new ProblemException(ProblemType.FORBIDDEN, "agent " + a.did() + " is deactivated");
         }
-        ObjectNode out = oid4vci.offer(a.did(), "true".equals(ctx.queryParam("tx_code")));
+        ObjectNode out = oid4vci.offer(a.did(), "true".equals(ctx.queryParam("tx_code")),
+                sdJwtAsked(ctx) ? Oid4vci.SD_JWT_CONFIGURATION_ID : Oid4vci.CONFIGURATION_ID);
         if ("svg".equals(ctx.queryParam("qr"))) {
             out.put("offer_qr_svg", OfferQr.svg(out.path("offer_url").asText()));
         }
         ctx.status(201).contentType("application/json").result(JsonCodec.writeString(out));
+    }
+
+    /**
+     * Whether {@code ?format=} asks for an SD-JWT VC: {@code dc+sd-jwt}, also as a query string decodes an unescaped
+     * {@code +} ({@code dc sd-jwt}).
+     */
+    private static boolean sdJwtAsked(Context ctx) {
+        String f = ctx.queryParam("format");
+        return SdJwtVc.TYP.equals(f) || "dc sd-jwt".equals(f);
     }
 
     private void status(Context ctx) {

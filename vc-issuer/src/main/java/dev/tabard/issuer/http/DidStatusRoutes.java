@@ -2,6 +2,7 @@ package dev.tabard.issuer.http;
 
 import dev.tabard.issuer.IssuerService;
 import dev.tabard.issuer.status.StatusLists;
+import dev.tabard.sdjwt.status.StatusListToken;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
 import io.javalin.Javalin;
@@ -33,6 +34,7 @@ final class DidStatusRoutes {
         app.get("/.well-known/did.json", this::didDocument);
         app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "did", service.did().toString())));
         app.get("/status/{id}", this::statusList);
+        app.get("/status-lists/{id}", this::tokenStatusList);
     }
 
     private void didDocument(Context ctx) {
@@ -41,6 +43,25 @@ final class DidStatusRoutes {
                     + "from the DID itself; only a did:web issuer serves a DID document here");
         }
         ctx.contentType("application/did+json").header("Cache-Control", "max-age=300").result(service.orgKeys().didDocument());
+    }
+
+    /** A Token Status List ({@code application/statuslist+jwt}), for SD-JWT VCs, cached and tagged as a status list is. */
+    private void tokenStatusList(Context ctx) {
+        int id;
+        try {
+            id = Integer.parseInt(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new ProblemException(ProblemType.RESOURCE_NOT_FOUND, "no Token Status List '" + ctx.pathParam("id")
+                    + "': list ids are numbers, as in the status_list uri of issued SD-JWT VCs");
+        }
+        StatusLists.Published list = service.sdJwt().statusLists().published(id)
+                .orElseThrow(() -> new ProblemException(ProblemType.RESOURCE_NOT_FOUND, "no Token Status List " + id + " on this issuer"));
+        ctx.header("ETag", list.etag()).header("Cache-Control", "public, max-age=" + list.maxAge(clock.instant()).toSeconds());
+        if (matches(ctx.header("If-None-Match"), list.etag())) {
+            ctx.status(304);
+            return;
+        }
+        ctx.contentType(StatusListToken.MEDIA_TYPE).result(list.body());
     }
 
     private void statusList(Context ctx) {

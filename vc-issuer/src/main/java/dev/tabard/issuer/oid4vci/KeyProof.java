@@ -1,6 +1,7 @@
 package dev.tabard.issuer.oid4vci;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabard.crypto.VerificationKey;
 import dev.tabard.did.Did;
 import dev.tabard.did.DidResolver;
 import dev.tabard.did.DidResolvers;
@@ -43,14 +44,18 @@ final class KeyProof {
         this.clock = clock;
     }
 
+    /** A checked proof: its {@code nonce} (empty when absent) for the caller to redeem, and the key that signed it. */
+    record Checked(String nonce, VerificationKey key) {
+    }
+
     /**
-     * Checks the proof and returns its {@code nonce} claim (empty when absent) for the caller to redeem.
+     * Checks the proof and returns its {@code nonce} claim and its key.
      *
      * @throws ProblemException {@link ProblemType#CRYPTOGRAPHIC_SECURITY_ERROR} for a bad type, key, signature or
      *     audience; {@link ProblemType#MALFORMED_VALUE_ERROR} (pointer {@code /iat}) for an {@code iat} that is not a
      *     numeric date or not fresh
      */
-    String check(String jwt, Did agent) {
+    Checked check(String jwt, Did agent) {
         CompactJws jws = CompactJws.parse(jwt);
         if (!"openid4vci-proof+jwt".equals(jws.typ().orElse(""))) {
             throw bad("the proof's typ must be openid4vci-proof+jwt");
@@ -72,7 +77,7 @@ final class KeyProof {
             throw Problem.at(ProblemType.MALFORMED_VALUE_ERROR, "/iat", "the proof's iat (" + iat + ") is not within "
                     + FRESHNESS.toMinutes() + " minutes of now: sign a new proof with the current time").exception();
         }
-        return p.path("nonce").asText("");
+        return new Checked(p.path("nonce").asText(""), vm.key());
     }
 
     private static ProblemException bad(String detail) {

@@ -5,11 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.codec.Base64Url;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.did.Did;
-import dev.tabard.issuer.CredentialIssuer;
 import dev.tabard.issuer.IssuanceFormat;
 import dev.tabard.issuer.IssuerService;
 import dev.tabard.issuer.agents.Agent;
 import dev.tabard.problem.ProblemException;
+import dev.tabard.sdjwt.vc.AgentSdJwtVc;
+import dev.tabard.sdjwt.vc.SdJwtVc;
 import dev.tabard.vc.jose.CompactJws;
 import dev.tabard.vc.jose.JoseOptions;
 import dev.tabard.vc.jose.VcJose;
@@ -42,6 +43,8 @@ public final class Oid4vci {
 
     public static final String PRE_AUTH_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code";
     public static final String CONFIGURATION_ID = "AgentCredential_vc+jwt";
+    /** The AgentCredential as an SD-JWT VC ({@code dc+sd-jwt}), bound to the key the wallet's proof shows. */
+    public static final String SD_JWT_CONFIGURATION_ID = "AgentCredential_dc+sd-jwt";
     public static final Duration CODE_LIFETIME = Duration.ofMinutes(10);
     public static final Duration TOKEN_LIFETIME = Duration.ofMinutes(5);
     public static final Duration PROOF_FRESHNESS = KeyProof.FRESHNESS;
@@ -93,12 +96,23 @@ public final class Oid4vci {
      *     already has {@link #MAX_OFFERS_PER_AGENT} open offers
      */
     public ObjectNode offer(Did agent, boolean withTxCode) {
+        return offer(agent, withTxCode, CONFIGURATION_ID);
+    }
+
+    /**
+     * A credential offer naming {@code configurationId} ({@link #CONFIGURATION_ID} or {@link #SD_JWT_CONFIGURATION_ID}).
+     * The access token it leads to buys one credential of either configuration: both say the same of the same agent.
+     */
+    public ObjectNode offer(Did agent, boolean withTxCode, String configurationId) {
+        if (!CONFIGURATION_ID.equals(configurationId) && !SD_JWT_CONFIGURATION_ID.equals(configurationId)) {
+            throw new IllegalArgumentException("unknown credential configuration " + configurationId);
+        }
         String code = randomToken();
         Optional<String> tx = withTxCode ? Optional.of(String.format("%06d", random.nextInt(1_000_000))) : Optional.empty();
         grants.putOffer(code, agent, tx);
         ObjectNode offer = JsonCodec.objectNode();
         offer.put("credential_issuer", issuerId.toString());
-        offer.putArray("credential_configuration_ids").add(CONFIGURATION_ID);
+        offer.putArray("credential_configuration_ids").add(configurationId);
         ObjectNode grant = offer.putObject("grants").putObject(PRE_AUTH_GRANT);
         grant.put("pre-authorized_code", code);
         tx.ifPresent(t -> grant.putObject("tx_code").put("input_mode", "numeric").put("length", 6)
@@ -127,6 +141,13 @@ public final class Oid4vci {
         ObjectNode def = conf.putObject("credential_definition");
         def.putArray("type").add("VerifiableCredential").add("AgentCredential");
         def.putArray("@context").add("https://www.w3.org/ns/credentials/v2").add("https://w3id.org/tabard/v1");
+        ObjectNode sd = ((ObjectNode) m.get("credential_configurations_supported")).putObject(SD_JWT_CONFIGURATION_ID);
+        sd.put("format", SdJwtVc.TYP);
+        sd.put("vct", AgentSdJwtVc.VCT);
+        sd.putArray("cryptographic_binding_methods_supported").add("jwk");
+        sd.putArray("credential_signing_alg_values_supported").add("EdDSA");
+        sd.putObject("proof_types_supported").putObject("jwt").putArray("proof_signing_alg_values_supported")
+                .add("EdDSA").add("Ed25519").add("ES256");
         return m;
     }
 
@@ -218,20 +239,22 @@ public final class Oid4vci {
         } catch (ProblemException e) {
             return refused(key, 400, "invalid_credential_request", "the request is not a JSON object");
         }
-        if (!CONFIGURATION_ID.equals(request.path("credential_configuration_id").asText(null))) {
-            return refused(key, 400, "unknown_credential_configuration", "this issuer offers " + CONFIGURATION_ID);
+        String configuration = request.path("credential_configuration_id").asText("");
+        if (!CONFIGURATION_ID.equals(configuration) && !SD_JWT_CONFIGURATION_ID.equals(configuration)) {
+            return refused(key, 400, "unknown_credential_configuration", "this issuer offers " + CONFIGURATION_ID + " and "
+                    + SD_JWT_CONFIGURATION_ID);
         }
         JsonNode proofs = request.path("proofs").path("jwt");
         if (!proofs.isArray() || proofs.size() != 1 || !proofs.get(0).isTextual()) {
             return refused(key, 400, "invalid_proof", "send exactly one key proof in proofs.jwt");
         }
-        String nonce;
+        KeyProof.Checked proof;
         try {
-            nonce = keyProof.check(proofs.get(0).asText(), token.agent());
+            proof = keyProof.check(proofs.get(0).asText(), token.agent());
         } catch (ProblemException e) {
             return refused(key, 400, "invalid_proof", e.problem().detail());
         }
-        if (!grants.takeNonce(nonce)) {
+        if (!grants.takeNonce(proof.nonce())) {
             return refused(key, 400, "invalid_nonce", "the proof's nonce is unknown, used or expired: get a new one from "
                     + issuerId + "/oid4vci/nonce and sign a new proof");
         }
@@ -245,8 +268,10 @@ public final class Oid4vci {
             return OAuthResponse.error(401, "invalid_token", "this access token was already used: redeem a new offer for the next credential")
                     .with("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         }
-        CredentialIssuer.Issued issued = service.issuer().issue(token.agent(), IssuanceFormat.VC_JWT, "oid4vci:" + token.agent());
-        return OAuthResponse.ok(Map.of("credentials", List.of(Map.of("credential", issued.vcJwt()))));
+        String credential = SD_JWT_CONFIGURATION_ID.equals(configuration)
+                ? service.sdJwt().issue(token.agent(), proof.key(), "oid4vci:" + token.agent()).sdJwt().serialize()
+                : service.issuer().issue(token.agent(), IssuanceFormat.VC_JWT, "oid4vci:" + token.agent()).vcJwt();
+        return OAuthResponse.ok(Map.of("credentials", List.of(Map.of("credential", credential))));
     }
 
     /** A refused credential request: answered, and counted against the token, which ends after too many. */

@@ -27,7 +27,7 @@ final class IssueWriter {
     static final int MAX_BATCH = 256;
 
     /** An issuance waiting for the group commit. */
-    record Pending(String credentialId, Did agent, Instant issued, Instant validUntil, String keyId, IssuerStore.Audit audit,
+    record Pending(String credentialId, Did agent, Instant issued, Instant validUntil, String keyId, String format, IssuerStore.Audit audit,
                    Optional<RegisteredDelegation> delegation) {
     }
 

@@ -78,7 +78,18 @@ public interface IssuerStore extends AuditTrail, AutoCloseable {
      * Records a credential and gives it a revocation and a suspension entry at random unused indexes, opening a new
      * list when the current one is full. Never hands out an index twice.
      */
-    IssuedCredential issue(String credentialId, Did agent, Instant issued, Instant validUntil, String keyId, Audit audit);
+    default IssuedCredential issue(String credentialId, Did agent, Instant issued, Instant validUntil, String keyId, Audit audit) {
+        return issue(credentialId, agent, issued, validUntil, keyId, IssuedCredential.W3C, audit);
+    }
+
+    /** As {@link #issue(String, Did, Instant, Instant, String, Audit)}, for a credential in {@code format}. */
+    IssuedCredential issue(String credentialId, Did agent, Instant issued, Instant validUntil, String keyId, String format, Audit audit);
+
+    /**
+     * The credentials of {@code format} whose revocation entry is on list {@code list}: for an SD-JWT VC, its Token
+     * Status List entry is that revocation entry, and its suspension entry decides whether the entry reads SUSPENDED.
+     */
+    List<IssuedCredential> credentialsOnRevocationList(int list, String format);
 
     Optional<IssuedCredential> credential(String credentialId);
 

@@ -73,7 +73,7 @@ abstract class JdbcIssuerStore implements IssuerStore {
             for (int i = 0; i < batch.size(); i++) {
                 IssueWriter.Pending p = batch.get(i);
                 done.add(new IssuedCredential(p.credentialId(), p.agent(), p.issued(), p.validUntil(), rev.get(i).list(),
-                        rev.get(i).index(), sus.get(i).list(), sus.get(i).index(), p.keyId()));
+                        rev.get(i).index(), sus.get(i).list(), sus.get(i).index(), p.keyId(), p.format()));
             }
             Rows.insertCredentials(c, done);
             for (IssueWriter.Pending p : batch) {
@@ -209,13 +209,32 @@ abstract class JdbcIssuerStore implements IssuerStore {
     }
 
     @Override
-    public IssuedCredential issue(String credentialId, Did agent, Instant issued, Instant validUntil, String keyId, Audit audit) {
-        return writer.submit(new IssueWriter.Pending(credentialId, agent, issued, validUntil, keyId, audit, Optional.empty()));
+    public IssuedCredential issue(String credentialId, Did agent, Instant issued, Instant validUntil, String keyId, String format,
+                                  Audit audit) {
+        return writer.submit(new IssueWriter.Pending(credentialId, agent, issued, validUntil, keyId, format, audit, Optional.empty()));
     }
 
     @Override
     public IssuedCredential registerDelegation(RegisteredDelegation d, String keyId, Audit audit) {
-        return writer.submit(new IssueWriter.Pending(d.id(), d.delegate(), d.registered(), d.validUntil(), keyId, audit, Optional.of(d)));
+        return writer.submit(new IssueWriter.Pending(d.id(), d.delegate(), d.registered(), d.validUntil(), keyId,
+                IssuedCredential.W3C, audit, Optional.of(d)));
+    }
+
+    @Override
+    public List<IssuedCredential> credentialsOnRevocationList(int list, String format) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM credentials WHERE revocation_list = ? AND format = ?")) {
+                ps.setInt(1, list);
+                ps.setString(2, format);
+                List<IssuedCredential> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(Rows.credential(rs));
+                    }
+                }
+                return out;
+            }
+        });
     }
 
     @Override

@@ -63,7 +63,8 @@ final class Rows {
                 strings(rs.getString("capabilities")),
                 new AgentClaims.Constraints(max, regions, cons.path("other").isObject() ? cons.get("other").toString() : "{}"),
                 new AgentClaims.Delegation(rs.getInt("delegation_allowed") == 1, rs.getInt("delegation_depth")),
-                rs.getInt("active") == 1, Instant.parse(rs.getString("created")), Instant.parse(rs.getString("updated")));
+                rs.getInt("active") == 1, Instant.parse(rs.getString("created")), Instant.parse(rs.getString("updated")),
+                strings(rs.getString("private_constraints")));
     }
 
     static void putAgent(Connection c, Agent a) throws SQLException {
@@ -75,11 +76,14 @@ final class Rows {
         ArrayNode regions = cons.putArray("dataRegions");
         a.constraints().dataRegions().forEach(regions::add);
         cons.set("other", JsonCodec.parse(a.constraints().otherJson()));
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO agents VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (did) DO UPDATE SET "
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO agents (did, name, operator_name, operator_email, capabilities, constraints, "
+                + "delegation_allowed, delegation_depth, active, created, updated, private_constraints) "
+                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (did) DO UPDATE SET "
                 + "name = excluded.name, operator_name = excluded.operator_name, operator_email = excluded.operator_email, "
                 + "capabilities = excluded.capabilities, constraints = excluded.constraints, "
                 + "delegation_allowed = excluded.delegation_allowed, delegation_depth = excluded.delegation_depth, "
-                + "active = excluded.active, created = excluded.created, updated = excluded.updated")) {
+                + "active = excluded.active, created = excluded.created, updated = excluded.updated, "
+                + "private_constraints = excluded.private_constraints")) {
             ps.setString(1, a.did().toString());
             ps.setString(2, a.name());
             ps.setString(3, a.operator().name());
@@ -91,6 +95,7 @@ final class Rows {
             ps.setInt(9, a.active() ? 1 : 0);
             ps.setString(10, a.created().toString());
             ps.setString(11, a.updated().toString());
+            ps.setString(12, JsonCodec.writeString(a.privateConstraints().stream().sorted().toList()));
             ps.executeUpdate();
         }
     }
@@ -99,12 +104,13 @@ final class Rows {
         return new IssuedCredential(rs.getString("id"), Did.parse(rs.getString("agent_did")),
                 Instant.parse(rs.getString("issued")), Instant.parse(rs.getString("valid_until")),
                 rs.getInt("revocation_list"), rs.getLong("revocation_index"), rs.getInt("suspension_list"),
-                rs.getLong("suspension_index"), rs.getString("key_id"));
+                rs.getLong("suspension_index"), rs.getString("key_id"), rs.getString("format"));
     }
 
     /** Inserts {@code issued} in one batch. */
     static void insertCredentials(Connection c, List<IssuedCredential> issued) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO credentials VALUES (?,?,?,?,?,?,?,?,?)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO credentials (id, agent_did, issued, valid_until, "
+                + "revocation_list, revocation_index, suspension_list, suspension_index, key_id, format) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
             for (IssuedCredential ic : issued) {
                 ps.setString(1, ic.id());
                 ps.setString(2, ic.agent().toString());
@@ -115,6 +121,7 @@ final class Rows {
                 ps.setInt(7, ic.suspensionList());
                 ps.setLong(8, ic.suspensionIndex());
                 ps.setString(9, ic.keyId());
+                ps.setString(10, ic.format());
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -127,7 +127,7 @@ class SqliteSchemaUpgradeTest {
             StoreFixtures.assertChainIntact(store, 5);
             store.oneUse(new OneUseValues.Kind("nonce", java.time.Duration.ofMinutes(1), 1, 10)).put("a", "k", "v");
         }
-        assertEquals(4, userVersion(), "the file's user_version follows its schema");
+        assertEquals(5, userVersion(), "the file's user_version follows its schema");
         try (Connection c = raw(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT version, type FROM flyway_schema_history ORDER BY installed_rank")) {
             assertTrue(rs.next());
@@ -135,6 +135,8 @@ class SqliteSchemaUpgradeTest {
             assertEquals("BASELINE", rs.getString(2));
             assertTrue(rs.next());
             assertEquals("4", rs.getString(1));
+            assertTrue(rs.next());
+            assertEquals("5", rs.getString(1));
         }
     }
 
@@ -146,7 +148,7 @@ class SqliteSchemaUpgradeTest {
             StoreFixtures.assertChainIntact(store, 3);
             assertEquals(List.of(), store.delegations(StoreFixtures.AGENT, 10));
         }
-        assertEquals(4, userVersion());
+        assertEquals(5, userVersion());
     }
 
     @Test

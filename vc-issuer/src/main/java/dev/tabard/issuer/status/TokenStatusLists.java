@@ -1,0 +1,128 @@
+package dev.tabard.issuer.status;
+
+import dev.tabard.codec.Base64Url;
+import dev.tabard.crypto.KeyType;
+import dev.tabard.issuer.keys.OrgKeys;
+import dev.tabard.issuer.keys.SigningKey;
+import dev.tabard.issuer.store.IssuedCredential;
+import dev.tabard.issuer.store.IssuerStore;
+import dev.tabard.sdjwt.status.StatusList;
+import dev.tabard.sdjwt.status.StatusListToken;
+import dev.tabard.sdjwt.status.StatusReference;
+import dev.tabard.vc.status.Bitstring;
+import dev.tabard.vc.status.StatusPurpose;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The issuer's Token Status Lists (draft-ietf-oauth-status-list), for its SD-JWT VCs. They hold no state of their own:
+ * Token Status List {@code n} is a 2-bit view of revocation list {@code n}, where an SD-JWT VC's entry is its
+ * revocation index. An entry reads INVALID when its revocation bit is set, else SUSPENDED when the credential's
+ * suspension bit is, else VALID; so revoke, suspend and reinstate, their audit entries and the random allocation over
+ * lists of {@value dev.tabard.vc.status.Bitstring#MIN_ENTRIES} entries are those of the Bitstring lists, and both
+ * forms of one credential's status always agree.
+ *
+ * <p>A token is signed by the org's Ed25519 key, lives {@link StatusLists#VALIDITY}, says a relying party may cache it
+ * for half of that ({@code ttl}), and is signed again only when its statuses change, the key changes, or half its
+ * validity has passed.
+ */
+public final class TokenStatusLists {
+
+    /** Bits per entry: VALID, INVALID and SUSPENDED need two. */
+    public static final int BITS = 2;
+
+    private record Cached(StatusList list, String keyId, StatusLists.Published published) {
+    }
+
+    private final IssuerStore store;
+    private final OrgKeys keys;
+    private final URI publicUrl;
+    private final Clock clock;
+    private final Map<Integer, Cached> cache = new ConcurrentHashMap<>();
+
+    /** @param publicUrl the issuer's public URL; Token Status List {@code n} is at {@code publicUrl/status-lists/n} */
+    public TokenStatusLists(IssuerStore store, OrgKeys keys, URI publicUrl, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.publicUrl = Objects.requireNonNull(publicUrl, "publicUrl");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Where Token Status List {@code listId} is published: its {@code sub}, and the {@code uri} of its references. */
+    public URI url(int listId) {
+        return URI.create(publicUrl.toString().replaceAll("/+$", "") + "/status-lists/" + listId);
+    }
+
+    /** The {@code status} reference of an SD-JWT VC the issuer recorded. */
+    public StatusReference reference(IssuedCredential credential) {
+        return new StatusReference(credential.revocationIndex(), url(credential.revocationList()));
+    }
+
+    /** The current status list {@code listId} holds; empty for a list this issuer does not have. */
+    public Optional<StatusList> list(int listId) {
+        Optional<StatusListRecord> rec = store.statusList(listId);
+        if (rec.isEmpty() || rec.get().purpose() != StatusPurpose.REVOCATION) {
+            return Optional.empty();
+        }
+        Bitstring revoked = rec.get().bits();
+        byte[] out = new byte[revoked.length() * BITS / 8];
+        for (int i = 0; i < revoked.length(); i++) {
+            if (revoked.get(i) != 0) {
+                out[i * BITS / 8] |= (byte) (1 << ((i * BITS) % 8));
+            }
+        }
+        StatusList list = StatusList.ofBytes(BITS, out);
+        Map<Integer, Bitstring> suspension = new HashMap<>();
+        for (IssuedCredential c : store.credentialsOnRevocationList(listId, IssuedCredential.SD_JWT_VC)) {
+            Bitstring s = suspension.computeIfAbsent(c.suspensionList(), id -> store.statusList(id).orElseThrow().bits());
+            if (s.get(c.suspensionIndex()) != 0 && revoked.get(c.revocationIndex()) == 0) {
+                list = list.with(c.revocationIndex(), 2);
+            }
+        }
+        return Optional.of(list);
+    }
+
+    /** The signed Status List Token of list {@code listId}; empty for a list this issuer does not have. */
+    public Optional<StatusLists.Published> published(int listId) {
+        Optional<StatusList> list = list(listId);
+        if (list.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        SigningKey key = keys.signing(KeyType.ED25519);
+        Cached cached = cache.get(listId);
+        if (cached != null && cached.list().equals(list.get()) && cached.keyId().equals(key.id())
+                && now.plus(StatusLists.VALIDITY.dividedBy(2)).isBefore(cached.published().validUntil())) {
+            return Optional.of(cached.published());
+        }
+        Instant from = now.truncatedTo(ChronoUnit.SECONDS);
+        Instant until = from.plus(StatusLists.VALIDITY);
+        String jwt = new StatusListToken(url(listId), from, Optional.of(until), Optional.of(StatusLists.VALIDITY.dividedBy(2)), list.get())
+                .sign(key.pair(), key.joseKid().toString(), keys.did().toString());
+        StatusLists.Published p = new StatusLists.Published(jwt, etag(listId, list.get()), until);
+        cache.put(listId, new Cached(list.get(), key.id(), p));
+        return Optional.of(p);
+    }
+
+    /** A weak tag over the list's id and statuses, the same on every instance (see {@link StatusLists}' tags). */
+    private static String etag(int listId, StatusList list) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((listId + "\nstatuslist+jwt\n" + list.bits() + "\n").getBytes(StandardCharsets.UTF_8));
+            sha.update(list.encode().getBytes(StandardCharsets.US_ASCII));
+            return "W/\"" + Base64Url.encode(sha.digest()).substring(0, 32) + "\"";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
