@@ -48,9 +48,9 @@ class WalletSdJwtCommandTest {
 
     @BeforeEach
     void start() throws Exception {
-        issuer = IssuerPorts.start(port -> IssuerServer.start(new IssuerConfig(dir.resolve("issuer"), URI.create("https://localhost:" + port),
-                "web", "ACME", "issuer secret".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), port), Optional.of(tls.serverContext()),
-                Clock.systemUTC()));
+        issuer = IssuerServer.start(new IssuerConfig(dir.resolve("issuer"), URI.create("https://localhost:0"),
+                "web", "ACME", "issuer secret".toCharArray(), Duration.ofHours(1), Optional.of(ADMIN), 0), Optional.of(tls.serverContext()),
+                Clock.systemUTC());
         base = "https://localhost:" + issuer.port();
         cert = dir.resolve("issuer.pem");
         Files.writeString(cert, tls.certificatePem());

@@ -15,7 +15,6 @@ import dev.tabard.did.DidResolvers;
 import dev.tabard.did.key.KeyDidResolver;
 import dev.tabard.did.key.KeyDids;
 import dev.tabard.issuer.IssuerConfig;
-import dev.tabard.issuer.IssuerPorts;
 import dev.tabard.issuer.http.IssuerServer;
 import dev.tabard.sdjwt.ClaimPath;
 import dev.tabard.sdjwt.KeyBinding;
@@ -63,11 +62,9 @@ class SdJwtIssuanceTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = IssuerPorts.start(port -> {
-            base = "http://localhost:" + port;
-            return IssuerServer.start(new IssuerConfig(dir, URI.create(base), "key", "ACME", "sd-jwt test".toCharArray(),
-                    Duration.ofHours(1), Optional.of(admin), port), Optional.empty(), Clock.systemUTC());
-        });
+        server = IssuerServer.start(new IssuerConfig(dir, URI.create("http://localhost:0"), "key", "ACME", "sd-jwt test".toCharArray(),
+                Duration.ofHours(1), Optional.of(admin), 0), Optional.empty(), Clock.systemUTC());
+        base = server.publicUrl().toString();
         HttpResponse<String> r = post("/admin/agents", "{\"did\":\"" + agent + "\",\"name\":\"buyer\",\"operator\":{\"name\":"
                 + "\"Procurement\",\"email\":\"ops@acme.example\"},\"capabilities\":[\"purchase\"],\"constraints\":"
                 + "{\"maxTransactionValue\":{\"amount\":\"500\",\"currency\":\"EUR\"},\"dataRegions\":[\"EU\"]},"
