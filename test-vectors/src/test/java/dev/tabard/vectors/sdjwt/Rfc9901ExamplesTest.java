@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.crypto.VerificationKey;
 import dev.tabard.problem.ProblemException;
@@ -19,6 +20,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +32,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** RFC 9901's examples (§5.1, §5.2, Appendix A.1) reproduced: digests, issuer signatures, processing, key binding. */
+/**
+ * RFC 9901's examples (§5.1, §5.2, Appendix A.1 to A.4) reproduced: digests, issuer signatures, processing, key
+ * binding. The examples come from another implementation, so they catch misreadings of the RFC that our own
+ * round trips cannot: recursive disclosures, array elements holding digests, a {@code dc+sd-jwt} typed VC and a
+ * W3C VCDM payload.
+ */
 class Rfc9901ExamplesTest {
 
     private static final JsonNode MANIFEST = Vectors.json("sd-jwt/rfc9901.json");
@@ -53,6 +61,9 @@ class Rfc9901ExamplesTest {
             Map.Entry<String, JsonNode> e = expected.next();
             assertEquals(e.getValue(), claims.get(e.getKey()), id + ": " + e.getKey());
         }
+        if (c.path("expect").path("complete").asBoolean()) {
+            assertEquals(c.path("expect").path("claims"), claims, id + ": the whole processed payload the RFC prints");
+        }
         c.path("expect").path("absent").forEach(n -> assertFalse(claims.has(n.asText()), id + ": " + n.asText() + " is not disclosed"));
         assertFalse(claims.has("_sd") || claims.has("_sd_alg"), "no SD-JWT machinery left in the processed payload");
         assertFalse(claims.toString().contains("\"...\""));
@@ -72,6 +83,62 @@ class Rfc9901ExamplesTest {
         JsonNode digests = MANIFEST.get("cases").get(0).path("expect").path("digests");
         assertEquals(10, digests.size());
         digests.fields().forEachRemaining(e -> assertEquals(e.getValue().asText(), Disclosure.parse(e.getKey()).digest()));
+    }
+
+    /**
+     * Each disclosure hashes to the digest listed for it, and that digest sits in the issuer-signed payload or inside
+     * another disclosure of the same example (A.2's evidence element, A.3's address, place_of_birth and age claims).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void example_eachDisclosureDigest_isCommittedToBySignedData(String id, JsonNode c) throws Exception {
+        JsonNode digests = c.path("expect").path("digests");
+        if (digests.isMissingNode()) {
+            return;
+        }
+        SdJwt sdJwt = SdJwt.parse(c.get("input").asText());
+        assertEquals(sdJwt.disclosures().size(), digests.size(), id + ": one digest per disclosure");
+        Set<String> committed = new HashSet<>();
+        String payload = sdJwt.issuerJwt().split("\\.")[1];
+        collectDigests(new ObjectMapper().readTree(Base64.getUrlDecoder().decode(payload)), committed);
+        sdJwt.disclosures().forEach(d -> collectDigests(d.value(), committed));
+        for (Disclosure d : sdJwt.disclosures()) {
+            String digest = digests.path(d.encoded()).asText();
+            assertEquals(digest, d.digest(), id + ": digest of " + d.encoded());
+            assertTrue(committed.contains(digest), id + ": " + digest + " is in the signed payload or a parent disclosure");
+        }
+    }
+
+    private static void collectDigests(JsonNode node, Set<String> out) {
+        if (node.isObject()) {
+            node.path("_sd").forEach(n -> out.add(n.asText()));
+            if (node.has("...")) {
+                out.add(node.get("...").asText());
+            }
+        }
+        node.forEach(child -> collectDigests(child, out));
+    }
+
+    @Test
+    void appendixA3_withTheKeyBindingJwtOfA4_failsOnSdHash() {
+        JsonNode c = caseById("rfc9901-A.3");
+        JsonNode a4 = caseById("rfc9901-A.4");
+        SdJwt shown = SdJwt.parse(c.get("input").asText());
+        SdJwt foreignKb = new SdJwt(shown.issuerJwt(), shown.disclosures(), SdJwt.parse(a4.get("input").asText()).keyBindingJwt());
+        Clock at = Clock.fixed(Instant.ofEpochSecond(c.get("at").asLong()), ZoneOffset.UTC);
+        JsonNode kb = c.get("keyBinding");
+        ProblemException e = assertThrows(ProblemException.class, () -> KeyBinding.verify(foreignKb, foreignKb.verify(ISSUER),
+                KeyBinding.Expectation.of(kb.get("aud").asText(), kb.get("nonce").asText(), at)));
+        assertEquals(ProblemType.KEY_BINDING_INVALID, e.type());
+    }
+
+    private static JsonNode caseById(String id) {
+        for (JsonNode c : MANIFEST.get("cases")) {
+            if (c.get("id").asText().equals(id)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("no case " + id);
     }
 
     @ParameterizedTest(name = "{0}")
