@@ -316,7 +316,9 @@ class AuditCommandTest {
     @Test
     void issuer_storeFromBeforeSignedHeads_isSignedOnItsNextStart() throws Exception {
         store();
-        sql("DROP TABLE audit_heads", "DROP TABLE delegations", "PRAGMA user_version = 1");
+        // a store of schema 1: without what later migrations added (V5's columns too, which SQLite cannot add twice)
+        sql("DROP TABLE audit_heads", "DROP TABLE delegations", "DROP INDEX IF EXISTS credentials_revocation",
+                "ALTER TABLE credentials DROP COLUMN format", "ALTER TABLE agents DROP COLUMN private_constraints", "PRAGMA user_version = 1");
         Run before = verify();
         assertEquals(1, before.code());
         assertTrue(before.out().startsWith("BROKEN: entry 1 unsigned: entries 1-" + entries), before.out());
