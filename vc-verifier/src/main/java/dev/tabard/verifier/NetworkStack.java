@@ -49,6 +49,9 @@ record NetworkStack(DidResolver resolver, StatusListCache statusLists, TokenStat
                 .maxAge(statusListMaxAge);
         fetcher.ifPresent(lists::fetcher);
         bundle.ifPresent(lists::bundle);
-        return new NetworkStack(resolver, lists.build(), fetcher.map(f -> TokenStatusLists.over(f, resolver, clock, statusListMaxAge)).orElseGet(() -> TokenStatusLists.offline(resolver, clock)));
+        TokenStatusLists.Builder tokenLists = TokenStatusLists.builder(resolver, clock).maxAge(statusListMaxAge);
+        fetcher.ifPresent(tokenLists::fetcher);
+        bundle.ifPresent(tokenLists::bundle);
+        return new NetworkStack(resolver, lists.build(), tokenLists.build());
     }
 }
