@@ -7,7 +7,8 @@
  * a {@code 304}. A list in the last fifth of its freshness is refreshed in the background while verifications keep
  * using it; only a list never fetched, or one that expired, makes a verification wait. A list that cannot be had is
  * {@code STATUS_RETRIEVAL_ERROR}: the verification fails closed. Fetches per host are bounded, background ones
- * included.
+ * included. {@link dev.tabard.verifier.status.TokenStatusLists} does the same for SD-JWT VCs' IETF Token Status
+ * Lists: bundle first, one fetch for concurrent misses of a list, bounded per host, least recently used evicted.
  *
  * <pre>{@code
  * try (StatusListCache lists = StatusListCache.builder(resolver, Clock.systemUTC())
