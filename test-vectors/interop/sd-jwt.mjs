@@ -85,6 +85,17 @@ async function issue() {
     {iss: issuer.did, sub: statusUri, iat: now, exp: now + 3600, ttl: 600}, {alg: 'EdDSA', typ: 'statuslist+jwt', kid: issuer.kid});
   const statusListJwt = jws(slHeader, slPayload, issuer);
 
+  // an issuer named by an https URL, whose keys are in its JWT VC Issuer Metadata rather than a DID document
+  const webIssuer = 'https://issuer.example/tenants/peer';
+  const webClaims = {iss: webIssuer, vct: 'https://credentials.example/Supplier', iat: now, exp: now + 10 * 365 * 86400,
+    cnf: {jwk: holder.jwk}, name: 'Peer Supplier', tier: 'gold'};
+  const webHeader = {header: {typ: 'dc+sd-jwt', kid: 'peer-key-1'}};
+  const webOptions = {signAlg: 'EdDSA', hasher: sha256, hashAlg: 'sha-256', saltGenerator: counterSalts(), kbSigner: signer(holder), kbSignAlg: 'EdDSA'};
+  const web = new SDJwtVcInstance({...webOptions, signer: signer(issuer)});
+  const webPresentation = await web.present(await web.issue(webClaims, {_sd: ['tier']}, webHeader), {tier: true}, kb);
+  const forger = new SDJwtVcInstance({...webOptions, signer: signer(other)});
+  const forged = await forger.present(await forger.issue(webClaims, {_sd: ['tier']}, webHeader), {tier: true}, kb);
+
   const out = {
     note: 'Written by test-vectors/interop/sd-jwt.mjs issue with @sd-jwt/sd-jwt-vc; Tabard verifies the valid ones and refuses the tampered ones',
     now, audience, nonce, issuer: issuer.did,
@@ -94,6 +105,11 @@ async function issue() {
     ],
     revoked: {presentation: revoked, statusIndex: 3},
     statusList: {uri: statusUri, jwt: statusListJwt, bits: 2, statuses: {0: 'VALID', 3: 'INVALID', 5: 'SUSPENDED'}},
+    httpsIssuer: {
+      metadata: {issuer: webIssuer, jwks: {keys: [{...issuer.jwk, kid: 'peer-key-1', use: 'sig'}]}},
+      presentation: webPresentation, disclosed: [['tier']],
+      forged: {name: 'signed by a key the metadata does not publish', presentation: forged},
+    },
     tampered: [
       {name: 'altered disclosure', presentation: withKb(alteredPrefix, holder, nonce)},
       {name: 'reordered disclosures', presentation: reorderedPrefix + both.split('~').pop()},
@@ -127,6 +143,22 @@ function noOrphans(presentation) {
   ds.forEach((d) => walk(JSON.parse(Buffer.from(d, 'base64url').toString())));
   return ds.every((d) => digests.has(b64u(createHash('sha256').update(d).digest())));
 }
+
+/** A signature check with the key an issuer's JWT VC Issuer Metadata publishes for the JWT's kid. */
+const fromMetadata = (metadata) => async (data, sig) => {
+  const [h, p] = data.split('.');
+  const header = JSON.parse(Buffer.from(h, 'base64url').toString());
+  const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
+  if (payload.iss !== metadata.issuer) {
+    throw new Error(`the metadata speaks for ${metadata.issuer}, not ${payload.iss}`);
+  }
+  const jwk = metadata.jwks.keys.find((k) => k.kid === header.kid);
+  if (!jwk) {
+    throw new Error(`the issuer's metadata publishes no key ${header.kid}`);
+  }
+  const {kid, use, ...pub} = jwk;
+  return verifierFor(pub)(data, sig);
+};
 
 async function verify() {
   const v = JSON.parse(readFileSync(`${OUT}/tabard-sd-jwt.json`, 'utf8'));
@@ -172,6 +204,32 @@ async function verify() {
     } catch (e) {
       console.log(`ok     ${p.name} refused: ${e.message}`);
     }
+  }
+  const web = new SDJwtVcInstance({verifier: fromMetadata(v.httpsIssuer.metadata), hasher: sha256, hashAlg: 'sha-256',
+    kbVerifier: async (data, sig, payload) => verifierFor(payload.cnf.jwk)(data, sig)});
+  const checkWeb = async (presentation) => {
+    const r = await web.verify(presentation, {keyBindingNonce: v.nonce, requiredClaimKeys: ['vct', 'iss'], currentDate: v.now});
+    if (!r.kb || r.kb.payload.aud !== v.audience) {
+      throw new Error('the key-binding JWT is not for this audience');
+    }
+    return r.payload;
+  };
+  try {
+    const claims = await checkWeb(v.httpsIssuer.presentation);
+    if (claims.tier !== 'gold' || claims.iss !== v.httpsIssuer.metadata.issuer) {
+      throw new Error(`unexpected claims ${JSON.stringify(claims)}`);
+    }
+    console.log('ok     https issuer, key from its JWT VC Issuer Metadata');
+  } catch (e) {
+    failures++;
+    console.log(`FAILED https issuer: ${e.message}`);
+  }
+  try {
+    await checkWeb(v.httpsIssuer.forged.presentation);
+    failures++;
+    console.log(`FAILED ${v.httpsIssuer.forged.name}: verified`);
+  } catch (e) {
+    console.log(`ok     ${v.httpsIssuer.forged.name} refused: ${e.message}`);
   }
   const list = getListFromStatusListJWT(v.statusList.jwt);
   for (const [idx, expected] of Object.entries(v.statusList.statuses)) {

@@ -36,7 +36,8 @@ final class PolicyFiles {
      * which a server would otherwise do silently from its first request.
      */
     static java.util.Optional<String> warning(TrustPolicy policy, Path file) {
-        if (policy.trustAnyIssuer() || !policy.trustedIssuers().isEmpty() || !policy.trustedWebDomains().isEmpty()) {
+        if (policy.trustAnyIssuer() || !policy.trustedIssuers().isEmpty() || !policy.trustedWebDomains().isEmpty()
+                || !policy.trustedIssuerUrls().isEmpty()) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of("warning: the policy " + file + " trusts no issuer, so every credential is refused; add "
@@ -48,7 +49,8 @@ final class PolicyFiles {
         if (policy.trustAnyIssuer()) {
             return "any issuer" + (policy.requiredCapabilities().isEmpty() ? "" : ", requiring " + new java.util.TreeSet<>(policy.requiredCapabilities()));
         }
-        return policy.trustedIssuers().size() + " trusted issuer" + (policy.trustedIssuers().size() == 1 ? "" : "s") + ", "
+        int issuers = policy.trustedIssuers().size() + policy.trustedIssuerUrls().size();
+        return issuers + " trusted issuer" + (issuers == 1 ? "" : "s") + ", "
                 + policy.trustedWebDomains().size() + " trusted domain" + (policy.trustedWebDomains().size() == 1 ? "" : "s")
                 + (policy.trustedWebDomains().isEmpty() ? "" : " " + new java.util.TreeSet<>(policy.trustedWebDomains()))
                 + ", requiring " + (policy.requiredCapabilities().isEmpty() ? "no capability"

@@ -8,6 +8,7 @@ import dev.tabard.didweb.ResolutionBundle;
 import dev.tabard.didweb.WebDidResolver;
 import dev.tabard.fetch.FetchPolicy;
 import dev.tabard.fetch.SafeFetcher;
+import dev.tabard.verifier.issuers.IssuerMetadataCache;
 import dev.tabard.verifier.status.StatusListCache;
 import dev.tabard.verifier.status.TokenStatusLists;
 import java.time.Clock;
@@ -17,15 +18,20 @@ import java.util.Optional;
 
 /**
  * What a verifier reaches outside itself with: one DID resolver, used for issuers, holders and the issuers of status
- * lists alike, and the status-list cache over the same fetcher and bundle. Built once per verifier, so that there is
+ * lists alike, and the status-list and issuer-metadata caches over the same fetcher and bundle. Built once per verifier, so that there is
  * no second resolver with other rules for status lists.
  */
-record NetworkStack(DidResolver resolver, StatusListCache statusLists, TokenStatusLists tokenStatusLists) {
+record NetworkStack(DidResolver resolver, StatusListCache statusLists, TokenStatusLists tokenStatusLists,
+                    IssuerMetadataCache issuerMetadata) {
+
+    /** How long an SD-JWT VC issuer's JWT VC Issuer Metadata is kept before it is fetched again. */
+    static final Duration ISSUER_METADATA_MAX_AGE = Duration.ofMinutes(15);
 
     NetworkStack {
         Objects.requireNonNull(resolver, "resolver");
         Objects.requireNonNull(statusLists, "statusLists");
         Objects.requireNonNull(tokenStatusLists, "tokenStatusLists");
+        Objects.requireNonNull(issuerMetadata, "issuerMetadata");
     }
 
     /**
@@ -52,6 +58,7 @@ record NetworkStack(DidResolver resolver, StatusListCache statusLists, TokenStat
         TokenStatusLists.Builder tokenLists = TokenStatusLists.builder(resolver, clock).maxAge(statusListMaxAge);
         fetcher.ifPresent(tokenLists::fetcher);
         bundle.ifPresent(tokenLists::bundle);
-        return new NetworkStack(resolver, lists.build(), tokenLists.build());
+        IssuerMetadataCache metadata = IssuerMetadataCache.over(fetcher, bundle, clock, ISSUER_METADATA_MAX_AGE);
+        return new NetworkStack(resolver, lists.build(), tokenLists.build(), metadata);
     }
 }

@@ -14,7 +14,9 @@ import dev.tabard.sdjwt.vc.VerifiedSdJwtVc;
 import dev.tabard.vc.AgentClaims;
 import dev.tabard.verifier.replay.ReplayEntry;
 import dev.tabard.verifier.replay.ReplayStore;
+import dev.tabard.verifier.issuers.IssuerMetadataCache;
 import dev.tabard.verifier.status.TokenStatusLists;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -42,8 +44,10 @@ final class SdJwtPresentations {
     private final Clock clock;
 
     SdJwtPresentations(DidResolver resolver, TrustPolicy policy, CredentialChecks checks, TokenStatusLists lists,
-                       ReplayStore replayStore, Clock clock) {
-        SdJwtVcVerifier.Builder b = SdJwtVcVerifier.builder(resolver).clock(clock).skew(policy.maxClockSkew());
+                       IssuerMetadataCache issuerMetadata, ReplayStore replayStore, Clock clock) {
+        // an https issuer's metadata is fetched only when the policy names it
+        SdJwtVcVerifier.Builder b = SdJwtVcVerifier.builder(resolver).clock(clock).skew(policy.maxClockSkew())
+                .issuerMetadata(issuerMetadata.keysFor(policy::trustsIssuerUrl));
         if (policy.acceptCredentialsNotBoundToHolder()) {
             b.allowMissingKeyBinding();
         }
@@ -75,10 +79,15 @@ final class SdJwtPresentations {
         }
         keyType(vc.processed().issuerKey());
         vc.processed().holderKey().ifPresent(SdJwtPresentations.this::keyType);
-        if (!policy.trusts(vc.issuer())) {
+        boolean trusted = vc.issuerDid().map(policy::trusts).orElseGet(() -> policy.trustsIssuerUrl(URI.create(vc.issuer())));
+        if (!trusted) {
             throw new ProblemException(ProblemType.UNTRUSTED_ISSUER, vc.issuer() + " is not a trusted issuer");
         }
         boolean agentCredential = vc.vct().equals(AgentSdJwtVc.VCT);
+        if (agentCredential && vc.issuerDid().isEmpty()) {
+            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR,
+                    "an AgentCredential is issued by its organization's DID, not by the https issuer " + vc.issuer());
+        }
         for (String type : policy.requiredTypes()) {
             if (!type.equals(vc.vct()) && !(agentCredential && type.equals(AgentClaims.CREDENTIAL_TYPE))) {
                 throw new ProblemException(ProblemType.MISSING_CAPABILITY, "the credential is not a " + type);
@@ -93,7 +102,7 @@ final class SdJwtPresentations {
         // so, authorizes no action, and the result warns
         boolean withheld = vc.processed().withheld().stream().anyMatch(CONSTRAINTS::isPrefixOf);
         Optional<AgentIdentity> agent = agentCredential
-                ? Optional.of(AgentIdentity.sdJwt(AgentSdJwtVc.read(vc.claims(), vc.issuer()), vc.expiresAt(), withheld))
+                ? Optional.of(AgentIdentity.sdJwt(AgentSdJwtVc.read(vc.claims(), vc.issuerDid().orElseThrow()), vc.expiresAt(), withheld))
                 : Optional.empty();
         List<Problem> warnings = agentCredential && withheld ? List.of(Problem.at(ProblemType.UNKNOWN_CONSTRAINT, "/constraints",
                 "the holder withheld some of the agent's constraints; actions cannot be authorized from this presentation"))
@@ -101,7 +110,8 @@ final class SdJwtPresentations {
         checks.requireCapabilities(agent.map(AgentIdentity::capabilities).orElse(Set.of()), "the agent");
         checked.add(Check.POLICY);
         if (vc.status().isPresent()) {
-            StatusListToken list = lists.get(vc.status().get().uri(), vc.issuer(), policy.maxClockSkew());
+            StatusListToken list = lists.get(vc.status().get().uri(), vc.issuerDid().orElseThrow(() -> new ProblemException(
+                    ProblemType.STATUS_VERIFICATION_ERROR, "TODO")), policy.maxClockSkew());
             Optional<ProblemType> refused = list.status(vc.status().get().idx()).problem();
             if (refused.isPresent()) {
                 throw new ProblemException(refused.get(), "the status list marks this credential " + list.status(vc.status().get().idx()));

@@ -7,7 +7,9 @@ import dev.tabard.crypto.KeyType;
 import dev.tabard.did.Did;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
+import dev.tabard.sdjwt.vc.JwtVcIssuerMetadata;
 import dev.tabard.vc.DelegationChain;
+import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
@@ -34,6 +36,7 @@ public final class TrustPolicy {
 
     private final Set<Did> trustedIssuers;
     private final Set<String> trustedWebDomains;
+    private final Set<URI> trustedIssuerUrls;
     private final boolean trustAnyIssuer;
     private final boolean acceptCredentialsNotBoundToHolder;
     private final Set<String> requiredTypes;
@@ -48,6 +51,7 @@ public final class TrustPolicy {
     private TrustPolicy(Builder b) {
         this.trustedIssuers = Set.copyOf(b.issuers);
         this.trustedWebDomains = Set.copyOf(b.domains);
+        this.trustedIssuerUrls = Set.copyOf(b.urls);
         this.trustAnyIssuer = b.any;
         this.acceptCredentialsNotBoundToHolder = b.unbound;
         this.requiredTypes = Set.copyOf(b.types);
@@ -69,13 +73,18 @@ public final class TrustPolicy {
         if (formats.isEmpty() || keyTypes.isEmpty()) {
             throw new IllegalArgumentException("a policy accepts at least one format and one key type");
         }
-        if (trustAnyIssuer && (!trustedIssuers.isEmpty() || !trustedWebDomains.isEmpty())) {
+        if (trustAnyIssuer && (!trustedIssuers.isEmpty() || !trustedWebDomains.isEmpty() || !trustedIssuerUrls.isEmpty())) {
             throw new IllegalArgumentException("trusting any issuer contradicts a list of trusted issuers");
         }
     }
 
     public Set<Did> trustedIssuers() {
         return trustedIssuers;
+    }
+
+    /** Issuers named by an https URL, whose keys come from their JWT VC Issuer Metadata (SD-JWT VC only). */
+    public Set<URI> trustedIssuerUrls() {
+        return trustedIssuerUrls;
     }
 
     public Set<String> trustedWebDomains() {
@@ -134,7 +143,8 @@ public final class TrustPolicy {
 
     @Override
     public String toString() {
-        return "TrustPolicy[issuers=" + (trustAnyIssuer ? "any" : trustedIssuers + " " + trustedWebDomains) + ", requiredTypes="
+        return "TrustPolicy[issuers=" + (trustAnyIssuer ? "any" : trustedIssuers + " " + trustedWebDomains
+                + (trustedIssuerUrls.isEmpty() ? "" : " " + trustedIssuerUrls)) + ", requiredTypes="
                 + requiredTypes + ", requiredCapabilities=" + requiredCapabilities + ", formats=" + formats + ", keyTypes=" + keyTypes
                 + ", acceptCredentialsNotBoundToHolder=" + acceptCredentialsNotBoundToHolder + "]";
     }
@@ -156,11 +166,21 @@ public final class TrustPolicy {
     }
 
     /**
+     * Whether the issuer named by the https URL {@code issuer} is trusted: listed exactly (the SD-JWT VC draft compares
+     * {@code iss} with the metadata's {@code issuer} as strings, so no normalization here either), or any issuer is.
+     * Only then does a verifier fetch its JWT VC Issuer Metadata.
+     */
+    public boolean trustsIssuerUrl(URI issuer) {
+        return trustAnyIssuer || trustedIssuerUrls.contains(issuer);
+    }
+
+    /**
      * Reads a policy from JSON: {@code {"trustedIssuers":[…], "trustedWebDomains":[…], "trustAnyIssuer":false,
      * "requiredTypes":[…], "requiredCapabilities":[…], "formats":["vc_jwt","data_integrity"], "keyTypes":["ED25519"],
      * "maxCredentialAge":"PT24H", "maxClockSkew":"PT60S", "statusStaleness":"PT10M", "maxUnregisteredLinkLifetime":"PT5M",
      * "acceptCredentialsNotBoundToHolder":false}}. Unknown members are errors, so a misspelt rule never silently does
-     * nothing; the two relaxations must be JSON {@code true} to take effect.
+     * nothing; the two relaxations must be JSON {@code true} to take effect. A {@code trustedIssuers} entry is a DID, or
+     * an https URL for an SD-JWT VC issuer that publishes its keys as JWT VC Issuer Metadata.
      *
      * @throws ProblemException {@code MALFORMED_VALUE_ERROR} with a pointer for anything it cannot read
      */
@@ -176,7 +196,16 @@ public final class TrustPolicy {
             }
         });
         for (String s : strings(o, "trustedIssuers")) {
-            b.trustIssuer(Did.tryParse(s).orElseThrow(() -> bad("/trustedIssuers", "'" + s + "' is not a DID")));
+            if (s.startsWith("https:")) {
+                try {
+                    b.trustIssuerUrl(JwtVcIssuerMetadata.issuerUrl(s));
+                } catch (ProblemException e) {
+                    throw bad("/trustedIssuers", e.problem().detail());
+                }
+            } else {
+                b.trustIssuer(Did.tryParse(s).orElseThrow(() -> bad("/trustedIssuers", "'" + s
+                        + "' is neither a DID nor an https issuer URL")));
+            }
         }
         strings(o, "trustedWebDomains").forEach(b::trustWebDomain);
         if (flag(o, "trustAnyIssuer")) {
@@ -267,6 +296,7 @@ public final class TrustPolicy {
     public static final class Builder {
         private final Set<Did> issuers = new LinkedHashSet<>();
         private final Set<String> domains = new LinkedHashSet<>();
+        private final Set<URI> urls = new LinkedHashSet<>();
         private boolean any;
         private boolean unbound;
         private final Set<String> types = new LinkedHashSet<>();
@@ -283,6 +313,20 @@ public final class TrustPolicy {
 
         public Builder trustIssuer(Did issuer) {
             issuers.add(Objects.requireNonNull(issuer, "issuer"));
+            return this;
+        }
+
+        /**
+         * Trusts the SD-JWT VC issuer named by this https URL, and so lets the verifier fetch its JWT VC Issuer Metadata.
+         *
+         * @throws IllegalArgumentException for a URL that is not https, or has a query, fragment or user info
+         */
+        public Builder trustIssuerUrl(URI issuer) {
+            try {
+                urls.add(JwtVcIssuerMetadata.issuerUrl(issuer.toString()));
+            } catch (ProblemException e) {
+                throw new IllegalArgumentException(e.problem().detail(), e);
+            }
             return this;
         }
 

@@ -63,7 +63,8 @@ public final class Verifier implements AutoCloseable {
         this.proofs = new ProofChecks(resolver, policy, b.clock, b.contexts, VerifiedTokens.bounded(b.verifiedTokens));
         dev.tabard.verifier.replay.ReplayStore replay = b.replayStore != null ? b.replayStore : ReplayGuard.inMemory(b.clock);
         this.presentations = new PresentationChecks(proofs, checks, policy, replay, b.clock);
-        this.sdJwts = new SdJwtPresentations(resolver, policy, checks, stack.tokenStatusLists(), replay, b.clock);
+        this.sdJwts = new SdJwtPresentations(resolver, policy, checks, stack.tokenStatusLists(), stack.issuerMetadata(),
+                replay, b.clock);
     }
 
     static Verifier of(VerifierBuilder b, NetworkStack stack) {

@@ -15,6 +15,8 @@ import dev.tabard.problem.ProblemType;
 import dev.tabard.sdjwt.ClaimPath;
 import dev.tabard.sdjwt.status.StatusListToken;
 import dev.tabard.sdjwt.status.TokenStatus;
+import dev.tabard.sdjwt.vc.IssuerMetadataKeys;
+import dev.tabard.sdjwt.vc.JwtVcIssuerMetadata;
 import dev.tabard.sdjwt.vc.SdJwtVcVerifier;
 import dev.tabard.sdjwt.vc.VerifiedSdJwtVc;
 import java.io.InputStream;
@@ -70,7 +72,7 @@ class NodeSdJwtTest {
                 v.get("disclosed").forEach(p -> expected.add(path(p)));
                 assertEquals(expected.stream().map(ClaimPath::toString).sorted().toList(),
                         vc.disclosedPaths().stream().map(ClaimPath::toString).sorted().toList());
-                assertEquals(Did.parse(VECTORS.get("issuer").asText()), vc.issuer());
+                assertEquals(VECTORS.get("issuer").asText(), vc.issuer());
             }));
         }
         return out;
@@ -91,6 +93,33 @@ class NodeSdJwtTest {
                             () -> verify(v.get("presentation").asText())).type())));
         }
         return out;
+    }
+
+    @Test
+    void httpsIssuer_keysFromItsJwtVcIssuerMetadata() {
+        assertHttpsIssuerVectors(VECTORS.get("httpsIssuer"), AT, VECTORS.get("audience").asText(), VECTORS.get("nonce").asText());
+        // a verifier given no metadata takes DID issuers only
+        assertEquals(ProblemType.UNTRUSTED_ISSUER, assertThrows(ProblemException.class,
+                () -> verify(VECTORS.at("/httpsIssuer/presentation").asText())).type());
+    }
+
+    /**
+     * The presentation of an issuer named by an https URL verifies with the key of its metadata and discloses
+     * {@code tier}; one signed by a key the metadata does not publish, and the metadata read as another issuer's, fail.
+     */
+    static void assertHttpsIssuerVectors(JsonNode vectors, Clock at, String audience, String nonce) {
+        URI iss = URI.create(vectors.at("/metadata/issuer").asText());
+        JwtVcIssuerMetadata metadata = JwtVcIssuerMetadata.parse(JsonCodec.write(vectors.get("metadata")), iss);
+        SdJwtVcVerifier verifier = SdJwtVcVerifier.builder(DidResolvers.of(new KeyDidResolver())).clock(at)
+                .issuerMetadata(IssuerMetadataKeys.of(metadata)).build();
+        VerifiedSdJwtVc vc = verifier.verify(vectors.get("presentation").asText(), audience, nonce);
+        assertEquals(iss.toString(), vc.issuer());
+        assertEquals(List.of(ClaimPath.of("tier")), vc.disclosedPaths());
+        assertEquals("gold", vc.claims().get("tier").asText());
+        assertEquals(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, assertThrows(ProblemException.class,
+                () -> verifier.verify(vectors.at("/forged/presentation").asText(), audience, nonce)).type());
+        assertEquals(ProblemType.INVALID_CONTROLLED_IDENTIFIER_DOCUMENT_ID, assertThrows(ProblemException.class,
+                () -> JwtVcIssuerMetadata.parse(JsonCodec.write(vectors.get("metadata")), URI.create(iss + "/other"))).type());
     }
 
     @Test

@@ -112,7 +112,32 @@ public final class TabardSdJwt {
                 .sign(issuer, kid, iss);
         ObjectNode sl = out.putObject("statusList").put("uri", STATUS.toString()).put("jwt", jwt).put("bits", 2);
         sl.putObject("statuses").put("0", "VALID").put("3", "INVALID").put("5", "SUSPENDED");
+        out.set("httpsIssuer", httpsIssuer(issuer, holder, other));
         return out;
+    }
+
+    /** An issuer named by an https URL: its JWT VC Issuer Metadata, a presentation, and one signed by a key it does not publish. */
+    private static ObjectNode httpsIssuer(KeyPair issuer, KeyPair holder, KeyPair other) throws NoSuchAlgorithmException {
+        String web = "https://issuer.example/tenants/tabard";
+        ObjectNode out = JsonCodec.objectNode();
+        ObjectNode jwk = JsonCodec.<ObjectNode>tree(issuer.publicKey().toJwk()).put("kid", WEB_KID).put("use", "sig");
+        out.putObject("metadata").put("issuer", web).putObject("jwks").putArray("keys").add(jwk);
+        out.put("presentation", kb(holder, webCredential(issuer, holder, web), NONCE));
+        out.putObject("forged").put("name", "signed by a key the metadata does not publish")
+                .put("presentation", kb(holder, webCredential(other, holder, web), NONCE));
+        return out;
+    }
+
+    static final String WEB_KID = "tabard-key-1";
+    static final String WEB_VCT = "https://credentials.example/Supplier";
+
+    private static SdJwt webCredential(KeyPair signer, KeyPair holder, String iss) throws NoSuchAlgorithmException {
+        SecureRandom salts = SecureRandom.getInstance("SHA1PRNG");
+        salts.setSeed("tabard-sd-jwt-https-issuer".getBytes(StandardCharsets.UTF_8));
+        SdJwt issued = SdJwtVcIssuer.builder(signer).kid(WEB_KID).issuer(iss).vct(WEB_VCT)
+                .claims(JsonCodec.objectNode().put("name", "Tabard Supplier").put("tier", "gold")).disclosable(ClaimPath.of("tier"))
+                .holderKey(holder.publicKey()).issuedAt(NOW).expiresAt(NOW.plus(Duration.ofDays(3650))).random(salts).issue();
+        return Presentations.select(issued, List.of(ClaimPath.of("tier")));
     }
 
     private static String kb(KeyPair holder, SdJwt shown, String nonce) {

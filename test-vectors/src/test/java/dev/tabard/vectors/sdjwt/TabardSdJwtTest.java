@@ -48,5 +48,7 @@ class TabardSdJwtTest {
                     () -> verifier.verify(v.get("presentation").asText(), TabardSdJwt.AUDIENCE, TabardSdJwt.NONCE));
             assertEquals(NodeSdJwtTest.REFUSED_AS.get(v.get("name").asText()), e.type(), v.get("name").asText());
         }
+        NodeSdJwtTest.assertHttpsIssuerVectors(fresh.get("httpsIssuer"), Clock.fixed(TabardSdJwt.NOW.plusSeconds(1), ZoneOffset.UTC),
+                TabardSdJwt.AUDIENCE, TabardSdJwt.NONCE);
     }
 }

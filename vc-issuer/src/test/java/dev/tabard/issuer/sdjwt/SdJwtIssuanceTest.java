@@ -105,14 +105,14 @@ class SdJwtIssuanceTest {
         URI list = v.status().orElseThrow().uri();
         long idx = v.status().orElseThrow().idx();
         assertTrue(list.toString().startsWith(base + "/status-lists/"), list.toString());
-        assertEquals(TokenStatus.VALID, fetch(list, v.issuer()).status(idx));
+        assertEquals(TokenStatus.VALID, fetch(list, v.issuerDid().orElseThrow()).status(idx));
 
         assertEquals(204, post("/admin/credentials/" + id + "/suspend", "").statusCode());
-        assertEquals(TokenStatus.SUSPENDED, fetch(list, v.issuer()).status(idx));
+        assertEquals(TokenStatus.SUSPENDED, fetch(list, v.issuerDid().orElseThrow()).status(idx));
         assertEquals(204, post("/admin/credentials/" + id + "/reinstate", "").statusCode());
-        assertEquals(TokenStatus.VALID, fetch(list, v.issuer()).status(idx));
+        assertEquals(TokenStatus.VALID, fetch(list, v.issuerDid().orElseThrow()).status(idx));
         assertEquals(204, post("/admin/credentials/" + id + "/revoke", "").statusCode());
-        assertEquals(TokenStatus.INVALID, fetch(list, v.issuer()).status(idx));
+        assertEquals(TokenStatus.INVALID, fetch(list, v.issuerDid().orElseThrow()).status(idx));
 
         HttpResponse<String> listed = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/agents/" + agent + "/credentials"))
                 .header("Authorization", "Bearer " + admin).build(), HttpResponse.BodyHandlers.ofString());

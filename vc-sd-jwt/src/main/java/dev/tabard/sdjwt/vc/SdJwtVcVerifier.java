@@ -28,8 +28,9 @@ import java.util.Optional;
  * clock skew; that none of the always-visible claims was disclosed selectively; and the key-binding JWT for the
  * verifier's audience and nonce, required by default. Immutable and thread-safe.
  *
- * <p>Issuers identified by an https URL, whose keys come from JWT VC Issuer Metadata, are not supported: such a
- * credential is refused with {@code UNTRUSTED_ISSUER}. Tabard's issuers are DIDs.
+ * <p>An issuer named by an https URL publishes its keys as JWT VC Issuer Metadata; such a credential verifies only
+ * with {@link Builder#issuerMetadata} (the key is the one its {@code kid} selects), and is refused with
+ * {@code UNTRUSTED_ISSUER} otherwise. Tabard's own issuers are DIDs.
  */
 public final class SdJwtVcVerifier {
 
@@ -39,6 +40,7 @@ public final class SdJwtVcVerifier {
     private final Duration keyBindingMaxAge;
     private final boolean acceptLegacyTyp;
     private final boolean requireKeyBinding;
+    private final IssuerMetadataKeys issuerMetadata;
     /** Keys of self-certifying issuer DIDs (did:key, did:jwk), whose resolution is a pure function of the DID URL. */
     private final java.util.Map<String, VerificationKey> selfCertifyingKeys = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MAX_CACHED_KEYS = 1_024;
@@ -50,6 +52,7 @@ public final class SdJwtVcVerifier {
         this.keyBindingMaxAge = b.keyBindingMaxAge;
         this.acceptLegacyTyp = b.acceptLegacyTyp;
         this.requireKeyBinding = b.requireKeyBinding;
+        this.issuerMetadata = b.issuerMetadata;
     }
 
     /** A verifier resolving issuer keys through {@code resolver}; strict by default. */
@@ -62,8 +65,9 @@ public final class SdJwtVcVerifier {
      *
      * @throws ProblemException {@code PARSING_ERROR}, {@code INPUT_TOO_LARGE}, {@code LIMIT_EXCEEDED} for malformed or
      *     oversize input; {@code MALFORMED_VALUE_ERROR} for a wrong {@code typ} or a missing {@code vct}/{@code iss};
-     *     {@code UNTRUSTED_ISSUER} for an issuer that is not a DID; {@code INVALID_VERIFICATION_METHOD_URL} for a
-     *     {@code kid} that is not a DID URL of the issuer; the DID resolution problems and
+     *     {@code UNTRUSTED_ISSUER} for an issuer that is neither a DID nor an https URL whose metadata this verifier
+     *     takes; {@code INVALID_VERIFICATION_METHOD_URL} for a {@code kid} that is not a DID URL of the issuer, or names
+     *     no key of its metadata; the DID resolution and {@link IssuerMetadataKeys#key} problems and
      *     {@code INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD}; {@code ALGORITHM_NOT_ALLOWED};
      *     {@code CRYPTOGRAPHIC_SECURITY_ERROR}; {@code SD_JWT_DISCLOSURE_INVALID}; {@code CREDENTIAL_EXPIRED};
      *     {@code CREDENTIAL_NOT_YET_VALID}; and the {@link KeyBinding#verify} problems
@@ -77,8 +81,11 @@ public final class SdJwtVcVerifier {
         if (!typ.equals(SdJwtVc.TYP) && !(acceptLegacyTyp && typ.equals(SdJwtVc.LEGACY_TYP))) {
             throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "an SD-JWT VC has typ '" + SdJwtVc.TYP + "', not '" + typ + "'");
         }
-        Did issuer = issuer(jws.payloadJson());
-        ProcessedSdJwt processed = sdJwt.verify(issuerKey(issuer, jws.kid()));
+        String issuer = issuer(jws.payloadJson());
+        Optional<Did> issuerDid = Did.tryParse(issuer);
+        VerificationKey key = issuerDid.isPresent() ? issuerKey(issuerDid.get(), jws.kid())
+                : issuerMetadata.key(JwtVcIssuerMetadata.issuerUrl(issuer), jws.kid());
+        ProcessedSdJwt processed = sdJwt.verify(key);
         for (ClaimPath p : processed.disclosedPaths()) {
             if (p.segments().size() == 1 && SdJwtVcIssuer.ALWAYS_VISIBLE.contains((String) p.segments().get(0))) {
                 throw new ProblemException(ProblemType.SD_JWT_DISCLOSURE_INVALID, p + " must not be selectively disclosable");
@@ -105,16 +112,15 @@ public final class SdJwtVcVerifier {
         if (bound || requireKeyBinding) {
             KeyBinding.verify(sdJwt, processed, new KeyBinding.Expectation(audience, nonce, clock, keyBindingMaxAge, skew));
         }
-        return new VerifiedSdJwtVc(issuer, vct.asText(), processed, iat, exp, status, bound);
+        return new VerifiedSdJwtVc(issuer, issuerDid, vct.asText(), processed, iat, exp, status, bound);
     }
 
-    private static Did issuer(ObjectNode payload) {
+    private static String issuer(ObjectNode payload) {
         JsonNode iss = payload.get("iss");
         if (iss == null || !iss.isTextual()) {
             throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "an SD-JWT VC names its issuer in 'iss'");
         }
-        return Did.tryParse(iss.asText()).orElseThrow(() -> new ProblemException(ProblemType.UNTRUSTED_ISSUER,
-                "not supported: issuer keys from JWT VC Issuer Metadata (an https 'iss'); the issuer must be a DID"));
+        return iss.asText();
     }
 
     private VerificationKey issuerKey(Did issuer, Optional<String> kid) {
@@ -156,6 +162,7 @@ public final class SdJwtVcVerifier {
         private Duration keyBindingMaxAge = KeyBinding.Expectation.DEFAULT_MAX_AGE;
         private boolean acceptLegacyTyp;
         private boolean requireKeyBinding = true;
+        private IssuerMetadataKeys issuerMetadata = IssuerMetadataKeys.NONE;
 
         private Builder(DidResolver resolver) {
             this.resolver = Objects.requireNonNull(resolver, "resolver");
@@ -193,6 +200,15 @@ public final class SdJwtVcVerifier {
         /** Accepts presentations without a key-binding JWT (one that is present is still checked): bearer credentials. */
         public Builder allowMissingKeyBinding() {
             this.requireKeyBinding = false;
+            return this;
+        }
+
+        /**
+         * Takes the keys of issuers named by an https URL from {@code keys} (their JWT VC Issuer Metadata); without this,
+         * such credentials are refused with {@code UNTRUSTED_ISSUER}.
+         */
+        public Builder issuerMetadata(IssuerMetadataKeys keys) {
+            this.issuerMetadata = Objects.requireNonNull(keys, "keys");
             return this;
         }
 

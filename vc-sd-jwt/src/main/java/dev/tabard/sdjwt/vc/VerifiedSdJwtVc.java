@@ -16,7 +16,8 @@ import java.util.Optional;
  */
 public final class VerifiedSdJwtVc {
 
-    private final Did issuer;
+    private final String issuer;
+    private final Optional<Did> issuerDid;
     private final String vct;
     private final ProcessedSdJwt processed;
     private final Optional<Instant> issuedAt;
@@ -24,9 +25,10 @@ public final class VerifiedSdJwtVc {
     private final Optional<StatusReference> status;
     private final boolean keyBound;
 
-    VerifiedSdJwtVc(Did issuer, String vct, ProcessedSdJwt processed, Optional<Instant> issuedAt, Optional<Instant> expiresAt,
+    VerifiedSdJwtVc(String issuer, Optional<Did> issuerDid, String vct, ProcessedSdJwt processed, Optional<Instant> issuedAt, Optional<Instant> expiresAt,
                     Optional<StatusReference> status, boolean keyBound) {
         this.issuer = Objects.requireNonNull(issuer, "issuer");
+        this.issuerDid = Objects.requireNonNull(issuerDid, "issuerDid");
         this.vct = Objects.requireNonNull(vct, "vct");
         this.processed = Objects.requireNonNull(processed, "processed");
         this.issuedAt = issuedAt;
@@ -35,9 +37,14 @@ public final class VerifiedSdJwtVc {
         this.keyBound = keyBound;
     }
 
-    /** {@code iss}, the DID whose key signed it. */
-    public Did issuer() {
+    /** {@code iss}: the DID or https URL whose key signed it. */
+    public String issuer() {
         return issuer;
+    }
+
+    /** {@code iss} when it is a DID; empty for an issuer named by an https URL (keys from its JWT VC Issuer Metadata). */
+    public Optional<Did> issuerDid() {
+        return issuerDid;
     }
 
     public String vct() {

@@ -62,7 +62,7 @@ class SdJwtVcVerifierTest {
     @Test
     void verify_nothingPrivateDisclosed_givesAgentWithoutPrivateParts() {
         VerifiedSdJwtVc vc = verifier.verify(present(issuer().issue(), List.of(), "n"), AUD, "n");
-        AgentClaims read = AgentSdJwtVc.read(vc.claims(), vc.issuer());
+        AgentClaims read = AgentSdJwtVc.read(vc.claims(), vc.issuerDid().orElseThrow());
         assertEquals(Optional.empty(), read.operator().email());
         assertEquals(Optional.empty(), read.constraints().maxTransactionValue());
         assertEquals(List.of("EU"), read.constraints().dataRegions());
@@ -77,7 +77,7 @@ class SdJwtVcVerifierTest {
     void verify_allDisclosed_givesTheIssuedAgent() {
         String p = present(issuer().issue(), List.of(ClaimPath.of("operator", "email"), ClaimPath.of("constraints")), "n");
         VerifiedSdJwtVc vc = verifier.verify(p, AUD, "n");
-        assertEquals(agent(), AgentSdJwtVc.read(vc.claims(), vc.issuer()));
+        assertEquals(agent(), AgentSdJwtVc.read(vc.claims(), vc.issuerDid().orElseThrow()));
         assertEquals(Set.of(ClaimPath.of("operator", "email"), ClaimPath.of("constraints", "maxTransactionValue")), Set.copyOf(vc.disclosedPaths()));
     }
 
@@ -129,6 +129,43 @@ class SdJwtVcVerifierTest {
         assertProblem(ProblemType.MALFORMED_VALUE_ERROR, () -> verifier.verify(p, AUD, "n"));
         SdJwtVcVerifier lenient = SdJwtVcVerifier.builder(new KeyDidResolver(clock)).clock(clock).acceptLegacyTyp().build();
         assertEquals("urn:x", lenient.verify(p, AUD, "n").vct());
+    }
+
+    private String presentFromHttpsIssuer(URI iss, String kid, KeyPair signer) {
+        SdJwt issued = SdJwtVcIssuer.builder(signer).kid(kid).issuer(iss.toString()).vct("https://credentials.example/Supplier")
+                .claims((com.fasterxml.jackson.databind.node.ObjectNode) dev.tabard.codec.JsonCodec.parse("{\"name\":\"s\",\"tier\":\"gold\"}"))
+                .disclosable(ClaimPath.of("tier")).holderKey(wallet.publicKey()).issuedAt(NOW.minusSeconds(60))
+                .expiresAt(NOW.plus(Duration.ofDays(1))).issue();
+        return present(issued, List.of(ClaimPath.of("tier")), "n");
+    }
+
+    @Test
+    void verify_httpsIssuer_keyFromItsMetadataByKid() {
+        URI iss = URI.create("https://issuer.example/tenants/acme");
+        KeyPair other = KeyPair.generate(KeyType.ED25519, RANDOM);
+        KeyPair p256 = KeyPair.generate(KeyType.P256, RANDOM);
+        JwtVcIssuerMetadata metadata = new JwtVcIssuerMetadata(iss, Optional.of(new IssuerJwks(List.of(
+                new IssuerJwks.Entry(Optional.of("k1"), org.publicKey()), new IssuerJwks.Entry(Optional.of("k2"), other.publicKey()),
+                new IssuerJwks.Entry(Optional.of("k3"), p256.publicKey())))),
+                Optional.empty());
+        SdJwtVcVerifier withMetadata = SdJwtVcVerifier.builder(new KeyDidResolver(clock)).clock(clock)
+                .issuerMetadata(IssuerMetadataKeys.of(metadata)).build();
+        VerifiedSdJwtVc vc = withMetadata.verify(presentFromHttpsIssuer(iss, "k1", org), AUD, "n");
+        assertEquals(iss.toString(), vc.issuer());
+        assertTrue(vc.issuerDid().isEmpty());
+        assertEquals(List.of(ClaimPath.of("tier")), vc.disclosedPaths());
+        assertEquals("gold", vc.claims().get("tier").asText());
+        // the kid names k2, whose key did not sign it
+        assertProblem(ProblemType.CRYPTOGRAPHIC_SECURITY_ERROR, () -> withMetadata.verify(presentFromHttpsIssuer(iss, "k2", org), AUD, "n"));
+        // the key decides the algorithm: an EdDSA JWS naming a P-256 key
+        assertProblem(ProblemType.ALGORITHM_NOT_ALLOWED, () -> withMetadata.verify(presentFromHttpsIssuer(iss, "k3", org), AUD, "n"));
+        assertProblem(ProblemType.INVALID_VERIFICATION_METHOD_URL, () -> withMetadata.verify(presentFromHttpsIssuer(iss, "k9", org), AUD, "n"));
+        // an https issuer whose metadata is not held, and any https issuer for a verifier that takes DIDs only
+        assertProblem(ProblemType.UNTRUSTED_ISSUER, () -> withMetadata.verify(
+                presentFromHttpsIssuer(URI.create("https://issuer.example/tenants/other"), "k1", org), AUD, "n"));
+        assertProblem(ProblemType.UNTRUSTED_ISSUER, () -> verifier.verify(presentFromHttpsIssuer(iss, "k1", org), AUD, "n"));
+        assertProblem(ProblemType.UNTRUSTED_ISSUER, () -> withMetadata.verify(
+                presentFromHttpsIssuer(URI.create("http://issuer.example/tenants/acme"), "k1", org), AUD, "n"));
     }
 
     @Test
