@@ -9,6 +9,7 @@ import dev.tabard.problem.ProblemType;
 import dev.tabard.sdjwt.SdJwt;
 import dev.tabard.sdjwt.status.StatusListToken;
 import dev.tabard.sdjwt.vc.AgentSdJwtVc;
+import dev.tabard.sdjwt.vc.IssuerMetadataKeys;
 import dev.tabard.sdjwt.vc.SdJwtVcVerifier;
 import dev.tabard.sdjwt.vc.VerifiedSdJwtVc;
 import dev.tabard.vc.AgentClaims;
@@ -40,14 +41,16 @@ final class SdJwtPresentations {
     private final TrustPolicy policy;
     private final CredentialChecks checks;
     private final TokenStatusLists lists;
+    private final IssuerMetadataKeys issuerKeys;
     private final ReplayStore replayStore;
     private final Clock clock;
 
     SdJwtPresentations(DidResolver resolver, TrustPolicy policy, CredentialChecks checks, TokenStatusLists lists,
                        IssuerMetadataCache issuerMetadata, ReplayStore replayStore, Clock clock) {
         // an https issuer's metadata is fetched only when the policy names it
+        this.issuerKeys = issuerMetadata.keysFor(policy::trustsIssuerUrl);
         SdJwtVcVerifier.Builder b = SdJwtVcVerifier.builder(resolver).clock(clock).skew(policy.maxClockSkew())
-                .issuerMetadata(issuerMetadata.keysFor(policy::trustsIssuerUrl));
+                .issuerMetadata(issuerKeys);
         if (policy.acceptCredentialsNotBoundToHolder()) {
             b.allowMissingKeyBinding();
         }
@@ -110,8 +113,9 @@ final class SdJwtPresentations {
         checks.requireCapabilities(agent.map(AgentIdentity::capabilities).orElse(Set.of()), "the agent");
         checked.add(Check.POLICY);
         if (vc.status().isPresent()) {
-            StatusListToken list = lists.get(vc.status().get().uri(), vc.issuerDid().orElseThrow(() -> new ProblemException(
-                    ProblemType.STATUS_VERIFICATION_ERROR, "TODO")), policy.maxClockSkew());
+            URI uri = vc.status().get().uri();
+            StatusListToken list = vc.issuerDid().isPresent() ? lists.get(uri, vc.issuerDid().get(), policy.maxClockSkew())
+                    : lists.get(uri, URI.create(vc.issuer()), issuerKeys, policy.maxClockSkew());
             Optional<ProblemType> refused = list.status(vc.status().get().idx()).problem();
             if (refused.isPresent()) {
                 throw new ProblemException(refused.get(), "the status list marks this credential " + list.status(vc.status().get().idx()));

@@ -11,6 +11,7 @@ import dev.tabard.fetch.SafeFetcher;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
 import dev.tabard.sdjwt.status.StatusListToken;
+import dev.tabard.sdjwt.vc.IssuerMetadataKeys;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * IETF Token Status Lists ({@code statuslist+jwt}, draft-ietf-oauth-status-list) for SD-JWT VCs, read from a
@@ -42,11 +44,11 @@ public final class TokenStatusLists {
     public static final int MAX_ENTRIES = 1_000;
     private static final Set<String> ACCEPTED = Set.of(StatusListToken.MEDIA_TYPE, "application/jwt");
 
-    private record Entry(StatusListToken token, Did issuer, Instant expires) {
+    private record Entry(StatusListToken token, String issuer, Instant expires) {
     }
 
     /** One load per list and issuer: a list signed by another issuer is a separate (and failing) load. */
-    private record Key(URI uri, Did issuer) {
+    private record Key(URI uri, String issuer) {
     }
 
     private final Optional<SafeFetcher> fetcher;
@@ -148,14 +150,36 @@ public final class TokenStatusLists {
      *     {@code issuer}'s list for {@code uri} or has expired; the {@code StatusList} decoding problems
      */
     public StatusListToken get(URI uri, Did issuer, Duration skew) {
-        Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(issuer, "issuer");
+        return get(uri, issuer.toString(), jwt -> key(jwt, issuer), skew);
+    }
+
+    /**
+     * The verified Status List Token at {@code uri}, signed by the SD-JWT VC issuer named by the https URL
+     * {@code issuer} with a key its JWT VC Issuer Metadata publishes ({@code keys}, selected by the token's {@code kid}).
+     *
+     * @throws ProblemException as {@link #get(URI, Did, Duration)}
+     */
+    public StatusListToken get(URI uri, URI issuer, IssuerMetadataKeys keys, Duration skew) {
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(keys, "keys");
+        return get(uri, issuer.toString(), jwt -> {
+            try {
+                return keys.key(issuer, StatusListToken.kid(jwt));
+            } catch (ProblemException e) {
+                throw new ProblemException(ProblemType.STATUS_VERIFICATION_ERROR, "the Status List Token's key: " + e.problem().detail());
+            }
+        }, skew);
+    }
+
+    private StatusListToken get(URI uri, String issuer, Function<String, VerificationKey> keyOf, Duration skew) {
+        Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(skew, "skew");
         Optional<Entry> cached = fresh(uri, issuer, clock.instant());
         if (cached.isPresent()) {
             return cached.get().token();
         }
-        return flights.run(new Key(uri, issuer), () -> load(uri, issuer, skew)).token();
+        return flights.run(new Key(uri, issuer), () -> load(uri, issuer, keyOf, skew)).token();
     }
 
     /** How many lists are kept now. */
@@ -165,11 +189,11 @@ public final class TokenStatusLists {
 
     /** How many verifications wait now for a fetch of {@code uri} that another one runs: lets a test see them queue. */
     int waiting(URI uri, Did issuer) {
-        return flights.waiting(new Key(uri, issuer));
+        return flights.waiting(new Key(uri, issuer.toString()));
     }
 
     /** The list kept for {@code uri}, if {@code issuer} signed it and it is still fresh. */
-    private Optional<Entry> fresh(URI uri, Did issuer, Instant now) {
+    private Optional<Entry> fresh(URI uri, String issuer, Instant now) {
         return entries.get(uri).filter(e -> e.issuer().equals(issuer) && now.isBefore(e.expires()));
     }
 
@@ -177,14 +201,14 @@ public final class TokenStatusLists {
      * Reads the list from the bundle or fetches it, and keeps it. The cache is read again first: a load that ended
      * just before this one began has already kept the list.
      */
-    private Entry load(URI uri, Did issuer, Duration skew) {
+    private Entry load(URI uri, String issuer, Function<String, VerificationKey> keyOf, Duration skew) {
         Instant now = clock.instant();
         Optional<Entry> kept = fresh(uri, issuer, now);
         if (kept.isPresent()) {
             return kept.get();
         }
         String jwt = bundled(uri).orElseGet(() -> fetched(uri));
-        StatusListToken token = StatusListToken.verify(jwt, key(jwt, issuer), uri, clock, skew);
+        StatusListToken token = StatusListToken.verify(jwt, keyOf.apply(jwt), uri, clock, skew);
         Entry entry = new Entry(token, issuer, expires(token, now));
         if (now.isBefore(entry.expires())) {
             entries.put(uri, entry, now);

@@ -16,6 +16,9 @@ import dev.tabard.problem.ProblemType;
 import dev.tabard.sdjwt.ClaimPath;
 import dev.tabard.sdjwt.KeyBinding;
 import dev.tabard.sdjwt.Presentations;
+import dev.tabard.sdjwt.status.StatusList;
+import dev.tabard.sdjwt.status.StatusListToken;
+import dev.tabard.sdjwt.status.StatusReference;
 import dev.tabard.sdjwt.vc.AgentSdJwtVc;
 import dev.tabard.sdjwt.vc.JwtVcIssuerMetadata;
 import dev.tabard.sdjwt.vc.SdJwtVcIssuer;
@@ -197,6 +200,30 @@ class IssuerMetadataTest {
         Verifier noBundle = Verifier.builder().trustPolicy(policy().trustIssuerUrl(issuer).build()).clock(clock).build();
         assertRefused(ProblemType.FETCH_REFUSED, verify(noBundle, present(key1, "k1", "n"), "n"));
         assertEquals(0, server.requests.get());
+    }
+
+    @Test
+    void status_theTokenStatusListIsSignedWithAKeyOfTheIssuersMetadata() {
+        URI list = URI.create(server.origin() + "/status-lists/1");
+        server.handle("/status-lists/1", ex -> TestHttpsServer.send(ex, 200, StatusListToken.MEDIA_TYPE, documents.get("list")));
+        var issued = SdJwtVcIssuer.builder(key1).kid("k1").issuer(issuer.toString()).vct(VCT)
+                .claims(JsonCodec.objectNode().put("name", "Supplier One")).holderKey(wallet.publicKey())
+                .issuedAt(clock.instant().minusSeconds(60)).expiresAt(clock.instant().plus(Duration.ofDays(1)))
+                .status(new StatusReference(5, list)).issue();
+        java.util.function.Function<String, String> present = nonce -> KeyBinding.sign(wallet, Presentations.select(issued, List.of()),
+                AUD, nonce, clock.instant()).serialize();
+        java.util.function.BiConsumer<StatusList, KeyPair> publishList = (bits, signer) -> documents.put("list",
+                new StatusListToken(list, clock.instant().minusSeconds(10), java.util.Optional.empty(), java.util.Optional.empty(), bits)
+                        .sign(signer, "k1", issuer.toString()));
+        publishList.accept(StatusList.of(2, 16), key1);
+        Verifier v = Verifier.builder().trustPolicy(policy().trustIssuerUrl(issuer).build()).fetchPolicy(server.policy().build())
+                .clock(clock).statusListMaxAge(Duration.ZERO).build();
+        assertTrue(verify(v, present.apply("n1"), "n1").verified());
+        publishList.accept(StatusList.of(2, 16).with(5, 1), key1);
+        assertRefused(ProblemType.CREDENTIAL_REVOKED, verify(v, present.apply("n2"), "n2"));
+        // a list signed by a key the metadata does not publish under k1
+        publishList.accept(StatusList.of(2, 16), KeyPair.generate(KeyType.P256, RANDOM));
+        assertRefused(ProblemType.STATUS_VERIFICATION_ERROR, verify(v, present.apply("n3"), "n3"));
     }
 
     @Test
