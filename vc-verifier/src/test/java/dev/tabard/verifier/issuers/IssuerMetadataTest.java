@@ -227,6 +227,18 @@ class IssuerMetadataTest {
     }
 
     @Test
+    void readmePolicy_trustsTheHttpsIssuerItNames() throws IOException {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+        java.util.regex.Matcher block = java.util.regex.Pattern.compile("VC Issuer Metadata at.*?```json\\n(.*?)\\n```",
+                java.util.regex.Pattern.DOTALL).matcher(readme);
+        assertTrue(block.find(), "the README shows a policy trusting an https issuer");
+        TrustPolicy p = TrustPolicy.fromJson(block.group(1).getBytes(StandardCharsets.UTF_8));
+        assertTrue(p.trustsIssuerUrl(URI.create("https://issuer.example/tenants/1")));
+        assertEquals(URI.create("https://issuer.example/.well-known/jwt-vc-issuer/tenants/1"),
+                JwtVcIssuerMetadata.location(URI.create("https://issuer.example/tenants/1")));
+    }
+
+    @Test
     void policyJson_namesHttpsIssuers_andRefusesOtherUrls() {
         TrustPolicy p = TrustPolicy.fromJson(("{\"trustedIssuers\":[\"" + issuer + "\",\"did:web:acme.example\"],"
                 + "\"formats\":[\"dc_sd_jwt\"]}").getBytes(StandardCharsets.UTF_8));
