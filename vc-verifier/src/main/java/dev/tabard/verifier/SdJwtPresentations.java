@@ -138,7 +138,7 @@ final class SdJwtPresentations {
             Instant until = now.plus(Verifier.MAX_PRESENTATION_LIFETIME).plus(policy.maxClockSkew());
             replayStore.remember(ReplayEntry.of(holder, options.challenge() + " " + sha256(kb), until));
         }
-        return VerificationResult.verified(agent, warnings, checked, vc.disclosedPaths());
+        return VerificationResult.verified(agent, warnings, checked, vc.disclosedPaths(), vc.claims());
     }
 
     private void keyType(VerificationKey key) {

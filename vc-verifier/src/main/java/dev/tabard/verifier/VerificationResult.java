@@ -27,14 +27,16 @@ public final class VerificationResult {
     private final List<Problem> warnings;
     private final Set<Check> checked;
     private final List<ClaimPath> disclosed;
+    private final Optional<ObjectNode> claims;
 
     private VerificationResult(Optional<AgentIdentity> agent, List<Problem> errors, List<Problem> warnings, Set<Check> checked) {
-        this(agent, errors, warnings, checked, List.of());
+        this(agent, errors, warnings, checked, List.of(), Optional.empty());
     }
 
     private VerificationResult(Optional<AgentIdentity> agent, List<Problem> errors, List<Problem> warnings, Set<Check> checked,
-                               List<ClaimPath> disclosed) {
+                               List<ClaimPath> disclosed, Optional<ObjectNode> claims) {
         this.disclosed = List.copyOf(disclosed);
+        this.claims = claims.map(ObjectNode::deepCopy);
         this.errors = List.copyOf(errors);
         this.warnings = List.copyOf(warnings);
         this.checked = checked.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(checked));
@@ -49,10 +51,10 @@ public final class VerificationResult {
         return new VerificationResult(agent, List.of(), warnings, checked);
     }
 
-    /** A verified SD-JWT VC presentation, with the claims its holder chose to disclose. */
+    /** A verified SD-JWT VC presentation: its processed claims, and which of them its holder chose to disclose. */
     static VerificationResult verified(Optional<AgentIdentity> agent, List<Problem> warnings, Set<Check> checked,
-                                       List<ClaimPath> disclosed) {
-        return new VerificationResult(agent, List.of(), warnings, checked, disclosed);
+                                       List<ClaimPath> disclosed, ObjectNode claims) {
+        return new VerificationResult(agent, List.of(), warnings, checked, disclosed, Optional.of(claims));
     }
 
     static VerificationResult failed(List<Problem> errors, List<Problem> warnings, Set<Check> checked) {
@@ -107,6 +109,15 @@ public final class VerificationResult {
         return disclosed;
     }
 
+    /**
+     * For a verified SD-JWT VC presentation, its claims after processing: those always visible ({@code iss},
+     * {@code vct}, dates, {@code cnf}, {@code status}…) and those the holder disclosed; a withheld claim is absent.
+     * A fresh copy; empty for every other format. This is how a credential that is not an AgentCredential is read.
+     */
+    public Optional<ObjectNode> claims() {
+        return claims.map(ObjectNode::deepCopy);
+    }
+
     @Override
     public String toString() {
         return "VerificationResult[verified=" + verified + ", agent=" + agent + ", errors=" + errors + ", warnings=" + warnings
@@ -125,6 +136,7 @@ public final class VerificationResult {
             ArrayNode paths = o.putArray("disclosed");
             disclosed.forEach(d -> paths.add(JsonCodec.tree(d.segments())));
         }
+        claims.ifPresent(c -> o.set("claims", c.deepCopy()));
         agent.ifPresent(a -> {
             ObjectNode ag = o.putObject("agent");
             ag.put("id", a.agent().toString());

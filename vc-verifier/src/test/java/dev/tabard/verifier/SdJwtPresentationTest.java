@@ -130,6 +130,11 @@ class SdJwtPresentationTest {
         assertEquals(Optional.empty(), a.constraints().maxTransactionValue(), "the private constraint was not disclosed");
         assertEquals(List.of("EU"), a.constraints().dataRegions());
         assertEquals(List.of(), r.disclosed());
+        // the claims are those always visible: the withheld email and limit are absent, not null
+        var claims = r.claims().orElseThrow();
+        assertEquals(org.toString(), claims.get("iss").asText());
+        assertFalse(claims.get("operator").has("email"));
+        assertFalse(claims.get("constraints").has("maxTransactionValue"));
         assertEquals(Set.of(Check.DATA_MODEL, Check.PROOF, Check.HOLDER_BINDING, Check.VALIDITY_PERIOD, Check.POLICY, Check.STATUS), r.checked());
     }
 

@@ -136,6 +136,11 @@ class IssuerMetadataTest {
         assertTrue(r.verified(), r.errors().toString());
         assertEquals(List.of(ClaimPath.of("name")), r.disclosed());
         assertTrue(r.agent().isEmpty());
+        ObjectNode claims = r.claims().orElseThrow();
+        assertEquals(issuer.toString(), claims.get("iss").asText());
+        assertEquals("Supplier One", claims.get("name").asText());
+        assertEquals("gold", claims.get("tier").asText());
+        assertEquals(claims, r.toJson().get("claims"));
         assertTrue(verify(v, present(key1, "k1", "n2"), "n2").verified());
         assertEquals(1, metadataFetches());
         // signed by another key under k1's kid
