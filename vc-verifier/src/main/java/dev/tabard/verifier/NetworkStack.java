@@ -58,7 +58,9 @@ record NetworkStack(DidResolver resolver, StatusListCache statusLists, TokenStat
         TokenStatusLists.Builder tokenLists = TokenStatusLists.builder(resolver, clock).maxAge(statusListMaxAge);
         fetcher.ifPresent(tokenLists::fetcher);
         bundle.ifPresent(tokenLists::bundle);
-        IssuerMetadataCache metadata = IssuerMetadataCache.over(fetcher, bundle, clock, ISSUER_METADATA_MAX_AGE);
-        return new NetworkStack(resolver, lists.build(), tokenLists.build(), metadata);
+        IssuerMetadataCache.Builder metadata = IssuerMetadataCache.builder(clock).maxAge(ISSUER_METADATA_MAX_AGE);
+        fetcher.ifPresent(metadata::fetcher);
+        bundle.ifPresent(metadata::bundle);
+        return new NetworkStack(resolver, lists.build(), tokenLists.build(), metadata.build());
     }
 }

@@ -49,24 +49,57 @@ public final class IssuerMetadataCache {
     private final Map<URI, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<URI, Object> loading = new ConcurrentHashMap<>();
 
-    private IssuerMetadataCache(Optional<SafeFetcher> fetcher, Optional<ResolutionBundle> bundle, Clock clock, Duration maxAge) {
-        this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
-        this.bundle = Objects.requireNonNull(bundle, "bundle");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        if (maxAge.isNegative() || maxAge.isZero()) {
-            throw new IllegalArgumentException("maxAge must be positive");
-        }
-        this.maxAge = maxAge;
+    private IssuerMetadataCache(Builder b) {
+        this.fetcher = b.fetcher;
+        this.bundle = b.bundle;
+        this.clock = b.clock;
+        this.maxAge = b.maxAge;
     }
 
     /**
-     * @param fetcher how to fetch metadata; empty is offline (the bundle only)
-     * @param bundle documents held offline, by URL; read before the network
-     * @param maxAge how long a document is kept
+     * A cache that reads from nowhere until {@link Builder#fetcher} or {@link Builder#bundle} says where: every
+     * issuer is then {@code FETCH_REFUSED}.
      */
-    public static IssuerMetadataCache over(Optional<SafeFetcher> fetcher, Optional<ResolutionBundle> bundle, Clock clock,
-                                           Duration maxAge) {
-        return new IssuerMetadataCache(fetcher, bundle, clock, maxAge);
+    public static Builder builder(Clock clock) {
+        return new Builder(clock);
+    }
+
+    /** Where documents come from and how long they are kept. */
+    public static final class Builder {
+        private final Clock clock;
+        private Optional<SafeFetcher> fetcher = Optional.empty();
+        private Optional<ResolutionBundle> bundle = Optional.empty();
+        private Duration maxAge = Duration.ofMinutes(15);
+
+        private Builder(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+        }
+
+        /** Fetches documents the bundle does not hold, within the fetcher's policy. */
+        public Builder fetcher(SafeFetcher fetcher) {
+            this.fetcher = Optional.of(Objects.requireNonNull(fetcher, "fetcher"));
+            return this;
+        }
+
+        /** Documents held offline, by URL; read before the network. */
+        public Builder bundle(ResolutionBundle bundle) {
+            this.bundle = Optional.of(Objects.requireNonNull(bundle, "bundle"));
+            return this;
+        }
+
+        /** How long a document is kept; 15 minutes unless set. */
+        public Builder maxAge(Duration maxAge) {
+            Objects.requireNonNull(maxAge, "maxAge");
+            if (maxAge.isNegative() || maxAge.isZero()) {
+                throw new IllegalArgumentException("maxAge must be positive");
+            }
+            this.maxAge = maxAge;
+            return this;
+        }
+
+        public IssuerMetadataCache build() {
+            return new IssuerMetadataCache(this);
+        }
     }
 
     /** This cache as an {@link IssuerMetadataKeys} for the issuers {@code trusted} accepts; others are refused unfetched. */
@@ -87,7 +120,7 @@ public final class IssuerMetadataCache {
      *     {@link SafeFetcher} problems; {@code FETCH_FAILED} for an answer other than 200; the
      *     {@link JwtVcIssuerMetadata#parse} and {@link IssuerJwks} problems
      */
-    public VerificationKey key(URI issuer, Optional<String> kid) {
+    private VerificationKey key(URI issuer, Optional<String> kid) {
         Objects.requireNonNull(issuer, "issuer");
         Objects.requireNonNull(kid, "kid");
         Instant now = clock.instant();
