@@ -27,7 +27,11 @@ public final class IssuerMetrics {
     /** The actions {@code StatusLists} reports; anything else is counted as {@code other}, never as its own label. */
     private static final String[] ACTIONS = {"revoke", "suspend", "reinstate", "other"};
 
+    /** The {@code format} label of SD-JWT VCs: the OpenID4VCI format identifier, {@code dc+sd-jwt}, as a label value. */
+    public static final String SD_JWT_FORMAT = "dc_sd_jwt";
+
     private final Map<IssuanceFormat, Counter> issued = new EnumMap<>(IssuanceFormat.class);
+    private final Counter sdJwtIssued;
     private final Timer duration;
     private final Counter failed;
     private final Map<String, Counter> statusChanges;
@@ -39,6 +43,8 @@ public final class IssuerMetrics {
             issued.put(f, Counter.builder("tabard.issuer.credentials.issued").description("Credentials issued, by format.")
                     .tag("format", f.name().toLowerCase(Locale.ROOT)).register(registry));
         }
+        this.sdJwtIssued = Counter.builder("tabard.issuer.credentials.issued").description("Credentials issued, by format.")
+                .tag("format", SD_JWT_FORMAT).register(registry);
         this.duration = Timer.builder("tabard.issuer.issuance.duration")
                 .description("Time to issue one credential: status entries, audit record, commit and signature.")
                 .serviceLevelObjectives(BUCKETS).register(registry);
@@ -55,6 +61,12 @@ public final class IssuerMetrics {
     /** One credential issued in {@code nanos}. */
     public void issued(IssuanceFormat format, long nanos) {
         issued.get(Objects.requireNonNull(format, "format")).increment();
+        duration.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    }
+
+    /** One SD-JWT VC issued in {@code nanos}. */
+    public void sdJwtIssued(long nanos) {
+        sdJwtIssued.increment();
         duration.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
 

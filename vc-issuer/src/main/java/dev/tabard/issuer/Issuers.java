@@ -67,7 +67,7 @@ public final class Issuers {
         StatusLists statusLists = new StatusLists(store, keys, config.publicUrl(), clock, metrics::statusChanged);
         CredentialIssuer issuer = new CredentialIssuer(store, config, clock, random, keys, agents, statusLists, metrics);
         SdJwtCredentials sdJwt = new SdJwtCredentials(store, config, clock, random, keys, agents,
-                new TokenStatusLists(store, keys, config.publicUrl(), clock));
+                new TokenStatusLists(store, keys, config.publicUrl(), clock), metrics);
         return new IssuerService(store, keys, agents, issuer, statusLists, sdJwt, metrics, o.firstAdminToken());
     }
 

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Issues AgentCredentials as SD-JWT VCs ({@code dc+sd-jwt}, {@code vct} {@value AgentSdJwtVc#VCT}): exactly what the
@@ -62,10 +63,11 @@ public final class SdJwtCredentials {
     private final OrgKeys keys;
     private final AgentRegistry registry;
     private final TokenStatusLists lists;
+    private final IssuerMetrics metrics;
     private final DidResolver agentKeys = DidResolvers.of(new KeyDidResolver(), new JwkDidResolver());
 
     public SdJwtCredentials(IssuerStore store, IssuerConfig config, Clock clock, SecureRandom random, OrgKeys keys,
-                            AgentRegistry registry, TokenStatusLists lists) {
+                            AgentRegistry registry, TokenStatusLists lists, IssuerMetrics metrics) {
         this.store = Objects.requireNonNull(store, "store");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -73,6 +75,7 @@ public final class SdJwtCredentials {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.lists = Objects.requireNonNull(lists, "lists");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     public TokenStatusLists statusLists() {
@@ -87,13 +90,15 @@ public final class SdJwtCredentials {
      *     over OpenID4VCI, bound to the key its wallet proves)
      */
     public Issued issue(Did agentDid, String actor) {
-        Agent agent = registry.grantFor(agentDid);
-        if (!agentDid.method().equals("key") && !agentDid.method().equals("jwk")) {
-            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "an SD-JWT VC is bound to one key: " + agentDid
-                    + " names none, so offer it over OpenID4VCI (POST /admin/agents/{did}/offer?format=dc+sd-jwt)");
-        }
-        List<VerificationMethod> vms = agentKeys.resolve(agentDid).document().methodsFor(Relationship.AUTHENTICATION);
-        return issue(agent, vms.get(0).key(), actor);
+        return measured(() -> {
+            Agent agent = registry.grantFor(agentDid);
+            if (!agentDid.method().equals("key") && !agentDid.method().equals("jwk")) {
+                throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "an SD-JWT VC is bound to one key: " + agentDid
+                        + " names none, so offer it over OpenID4VCI (POST /admin/agents/{did}/offer?format=dc+sd-jwt)");
+            }
+            List<VerificationMethod> vms = agentKeys.resolve(agentDid).document().methodsFor(Relationship.AUTHENTICATION);
+            return issue(agent, vms.get(0).key(), actor);
+        });
     }
 
     /**
@@ -102,7 +107,20 @@ public final class SdJwtCredentials {
      * @throws ProblemException {@code NOT_GRANTED} for an agent that is not registered or is deactivated
      */
     public Issued issue(Did agentDid, VerificationKey holderKey, String actor) {
-        return issue(registry.grantFor(agentDid), holderKey, actor);
+        return measured(() -> issue(registry.grantFor(agentDid), holderKey, actor));
+    }
+
+    /** Runs one issuance, counting it and its latency under {@link IssuerMetrics#SD_JWT_FORMAT}, or its failure. */
+    private Issued measured(Supplier<Issued> issuance) {
+        long start = System.nanoTime();
+        try {
+            Issued out = issuance.get();
+            metrics.sdJwtIssued(System.nanoTime() - start);
+            return out;
+        } catch (RuntimeException e) {
+            metrics.issueFailed();
+            throw e;
+        }
     }
 
     private Issued issue(Agent agent, VerificationKey holderKey, String actor) {

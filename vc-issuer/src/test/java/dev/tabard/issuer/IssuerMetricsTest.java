@@ -88,6 +88,7 @@ class IssuerMetricsTest {
         PrometheusText before = scrape();
         assertEquals(0.0, issued(before, "vc_jwt"), "every format is there from the start, at 0");
         assertEquals(0.0, issued(before, "ecdsa_jcs_2019"));
+        assertEquals(0.0, issued(before, IssuerMetrics.SD_JWT_FORMAT));
         assertEquals("histogram", before.types().get("tabard_issuer_issuance_duration_seconds"));
 
         String agentJson = "{\"did\":\"" + agent + "\",\"name\":\"procurement-agent\",\"operator\":{\"name\":\"Procurement\","
@@ -98,6 +99,9 @@ class IssuerMetricsTest {
         assertEquals(201, send("POST", "/admin/agents/" + agent + "/credentials?format=eddsa-rdfc-2022", null, ADMIN).statusCode());
         Did stranger = KeyDids.of(KeyPair.generate(KeyType.ED25519, new SecureRandom()).publicKey());
         assertEquals(403, send("POST", "/admin/agents/" + stranger + "/credentials", null, ADMIN).statusCode(), "not registered");
+        HttpResponse<String> sdJwt = send("POST", "/admin/agents/" + agent + "/credentials?format=dc%2Bsd-jwt", null, ADMIN);
+        assertEquals(201, sdJwt.statusCode(), sdJwt.body());
+        assertEquals(403, send("POST", "/admin/agents/" + stranger + "/credentials?format=dc%2Bsd-jwt", null, ADMIN).statusCode());
         String id = dev.tabard.codec.JsonCodec.parse(jwt.body()).get("id").asText();
         assertEquals(204, send("POST", "/admin/credentials/" + id + "/suspend", null, ADMIN).statusCode());
         assertEquals(204, send("POST", "/admin/credentials/" + id + "/revoke", null, ADMIN).statusCode());
@@ -106,17 +110,18 @@ class IssuerMetricsTest {
         assertEquals(1.0, issued(after, "vc_jwt"));
         assertEquals(1.0, issued(after, "eddsa_rdfc_2022"));
         assertEquals(0.0, issued(after, "ecdsa_jcs_2019"));
-        assertEquals(1.0, after.value("tabard_issuer_issuance_failures_total", Map.of()));
-        assertEquals(2.0, after.value("tabard_issuer_issuance_duration_seconds_count", Map.of()));
-        assertEquals(2.0, after.value("tabard_issuer_issuance_duration_seconds_bucket", Map.of("le", "+Inf")));
+        assertEquals(1.0, issued(after, IssuerMetrics.SD_JWT_FORMAT));
+        assertEquals(2.0, after.value("tabard_issuer_issuance_failures_total", Map.of()), "the stranger's vc+jwt and SD-JWT VC");
+        assertEquals(3.0, after.value("tabard_issuer_issuance_duration_seconds_count", Map.of()));
+        assertEquals(3.0, after.value("tabard_issuer_issuance_duration_seconds_bucket", Map.of("le", "+Inf")));
         assertTrue(after.value("tabard_issuer_issuance_duration_seconds_sum", Map.of()) > 0);
         assertEquals(1.0, after.value("tabard_issuer_status_changes_total", Map.of("action", "suspend")));
         assertEquals(1.0, after.value("tabard_issuer_status_changes_total", Map.of("action", "revoke")));
         assertEquals(0.0, after.value("tabard_issuer_status_changes_total", Map.of("action", "reinstate")));
 
         Map<String, String> created = Map.of("server", "issuer", "route", CREDENTIALS_ROUTE, "method", "POST", "status", "201");
-        assertEquals(2.0, after.value("tabard_http_requests_seconds_count", created));
-        assertEquals(1.0, after.value("tabard_http_requests_seconds_count", Map.of("route", CREDENTIALS_ROUTE, "status", "403")));
+        assertEquals(3.0, after.value("tabard_http_requests_seconds_count", created));
+        assertEquals(2.0, after.value("tabard_http_requests_seconds_count", Map.of("route", CREDENTIALS_ROUTE, "status", "403")));
         assertEquals(2.0, after.value("tabard_http_requests_seconds_count", Map.of("route", "/admin/credentials/{id}/{action}",
                 "status", "204")));
         assertEquals(1.0, after.value("tabard_http_requests_seconds_count", Map.of("route", "/metrics", "status", "200")),

@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -25,18 +27,26 @@ final class Grants {
     /** Rounds of read, change and compare-and-replace before a counter update gives up to a busier writer. */
     private static final int MAX_ROUNDS = 16;
 
-    /** An offer: the agent it is for, the SHA-256 (hex) of its tx_code if it has one, and wrong tx_codes so far. */
-    record Offer(Did agent, Optional<String> txCodeSha256, int attempts) {
+    /**
+     * An offer: the agent it is for, the credential configurations it names, the SHA-256 (hex) of its tx_code if it has
+     * one, and wrong tx_codes so far. An offer stored before offers named their configurations has none, and allows each.
+     */
+    record Offer(Did agent, List<String> configurations, Optional<String> txCodeSha256, int attempts) {
+        Offer {
+            configurations = List.copyOf(configurations);
+        }
+
         String json() {
             ObjectNode o = JsonCodec.objectNode().put("agent", agent.toString()).put("attempts", attempts);
+            configurations.forEach(o.putArray("configurations")::add);
             txCodeSha256.ifPresent(t -> o.put("tx", t));
             return JsonCodec.writeString(o);
         }
 
         static Offer parse(String json) {
             ObjectNode o = JsonCodec.parseObject(json.getBytes(StandardCharsets.UTF_8));
-            return new Offer(Did.parse(o.path("agent").asText()), o.hasNonNull("tx") ? Optional.of(o.get("tx").asText()) : Optional.empty(),
-                    o.path("attempts").asInt());
+            return new Offer(Did.parse(o.path("agent").asText()), configurationsOf(o),
+                    o.hasNonNull("tx") ? Optional.of(o.get("tx").asText()) : Optional.empty(), o.path("attempts").asInt());
         }
 
         /** Whether {@code given} is this offer's tx_code, compared in constant time over the digests. */
@@ -46,16 +56,36 @@ final class Grants {
         }
     }
 
-    /** An access token's grant: one credential for {@code agent}, and the refused requests made with it so far. */
-    record Token(Did agent, int failures) {
+    /**
+     * An access token's grant: one credential for {@code agent} of a configuration its offer named (any, for a token from
+     * an offer that named none), and the refused requests made with it so far.
+     */
+    record Token(Did agent, List<String> configurations, int failures) {
+        Token {
+            configurations = List.copyOf(configurations);
+        }
+
         String json() {
-            return JsonCodec.writeString(JsonCodec.objectNode().put("agent", agent.toString()).put("failures", failures));
+            ObjectNode o = JsonCodec.objectNode().put("agent", agent.toString()).put("failures", failures);
+            configurations.forEach(o.putArray("configurations")::add);
+            return JsonCodec.writeString(o);
         }
 
         static Token parse(String json) {
             ObjectNode o = JsonCodec.parseObject(json.getBytes(StandardCharsets.UTF_8));
-            return new Token(Did.parse(o.path("agent").asText()), o.path("failures").asInt());
+            return new Token(Did.parse(o.path("agent").asText()), configurationsOf(o), o.path("failures").asInt());
         }
+
+        /** Whether this token buys a credential of {@code configuration}. */
+        boolean allows(String configuration) {
+            return configurations.isEmpty() || configurations.contains(configuration);
+        }
+    }
+
+    private static List<String> configurationsOf(ObjectNode o) {
+        List<String> out = new ArrayList<>();
+        o.path("configurations").forEach(c -> out.add(c.asText()));
+        return out;
     }
 
     private final OneUseValues offers;
@@ -78,8 +108,8 @@ final class Grants {
     }
 
     /** Holds an offer; {@code CLIENT_LIMIT_EXCEEDED} when the agent holds the most it may. */
-    void putOffer(String code, Did agent, Optional<String> txCode) {
-        offers.put(agent.toString(), code, new Offer(agent, txCode.map(Grants::sha256), 0).json());
+    void putOffer(String code, Did agent, List<String> configurations, Optional<String> txCode) {
+        offers.put(agent.toString(), code, new Offer(agent, configurations, txCode.map(Grants::sha256), 0).json());
     }
 
     Optional<Offer> offer(String code) {
@@ -90,7 +120,7 @@ final class Grants {
     void wrongTxCode(String code, int max) {
         update(offers, code, raw -> {
             Offer o = Offer.parse(raw);
-            return o.attempts() + 1 >= max ? null : new Offer(o.agent(), o.txCodeSha256(), o.attempts() + 1).json();
+            return o.attempts() + 1 >= max ? null : new Offer(o.agent(), o.configurations(), o.txCodeSha256(), o.attempts() + 1).json();
         });
     }
 
@@ -104,8 +134,8 @@ final class Grants {
     }
 
     /** Holds an access token; {@code CLIENT_LIMIT_EXCEEDED} when the agent holds the most it may. */
-    void putToken(String token, Did agent) {
-        tokens.put(agent.toString(), token, new Token(agent, 0).json());
+    void putToken(String token, Did agent, List<String> configurations) {
+        tokens.put(agent.toString(), token, new Token(agent, configurations, 0).json());
     }
 
     Optional<Token> token(String token) {
@@ -116,7 +146,7 @@ final class Grants {
     void refused(String token, int max) {
         update(tokens, token, raw -> {
             Token t = Token.parse(raw);
-            return t.failures() + 1 >= max ? null : new Token(t.agent(), t.failures() + 1).json();
+            return t.failures() + 1 >= max ? null : new Token(t.agent(), t.configurations(), t.failures() + 1).json();
         });
     }
 

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * OpenID4VCI 1.0, pre-authorized code flow, for the org's agents, as a protocol with plain inputs and outputs: an admin
@@ -36,8 +37,9 @@ import java.util.Optional;
  *
  * <p><b>Security.</b> Nothing here lets one client lock out another: nonces are counted per client address, offers
  * and access tokens per agent, each kind has a total bound, and a full table sheds its largest holder rather than
- * refusing a newcomer. An access token buys one credential: it is used up by the issuance it authorizes, or after
- * {@link #MAX_FAILED_CREDENTIAL_REQUESTS} refused requests; a wallet renews with a new offer.
+ * refusing a newcomer. An access token buys one credential, of a configuration its offer named: it is used up by the
+ * issuance it authorizes, or after {@link #MAX_FAILED_CREDENTIAL_REQUESTS} refused requests; a wallet renews with a new
+ * offer.
  */
 public final class Oid4vci {
 
@@ -99,20 +101,33 @@ public final class Oid4vci {
         return offer(agent, withTxCode, CONFIGURATION_ID);
     }
 
-    /**
-     * A credential offer naming {@code configurationId} ({@link #CONFIGURATION_ID} or {@link #SD_JWT_CONFIGURATION_ID}).
-     * The access token it leads to buys one credential of either configuration: both say the same of the same agent.
-     */
+    /** A credential offer naming {@code configurationId} ({@link #CONFIGURATION_ID} or {@link #SD_JWT_CONFIGURATION_ID}). */
     public ObjectNode offer(Did agent, boolean withTxCode, String configurationId) {
-        if (!CONFIGURATION_ID.equals(configurationId) && !SD_JWT_CONFIGURATION_ID.equals(configurationId)) {
-            throw new IllegalArgumentException("unknown credential configuration " + configurationId);
+        return offer(agent, withTxCode, List.of(configurationId));
+    }
+
+    /**
+     * A credential offer naming {@code configurationIds}, each {@link #CONFIGURATION_ID} or
+     * {@link #SD_JWT_CONFIGURATION_ID}. The access token it leads to buys one credential of a configuration the offer
+     * named and no other ({@code insufficient_scope}): an organization that offered an agent a vc+jwt has not offered it
+     * an SD-JWT VC.
+     */
+    public ObjectNode offer(Did agent, boolean withTxCode, List<String> configurationIds) {
+        Objects.requireNonNull(agent, "agent");
+        if (configurationIds.isEmpty() || configurationIds.size() != Set.copyOf(configurationIds).size()) {
+            throw new IllegalArgumentException("an offer names one or more distinct credential configurations: " + configurationIds);
+        }
+        for (String id : configurationIds) {
+            if (!CONFIGURATION_ID.equals(id) && !SD_JWT_CONFIGURATION_ID.equals(id)) {
+                throw new IllegalArgumentException("unknown credential configuration " + id);
+            }
         }
         String code = randomToken();
         Optional<String> tx = withTxCode ? Optional.of(String.format("%06d", random.nextInt(1_000_000))) : Optional.empty();
-        grants.putOffer(code, agent, tx);
+        grants.putOffer(code, agent, configurationIds, tx);
         ObjectNode offer = JsonCodec.objectNode();
         offer.put("credential_issuer", issuerId.toString());
-        offer.putArray("credential_configuration_ids").add(configurationId);
+        configurationIds.forEach(offer.putArray("credential_configuration_ids")::add);
         ObjectNode grant = offer.putObject("grants").putObject(PRE_AUTH_GRANT);
         grant.put("pre-authorized_code", code);
         tx.ifPresent(t -> grant.putObject("tx_code").put("input_mode", "numeric").put("length", 6)
@@ -187,7 +202,7 @@ public final class Oid4vci {
         String token = randomToken();
         try {
             // the token is held before the code is used up, so a refusal here leaves the offer redeemable
-            grants.putToken(token, offer.agent());
+            grants.putToken(token, offer.agent(), offer.configurations());
         } catch (ProblemException e) {
             return tooMany(grants.tokenRetryAfter(offer.agent()), e.problem().detail());
         }
@@ -243,6 +258,11 @@ public final class Oid4vci {
         if (!CONFIGURATION_ID.equals(configuration) && !SD_JWT_CONFIGURATION_ID.equals(configuration)) {
             return refused(key, 400, "unknown_credential_configuration", "this issuer offers " + CONFIGURATION_ID + " and "
                     + SD_JWT_CONFIGURATION_ID);
+        }
+        if (!token.allows(configuration)) {
+            return refused(key, 403, "insufficient_scope", "this access token buys " + String.join(" or ", token.configurations())
+                    + ", the configurations its offer named: ask the organization for an offer of " + configuration)
+                    .with("WWW-Authenticate", "Bearer error=\"insufficient_scope\"");
         }
         JsonNode proofs = request.path("proofs").path("jwt");
         if (!proofs.isArray() || proofs.size() != 1 || !proofs.get(0).isTextual()) {
