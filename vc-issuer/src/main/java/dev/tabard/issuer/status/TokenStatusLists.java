@@ -41,7 +41,18 @@ public final class TokenStatusLists {
     /** Bits per entry: VALID, INVALID and SUSPENDED need two. */
     public static final int BITS = 2;
 
-    private record Cached(StatusList list, String keyId, StatusLists.Published published) {
+    /**
+     * What a list was computed from: the revocation list's version and allocation count (a new credential on it
+     * changes the count), the version of each suspension list its SD-JWT VCs use, and the signing key. While all of
+     * these read the same in the store, at whichever instance changed them, the list is the same and is not read again.
+     */
+    private record Inputs(long version, int allocated, Map<Integer, Long> suspensionVersions, String keyId) {
+    }
+
+    private record Computed(StatusList list, Map<Integer, Long> suspensionVersions) {
+    }
+
+    private record Cached(Inputs inputs, StatusList list, StatusLists.Published published) {
     }
 
     private final IssuerStore store;
@@ -70,11 +81,15 @@ public final class TokenStatusLists {
 
     /** The current status list {@code listId} holds; empty for a list this issuer does not have. */
     public Optional<StatusList> list(int listId) {
-        Optional<StatusListRecord> rec = store.statusList(listId);
-        if (rec.isEmpty() || rec.get().purpose() != StatusPurpose.REVOCATION) {
-            return Optional.empty();
-        }
-        Bitstring revoked = rec.get().bits();
+        return revocationList(listId).map(rec -> compute(rec).list());
+    }
+
+    private Optional<StatusListRecord> revocationList(int listId) {
+        return store.statusList(listId).filter(rec -> rec.purpose() == StatusPurpose.REVOCATION);
+    }
+
+    private Computed compute(StatusListRecord rec) {
+        Bitstring revoked = rec.bits();
         byte[] out = new byte[revoked.length() * BITS / 8];
         for (int i = 0; i < revoked.length(); i++) {
             if (revoked.get(i) != 0) {
@@ -82,35 +97,59 @@ public final class TokenStatusLists {
             }
         }
         StatusList list = StatusList.ofBytes(BITS, out);
-        Map<Integer, Bitstring> suspension = new HashMap<>();
-        for (IssuedCredential c : store.credentialsOnRevocationList(listId, IssuedCredential.SD_JWT_VC)) {
-            Bitstring s = suspension.computeIfAbsent(c.suspensionList(), id -> store.statusList(id).orElseThrow().bits());
-            if (s.get(c.suspensionIndex()) != 0 && revoked.get(c.revocationIndex()) == 0) {
+        Map<Integer, StatusListRecord> suspension = new HashMap<>();
+        for (IssuedCredential c : store.credentialsOnRevocationList(rec.id(), IssuedCredential.SD_JWT_VC)) {
+            StatusListRecord s = suspension.computeIfAbsent(c.suspensionList(), id -> store.statusList(id).orElseThrow());
+            if (s.bits().get(c.suspensionIndex()) != 0 && revoked.get(c.revocationIndex()) == 0) {
                 list = list.with(c.revocationIndex(), 2);
             }
         }
-        return Optional.of(list);
+        Map<Integer, Long> versions = new HashMap<>();
+        suspension.forEach((id, s) -> versions.put(id, s.version()));
+        return new Computed(list, Map.copyOf(versions));
     }
 
-    /** The signed Status List Token of list {@code listId}; empty for a list this issuer does not have. */
+    /** Whether every suspension list in {@code versions} is still at that version. */
+    private boolean unchanged(Map<Integer, Long> versions) {
+        for (Map.Entry<Integer, Long> e : versions.entrySet()) {
+            if (store.statusList(e.getKey()).map(StatusListRecord::version).orElse(-1L).longValue() != e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The signed Status List Token of list {@code listId}; empty for a list this issuer does not have. A request reads
+     * the list's row and its suspension lists' versions; the credentials on the list are read again only after one of
+     * those changed, and the token is signed again only when its statuses or the key changed or half its validity passed.
+     */
     public Optional<StatusLists.Published> published(int listId) {
-        Optional<StatusList> list = list(listId);
-        if (list.isEmpty()) {
+        Optional<StatusListRecord> rec = revocationList(listId);
+        if (rec.isEmpty()) {
             return Optional.empty();
         }
         Instant now = clock.instant();
         SigningKey key = keys.signing(KeyType.ED25519);
         Cached cached = cache.get(listId);
-        if (cached != null && cached.list().equals(list.get()) && cached.keyId().equals(key.id())
-                && now.plus(StatusLists.VALIDITY.dividedBy(2)).isBefore(cached.published().validUntil())) {
+        boolean fresh = cached != null && now.plus(StatusLists.VALIDITY.dividedBy(2)).isBefore(cached.published().validUntil())
+                && cached.inputs().keyId().equals(key.id());
+        if (fresh && cached.inputs().version() == rec.get().version() && cached.inputs().allocated() == rec.get().allocated()
+                && unchanged(cached.inputs().suspensionVersions())) {
+            return Optional.of(cached.published());
+        }
+        Computed computed = compute(rec.get());
+        Inputs inputs = new Inputs(rec.get().version(), rec.get().allocated(), computed.suspensionVersions(), key.id());
+        if (fresh && cached.list().equals(computed.list())) {
+            cache.put(listId, new Cached(inputs, computed.list(), cached.published()));
             return Optional.of(cached.published());
         }
         Instant from = now.truncatedTo(ChronoUnit.SECONDS);
         Instant until = from.plus(StatusLists.VALIDITY);
-        String jwt = new StatusListToken(url(listId), from, Optional.of(until), Optional.of(StatusLists.VALIDITY.dividedBy(2)), list.get())
-                .sign(key.pair(), key.joseKid().toString(), keys.did().toString());
-        StatusLists.Published p = new StatusLists.Published(jwt, etag(listId, list.get()), until);
-        cache.put(listId, new Cached(list.get(), key.id(), p));
+        String jwt = new StatusListToken(url(listId), from, Optional.of(until), Optional.of(StatusLists.VALIDITY.dividedBy(2)),
+                computed.list()).sign(key.pair(), key.joseKid().toString(), keys.did().toString());
+        StatusLists.Published p = new StatusLists.Published(jwt, etag(listId, computed.list()), until);
+        cache.put(listId, new Cached(inputs, computed.list(), p));
         return Optional.of(p);
     }
 
