@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A validated public key. There is one way to make one, {@link #of}, and every other path (Multikey, JWK, did:key, DID
@@ -104,6 +106,15 @@ public final class VerificationKey {
         return Multibase.encodeBase58Btc(type.multicodec().wrap(publicKey.toByteArray()));
     }
 
+    /** JWK members that hold private or symmetric key material (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
+    private static final List<String> PRIVATE_MEMBERS = List.of("d", "p", "q", "dp", "dq", "qi", "oth", "k");
+
+    /** The first private or symmetric key member {@code jwk} carries, if any: a public key carries none. */
+    public static Optional<String> privateMember(JsonNode jwk) {
+        Objects.requireNonNull(jwk, "jwk");
+        return PRIVATE_MEMBERS.stream().filter(jwk::has).findFirst();
+    }
+
     /**
      * Reads a public JWK.
      *
@@ -116,11 +127,9 @@ public final class VerificationKey {
         if (!jwk.isObject()) {
             throw invalid("publicKeyJwk must be a JSON object");
         }
-        for (String secret : new String[] {"d", "p", "q", "dp", "dq", "qi", "oth", "k"}) {
-            if (jwk.has(secret)) {
-                throw invalid("publicKeyJwk contains the private member '" + secret + "'");
-            }
-        }
+        privateMember(jwk).ifPresent(secret -> {
+            throw invalid("publicKeyJwk contains the private member '" + secret + "'");
+        });
         String kty = text(jwk, "kty");
         String crv = text(jwk, "crv");
         KeyType type = KeyType.fromJwk(kty, crv).orElseThrow(

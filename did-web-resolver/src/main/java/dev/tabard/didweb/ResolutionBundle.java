@@ -32,8 +32,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Resolved DID documents and fetched resources (status list credentials) packed into one file, so a
- * verifier can run with no network at all.
+ * Resolved DID documents and fetched resources (status list credentials, Status List Tokens, JWT VC Issuer Metadata
+ * and the JWK Sets it links to) packed into one file, so a verifier can run with no network at all.
  *
  * <p>Format ({@value #FORMAT}): a JSON object with {@code created}, {@code entries} (each {@code kind}
  * {@code did} or {@code resource}, {@code id}, {@code mediaType}, base64url {@code content} and its hex

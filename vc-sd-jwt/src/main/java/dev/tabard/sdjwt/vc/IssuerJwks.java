@@ -91,12 +91,10 @@ public record IssuerJwks(List<Entry> keys) {
 
     /** Whether {@code jwk} is a key this verifier uses: a supported signing type, not marked for encryption only. */
     private static boolean signing(JsonNode jwk) {
-        for (String secret : new String[] {"d", "p", "q", "dp", "dq", "qi", "oth", "k"}) {
-            if (jwk.has(secret)) {
-                throw new ProblemException(ProblemType.INVALID_VERIFICATION_METHOD,
-                        "the issuer's JWK Set publishes a private key member '" + secret + "'; none of its keys is used");
-            }
-        }
+        VerificationKey.privateMember(jwk).ifPresent(secret -> {
+            throw new ProblemException(ProblemType.INVALID_VERIFICATION_METHOD,
+                    "the issuer's JWK Set publishes a private key member '" + secret + "'; none of its keys is used");
+        });
         if (KeyType.fromJwk(jwk.path("kty").asText(), jwk.path("crv").asText()).isEmpty()) {
             return false;
         }
