@@ -296,8 +296,9 @@ public final class Wallet implements AutoCloseable {
     }
 
     /**
-     * Renews every credential that expires within {@code margin}, through its issuer's OpenID4VCI renewal: the new
-     * credential is verified and stored first, and only then is the old one deleted, so a failure keeps the old one.
+     * Renews every credential that expires within {@code margin}, through its issuer's OpenID4VCI renewal, in the format
+     * it is held in (vc+jwt or SD-JWT VC): the new credential is verified and stored first, and only then is the old
+     * one deleted, so a failure keeps the old one.
      *
      * @return the credentials stored
      */

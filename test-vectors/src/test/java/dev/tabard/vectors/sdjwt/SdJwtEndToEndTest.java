@@ -110,4 +110,35 @@ class SdJwtEndToEndTest {
             assertEquals(ProblemType.CREDENTIAL_REVOKED, refused.errors().get(0).type(), refused.errors().toString());
         }
     }
+
+    @Test
+    void renewedBeforeExpiryAsAnSdJwtVc_theOldKeptWhenTheIssuerRefuses() throws Exception {
+        try (Wallet w = Wallet.open(dir.resolve("renew.wallet"), "wallet secret".toCharArray(), verifier(),
+                new IssuanceClient(issuer.fetcher, Clock.systemUTC()), Clock.systemUTC())) {
+            issuer.admin("POST", "/admin/agents", "{\"did\":\"" + w.did() + "\",\"name\":\"buyer\",\"operator\":{\"name\":\"Ops\","
+                    + "\"email\":\"ops@acme.example\"},\"capabilities\":[\"purchase\"]}");
+            JsonNode offer = issuer.admin("POST", "/admin/agents/" + w.did() + "/offer?format=dc%2Bsd-jwt", null);
+            StoredCredential old = w.receive(offer.get("offer_url").asText());
+            assertEquals(0, w.renew(java.time.Duration.ofMinutes(10)).size(), "not due yet");
+
+            List<StoredCredential> renewed = w.renew(java.time.Duration.ofHours(2));
+            assertEquals(1, renewed.size());
+            List<StoredCredential> held = w.credentials(CredentialQuery.all());
+            assertEquals(1, held.size());
+            assertFalse(held.get(0).id().equals(old.id()), "a new SD-JWT VC replaced the old one");
+            assertTrue(held.get(0).types().contains(SdJwtVc.TYP), held.get(0).types().toString());
+            assertTrue(w.review().get(0).result().verified(), () -> w.review().get(0).result().errors().toString());
+            JsonNode listed = issuer.admin("GET", "/admin/agents/" + w.did() + "/credentials", null).get("credentials");
+            assertEquals(2, listed.size());
+
+            // both were issued within a second, so the listing's order does not say which is the new one
+            for (JsonNode c : listed) {
+                issuer.admin("POST", "/admin/credentials/" + c.get("id").asText() + "/revoke", null);
+            }
+            ProblemException e = assertThrows(ProblemException.class, () -> w.renew(java.time.Duration.ofHours(2)));
+            assertTrue(e.getMessage().contains("credential_request_denied"), e.getMessage());
+            assertEquals(List.of(held.get(0).id()), w.credentials(CredentialQuery.all()).stream().map(StoredCredential::id).toList(),
+                    "a refused renewal keeps what the wallet held");
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.tabard.issuer.oid4vci;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabard.codec.JsonCodec;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -26,6 +27,14 @@ public record OAuthResponse(int status, ObjectNode body, Map<String, String> hea
     static OAuthResponse error(int status, String error, String description) {
         return new OAuthResponse(status, JsonCodec.objectNode().put("error", error).put("error_description", description),
                 Map.of());
+    }
+
+    /**
+     * OAuth 2.0 defines no error for a client over a per-client bound, so the OAuth endpoints answer 429 (RFC 6585) with
+     * {@code temporarily_unavailable}, the OAuth error for "retry later", and {@code Retry-After}.
+     */
+    static OAuthResponse tooMany(Duration retryAfter, String description) {
+        return error(429, "temporarily_unavailable", description).with("Retry-After", Long.toString(retryAfter.toSeconds()));
     }
 
     OAuthResponse with(String header, String value) {

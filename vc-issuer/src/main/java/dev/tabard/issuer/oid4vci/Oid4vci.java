@@ -11,9 +11,6 @@ import dev.tabard.issuer.agents.Agent;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.sdjwt.vc.AgentSdJwtVc;
 import dev.tabard.sdjwt.vc.SdJwtVc;
-import dev.tabard.vc.jose.CompactJws;
-import dev.tabard.vc.jose.JoseOptions;
-import dev.tabard.vc.jose.VcJose;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -80,6 +77,7 @@ public final class Oid4vci {
     private final SecureRandom random;
     private final Grants grants;
     private final KeyProof keyProof;
+    private final Renewal renewal;
 
     /** @param issuerId the issuer's public URL, its {@code credential_issuer} identifier */
     public Oid4vci(IssuerService service, URI issuerId, Clock clock, SecureRandom random) {
@@ -89,6 +87,7 @@ public final class Oid4vci {
         this.random = Objects.requireNonNull(random, "random");
         this.grants = new Grants(service.store());
         this.keyProof = new KeyProof(this.issuerId, clock);
+        this.renewal = new Renewal(service, this.issuerId, clock, grants, (agent, configuration) -> offer(agent, false, configuration));
     }
 
     /**
@@ -204,7 +203,7 @@ public final class Oid4vci {
             // the token is held before the code is used up, so a refusal here leaves the offer redeemable
             grants.putToken(token, offer.agent(), offer.configurations());
         } catch (ProblemException e) {
-            return tooMany(grants.tokenRetryAfter(offer.agent()), e.problem().detail());
+            return OAuthResponse.tooMany(grants.tokenRetryAfter(offer.agent()), e.problem().detail());
         }
         if (!grants.redeemOffer(code)) {
             grants.useToken(token);
@@ -301,65 +300,15 @@ public final class Oid4vci {
     }
 
     /**
-     * Renewal without an administrator: a registered, active agent presents its current, unrevoked AgentCredential in a
-     * vp+jwt addressed to this issuer and bound to a fresh {@code c_nonce}, and gets a new pre-authorized offer.
+     * Renewal without an administrator: a registered, active agent presents its current, unrevoked AgentCredential,
+     * bound to a fresh {@code c_nonce} and addressed to this issuer, and gets a new pre-authorized offer of the same
+     * format ({@link Renewal}).
      *
-     * @param body the request body, {@code {"presentation": "<vp+jwt>"}}, at most {@link #MAX_REQUEST_BYTES} of it
+     * @param body the request body, {@code {"presentation": "<vp+jwt or SD-JWT VC with key binding>"}}, at most
+     *     {@link #MAX_REQUEST_BYTES} of it
      */
     public OAuthResponse renew(byte[] body) {
-        if (body.length > MAX_REQUEST_BYTES) {
-            return OAuthResponse.error(400, "invalid_request", "request too large");
-        }
-        ObjectNode request;
-        try {
-            request = JsonCodec.parseObject(body);
-        } catch (ProblemException e) {
-            return OAuthResponse.error(400, "invalid_request", "the request is not a JSON object");
-        }
-        String vp = request.path("presentation").asText("");
-        String nonce;
-        try {
-            nonce = CompactJws.parse(vp).payloadJson().path("nonce").asText("");
-        } catch (ProblemException e) {
-            return OAuthResponse.error(400, "invalid_request", "presentation: " + e.problem().detail());
-        }
-        if (!grants.takeNonce(nonce)) {
-            return OAuthResponse.error(400, "invalid_nonce", "the presentation's nonce is unknown, used or expired: get a new one from "
-                    + issuerId + "/oid4vci/nonce");
-        }
-        VcJose.VerifiedPresentation verified;
-        try {
-            verified = VcJose.verifyPresentation(vp, service.orgKeys().localResolver(), JoseOptions.strict(clock, Duration.ofSeconds(60)),
-                    nonce, issuerId.toString());
-        } catch (ProblemException e) {
-            return OAuthResponse.error(400, "invalid_proof", e.problem().detail());
-        }
-        Did holder = verified.holder();
-        boolean current = false;
-        for (VcJose.VerifiedCredential c : verified.credentials()) {
-            boolean ours = c.credential().issuer().id().toString().equals(service.did().toString());
-            boolean forHolder = c.credential().subjects().stream().anyMatch(sub -> sub.id().map(holder.toString()::equals).orElse(false));
-            boolean valid = c.credential().validUntil().map(u -> u.isAfter(clock.instant())).orElse(false);
-            boolean live = c.credential().id().map(id -> service.statusLists().active(id.toString())).orElse(false);
-            current |= ours && forHolder && valid && live;
-        }
-        Optional<Agent> agent = service.agents().find(holder);
-        if (!current || agent.isEmpty() || !agent.get().active()) {
-            return OAuthResponse.error(400, "credential_request_denied", "renewal needs a current, unrevoked credential of a registered, active agent");
-        }
-        try {
-            return new OAuthResponse(200, offer(holder, false), Map.of());
-        } catch (ProblemException e) {
-            return tooMany(grants.offerRetryAfter(holder), e.problem().detail());
-        }
-    }
-
-    /**
-     * OAuth 2.0 defines no error for a client over a per-client bound, so the OAuth endpoints answer 429 (RFC 6585) with
-     * {@code temporarily_unavailable}, the OAuth error for "retry later", and {@code Retry-After}.
-     */
-    private static OAuthResponse tooMany(Duration retryAfter, String description) {
-        return OAuthResponse.error(429, "temporarily_unavailable", description).with("Retry-After", Long.toString(retryAfter.toSeconds()));
+        return renewal.renew(body);
     }
 
     private String randomToken() {

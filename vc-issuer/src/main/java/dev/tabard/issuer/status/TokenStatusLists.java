@@ -79,6 +79,28 @@ public final class TokenStatusLists {
         return new StatusReference(credential.revocationIndex(), url(credential.revocationList()));
     }
 
+    /**
+     * Whether {@code reference} is an entry of one of this issuer's Token Status Lists that reads VALID now: false for
+     * a revoked or suspended entry and for a reference to a list this issuer does not publish.
+     */
+    public boolean valid(StatusReference reference) {
+        Objects.requireNonNull(reference, "reference");
+        String base = url(0).toString();
+        String prefix = base.substring(0, base.length() - 1);
+        String uri = reference.uri().toString();
+        if (!uri.startsWith(prefix)) {
+            return false;
+        }
+        int listId;
+        try {
+            listId = Integer.parseInt(uri.substring(prefix.length()));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        return url(listId).equals(reference.uri()) && list(listId)
+                .map(l -> reference.idx() < l.size() && l.get(reference.idx()) == 0).orElse(false);
+    }
+
     /** The current status list {@code listId} holds; empty for a list this issuer does not have. */
     public Optional<StatusList> list(int listId) {
         return revocationList(listId).map(rec -> compute(rec).list());

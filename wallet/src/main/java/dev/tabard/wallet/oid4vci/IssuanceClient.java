@@ -10,17 +10,24 @@ import dev.tabard.fetch.FetchedResource;
 import dev.tabard.fetch.SafeFetcher;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
+import dev.tabard.sdjwt.KeyBinding;
+import dev.tabard.sdjwt.Presentations;
+import dev.tabard.sdjwt.SdJwt;
 import dev.tabard.vc.jose.CompactJws;
 import dev.tabard.vc.jose.JwsHeader;
+import dev.tabard.vc.jose.VcJose;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The wallet's client for its issuer — delegation registration, and the wallet side of OpenID4VCI's pre-authorized
@@ -114,16 +121,27 @@ public final class IssuanceClient {
     }
 
     /**
-     * Asks the issuer for a renewal offer, proving the current credential with a vp+jwt bound to a fresh nonce and
-     * addressed to the issuer.
+     * Asks the issuer for a renewal offer, proving the current credential bound to a fresh nonce and addressed to the
+     * issuer: a vc+jwt in a vp+jwt signed with {@code kid}; an SD-JWT VC as itself, with no disclosures (renewal needs
+     * none) and a key-binding JWT signed by {@code signer}, its {@code cnf} key. The offer is of the format held.
+     *
+     * @throws ProblemException as {@link #receive(ObjectNode, Signer, DidUrl)}
      */
-    public ObjectNode renewalOffer(String issuer, String currentVcJwt, Signer signer, DidUrl kid) {
+    public ObjectNode renewalOffer(String issuer, String currentCredential, Signer signer, DidUrl kid) {
         ObjectNode meta = json(fetcher.get(URI.create(issuer + "/.well-known/openid-credential-issuer"), JSON), "issuer metadata");
-        ObjectNode nonce = json(fetcher.postJson(URI.create(meta.path("nonce_endpoint").asText()), new byte[0], JSON, Map.of()), "nonce");
-        java.time.Instant now = clock.instant();
-        String vp = dev.tabard.vc.jose.VcJose.securePresentation(dev.tabard.vc.jose.VcJose.presentationOf(java.util.List.of(currentVcJwt)),
-                signer, kid, nonce.path("c_nonce").asText(), issuer, "urn:uuid:" + java.util.UUID.randomUUID(), now, now.plusSeconds(60));
-        ObjectNode req = JsonCodec.objectNode().put("presentation", vp);
+        ObjectNode nonceResponse = json(fetcher.postJson(URI.create(meta.path("nonce_endpoint").asText()), new byte[0], JSON, Map.of()),
+                "nonce");
+        String nonce = nonceResponse.path("c_nonce").asText();
+        Instant now = clock.instant();
+        String proof;
+        if (currentCredential.indexOf('~') > 0) {
+            SdJwt shown = Presentations.select(SdJwt.parse(currentCredential).withoutKeyBinding(), List.of());
+            proof = KeyBinding.sign(signer, shown, issuer, nonce, now).serialize();
+        } else {
+            proof = VcJose.securePresentation(VcJose.presentationOf(List.of(currentCredential)), signer, kid, nonce, issuer,
+                    "urn:uuid:" + UUID.randomUUID(), now, now.plusSeconds(60));
+        }
+        ObjectNode req = JsonCodec.objectNode().put("presentation", proof);
         ObjectNode out = json(fetcher.postJson(URI.create(issuer + "/oid4vci/renew"), JsonCodec.write(req), JSON, Map.of()), "renewal");
         JsonNode offer = out.get("credential_offer");
         if (offer == null || !offer.isObject()) {
