@@ -16,6 +16,12 @@ import dev.tabard.did.VerificationMethod;
 import dev.tabard.did.key.KeyDidResolver;
 import dev.tabard.did.key.KeyDids;
 import dev.tabard.jsonld.BundledContexts;
+import dev.tabard.sdjwt.ClaimPath;
+import dev.tabard.sdjwt.KeyBinding;
+import dev.tabard.sdjwt.Presentations;
+import dev.tabard.sdjwt.SdJwt;
+import dev.tabard.sdjwt.vc.AgentSdJwtVc;
+import dev.tabard.sdjwt.vc.SdJwtVcIssuer;
 import dev.tabard.vc.AgentClaims;
 import dev.tabard.vc.di.DataIntegrity;
 import dev.tabard.vc.di.ProofOptions;
@@ -25,6 +31,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -36,8 +43,8 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
 /**
  * The inputs every benchmark uses, made from fixed keys so that Java and the Node peers measure the same
  * tokens: an org with a did:web resolved from memory (as a cached resolution would be), an agent with a
- * did:key, its AgentCredential as vc+jwt and as eddsa-rdfc-2022, presentations with one and three
- * enveloped credentials, and a 131,072-entry status list.
+ * did:key, its AgentCredential as vc+jwt, as eddsa-rdfc-2022 and as a key-bound SD-JWT VC presentation,
+ * presentations with one and three enveloped credentials, and a 131,072-entry status list.
  */
 public final class Fixtures {
 
@@ -59,6 +66,11 @@ public final class Fixtures {
     public final String vpJwt3;
     public final ObjectNode diCredential;
     public final String encodedList;
+    /**
+     * The AgentCredential as an SD-JWT VC from the org's did:web key to the agent's key ({@code cnf}), presented with two
+     * of its three disclosable claims and a key-binding JWT for {@link #AUDIENCE} and {@link #NONCE}.
+     */
+    public final String sdJwtPresentation;
 
     public Fixtures() {
         DidDocument doc = DidDocumentBuilder.forDid(org)
@@ -99,6 +111,13 @@ public final class Fixtures {
             list = list.with((i * 7919L) % Bitstring.MIN_ENTRIES, 1);
         }
         encodedList = list.encode();
+        SdJwt issued = SdJwtVcIssuer.builder(orgKey).kid(orgKid.toString()).issuer(org.toString()).vct(AgentSdJwtVc.VCT)
+                .claims(AgentSdJwtVc.claims(claims)).disclosable(AgentSdJwtVc.PRIVATE_BY_DEFAULT)
+                .disclosable(ClaimPath.of("constraints", "maxTransactionValue"), ClaimPath.of("constraints", "dataRegions"))
+                .holderKey(agentKey.publicKey()).issuedAt(NOW.minusSeconds(60)).expiresAt(NOW.plus(Duration.ofDays(30))).decoys(2)
+                .issue();
+        sdJwtPresentation = KeyBinding.sign(agentKey, Presentations.select(issued, List.of(ClaimPath.of("operator", "email"),
+                ClaimPath.of("constraints", "maxTransactionValue"))), AUDIENCE, NONCE, NOW).serialize();
     }
 
     private String presentation(int credentials) {
@@ -128,6 +147,7 @@ public final class Fixtures {
         f.agentKey.publicKey().toJwk().forEach(agentJwk::put);
         out.put("orgMultikey", f.orgKey.publicKey().toMultibase());
         out.set("diCredential", f.diCredential);
+        out.put("sdJwtPresentation", f.sdJwtPresentation);
         Files.write(dir.resolve("fixtures.json"), JsonCodec.prettyWriter().writeValueAsBytes(out));
         System.out.println("wrote " + dir.resolve("fixtures.json"));
     }

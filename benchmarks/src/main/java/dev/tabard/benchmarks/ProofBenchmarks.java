@@ -1,14 +1,16 @@
 package dev.tabard.benchmarks;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabard.did.key.KeyDidResolver;
+import dev.tabard.did.key.KeyDids;
 import dev.tabard.jsonld.BundledContexts;
+import dev.tabard.sdjwt.vc.SdJwtVcVerifier;
+import dev.tabard.sdjwt.vc.VerifiedSdJwtVc;
 import dev.tabard.vc.di.DataIntegrity;
 import dev.tabard.vc.di.ProofOptions;
 import dev.tabard.vc.jose.JoseOptions;
 import dev.tabard.vc.jose.VcJose;
 import dev.tabard.vc.status.Bitstring;
-import dev.tabard.did.key.KeyDids;
-import dev.tabard.did.key.KeyDidResolver;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,6 +51,7 @@ public class ProofBenchmarks {
     private ObjectNode unsignedDi;
     private KeyDidResolver keyResolver;
     private DataIntegrity.Expectations assertion;
+    private SdJwtVcVerifier sdJwtVerifier;
 
     @Setup
     public void setUp() {
@@ -61,6 +64,7 @@ public class ProofBenchmarks {
         unsignedDi.remove("proof");
         keyResolver = new KeyDidResolver();
         assertion = DataIntegrity.Expectations.assertion(Clock.fixed(Fixtures.NOW, ZoneOffset.UTC));
+        sdJwtVerifier = SdJwtVcVerifier.builder(f.resolver).clock(Clock.fixed(Fixtures.NOW, ZoneOffset.UTC)).build();
     }
 
     @Benchmark
@@ -97,6 +101,12 @@ public class ProofBenchmarks {
     @Benchmark
     public List<DataIntegrity.VerifiedProof> eddsaRdfc2022Verify() {
         return DataIntegrity.verify(f.diCredential, keyResolver, assertion, BundledContexts.standard());
+    }
+
+    /** The same input as the Node peer's {@code @sd-jwt/sd-jwt-vc} verify: did:web issuer key, two disclosures, KB-JWT. */
+    @Benchmark
+    public VerifiedSdJwtVc sdJwtVcWithKeyBindingVerify() {
+        return sdJwtVerifier.verify(f.sdJwtPresentation, Fixtures.AUDIENCE, Fixtures.NONCE);
     }
 
     @Benchmark
