@@ -69,12 +69,12 @@ final class VerifyCommand implements Callable<Integer> {
 
     /**
      * Whether {@code text} is a presentation: a JWT typed vp+jwt, JSON typed VerifiablePresentation, or an SD-JWT VC
-     * (whose key-binding JWT answers a challenge).
+     * with a key-binding JWT (which answers a challenge). An SD-JWT VC as issued ends with {@code ~}: a credential.
      */
     static boolean isPresentation(String text) {
         String t = text.strip();
         if (!t.startsWith("{") && t.indexOf('~') > 0) {
-            return true;
+            return !t.endsWith("~");
         }
         try {
             if (t.startsWith("{")) {

@@ -94,6 +94,14 @@ class WalletSdJwtCommandTest {
                 "--allow-host", "localhost", "--trust-cert", cert.toString());
         assertEquals(1, wrongNonce.code(), wrongNonce.out());
 
+        // an SD-JWT VC as issued (ending in ~, no key-binding JWT) is verified as a credential: no challenge, no holder
+        Path issued = dir.resolve("issued.txt");
+        Files.writeString(issued, post("/admin/agents/" + did + "/credentials?format=dc%2Bsd-jwt", "").get("credential").asText());
+        Result credential = tabard("verify", issued.toString(), "--allow-host", "localhost", "--trust-cert", cert.toString());
+        assertEquals(0, credential.code(), credential.out() + credential.err());
+        JsonNode checked = JsonCodec.parse(credential.out()).get("checks");
+        assertTrue(checked.toString().contains("\"status\"") && !checked.toString().contains("holder_binding"), checked.toString());
+
         Result vcJwtDisclose = tabard("wallet", "present", "--wallet", file.toString(), "--disclose", "operator.email",
                 "--challenge", "c", "--domain", "d");
         assertFalse(vcJwtDisclose.code() == 0, "--disclose without --format dc+sd-jwt is refused");

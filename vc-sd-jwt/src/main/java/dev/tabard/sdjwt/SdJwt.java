@@ -38,6 +38,16 @@ public record SdJwt(String issuerJwt, List<Disclosure> disclosures, Optional<Str
     }
 
     /**
+     * Whether {@code text} has the shape of the SD-JWT serialization (a JWS, then {@code ~}), as opposed to a plain
+     * JWS such as a vc+jwt or vp+jwt (never a {@code ~}) or a JSON document: which parser to hand it to, not whether
+     * it is well formed.
+     */
+    public static boolean looksLikeSdJwt(String text) {
+        String s = Objects.requireNonNull(text, "text").trim();
+        return !s.startsWith("{") && s.indexOf('~') > 0;
+    }
+
+    /**
      * Splits a compact SD-JWT or SD-JWT+KB.
      *
      * @throws ProblemException {@code INPUT_TOO_LARGE} past {@link #MAX_CHARS}; {@code LIMIT_EXCEEDED} past

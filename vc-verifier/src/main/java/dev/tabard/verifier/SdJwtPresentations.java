@@ -38,6 +38,8 @@ final class SdJwtPresentations {
     private static final dev.tabard.sdjwt.ClaimPath CONSTRAINTS = dev.tabard.sdjwt.ClaimPath.of("constraints");
 
     private final SdJwtVcVerifier vcs;
+    /** For SD-JWT VCs verified as credentials, as issued: no key-binding JWT, so no holder proven. */
+    private final SdJwtVcVerifier unbound;
     private final TrustPolicy policy;
     private final CredentialChecks checks;
     private final TokenStatusLists lists;
@@ -55,6 +57,8 @@ final class SdJwtPresentations {
             b.allowMissingKeyBinding();
         }
         this.vcs = b.build();
+        this.unbound = SdJwtVcVerifier.builder(resolver).clock(clock).skew(policy.maxClockSkew()).issuerMetadata(issuerKeys)
+                .allowMissingKeyBinding().build();
         this.policy = policy;
         this.checks = checks;
         this.lists = lists;
@@ -62,18 +66,60 @@ final class SdJwtPresentations {
         this.clock = clock;
     }
 
-    /** Whether {@code input} is in the SD-JWT serialization: a JWS and {@code ~}; a vp+jwt or a JSON document never is. */
-    static boolean looksLikeSdJwt(String input) {
-        String s = input.trim();
-        return !s.startsWith("{") && s.indexOf('~') > 0;
+    /** What the checks common to a presentation and a credential accepted: the identity, and the warnings. */
+    private record Accepted(Optional<AgentIdentity> agent, List<Problem> warnings) {
     }
 
     VerificationResult verify(String input, PresentationOptions options, Set<Check> checked) {
+        requireFormat();
+        String presentation = input.trim();
+        VerifiedSdJwtVc vc = vcs.verify(presentation, options.domain(), options.challenge());
+        Accepted accepted = accept(vc, checked);
+        Optional<AgentIdentity> agent = accepted.agent();
+        Instant now = clock.instant();
+        if (options.action().isPresent()) {
+            Action action = options.action().get();
+            AgentIdentity acting = agent.orElseThrow(() -> new ProblemException(ProblemType.MISSING_CAPABILITY,
+                    "the presentation carries no AgentCredential, so nothing authorizes " + action.capability()));
+            List<Problem> refused = acting.authority().authorize(action);
+            if (!refused.isEmpty()) {
+                throw new ProblemException(refused);
+            }
+        }
+        if (vc.keyBound()) {
+            // the holder's key, the challenge and the key-binding JWT: the same presentation again is a replay
+            String holder = "jwk:" + vc.processed().holderKey().orElseThrow().jwkThumbprint();
+            String kb = SdJwt.parse(presentation).keyBindingJwt().orElseThrow();
+            Instant until = now.plus(Verifier.MAX_PRESENTATION_LIFETIME).plus(policy.maxClockSkew());
+            replayStore.remember(ReplayEntry.of(holder, options.challenge() + " " + sha256(kb), until));
+        }
+        return VerificationResult.verified(agent, accepted.warnings(), checked, vc.disclosedPaths(), vc.claims());
+    }
+
+    /**
+     * An SD-JWT VC as issued, without a key-binding JWT: everything {@link #verify} checks but the holder, which only a
+     * key-binding JWT proves, and the replay guard, which only a presentation needs.
+     */
+    VerificationResult verifyCredential(String input, Set<Check> checked) {
+        requireFormat();
+        String token = input.trim();
+        if (SdJwt.parse(token).keyBindingJwt().isPresent()) {
+            throw new ProblemException(ProblemType.MALFORMED_VALUE_ERROR, "this SD-JWT VC carries a key-binding JWT: it is a "
+                    + "presentation, verified with verifyPresentation and the challenge and domain it was made for");
+        }
+        VerifiedSdJwtVc vc = unbound.verify(token, "", "");
+        Accepted accepted = accept(vc, checked);
+        return VerificationResult.verified(accepted.agent(), accepted.warnings(), checked, vc.disclosedPaths(), vc.claims());
+    }
+
+    private void requireFormat() {
         if (!policy.formats().contains(TrustPolicy.Format.DC_SD_JWT)) {
             throw new ProblemException(ProblemType.ALGORITHM_NOT_ALLOWED, "this verifier does not accept " + TrustPolicy.Format.DC_SD_JWT);
         }
-        String presentation = input.trim();
-        VerifiedSdJwtVc vc = vcs.verify(presentation, options.domain(), options.challenge());
+    }
+
+    /** Key types, trust, types, age, the identity the claims give, required capabilities and status. */
+    private Accepted accept(VerifiedSdJwtVc vc, Set<Check> checked) {
         checked.add(Check.DATA_MODEL);
         checked.add(Check.PROOF);
         checked.add(Check.VALIDITY_PERIOD);
@@ -122,23 +168,7 @@ final class SdJwtPresentations {
             }
         }
         checked.add(Check.STATUS);
-        if (options.action().isPresent()) {
-            Action action = options.action().get();
-            AgentIdentity acting = agent.orElseThrow(() -> new ProblemException(ProblemType.MISSING_CAPABILITY,
-                    "the presentation carries no AgentCredential, so nothing authorizes " + action.capability()));
-            List<Problem> refused = acting.authority().authorize(action);
-            if (!refused.isEmpty()) {
-                throw new ProblemException(refused);
-            }
-        }
-        if (vc.keyBound()) {
-            // the holder's key, the challenge and the key-binding JWT: the same presentation again is a replay
-            String holder = "jwk:" + vc.processed().holderKey().orElseThrow().jwkThumbprint();
-            String kb = SdJwt.parse(presentation).keyBindingJwt().orElseThrow();
-            Instant until = now.plus(Verifier.MAX_PRESENTATION_LIFETIME).plus(policy.maxClockSkew());
-            replayStore.remember(ReplayEntry.of(holder, options.challenge() + " " + sha256(kb), until));
-        }
-        return VerificationResult.verified(agent, warnings, checked, vc.disclosedPaths(), vc.claims());
+        return new Accepted(agent, warnings);
     }
 
     private void keyType(VerificationKey key) {

@@ -133,7 +133,11 @@ public final class Verifier implements AutoCloseable {
         return resolver.resolve(keyId.did()).document().authorize(keyId, dev.tabard.did.Relationship.AUTHENTICATION).key();
     }
 
-    /** Verifies a credential: a vc+jwt (or VC 1.1 JWT) as text, or a Data Integrity document as JSON. */
+    /**
+     * Verifies a credential: a vc+jwt (or VC 1.1 JWT) as text, a Data Integrity document as JSON, or an SD-JWT VC as
+     * issued, without a key-binding JWT ({@code dc+sd-jwt}, when the policy lists that format). A credential proves no
+     * holder: present it ({@link #verifyPresentation}) to prove that the one who shows it is its subject.
+     */
     public VerificationResult verifyCredential(String input) {
         return verifyCredential(input, VerifyOptions.defaults());
     }
@@ -147,6 +151,10 @@ public final class Verifier implements AutoCloseable {
         RESOLUTIONS.get()[0] = 0;
         Set<Check> checked = EnumSet.noneOf(Check.class);
         try {
+            if (dev.tabard.sdjwt.SdJwt.looksLikeSdJwt(input)) {
+                checkSize(input);
+                return sdJwts.verifyCredential(input, checked);
+            }
             SecuredCredential s = secured(input, options, checked);
             Optional<AgentIdentity> agent = checks.policy(s, checked);
             checks.status(s, checked);
@@ -182,7 +190,7 @@ public final class Verifier implements AutoCloseable {
         Set<Check> checked = EnumSet.noneOf(Check.class);
         try {
             checkSize(input);
-            if (SdJwtPresentations.looksLikeSdJwt(input)) {
+            if (dev.tabard.sdjwt.SdJwt.looksLikeSdJwt(input)) {
                 return sdJwts.verify(input, options, checked);
             }
             return presentations.verify(input, options, checked);

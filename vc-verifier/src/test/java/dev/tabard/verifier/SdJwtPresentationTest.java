@@ -283,4 +283,21 @@ class SdJwtPresentationTest {
         TrustPolicy p = TrustPolicy.fromJson("{\"trustAnyIssuer\":true,\"formats\":[\"dc+sd-jwt\",\"vc_jwt\"]}".getBytes(StandardCharsets.UTF_8));
         assertEquals(Set.of(TrustPolicy.Format.DC_SD_JWT, TrustPolicy.Format.VC_JWT), p.formats());
     }
+
+    /** An SD-JWT VC as issued is a credential: verified without a holder, its status read; with a KB-JWT it is not. */
+    @Test
+    void verifyCredential_issuedSdJwtVc_verifiedWithoutHolderBinding_refusedWhenRevokedOrKeyBoundOrNotAccepted() {
+        String issued = issue().serialize();
+        VerificationResult r = verifier(policy().build()).verifyCredential(issued);
+        assertTrue(r.verified(), r.errors()::toString);
+        assertEquals(Set.of(Check.DATA_MODEL, Check.PROOF, Check.VALIDITY_PERIOD, Check.POLICY, Check.STATUS), r.checked(),
+                "no holder binding: a credential proves no holder");
+        assertEquals(KeyDids.of(agentKey.publicKey()), r.agent().orElseThrow().agent());
+        assertEquals(Set.of("purchase", "quote"), r.agent().orElseThrow().capabilities());
+
+        assertRefused(ProblemType.MALFORMED_VALUE_ERROR, verifier(policy().build()).verifyCredential(present(List.of(), "n-1").serialize()));
+        assertRefused(ProblemType.ALGORITHM_NOT_ALLOWED, verifier(policy().formats(TrustPolicy.Format.VC_JWT).build()).verifyCredential(issued));
+        publish(StatusList.of(2, 1024).with(7, 1));
+        assertRefused(ProblemType.CREDENTIAL_REVOKED, verifier(policy().build()).verifyCredential(issued));
+    }
 }

@@ -47,7 +47,7 @@ final class SdJwtHolding {
 
     /** Whether {@code token} is in the SD-JWT serialization (a vc+jwt never has a {@code ~}). */
     static boolean isSdJwt(String token) {
-        return token.indexOf('~') > 0;
+        return SdJwt.looksLikeSdJwt(token);
     }
 
     /** Verifies a held SD-JWT VC now, as {@link Verifier#verifyPresentation} would for a counterparty. */

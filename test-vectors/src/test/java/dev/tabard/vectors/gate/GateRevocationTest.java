@@ -80,7 +80,8 @@ class GateRevocationTest {
     @BeforeEach
     void start() throws Exception {
         issuer = new LocalIssuer(dir.resolve("issuer"), ADMIN);
-        verifier = Verifier.builder().trustPolicy(TrustPolicy.builder().trustWebDomain("localhost").build())
+        verifier = Verifier.builder().trustPolicy(TrustPolicy.builder().trustWebDomain("localhost")
+                        .formats(TrustPolicy.Format.VC_JWT, TrustPolicy.Format.DATA_INTEGRITY, TrustPolicy.Format.DC_SD_JWT).build())
                 .fetchPolicy(issuer.fetcher.policy()).statusListMaxAge(Duration.ZERO).build();
         gateAgent = enrolled("gate", "[\"orders:answer\"]", false);
         GateIdentity identity = new GateIdentity(gateAgent.keyId(), gateAgent.signer(), (challenge, audience) ->
@@ -191,6 +192,36 @@ class GateRevocationTest {
         assertEquals(2, refused.size(), String.join("\n", Files.readAllLines(log)));
         assertTrue(refused.get(0).contains("\"firstContact\":false"), refused.get(0));
         assertTrue(refused.get(1).contains("\"firstContact\":true"), refused.get(1));
+    }
+
+    /**
+     * An agent that holds only an SD-JWT VC, its spending limit private: the client presents it with its constraints
+     * disclosed and key-bound to the gate's nonce, the gate binds it and holds it to the limit, and once the organization
+     * revokes it the binding's recheck and a fresh presentation are both refused.
+     */
+    @Test
+    void anAgentHoldingOnlyAnSdJwtVc_isBoundHeldToItsPrivateLimit_andRefusedOnceRevoked() throws Exception {
+        try (Wallet agent = wallet("sd-jwt-buyer")) {
+            issuer.admin("POST", "/admin/agents", "{\"did\":\"" + agent.did() + "\",\"name\":\"sd-jwt-buyer\",\"operator\":{\"name\":\"Ops\","
+                    + "\"email\":\"ops@acme.example\"},\"capabilities\":[\"orders:place\"],\"constraints\":{\"maxTransactionValue\":"
+                    + "{\"amount\":\"500\",\"currency\":\"EUR\"}},\"privateConstraints\":[\"maxTransactionValue\"]}");
+            agent.receive(issuer.admin("POST", "/admin/agents/" + agent.did() + "/offer?format=dc%2Bsd-jwt", null).get("offer_url").asText());
+            assertEquals(1, agent.credentials(CredentialQuery.all()).size());
+
+            AgentHttpClient client = client(agent);
+            AgentResponse first = order(client, "120.00");
+            assertEquals(200, first.status(), first.bodyText());
+            assertEquals(gateAgent.did(), first.server().identity().agent());
+            AgentResponse tooMuch = order(client, "800.00");
+            assertEquals(403, tooMuch.status(), tooMuch.bodyText());
+            assertTrue(tooMuch.bodyText().contains("CONSTRAINT_VIOLATED"), tooMuch.bodyText());
+
+            String credential = issuer.admin("GET", "/admin/agents/" + agent.did() + "/credentials", null).get("credentials").get(0)
+                    .get("id").asText();
+            issuer.admin("POST", "/admin/credentials/" + credential + "/revoke", null);
+            assertRevoked(order(client, "80.00"));
+            assertRevoked(order(client(agent), "80.00"));
+        }
     }
 
     @Test

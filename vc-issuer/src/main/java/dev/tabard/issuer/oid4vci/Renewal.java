@@ -68,7 +68,7 @@ final class Renewal {
             return OAuthResponse.error(400, "invalid_request", "the request is not a JSON object");
         }
         String presentation = request.path("presentation").asText("");
-        boolean sdJwt = presentation.indexOf('~') > 0;
+        boolean sdJwt = SdJwt.looksLikeSdJwt(presentation);
         String nonce;
         try {
             nonce = sdJwt ? keyBindingNonce(presentation) : CompactJws.parse(presentation).payloadJson().path("nonce").asText("");

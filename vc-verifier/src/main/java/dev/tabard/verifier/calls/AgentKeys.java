@@ -5,6 +5,7 @@ import dev.tabard.did.DidUrl;
 import dev.tabard.problem.Problem;
 import dev.tabard.problem.ProblemException;
 import dev.tabard.problem.ProblemType;
+import dev.tabard.sdjwt.SdJwt;
 import dev.tabard.vc.jose.CompactJws;
 import dev.tabard.vc.jose.EnvelopedCredential;
 import dev.tabard.verifier.AgentIdentity;
@@ -25,8 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Which agent holds which signing key, as proven by presentations: the state that lets a peer's later calls carry
- * only a message signature. A key is bound by a verified vp+jwt whose holder is the key's DID and whose proof answers
- * the caller's nonce; the binding ends when the first credential on its path expires, or when a status check made
+ * only a message signature. A key is bound by a verified presentation (a vp+jwt, or an SD-JWT VC with its key-binding
+ * JWT) whose holder is the key's DID and whose proof answers the caller's nonce; the binding ends when the first credential on its path expires, or when a status check made
  * every {@code statusRecheck} finds one revoked or suspended. Thread-safe and bounded.
  *
  * <p><b>Security:</b> a binding is made only from a presentation this {@link Verifier} accepted under its trust policy,
@@ -75,7 +76,7 @@ public final class AgentKeys {
     }
 
     /**
-     * Verifies {@code presentation} (a vp+jwt) for {@code challenge} and {@code domain}, and binds {@code keyId} to the
+     * Verifies {@code presentation} (a vp+jwt, or an SD-JWT VC with a key-binding JWT) for {@code challenge} and {@code domain}, and binds {@code keyId} to the
      * agent it proves, replacing an earlier binding of that key.
      *
      * @throws ProblemException with the verification's problems when the presentation does not verify; {@code
@@ -174,8 +175,14 @@ public final class AgentKeys {
         }
     }
 
-    /** The credential tokens a verified vp+jwt carries, in order. */
+    /**
+     * The credential tokens a verified presentation carries, in order: those of a vp+jwt, or the SD-JWT VC of an SD-JWT
+     * presentation as it was shown (the disclosures presented) without its key-binding JWT.
+     */
     private static List<String> credentials(String presentation) {
+        if (SdJwt.looksLikeSdJwt(presentation)) {
+            return List.of(SdJwt.parse(presentation.trim()).withoutKeyBinding().serialize());
+        }
         JsonNode vcs = CompactJws.parse(presentation).payloadJson().path("verifiableCredential");
         List<String> tokens = new ArrayList<>();
         for (JsonNode vc : vcs.isArray() ? vcs : List.of(vcs)) {

@@ -105,12 +105,31 @@ public final class AgentHttpClient {
         return r;
     }
 
+    /**
+     * A vp+jwt of the held W3C credentials that match, or else a held SD-JWT VC key-bound to the same nonce and origin,
+     * disclosing the agent's constraints: the gate authorizes no action from a credential whose constraints are withheld.
+     */
+    private String presentation(PresentationRequest request) {
+        try {
+            return wallet.present(request);
+        } catch (ProblemException noW3c) {
+            if (noW3c.type() != ProblemType.MISSING_CAPABILITY) {
+                throw noW3c;
+            }
+            try {
+                return wallet.presentSdJwt(request.disclose(List.<List<Object>>of(List.of("constraints"))));
+            } catch (ProblemException noSdJwt) {
+                throw noSdJwt.type() == ProblemType.MISSING_CAPABILITY ? noW3c : noSdJwt;
+            }
+        }
+    }
+
     private AgentResponse attempt(AgentRequest request, boolean present) {
         String origin = request.origin();
         String nonce = Base64Url.encode(bytes(18));
         HttpFields fields = request.fields().with("content-digest", ContentDigest.sha256(request.body()));
         if (present) {
-            fields = fields.with(AgentCalls.PRESENTATION, wallet.present(new PresentationRequest(nonce, origin, Set.of(), request.capabilities())));
+            fields = fields.with(AgentCalls.PRESENTATION, presentation(new PresentationRequest(nonce, origin, Set.of(), request.capabilities())));
         }
         boolean ask = !serverKeys.containsKey(origin);
         if (ask) {

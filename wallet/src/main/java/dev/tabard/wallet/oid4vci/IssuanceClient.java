@@ -134,7 +134,7 @@ public final class IssuanceClient {
         String nonce = nonceResponse.path("c_nonce").asText();
         Instant now = clock.instant();
         String proof;
-        if (currentCredential.indexOf('~') > 0) {
+        if (SdJwt.looksLikeSdJwt(currentCredential)) {
             SdJwt shown = Presentations.select(SdJwt.parse(currentCredential).withoutKeyBinding(), List.of());
             proof = KeyBinding.sign(signer, shown, issuer, nonce, now).serialize();
         } else {
