@@ -1,29 +1,26 @@
 package dev.tabard.issuer.oid4vci;
 
+import static dev.tabard.issuer.oid4vci.Oid4vciIssuer.assertOAuthError;
+import static dev.tabard.issuer.oid4vci.Oid4vciIssuer.bearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tabard.codec.Base64Url;
 import dev.tabard.codec.JsonCodec;
 import dev.tabard.crypto.KeyPair;
 import dev.tabard.crypto.KeyType;
 import dev.tabard.did.Did;
 import dev.tabard.did.DidUrl;
 import dev.tabard.did.key.KeyDids;
-import dev.tabard.issuer.IssuerConfig;
-import dev.tabard.issuer.http.IssuerServer;
 import dev.tabard.problem.ProblemType;
 import dev.tabard.vc.jose.CompactJws;
 import dev.tabard.vc.jose.JwsHeader;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -46,92 +43,60 @@ class Oid4vciEndpointsTest {
     /** Nonce requests the flooder sends: far past the per-client cap, bounded so the test ends in seconds. */
     private static final int FLOOD = 2_000;
 
-    private final SecureRandom random = new SecureRandom();
-    private final String admin = "tabard_" + Base64Url.encode(bytes(32));
-    private final KeyPair agentKey = KeyPair.generate(KeyType.ED25519, random);
-    private final Did agent = KeyDids.of(agentKey.publicKey());
-    private final DidUrl kid = KeyDids.methodId(agentKey.publicKey());
     @TempDir
     Path dir;
-    private IssuerServer server;
+    private Oid4vciIssuer fx;
+    private SecureRandom random;
+    private String admin;
+    private KeyPair agentKey;
+    private Did agent;
+    private DidUrl kid;
     private String issuer;
-    private int port;
-
-    private byte[] bytes(int n) {
-        byte[] b = new byte[n];
-        random.nextBytes(b);
-        return b;
-    }
 
     @BeforeEach
     void start() throws Exception {
-        // port 0: the issuer identifier (the proofs' aud) follows the port bound
-        server = IssuerServer.start(new IssuerConfig(dir, URI.create("http://localhost:0"), "key", "ACME", "oid4vci test".toCharArray(),
-                Duration.ofHours(1), Optional.of(admin), 0), Optional.empty(), Clock.systemUTC());
-        issuer = server.publicUrl().toString();
-        port = server.port();
-        RawHttp.Response r = http("127.0.0.1").postJson("/admin/agents", "{\"did\":\"" + agent + "\",\"name\":\"buyer\","
-                + "\"operator\":{\"name\":\"Procurement\"},\"capabilities\":[\"supplier:lookup\"]}", bearer(admin));
-        assertEquals(201, r.status(), r.body());
+        fx = new Oid4vciIssuer(dir, Clock.systemUTC(), "\"operator\":{\"name\":\"Procurement\"},\"capabilities\":[\"supplier:lookup\"]");
+        random = fx.random;
+        admin = fx.admin;
+        agentKey = fx.agentKey;
+        agent = fx.agent;
+        kid = fx.kid;
+        issuer = fx.issuer;
     }
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.close();
+        if (fx != null) {
+            fx.close();
         }
     }
 
     private RawHttp http(String source) throws Exception {
-        return new RawHttp(source, port);
-    }
-
-    private static Map<String, String> bearer(String token) {
-        return Map.of("Authorization", "Bearer " + token);
+        return fx.http(source);
     }
 
     /** An admin offer for the agent, redeemed for an access token from {@code source}. */
     private String accessToken(String source) throws Exception {
-        RawHttp.Response offer = http("127.0.0.1").postJson("/admin/agents/" + agent + "/offer", "", bearer(admin));
-        assertEquals(201, offer.status(), offer.body());
-        String code = offer.json().at("/credential_offer/grants/" + Oid4vci.PRE_AUTH_GRANT.replace("/", "~1")
-                + "/pre-authorized_code").asText();
-        RawHttp.Response token = http(source).post("/oid4vci/token", "application/x-www-form-urlencoded", "grant_type="
-                + URLEncoder.encode(Oid4vci.PRE_AUTH_GRANT, StandardCharsets.UTF_8) + "&pre-authorized_code=" + code, Map.of());
-        assertEquals(200, token.status(), token.body());
-        return token.json().get("access_token").asText();
+        return fx.accessToken(source, Oid4vciIssuer.code(fx.offer("")));
     }
 
     private String nonce(String source) throws Exception {
-        RawHttp.Response r = http(source).postJson("/oid4vci/nonce", "", Map.of());
-        assertEquals(200, r.status(), r.body());
-        return r.json().get("c_nonce").asText();
+        return fx.nonce(source);
     }
 
     /** A key proof for this issuer, signed by the agent's key, with claims {@code edit} may change. */
     private String proof(String nonce, Consumer<ObjectNode> edit) {
-        ObjectNode claims = JsonCodec.objectNode();
-        claims.put("aud", issuer).put("iat", Clock.systemUTC().instant().getEpochSecond()).put("nonce", nonce);
-        edit.accept(claims);
-        return CompactJws.sign(agentKey, new JwsHeader(Optional.of(kid.toString()), Optional.of("openid4vci-proof+jwt"),
-                Optional.empty()), JsonCodec.write(claims));
+        return fx.proof(agentKey, kid, nonce, edit);
     }
 
     private RawHttp.Response credential(String source, String token, String proof) throws Exception {
-        return http(source).postJson("/oid4vci/credential", "{\"credential_configuration_id\":\"" + Oid4vci.CONFIGURATION_ID
-                + "\",\"proofs\":{\"jwt\":[\"" + proof + "\"]}}", bearer(token));
+        return fx.credential(source, token, Oid4vci.CONFIGURATION_ID, proof);
     }
 
     private void assertIssuedToAgent(RawHttp.Response r) {
         assertEquals(200, r.status(), r.body());
         JsonNode vc = CompactJws.parse(r.json().at("/credentials/0/credential").asText()).payloadJson();
         assertEquals(agent.toString(), vc.at("/credentialSubject/id").asText(), vc.toString());
-    }
-
-    private static void assertOAuthError(RawHttp.Response r, int status, String error) {
-        assertEquals(status, r.status(), r.body());
-        assertEquals(error, r.json().path("error").asText(), r.body());
-        assertTrue(r.json().path("error_description").asText().length() > 10, r.body());
     }
 
     @Test
@@ -285,13 +250,11 @@ class Oid4vciEndpointsTest {
     }
 
     private JsonNode offer(String query) throws Exception {
-        RawHttp.Response offer = http("127.0.0.1").postJson("/admin/agents/" + agent + "/offer" + query, "", bearer(admin));
-        assertEquals(201, offer.status(), offer.body());
-        return offer.json();
+        return fx.offer(query);
     }
 
     private static String code(JsonNode offer) {
-        return offer.at("/credential_offer/grants/" + Oid4vci.PRE_AUTH_GRANT.replace("/", "~1") + "/pre-authorized_code").asText();
+        return Oid4vciIssuer.code(offer);
     }
 
     private RawHttp.Response token(String form) throws Exception {

@@ -1,5 +1,8 @@
 package dev.tabard.issuer.oid4vci;
 
+import static dev.tabard.issuer.oid4vci.Oid4vciIssuer.bearer;
+import static dev.tabard.issuer.oid4vci.Oid4vciIssuer.code;
+import static dev.tabard.issuer.oid4vci.Oid4vciIssuer.preAuth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,19 +15,15 @@ import dev.tabard.crypto.KeyType;
 import dev.tabard.did.Did;
 import dev.tabard.did.DidUrl;
 import dev.tabard.did.key.KeyDids;
-import dev.tabard.issuer.AdminTokens;
-import dev.tabard.issuer.IssuerConfig;
 import dev.tabard.issuer.http.IssuerServer;
 import dev.tabard.problem.ProblemType;
 import dev.tabard.testing.ManualClock;
 import dev.tabard.vc.jose.CompactJws;
 import dev.tabard.vc.jose.JwsHeader;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,84 +46,61 @@ class Oid4vciErrorPathsTest {
     /** The wrong tx_codes an offer survives ({@code Oid4vci}'s private bound). */
     private static final int TX_CODE_ATTEMPTS = 5;
 
-    private final SecureRandom random = new SecureRandom();
-    private final String admin = AdminTokens.generate(random);
-    private final KeyPair agentKey = KeyPair.generate(KeyType.ED25519, random);
-    private final Did agent = KeyDids.of(agentKey.publicKey());
-    private final DidUrl kid = KeyDids.methodId(agentKey.publicKey());
     private final ManualClock clock = new ManualClock();
     @TempDir
     Path dir;
-    private IssuerServer server;
+    private Oid4vciIssuer fx;
+    private SecureRandom random;
+    private String admin;
+    private KeyPair agentKey;
+    private Did agent;
+    private DidUrl kid;
     private String issuer;
 
     @BeforeEach
     void start() throws Exception {
-        // port 0: the issuer identifier (the proofs' aud) follows the port bound
-        server = IssuerServer.start(new IssuerConfig(dir, URI.create("http://localhost:0"), "key", "ACME", "oid4vci errors".toCharArray(),
-                Duration.ofHours(1), Optional.of(admin), 0), Optional.empty(), clock);
-        issuer = server.publicUrl().toString();
-        RawHttp.Response r = http().postJson("/admin/agents", "{\"did\":\"" + agent + "\",\"name\":\"buyer\","
-                + "\"operator\":{\"name\":\"Procurement\"},\"capabilities\":[\"supplier:lookup\"]}", bearer(admin));
-        assertEquals(201, r.status(), r.body());
+        fx = new Oid4vciIssuer(dir, clock, "\"operator\":{\"name\":\"Procurement\"},\"capabilities\":[\"supplier:lookup\"]");
+        random = fx.random;
+        admin = fx.admin;
+        agentKey = fx.agentKey;
+        agent = fx.agent;
+        kid = fx.kid;
+        issuer = fx.issuer;
     }
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.close();
+        if (fx != null) {
+            fx.close();
         }
     }
 
     private RawHttp http() throws Exception {
-        return new RawHttp("127.0.0.1", server.port());
-    }
-
-    private static Map<String, String> bearer(String token) {
-        return Map.of("Authorization", "Bearer " + token);
+        return fx.http();
     }
 
     private JsonNode offer(boolean txCode) throws Exception {
-        RawHttp.Response offer = http().postJson("/admin/agents/" + agent + "/offer" + (txCode ? "?tx_code=true" : ""), "", bearer(admin));
-        assertEquals(201, offer.status(), offer.body());
-        return offer.json();
-    }
-
-    private static String code(JsonNode offer) {
-        return offer.at("/credential_offer/grants/" + Oid4vci.PRE_AUTH_GRANT.replace("/", "~1") + "/pre-authorized_code").asText();
+        return fx.offer(txCode ? "?tx_code=true" : "");
     }
 
     private RawHttp.Response token(String form) throws Exception {
         return http().post("/oid4vci/token", "application/x-www-form-urlencoded", form, Map.of());
     }
 
-    private static String preAuth(String code) {
-        return "grant_type=" + URLEncoder.encode(Oid4vci.PRE_AUTH_GRANT, StandardCharsets.UTF_8) + "&pre-authorized_code=" + code;
-    }
-
     private String accessToken() throws Exception {
-        RawHttp.Response token = token(preAuth(code(offer(false))));
-        assertEquals(200, token.status(), token.body());
-        return token.json().get("access_token").asText();
+        return fx.accessToken("127.0.0.1", code(offer(false)));
     }
 
     private String nonce() throws Exception {
-        RawHttp.Response r = http().postJson("/oid4vci/nonce", "", Map.of());
-        assertEquals(200, r.status(), r.body());
-        return r.json().get("c_nonce").asText();
+        return fx.nonce("127.0.0.1");
     }
 
-    /** A key proof signed by {@code signer} under {@code kidOf}'s kid, with claims {@code edit} may change. */
     private String proof(KeyPair signer, DidUrl kidOf, String nonce, Consumer<ObjectNode> edit) {
-        ObjectNode claims = JsonCodec.objectNode();
-        claims.put("aud", issuer).put("iat", clock.instant().getEpochSecond()).put("nonce", nonce);
-        edit.accept(claims);
-        return CompactJws.sign(signer, new JwsHeader(Optional.of(kidOf.toString()), Optional.of("openid4vci-proof+jwt"), Optional.empty()),
-                JsonCodec.write(claims));
+        return fx.proof(signer, kidOf, nonce, edit);
     }
 
     private String proof(String nonce, Consumer<ObjectNode> edit) {
-        return proof(agentKey, kid, nonce, edit);
+        return fx.proof(agentKey, kid, nonce, edit);
     }
 
     private RawHttp.Response credential(String token, String proofJson) throws Exception {
