@@ -18,14 +18,11 @@ import java.util.Optional;
 
 /**
  * What a verifier reaches outside itself with: one DID resolver, used for issuers, holders and the issuers of status
- * lists alike, and the status-list and issuer-metadata caches over the same fetcher and bundle. Built once per verifier, so that there is
- * no second resolver with other rules for status lists.
+ * lists alike, and the status-list and issuer-metadata caches over the same fetcher and bundle. Built once per
+ * verifier, so that there is no second resolver with other rules for status lists.
  */
 record NetworkStack(DidResolver resolver, StatusListCache statusLists, TokenStatusLists tokenStatusLists,
                     IssuerMetadataCache issuerMetadata) {
-
-    /** How long an SD-JWT VC issuer's JWT VC Issuer Metadata is kept before it is fetched again. */
-    static final Duration ISSUER_METADATA_MAX_AGE = Duration.ofMinutes(15);
 
     NetworkStack {
         Objects.requireNonNull(resolver, "resolver");
@@ -58,7 +55,7 @@ record NetworkStack(DidResolver resolver, StatusListCache statusLists, TokenStat
         TokenStatusLists.Builder tokenLists = TokenStatusLists.builder(resolver, clock).maxAge(statusListMaxAge);
         fetcher.ifPresent(tokenLists::fetcher);
         bundle.ifPresent(tokenLists::bundle);
-        IssuerMetadataCache.Builder metadata = IssuerMetadataCache.builder(clock).maxAge(ISSUER_METADATA_MAX_AGE);
+        IssuerMetadataCache.Builder metadata = IssuerMetadataCache.builder(clock);
         fetcher.ifPresent(metadata::fetcher);
         bundle.ifPresent(metadata::bundle);
         return new NetworkStack(resolver, lists.build(), tokenLists.build(), metadata.build());

@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Which agent holds which signing key, as proven by presentations: the state that lets a peer's later calls carry
  * only a message signature. A key is bound by a verified presentation (a vp+jwt, or an SD-JWT VC with its key-binding
- * JWT) whose holder is the key's DID and whose proof answers the caller's nonce; the binding ends when the first credential on its path expires, or when a status check made
- * every {@code statusRecheck} finds one revoked or suspended. Thread-safe and bounded.
+ * JWT) whose holder is the key's DID and whose proof answers the caller's nonce; the binding ends when the first
+ * credential on its path expires, or when a status check made every {@code statusRecheck} finds one revoked or
+ * suspended. Thread-safe and bounded.
  *
  * <p><b>Security:</b> a binding is made only from a presentation this {@link Verifier} accepted under its trust policy,
  * for a key the holder's DID lists for authentication; a key that is not bound has no authority at all.
@@ -76,8 +77,8 @@ public final class AgentKeys {
     }
 
     /**
-     * Verifies {@code presentation} (a vp+jwt, or an SD-JWT VC with a key-binding JWT) for {@code challenge} and {@code domain}, and binds {@code keyId} to the
-     * agent it proves, replacing an earlier binding of that key.
+     * Verifies {@code presentation} (a vp+jwt, or an SD-JWT VC with a key-binding JWT) for {@code challenge} and
+     * {@code domain}, and binds {@code keyId} to the agent it proves, replacing an earlier binding of that key.
      *
      * @throws ProblemException with the verification's problems when the presentation does not verify; {@code
      *     HOLDER_MISMATCH} when the key is not the acting agent's; {@code INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD}

@@ -36,6 +36,8 @@ public final class IssuerMetadataCache {
 
     public static final int MAX_ENTRIES = 256;
     public static final Duration MIN_REFETCH = Duration.ofMinutes(1);
+    /** How long a document is kept unless {@link Builder#maxAge} says otherwise. */
+    public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(15);
     private static final Set<String> METADATA_TYPES = Set.of("application/json");
     private static final Set<String> JWKS_TYPES = Set.of("application/json", "application/jwk-set+json");
 
@@ -69,7 +71,7 @@ public final class IssuerMetadataCache {
         private final Clock clock;
         private Optional<SafeFetcher> fetcher = Optional.empty();
         private Optional<ResolutionBundle> bundle = Optional.empty();
-        private Duration maxAge = Duration.ofMinutes(15);
+        private Duration maxAge = DEFAULT_MAX_AGE;
 
         private Builder(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -87,7 +89,7 @@ public final class IssuerMetadataCache {
             return this;
         }
 
-        /** How long a document is kept; 15 minutes unless set. */
+        /** How long a document is kept; {@link #DEFAULT_MAX_AGE} unless set. */
         public Builder maxAge(Duration maxAge) {
             Objects.requireNonNull(maxAge, "maxAge");
             if (maxAge.isNegative() || maxAge.isZero()) {

@@ -4,7 +4,7 @@
  * kept for a bounded time.
  *
  * <pre>{@code
- * IssuerMetadataCache cache = IssuerMetadataCache.builder(clock).fetcher(fetcher).maxAge(Duration.ofMinutes(15)).build();
+ * IssuerMetadataCache cache = IssuerMetadataCache.builder(clock).fetcher(fetcher).build();
  * IssuerMetadataKeys keys = cache.keysFor(policy::trustsIssuerUrl);
  * SdJwtVcVerifier verifier = SdJwtVcVerifier.builder(resolver).issuerMetadata(keys).build();
  * }</pre>
